@@ -1,0 +1,202 @@
+import { z } from 'zod';
+
+/** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
+const uri = z.string().min(1, 'must be a non-empty URI or path');
+
+export const storageSchema = z
+  .object({
+    /** S3-compatible endpoint (MinIO, s3rver, Ceph...). Defaults to AWS S3 (or AWS_ENDPOINT_URL_S3). */
+    endpoint: z.string().url().optional(),
+    region: z.string().optional(),
+    forcePathStyle: z.boolean().optional(),
+  })
+  .strict();
+
+export const corpusSchema = z
+  .object({
+    uri,
+    textField: z.string().min(1).default('text'),
+    idField: z.string().min(1).default('id'),
+    /** What to do with a bad record (invalid JSON, missing/non-string text, invalid UTF-8). */
+    onBadRecord: z.enum(['skip', 'fail']).default('skip'),
+    /** Uncompressed .jsonl shards larger than this are split into byte-range work items. */
+    maxItemBytes: z.number().int().positive().default(256 * 1024 * 1024),
+  })
+  .strict();
+
+export const budgetSchema = z.union([
+  z.object({ tokens: z.number().int().positive() }).strict(),
+  z.object({ fraction: z.number().gt(0).lte(1) }).strict(),
+  z.object({ docs: z.number().int().positive() }).strict(),
+  z
+    .object({
+      /** Training compute in FLOPs; tokens D = C / (6 N). */
+      flops: z.number().positive(),
+      modelParams: z.number().positive(),
+    })
+    .strict(),
+]);
+
+export const sampleSchema = z
+  .object({
+    docs: z.number().int().min(10).default(2000),
+    seed: z.number().int().nonnegative().default(1),
+  })
+  .strict();
+
+export const ngramReferenceSchema = z
+  .object({
+    kind: z.literal('ngram'),
+    /** Reference text the LM is trained on: a .txt file, or a folder/prefix of .txt files. */
+    text: uri,
+    order: z.number().int().min(3).max(6).default(3),
+  })
+  .strict();
+
+export const onnxReferenceSchema = z
+  .object({
+    kind: z.literal('onnx'),
+    /** Folder in the Hugging Face / Optimum layout: model.onnx, tokenizer.json, config.json. */
+    model: uri,
+    maxTokens: z.number().int().positive().default(1024),
+    /** `truncate` scores the first maxTokens tokens; `sliding` covers the whole document in windows. */
+    windows: z.enum(['truncate', 'sliding']).default('truncate'),
+    stride: z.number().int().positive().optional(),
+    batchSize: z.number().int().positive().default(8),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+  })
+  .strict();
+
+export const openaiReferenceSchema = z
+  .object({
+    kind: z.literal('openai'),
+    /** Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 */
+    url: z.string().url(),
+    model: z.string().min(1),
+    /** Environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().default('OPENAI_API_KEY'),
+    flavor: z.enum(['vllm', 'tgi', 'llama.cpp']).default('vllm'),
+    concurrency: z.number().int().positive().default(8),
+    timeoutMs: z.number().int().positive().default(60_000),
+    maxRetries: z.number().int().nonnegative().default(5),
+    maxTokens: z.number().int().positive().default(1024),
+  })
+  .strict();
+
+export const referenceSchema = z.discriminatedUnion('kind', [
+  ngramReferenceSchema,
+  onnxReferenceSchema,
+  openaiReferenceSchema,
+]);
+
+export const proxySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('hashed-ensemble'),
+      members: z.number().int().min(1).max(32).default(5),
+      /** Hashed feature buckets per member (power of two). */
+      buckets: z
+        .number()
+        .int()
+        .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
+        .default(1 << 18),
+      /** Share of the labelled sample held out to measure fidelity. */
+      heldOut: z.number().gt(0).lt(0.9).default(0.2),
+      epochs: z.number().int().positive().default(30),
+      l2: z.number().nonnegative().default(1e-4),
+      /** Warn loudly when held-out Spearman falls below this. */
+      minSpearman: z.number().min(-1).max(1).default(0.7),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('onnx'),
+      /** A user-provided proxy graph with the same inputs as the exported ensemble. */
+      model: uri,
+    })
+    .strict(),
+]);
+
+export const filtersSchema = z
+  .object({
+    minChars: z.number().int().nonnegative().optional(),
+    maxChars: z.number().int().positive().optional(),
+    minWords: z.number().int().nonnegative().optional(),
+    maxWords: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const penalty = { lambda: z.number().nonnegative().default(0), filters: filtersSchema.default({}) };
+
+export const policySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('top'), ...penalty }).strict(),
+  z
+    .object({
+      kind: z.literal('band'),
+      /** Drop predictions above this upper quantile (estimated on the sample): mostly noise. */
+      dropTopQuantile: z.number().min(0).lt(1).default(0.1),
+      dropBottomQuantile: z.number().min(0).lt(1).default(0),
+      ...penalty,
+    })
+    .strict(),
+  z.object({ kind: z.literal('reducible'), ...penalty }).strict(),
+  z
+    .object({
+      kind: z.literal('sample'),
+      temperature: z.number().positive().default(0.25),
+      ...penalty,
+    })
+    .strict(),
+]);
+
+export const jobSpecSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" and "-" only (max 128)'),
+    corpus: corpusSchema,
+    output: uri,
+    storage: storageSchema.optional(),
+    budget: budgetSchema,
+    sample: sampleSchema.default({ docs: 2000, seed: 1 }),
+    reference: referenceSchema,
+    /** Second, small reference scorer: needed for the reducible-loss target. */
+    smallReference: referenceSchema.optional(),
+    /** What the proxy learns: the large model's loss, or large minus small (RHO-LOSS, CoLoR-Filter). */
+    target: z.enum(['loss', 'reducible']).default('loss'),
+    proxy: proxySchema.default({
+      kind: 'hashed-ensemble',
+      members: 5,
+      buckets: 1 << 18,
+      heldOut: 0.2,
+      epochs: 30,
+      l2: 1e-4,
+      minSpearman: 0.7,
+    }),
+    policy: policySchema.default({ kind: 'band', dropTopQuantile: 0.1, dropBottomQuantile: 0, lambda: 0, filters: {} }),
+    /** Write the selected documents as .jsonl.gz shards (else only row lists). */
+    materialize: z.boolean().default(true),
+    /** Count tokens of every document exactly with the reference tokenizer instead of calibrating bytes->tokens. */
+    exactTokens: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.target === 'reducible' && !spec.smallReference) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smallReference'],
+        message: 'target "reducible" needs a smallReference scorer',
+      });
+    }
+  });
+
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type ReferenceSpec = z.output<typeof referenceSchema>;
+export type NgramReferenceSpec = z.output<typeof ngramReferenceSchema>;
+export type OnnxReferenceSpec = z.output<typeof onnxReferenceSchema>;
+export type OpenAIReferenceSpec = z.output<typeof openaiReferenceSchema>;
+export type ProxySpec = z.output<typeof proxySchema>;
+export type PolicySpec = z.output<typeof policySchema>;
+export type FiltersSpec = z.output<typeof filtersSchema>;
+export type BudgetSpec = z.output<typeof budgetSchema>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { ObjectStore } from '../store/types.ts';
+
+/** Structured logger: local runner prints it, Lambda handlers emit JSON lines. */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Where a stage reports progress: units of work done (documents, bytes) since the last call. */
+export interface ProgressSink {
+  add(delta: { docs?: number; bytes?: number }): void;
+}
+
+/** Everything a stage may touch besides its input. */
+export interface StageContext {
+  store: ObjectStore;
+  log: Logger;
+  progress: ProgressSink;
+}
+
+export const workItemSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    uri: z.string(),
+    key: z.string(),
+    format: z.enum(['jsonl', 'jsonl.gz', 'jsonl.zst', 'parquet']),
+    size: z.number().int().nonnegative(),
+    etag: z.string(),
+    range: z.object({ start: z.number().int().nonnegative(), end: z.number().int().positive() }).optional(),
+    bytes: z.number().int().nonnegative(),
+  })
+  .strict();
+
+/** Input of every single (non fan-out) stage after plan: the URI of the run's plan.json. */
+export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();
+export type PlanRef = z.infer<typeof planRefSchema>;
+
+/** Input of a per-item stage (sample, select): one work item. */
+export const itemEventSchema = z.object({ plan: z.string().min(1), item: workItemSchema }).strict();
+export type ItemEvent = z.infer<typeof itemEventSchema>;
+
+/** Input of the score stage: a batch of work items (Step Functions ItemBatcher). */
+export const itemsEventSchema = z.object({ plan: z.string().min(1), items: z.array(workItemSchema).min(1) }).strict();
+export type ItemsEvent = z.infer<typeof itemsEventSchema>;
+
+/** Input of one slice of the reference pass (a Batch array child, or a local worker). */
+export const referenceSliceEventSchema = z
+  .object({
+    plan: z.string().min(1),
+    index: z.number().int().nonnegative(),
+    count: z.number().int().positive(),
+  })
+  .strict();
+export type ReferenceSliceEvent = z.infer<typeof referenceSliceEventSchema>;

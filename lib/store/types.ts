@@ -1,0 +1,57 @@
+import type { Readable } from 'node:stream';
+
+/** One object (or local file) as listed by a store. */
+export interface ObjectInfo {
+  /** Full URI: `s3://bucket/key`, `file:///abs/path` or a plain absolute local path, as passed in. */
+  uri: string;
+  /** Key relative to the listed prefix (always `/`-separated, no leading slash). */
+  key: string;
+  size: number;
+  /** Opaque version tag: S3 ETag (quotes stripped); for local files `<mtimeMs>-<size>` in hex. */
+  etag: string;
+}
+
+/** Half-open byte range [start, end). `end` may be omitted for "to the end". */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export type Body = Buffer | Uint8Array | string | Readable;
+
+/**
+ * One interface over local paths / `file://` and `s3://`. Every method takes a full URI;
+ * the implementation dispatches on the scheme. Keys are never interpreted otherwise.
+ */
+export interface ObjectStore {
+  /** Every object under `prefixUri` (recursive), sorted by key (byte order). Missing prefix -> []. */
+  list(prefixUri: string): Promise<ObjectInfo[]>;
+  /** Metadata of one object, or undefined if it does not exist. */
+  head(uri: string): Promise<ObjectInfo | undefined>;
+  exists(uri: string): Promise<boolean>;
+  /** Streaming read, optionally of a byte range. Throws StoreNotFoundError naming the URI if missing. */
+  readStream(uri: string, range?: ByteRange): Promise<Readable>;
+  /** Whole object into memory (small artifacts only). */
+  read(uri: string, range?: ByteRange): Promise<Buffer>;
+  readText(uri: string): Promise<string>;
+  readJson<T = unknown>(uri: string): Promise<T>;
+  /**
+   * Write (replace) an object. Local writes are atomic (temporary file in the same folder + rename);
+   * S3 writes of streams use multipart upload (@aws-sdk/lib-storage). Parent folders are created.
+   */
+  write(uri: string, body: Body, options?: { contentType?: string }): Promise<void>;
+  /** JSON with 2-space indent and a trailing newline, keys in insertion order. */
+  writeJson(uri: string, value: unknown): Promise<void>;
+  delete(uri: string): Promise<void>;
+}
+
+/** How to reach S3 or any S3-compatible endpoint (MinIO, s3rver, Ceph, R2...). */
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Multipart part size in bytes for streamed writes (default 8 MiB). */
+  partSize?: number;
+  maxAttempts?: number;
+}

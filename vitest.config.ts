@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // s3rver's paginated listing needs the legacy OpenSSL provider on Node 20 (DESIGN.md section 8).
+    execArgv: ['--openssl-legacy-provider'],
+  },
+});
