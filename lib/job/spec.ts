@@ -188,6 +188,13 @@ export const jobSpecSchema = z
         message: 'target "reducible" needs a smallReference scorer',
       });
     }
+    if (spec.policy.kind === 'reducible' && spec.target !== 'reducible') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy', 'kind'],
+        message: 'policy "reducible" needs target "reducible" (and a smallReference)',
+      });
+    }
   });
 
 export type JobSpecInput = z.input<typeof jobSpecSchema>;

@@ -1,0 +1,129 @@
+/**
+ * The `proxysel` command: run a job, run the demo, re-select from stored scores, validate a spec.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/demo.ts';
+import { formatSummary } from './cli/summary.ts';
+import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
+import { textLogger } from './pipeline/context.ts';
+import { runJob } from './pipeline/local-runner.ts';
+import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './pipeline/progress-display.ts';
+import { reselect } from './pipeline/reselect.ts';
+import { createStore } from './store/index.ts';
+
+const USAGE = `proxysel: select LLM training data under a compute budget with a small proxy model
+
+usage:
+  proxysel run <job.json> [--out <uri>] [--workers N] [--quiet]
+      run every stage of a job on this machine (local paths, file:// or s3:// on any S3-compatible endpoint:
+      set AWS_ENDPOINT_URL_S3 and PROXYSEL_S3_FORCE_PATH_STYLE=1 for MinIO and the like)
+  proxysel demo [--out DIR] [--scale N]
+      build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
+  proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|band|sample] [--drop-top Q] [--lambda L] [--temperature T]
+      re-run reduce and select over the stored scores for a new budget or policy (no scoring)
+  proxysel validate <job.json>
+      check a job spec and print it with its defaults filled in
+
+options:
+  --workers N   worker threads for per-item stages (default: all cores)
+  --quiet       no progress bars
+`;
+
+function displayFor(quiet: boolean): ProgressDisplay {
+  if (quiet) return noDisplay;
+  return process.stderr.isTTY ? barsDisplay() : linesDisplay();
+}
+
+async function loadSpecFile(path: string) {
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`${path}: cannot read the job spec (${e.code ?? e.message})`);
+  });
+  return resolveSpecPaths(parseJobSpecText(text, path), specBaseDir(path));
+}
+
+async function runCommand(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
+  const display = displayFor(Boolean(opts.quiet));
+  const log = textLogger((line) => display.print(line));
+  const result = await runJob(spec, {
+    output: opts.out,
+    workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
+    display,
+    log,
+  });
+  process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      workers: { type: 'string' },
+      quiet: { type: 'boolean' },
+      scale: { type: 'string' },
+      budget: { type: 'string' },
+      policy: { type: 'string' },
+      'drop-top': { type: 'string' },
+      lambda: { type: 'string' },
+      temperature: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 1;
+  }
+  switch (command) {
+    case 'run': {
+      const path = positionals[0];
+      if (!path) throw new Error('proxysel run: give the path of a job spec (JSON)');
+      await runCommand(await loadSpecFile(path), values);
+      return 0;
+    }
+    case 'demo': {
+      const scale = values.scale ? Number(values.scale) : 1;
+      if (!(scale > 0)) throw new Error(`proxysel demo: --scale must be a positive number (got "${values.scale}")`);
+      const display = displayFor(Boolean(values.quiet));
+      const log = textLogger((line) => display.print(line));
+      const dir = demoCacheDir(process.env, scale);
+      await ensureDemoCorpus(dir, scale, log);
+      const spec = await demoJobSpec(dir, values.out ?? 'out/demo');
+      display.stop();
+      await runCommand(spec, { workers: values.workers, quiet: values.quiet });
+      return 0;
+    }
+    case 'select': {
+      const output = positionals[0];
+      if (!output) throw new Error('proxysel select: give the output location of a finished run');
+      const display = displayFor(Boolean(values.quiet));
+      const result = await reselect(output, values, { store: createStore(), log: textLogger((l) => display.print(l)) });
+      display.stop();
+      process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
+      return 0;
+    }
+    case 'validate': {
+      const path = positionals[0];
+      if (!path) throw new Error('proxysel validate: give the path of a job spec (JSON)');
+      const spec = await loadSpecFile(path);
+      process.stdout.write(JSON.stringify(spec, null, 2) + '\n');
+      return 0;
+    }
+    default:
+      process.stderr.write(`proxysel: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+export async function cli(argv = process.argv.slice(2)): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    const e = error as Error;
+    process.stderr.write(`\nproxysel: ${e instanceof JobSpecError ? e.message : (e.message ?? String(e))}\n`);
+    if (process.env.PROXYSEL_DEBUG && e.stack) process.stderr.write(e.stack + '\n');
+    process.exitCode = 1;
+  }
+}

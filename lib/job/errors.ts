@@ -1,0 +1,10 @@
+/** A job spec failed validation; `problems` lists every issue by its path in the spec. */
+export class JobSpecError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid job spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'JobSpecError';
+  }
+}

@@ -1,0 +1,3 @@
+export { JobSpecError } from './errors.ts';
+export { describeZodError, parseJobSpec, parseJobSpecText, resolveSpecPaths, specBaseDir } from './load.ts';
+export * from './spec.ts';

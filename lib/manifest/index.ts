@@ -1,0 +1,1 @@
+export { manifestSchema, type Manifest } from './schema.ts';

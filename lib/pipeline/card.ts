@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { describeZodError } from '../job/load.ts';
+import type { ObjectStore } from '../store/types.ts';
+
+/** proxy/card.json: what the proxy is, how well it matches the reference, and how tokens are estimated. */
+export const proxyCardSchema = z.object({
+  version: z.literal(1),
+  kind: z.enum(['hashed-ensemble', 'onnx']),
+  target: z.enum(['loss', 'reducible']),
+  members: z.number().int().positive(),
+  /** The featurizer's configuration: fit and score build the same featurizer from it. */
+  features: z.unknown(),
+  training: z.object({
+    examples: z.number().int(),
+    heldOut: z.number().int(),
+    epochs: z.number().int(),
+    l2: z.number(),
+    seed: z.number().int(),
+  }),
+  fidelity: z.object({
+    spearman: z.number(),
+    pearson: z.number(),
+    r2: z.number(),
+    topKAgreement: z.number(),
+    topKFraction: z.number(),
+    n: z.number().int(),
+  }),
+  spreadCalibration: z.unknown(),
+  tokens: z.object({
+    tokensPerByte: z.number(),
+    fittedOn: z.number().int(),
+    heldOut: z.number().int(),
+    heldOutMeanAbsRelError: z.number(),
+    heldOutTotalRelError: z.number(),
+  }),
+  /** Quantiles 0, 0.001, ..., 1 of the proxy's predictions on the sample (band policy thresholds). */
+  scoreQuantiles: z.array(z.number()),
+  minSpearman: z.number(),
+});
+export type ProxyCard = z.infer<typeof proxyCardSchema>;
+
+export async function writeProxyCard(store: ObjectStore, uri: string, card: ProxyCard): Promise<void> {
+  await store.writeJson(uri, card);
+}
+
+export async function readProxyCard(store: ObjectStore, uri: string): Promise<ProxyCard> {
+  const parsed = proxyCardSchema.safeParse(await store.readJson(uri));
+  if (!parsed.success) throw new Error(`${uri}: not a valid proxy card: ${describeZodError(parsed.error).join('; ')}`);
+  return parsed.data;
+}

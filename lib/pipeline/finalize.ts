@@ -1,0 +1,128 @@
+import { BadRecordLog } from '../corpus/index.ts';
+import { manifestSchema, type Manifest } from '../manifest/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { readProxyCard } from './card.ts';
+import { readItems, readPlan } from './plan-file.ts';
+import type { ThresholdFile } from './reduce.ts';
+import type { ReferenceStats } from './reference.ts';
+import type { ItemHistogramFile } from './score.ts';
+import type { SelectItemOutput } from './select.ts';
+import type { PlanRef, StageContext } from './types.ts';
+
+export interface FinalizeOutput {
+  manifest: string;
+  selected: { docs: number; tokens: number };
+}
+
+/** Bad-record examples kept in the manifest (per file, the log keeps its first few). */
+const MANIFEST_BAD_EXAMPLES = 50;
+
+/**
+ * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location) and
+ * writes _SUCCESS.
+ */
+export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<FinalizeOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const { plan } = run;
+  const spec = plan.spec;
+  const items = await readItems(ctx.store, run);
+  const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
+  const reference = await ctx.store.readJson<ReferenceStats>(run.uri(artifactKeys.referenceStats));
+
+  const bad = new BadRecordLog();
+  let docs = 0;
+  let textBytes = 0;
+  let tokens = 0;
+  const shards: Manifest['selected']['shards'] = [];
+  let selectedDocs = 0;
+  let selectedTokens = 0;
+  for (const item of items) {
+    const hist = await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(item.id)));
+    docs += hist.docs;
+    textBytes += hist.textBytes;
+    tokens += hist.tokens;
+    bad.merge(BadRecordLog.fromJSON(hist.badRecords));
+    const sel = await ctx.store.readJson<SelectItemOutput>(run.uri(artifactKeys.selectedStats(item.id)));
+    selectedDocs += sel.docs;
+    selectedTokens += sel.tokens;
+    if (sel.docs > 0) shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens });
+  }
+  const badJson = bad.toJSON();
+  const budget = threshold.budget;
+  const manifest: Manifest = {
+    version: 1,
+    name: plan.name,
+    specHash: plan.specHash,
+    corpus: {
+      uri: plan.corpus.uri,
+      shards: plan.corpus.shards,
+      items: plan.corpus.items,
+      docs,
+      textBytes,
+      tokens,
+      badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
+    },
+    budget: {
+      form: budget.form,
+      unit: budget.unit,
+      tokens: budget.unit === 'tokens' ? budget.amount : null,
+      docs: budget.unit === 'docs' ? budget.amount : null,
+      ...(plan.budget.form === 'fraction' ? { fraction: plan.budget.fraction } : {}),
+      ...(plan.budget.form === 'flops' ? { flops: plan.budget.flops, modelParams: plan.budget.modelParams } : {}),
+    },
+    sample: { docs: reference.docs, seed: spec.sample.seed },
+    reference: {
+      kind: spec.reference.kind,
+      docs: reference.docs,
+      tokens: reference.tokens,
+      meanLoss: reference.meanLoss,
+      ...(reference.meanSmallLoss !== undefined ? { meanSmallLoss: reference.meanSmallLoss } : {}),
+    },
+    proxy: {
+      kind: card.kind,
+      target: card.target,
+      members: card.members,
+      fidelity: {
+        spearman: card.fidelity.spearman,
+        pearson: card.fidelity.pearson,
+        r2: card.fidelity.r2,
+        topKAgreement: card.fidelity.topKAgreement,
+        topKFraction: card.fidelity.topKFraction,
+        heldOut: card.fidelity.n,
+      },
+      spreadCalibration: card.spreadCalibration,
+      tokenCalibration: {
+        tokensPerByte: card.tokens.tokensPerByte,
+        heldOutMeanAbsRelError: card.tokens.heldOutMeanAbsRelError,
+        heldOutTotalRelError: card.tokens.heldOutTotalRelError,
+      },
+    },
+    policy: threshold.policy,
+    threshold: threshold.threshold,
+    selected: {
+      docs: selectedDocs,
+      tokens: selectedTokens,
+      budgetFill: budget.amount > 0 ? (budget.unit === 'docs' ? selectedDocs : selectedTokens) / budget.amount : 0,
+      shareOfCorpusTokens: tokens > 0 ? selectedTokens / tokens : 0,
+      shards,
+    },
+    artifacts: {
+      plan: artifactKeys.plan,
+      sample: artifactKeys.sample,
+      labels: artifactKeys.labels,
+      model: artifactKeys.model,
+      card: artifactKeys.card,
+      threshold: artifactKeys.threshold,
+      scores: 'scores/',
+      selected: 'selected/',
+      report: artifactKeys.report,
+    },
+  };
+  const valid = manifestSchema.parse(manifest);
+  const uri = run.uri(artifactKeys.manifest);
+  await ctx.store.writeJson(uri, valid);
+  await ctx.store.write(run.uri(artifactKeys.success), '');
+  ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens`);
+  return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };
+}

@@ -1,0 +1,128 @@
+import { calibrationError, fitTokenCalibration } from '../reference/calibration.ts';
+import { exportEnsembleOnnx, fitProxy as trainProxy } from '../proxy/index.ts';
+import { docHash } from '../select/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { writeProxyCard, type ProxyCard } from './card.ts';
+import { readPlan, type PlanBudget } from './plan-file.ts';
+import type { SampleStats } from './sample.ts';
+import { readLabelsFile, readSampleFile } from './sample-file.ts';
+import type { PlanRef, StageContext } from './types.ts';
+
+/** Quantiles 0, 0.001, ..., 1 of `values` (nearest-rank on the sorted values). */
+export function quantileTable(values: ArrayLike<number>, steps = 1000): number[] {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return [];
+  const out: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const pos = Math.min(sorted.length - 1, Math.max(0, Math.round((i / steps) * (sorted.length - 1))));
+    out.push(sorted[pos]!);
+  }
+  return out;
+}
+
+/** The budget as a share of the corpus's tokens, for top-k agreement at the budget's k. */
+export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusDocs: number): number {
+  if (budget.form === 'fraction') return budget.fraction;
+  if (budget.unit === 'docs') return Math.min(1, budget.amount / Math.max(1, corpusDocs));
+  return Math.min(1, budget.amount / Math.max(1, corpusTokens));
+}
+
+/**
+ * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss),
+ * measures its fidelity on a seeded held-out split, fits the bytes->tokens calibration, and writes proxy/model.onnx and
+ * proxy/card.json.
+ */
+export async function fitProxy(
+  event: PlanRef,
+  ctx: StageContext,
+): Promise<{ plan: string; members: number; fidelity: ProxyCard['fidelity'] }> {
+  const run = await readPlan(ctx.store, event.plan);
+  const spec = run.plan.spec;
+  if (spec.proxy.kind !== 'hashed-ensemble') {
+    throw new Error(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
+  }
+  const proxy = spec.proxy;
+  const texts: string[] = [];
+  for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) texts.push(rec.text);
+  const labels = [];
+  for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
+  if (labels.length !== texts.length) {
+    throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
+  }
+  const examples = [];
+  const calibrationDocs = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l.tokens === 0) continue; // empty documents carry no signal
+    const target = spec.target === 'reducible' ? l.loss - (l.smallLoss ?? Number.NaN) : l.loss;
+    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target`);
+    examples.push({ text: texts[i]!, target });
+    calibrationDocs.push(l);
+  }
+  if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
+
+  // Bytes -> tokens calibration, with its error measured on a seeded held-out share of the sample.
+  const calSeed = (spec.sample.seed + 0x7f4a7c15) >>> 0;
+  const isHeldOut = (id: string) => docHash(id, calSeed) / 4294967296 < proxy.heldOut;
+  const calibration = fitTokenCalibration(calibrationDocs.filter((d) => !isHeldOut(d.id)));
+  const calError = calibrationError(calibration, calibrationDocs.filter((d) => isHeldOut(d.id)));
+
+  const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
+  const corpusTokens = stats.corpusTextBytes * calibration.tokensPerByte;
+  const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
+
+  ctx.log.info(`fit: ${spec.proxy.members} member(s) on ${examples.length} labelled documents`);
+  const fitted = trainProxy(examples, {
+    members: spec.proxy.members,
+    buckets: spec.proxy.buckets,
+    epochs: spec.proxy.epochs,
+    l2: spec.proxy.l2,
+    heldOut: spec.proxy.heldOut,
+    seed: spec.sample.seed,
+    topKFraction,
+  });
+  ctx.progress.add({ docs: examples.length });
+  const onnx = exportEnsembleOnnx(fitted.model);
+  await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
+
+  const card: ProxyCard = {
+    version: 1,
+    kind: 'hashed-ensemble',
+    target: spec.target,
+    members: spec.proxy.members,
+    features: fitted.model.features,
+    training: {
+      examples: examples.length,
+      heldOut: fitted.fidelity.n,
+      epochs: spec.proxy.epochs,
+      l2: spec.proxy.l2,
+      seed: spec.sample.seed,
+    },
+    fidelity: {
+      spearman: fitted.fidelity.spearman,
+      pearson: fitted.fidelity.pearson,
+      r2: fitted.fidelity.r2,
+      topKAgreement: fitted.fidelity.topKAgreement,
+      topKFraction,
+      n: fitted.fidelity.n,
+    },
+    spreadCalibration: fitted.spreadCalibration,
+    tokens: {
+      tokensPerByte: calibration.tokensPerByte,
+      fittedOn: calibration.n,
+      heldOut: calError.n,
+      heldOutMeanAbsRelError: calError.meanAbsRelError,
+      heldOutTotalRelError: calError.totalRelError,
+    },
+    scoreQuantiles: quantileTable(fitted.samplePredictions),
+    minSpearman: spec.proxy.minSpearman,
+  };
+  await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
+  if (card.fidelity.spearman < spec.proxy.minSpearman) {
+    ctx.log.warn(
+      `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${spec.proxy.minSpearman} ` +
+        `(proxy.minSpearman): the proxy ranks documents unlike the reference model; a larger sample or more members may help`,
+    );
+  }
+  return { plan: event.plan, members: card.members, fidelity: card.fidelity };
+}

@@ -1,0 +1,185 @@
+import { hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
+import type { WorkItem } from '../corpus/types.ts';
+import { manifestSchema, type Manifest } from '../manifest/index.ts';
+import { createStore } from '../store/index.ts';
+import type { ObjectStore, S3Options } from '../store/types.ts';
+import { artifactKeys } from './artifacts.ts';
+import { silentLogger, textLogger } from './context.ts';
+import { readItems, readPlan } from './plan-file.ts';
+import { noDisplay, type ProgressDisplay } from './progress-display.ts';
+import { stages } from './stages.ts';
+import type { Logger, StageContext } from './types.ts';
+import { StageWorkerPool } from './worker-pool.ts';
+
+export interface RunJobOptions {
+  /** Store for the main thread (default: createStore({ s3 })). */
+  store?: ObjectStore;
+  /** S3-compatible endpoint settings, passed to every worker thread too. */
+  s3?: S3Options;
+  /** Worker threads for per-item stages (default: the machine's parallelism). 0 runs everything in this thread. */
+  workers?: number;
+  /** Overrides the spec's output location. */
+  output?: string;
+  display?: ProgressDisplay;
+  log?: Logger;
+}
+
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+  /** What the stage processed, for the summary table. */
+  detail: string;
+}
+
+export interface RunJobResult {
+  output: string;
+  plan: string;
+  manifestUri: string;
+  manifest: Manifest;
+  timings: StageTiming[];
+}
+
+/**
+ * Runs every stage of a job on this machine, in order, per-item stages in parallel on worker threads, with progress.
+ * A second run of the same job resumes: items whose outputs exist and match are skipped. Writes run.json (times, host,
+ * output location) beside the deterministic manifest.json.
+ */
+export async function runJob(spec: unknown, options: RunJobOptions = {}): Promise<RunJobResult> {
+  const store = options.store ?? createStore({ s3: options.s3 });
+  const display = options.display ?? noDisplay;
+  const log = options.log ?? textLogger((line) => display.print(line));
+  const ctxFor = (onProgress: (delta: { docs?: number; bytes?: number }) => void = () => {}): StageContext => ({
+    store,
+    log,
+    progress: { add: onProgress },
+  });
+  const startedAt = new Date();
+  const timings: StageTiming[] = [];
+  const workers = options.workers ?? Math.max(1, availableParallelism());
+  const pool = workers > 0 ? new StageWorkerPool(workers, { s3: options.s3, log }) : undefined;
+
+  async function timed<T>(stage: string, body: () => Promise<{ value: T; detail: string }>): Promise<T> {
+    const t0 = performance.now();
+    const { value, detail } = await body();
+    const seconds = (performance.now() - t0) / 1000;
+    timings.push({ stage, seconds, detail });
+    display.stageEnd(stage, `${detail} in ${seconds.toFixed(1)} s`);
+    return value;
+  }
+
+  /** Runs a per-item stage over all items, on the pool when there is one; progress in bytes. */
+  async function overItems<R>(stage: 'sample' | 'select', items: WorkItem[], planUri: string): Promise<R[]> {
+    const total = items.reduce((a, it) => a + it.bytes, 0);
+    display.stageStart(stage, items.length, 'items');
+    void total;
+    const call = (item: WorkItem) => {
+      const onProgress = () => {};
+      const done = pool
+        ? pool.run(stage, { plan: planUri, item }, onProgress)
+        : (stages[stage] as (i: unknown, c: StageContext) => Promise<unknown>)({ plan: planUri, item }, ctxFor(onProgress));
+      return (done as Promise<R>).then((r) => {
+        display.advance(1);
+        return r;
+      });
+    };
+    return Promise.all(items.map(call));
+  }
+
+  try {
+    const planned = await timed('plan', async () => {
+      display.stageStart('plan', 1, 'items');
+      const value = await stages.plan({ spec, output: options.output }, ctxFor());
+      return { value, detail: `${value.items} work item(s)` };
+    });
+    const run = await readPlan(store, planned.plan);
+    const items = await readItems(store, run);
+
+    await timed('sample', async () => {
+      const outs = await overItems<{ sampled: number; docs: number }>('sample', items, planned.plan);
+      await stages.mergeSample({ plan: planned.plan }, ctxFor());
+      const docs = outs.reduce((a, o) => a + o.docs, 0);
+      const sampled = outs.reduce((a, o) => a + o.sampled, 0);
+      return { value: undefined, detail: `${sampled} of ${docs} documents sampled` };
+    });
+
+    await timed('reference', async () => {
+      const slices = run.plan.referenceSlices;
+      display.stageStart('reference', run.plan.spec.sample.docs, 'docs');
+      const onProgress = (d: { docs?: number }) => display.advance(d.docs ?? 0);
+      const outs = await Promise.all(
+        Array.from({ length: slices }, (_, index) => {
+          const input = { plan: planned.plan, index, count: slices };
+          return pool && slices > 1 ? pool.run('reference', input, onProgress) : stages.reference(input, ctxFor(onProgress));
+        }),
+      );
+      await stages.mergeLabels({ plan: planned.plan }, ctxFor());
+      const docs = outs.reduce((a, o) => a + o.docs, 0);
+      const tokens = outs.reduce((a, o) => a + o.tokens, 0);
+      return { value: undefined, detail: `${docs} documents, ${tokens} tokens labelled by the ${run.plan.spec.reference.kind} model` };
+    });
+
+    const fitted = await timed('fit', async () => {
+      display.stageStart('fit', 1, 'items');
+      const value = await stages.fit({ plan: planned.plan }, ctxFor());
+      return { value, detail: `${value.members} member(s), held-out Spearman ${value.fidelity.spearman.toFixed(3)}` };
+    });
+    void fitted;
+
+    await timed('score', async () => {
+      const total = items.reduce((a, it) => a + it.bytes, 0);
+      display.stageStart('score', items.length, 'items');
+      void total;
+      const outs = await Promise.all(
+        items.map((item) => {
+          const input = { plan: planned.plan, items: [item] };
+          const p = pool ? pool.run('score', input) : stages.score(input, ctxFor());
+          return p.then((r) => {
+            display.advance(1);
+            return r;
+          });
+        }),
+      );
+      const all = outs.flatMap((o) => o.items);
+      const docs = all.reduce((a, o) => a + o.docs, 0);
+      const bad = all.reduce((a, o) => a + o.badRecords, 0);
+      return { value: undefined, detail: `${docs} documents scored${bad ? `, ${bad} bad record(s) skipped` : ''}` };
+    });
+
+    await timed('reduce', async () => {
+      display.stageStart('reduce', 1, 'items');
+      const { threshold } = await stages.reduce({ plan: planned.plan }, ctxFor());
+      const t = threshold.threshold;
+      return { value: undefined, detail: `threshold fills ${t.expected.tokens} tokens / ${t.expected.docs} documents` };
+    });
+
+    await timed('select', async () => {
+      const outs = await overItems<{ docs: number; tokens: number }>('select', items, planned.plan);
+      const docs = outs.reduce((a, o) => a + o.docs, 0);
+      return { value: undefined, detail: `${docs} documents written` };
+    });
+
+    const finalized = await timed('finalize', async () => {
+      display.stageStart('finalize', 1, 'items');
+      const value = await stages.finalize({ plan: planned.plan }, ctxFor());
+      return { value, detail: `manifest.json` };
+    });
+
+    const manifest = manifestSchema.parse(await store.readJson(finalized.manifest));
+    await store.writeJson(run.uri(artifactKeys.run), {
+      name: run.plan.name,
+      output: run.output,
+      host: hostname(),
+      node: process.version,
+      workers,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      stages: timings,
+    });
+    return { output: run.output, plan: planned.plan, manifestUri: finalized.manifest, manifest, timings };
+  } finally {
+    display.stop();
+    await pool?.close();
+    void silentLogger;
+  }
+}

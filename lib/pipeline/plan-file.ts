@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { WorkItem } from '../corpus/types.ts';
+import { jobSpecSchema, type JobSpec } from '../job/spec.ts';
+import { describeZodError } from '../job/load.ts';
+import type { ObjectStore } from '../store/types.ts';
+import { joinUri } from '../store/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { workItemSchema } from './types.ts';
+
+/** The budget as the plan resolved it; `fraction` becomes tokens at reduce, once corpus tokens are known. */
+export const planBudgetSchema = z.discriminatedUnion('form', [
+  z.object({ form: z.literal('tokens'), unit: z.literal('tokens'), amount: z.number() }),
+  z.object({ form: z.literal('docs'), unit: z.literal('docs'), amount: z.number() }),
+  z.object({ form: z.literal('flops'), unit: z.literal('tokens'), amount: z.number(), flops: z.number(), modelParams: z.number() }),
+  z.object({ form: z.literal('fraction'), unit: z.literal('tokens'), fraction: z.number() }),
+]);
+export type PlanBudget = z.infer<typeof planBudgetSchema>;
+
+export const planSchema = z.object({
+  version: z.literal(1),
+  name: z.string(),
+  /** Hash of the resolved spec without its output location: identifies the job's content. */
+  specHash: z.string(),
+  spec: jobSpecSchema,
+  corpus: z.object({ uri: z.string(), shards: z.number(), items: z.number(), bytes: z.number() }),
+  budget: planBudgetSchema,
+  /** Documents to sample from each work item (largest-remainder apportionment by bytes); absent = 0. */
+  sampleQuotas: z.record(z.string(), z.number().int().nonnegative()),
+  /** How many slices the reference pass is cut into (Batch array size, or local workers). */
+  referenceSlices: z.number().int().positive(),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/** Stable JSON: object keys sorted, so hashes do not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      : v,
+  );
+}
+
+export function sha256(text: string | Buffer | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Content hash of a spec, independent of where its output goes. */
+export function specHashOf(spec: JobSpec): string {
+  const { output: _output, ...rest } = spec;
+  return sha256(canonicalJson(rest)).slice(0, 16);
+}
+
+/** The output prefix a plan.json URI lives under (with a trailing slash where the scheme has one). */
+export function outputOfPlan(planUri: string): string {
+  if (!planUri.endsWith(artifactKeys.plan)) throw new PlanError(`${planUri}: not a plan.json URI`);
+  return planUri.slice(0, planUri.length - artifactKeys.plan.length);
+}
+
+/** A run's plan, output prefix and a resolver for artifact keys. */
+export interface RunFiles {
+  plan: Plan;
+  output: string;
+  uri(key: string): string;
+}
+
+export async function readPlan(store: ObjectStore, planUri: string): Promise<RunFiles> {
+  const raw = await store.readJson(planUri);
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) throw new PlanError(`${planUri}: not a valid plan: ${describeZodError(parsed.error).join('; ')}`);
+  const output = outputOfPlan(planUri);
+  return { plan: parsed.data, output, uri: (key: string) => joinUri(output, key) };
+}
+
+export async function readItems(store: ObjectStore, run: RunFiles): Promise<WorkItem[]> {
+  const uri = run.uri(artifactKeys.items);
+  const parsed = z.array(workItemSchema).safeParse(await store.readJson(uri));
+  if (!parsed.success) throw new PlanError(`${uri}: not a valid work item list: ${describeZodError(parsed.error).join('; ')}`);
+  return parsed.data;
+}
+
+/** Fingerprint that says whether an item's stored outputs belong to this job and this version of the item. */
+export function itemFingerprint(plan: Plan, item: WorkItem, stage: string): string {
+  return sha256(canonicalJson({ stage, spec: plan.specHash, id: item.id, etag: item.etag, range: item.range ?? null, size: item.size })).slice(0, 16);
+}

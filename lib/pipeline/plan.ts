@@ -1,0 +1,113 @@
+import { planWorkItems } from '../corpus/index.ts';
+import { parseJobSpec } from '../job/load.ts';
+import type { BudgetSpec, JobSpec } from '../job/spec.ts';
+import { joinUri } from '../store/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
+import type { StageContext } from './types.ts';
+
+export interface PlanInput {
+  /** URI of the job spec (cloud trigger, `proxysel watch`). */
+  specUri?: string;
+  /** The spec itself (local runner, tests). */
+  spec?: unknown;
+  /** Overrides the spec's output location. */
+  output?: string;
+}
+
+export interface PlanOutput {
+  /** URI of plan.json: the input of every later stage. */
+  plan: string;
+  /** URI of the JSON array of work items (Step Functions ItemReader). */
+  itemsUri: string;
+  items: number;
+  referenceKind: JobSpec['reference']['kind'];
+  referenceSlices: number;
+  output: string;
+}
+
+/** Resolves the budget as far as the plan can: everything but `fraction`, which needs corpus tokens. */
+export function planBudget(budget: BudgetSpec): PlanBudget {
+  if ('tokens' in budget) return { form: 'tokens', unit: 'tokens', amount: budget.tokens };
+  if ('docs' in budget) return { form: 'docs', unit: 'docs', amount: budget.docs };
+  if ('flops' in budget) {
+    // Chinchilla: training compute C = 6 N D, so D = C / (6 N) tokens.
+    return { form: 'flops', unit: 'tokens', amount: Math.floor(budget.flops / (6 * budget.modelParams)), flops: budget.flops, modelParams: budget.modelParams };
+  }
+  return { form: 'fraction', unit: 'tokens', fraction: budget.fraction };
+}
+
+/** Apportions `total` over weights by the largest-remainder method; ties broken by index. Deterministic. */
+export function apportion(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const floors = exact.map(Math.floor);
+  let left = total - floors.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    floors[i]! += 1;
+    left -= 1;
+  }
+  return floors;
+}
+
+/** Default number of reference slices: one per ~2,000 sample documents, at most 64. */
+function referenceSlicesFor(spec: JobSpec): number {
+  if (spec.reference.kind !== 'onnx') return 1;
+  return Math.min(64, Math.max(1, Math.ceil(spec.sample.docs / 2000)));
+}
+
+/**
+ * plan: validate the spec, list the corpus, cut it into work items, resolve the budget, apportion the sample.
+ * Writes plan.json and plan/items.json under the output prefix.
+ */
+export async function planJob(input: PlanInput, ctx: StageContext): Promise<PlanOutput> {
+  let raw = input.spec;
+  let source = 'job spec';
+  if (raw === undefined) {
+    if (!input.specUri) throw new PlanError('plan needs a spec or a specUri');
+    source = input.specUri;
+    raw = await ctx.store.readJson(input.specUri);
+  }
+  const parsed = parseJobSpec(raw, source);
+  const spec: JobSpec = input.output ? { ...parsed, output: input.output } : parsed;
+  const objects = await ctx.store.list(spec.corpus.uri);
+  const items = planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes });
+  if (items.length === 0) {
+    throw new PlanError(
+      `${spec.corpus.uri}: no shards found (looked for .jsonl, .jsonl.gz, .jsonl.zst and .parquet files among ${objects.length} object(s))`,
+    );
+  }
+  const bytes = items.reduce((a, it) => a + it.bytes, 0);
+  const quotas = apportion(spec.sample.docs, items.map((it) => it.bytes));
+  const sampleQuotas: Record<string, number> = {};
+  items.forEach((it, i) => {
+    if (quotas[i]! > 0) sampleQuotas[it.id] = quotas[i]!;
+  });
+
+  const plan: Plan = {
+    version: 1,
+    name: spec.name,
+    specHash: specHashOf(spec),
+    spec,
+    corpus: { uri: spec.corpus.uri, shards: new Set(items.map((it) => it.key)).size, items: items.length, bytes },
+    budget: planBudget(spec.budget),
+    sampleQuotas,
+    referenceSlices: referenceSlicesFor(spec),
+  };
+  const planUri = joinUri(spec.output, artifactKeys.plan);
+  const itemsUri = joinUri(spec.output, artifactKeys.items);
+  await ctx.store.writeJson(itemsUri, items);
+  await ctx.store.writeJson(planUri, plan);
+  ctx.log.info(`planned ${items.length} work item(s) over ${plan.corpus.shards} shard(s), ${bytes} bytes`);
+  return {
+    plan: planUri,
+    itemsUri,
+    items: items.length,
+    referenceKind: spec.reference.kind,
+    referenceSlices: plan.referenceSlices,
+    output: spec.output,
+  };
+}

@@ -1,0 +1,100 @@
+import { writeJsonlGz } from '../corpus/index.ts';
+import { createReferenceScorer } from '../reference/index.ts';
+import type { ReferenceScorer } from '../reference/types.ts';
+import { artifactKeys } from './artifacts.ts';
+import { resumable, unitFingerprint } from './markers.ts';
+import { readPlan } from './plan-file.ts';
+import { readLabelsFile, readSampleFile, type LabelRecord } from './sample-file.ts';
+import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
+
+/** Documents per call to the scorer (the backend batches further by length). */
+const SCORE_BATCH = 64;
+
+/** The contiguous share [start, end) of `n` sample documents that slice `index` of `count` labels. */
+export function sliceBounds(n: number, index: number, count: number): { start: number; end: number } {
+  return { start: Math.floor((n * index) / count), end: Math.floor((n * (index + 1)) / count) };
+}
+
+/**
+ * reference: labels one slice of the sample with the large model's loss (and the small model's, for the reducible
+ * target); writes reference/part-<index>.jsonl.gz. Runs as a Batch array child, a Lambda, or a local worker.
+ */
+export async function labelReferenceSlice(
+  event: ReferenceSliceEvent,
+  ctx: StageContext,
+): Promise<{ plan: string; index: number; docs: number; tokens: number }> {
+  if (event.index >= event.count) throw new RangeError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
+  const run = await readPlan(ctx.store, event.plan);
+  const spec = run.plan.spec;
+  const unit = `${String(event.index).padStart(5, '0')}-of-${event.count}`;
+  return resumable(ctx, run, 'reference', unit, unitFingerprint(run, 'reference', unit), async () => {
+    const sample = [];
+    for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) sample.push(rec);
+    const { start, end } = sliceBounds(sample.length, event.index, event.count);
+    const docs = sample.slice(start, end);
+
+    const large = await createReferenceScorer(spec.reference, { store: ctx.store });
+    let small: ReferenceScorer | undefined;
+    const labels: LabelRecord[] = [];
+    try {
+      small = spec.smallReference ? await createReferenceScorer(spec.smallReference, { store: ctx.store }) : undefined;
+      ctx.log.info(`reference slice ${event.index + 1}/${event.count}: ${docs.length} documents with ${large.description}`);
+      for (let i = 0; i < docs.length; i += SCORE_BATCH) {
+        const batch = docs.slice(i, i + SCORE_BATCH);
+        const texts = batch.map((d) => d.text);
+        const scores = await large.score(texts);
+        const smallScores = small ? await small.score(texts) : undefined;
+        batch.forEach((d, j) => {
+          const s = scores[j]!;
+          const label: LabelRecord = { id: d.id, item: d.item, row: d.row, bytes: d.bytes, tokens: s.tokens, loss: s.loss };
+          if (smallScores) label.smallLoss = smallScores[j]!.loss;
+          labels.push(label);
+        });
+        ctx.progress.add({ docs: batch.length, bytes: batch.reduce((a, d) => a + d.bytes, 0) });
+      }
+    } finally {
+      await large.close();
+      await small?.close();
+    }
+    await writeJsonlGz(ctx.store, run.uri(artifactKeys.referencePart(event.index)), labels);
+    return { plan: event.plan, index: event.index, docs: labels.length, tokens: labels.reduce((a, l) => a + l.tokens, 0) };
+  });
+}
+
+/** reference/stats.json: token-weighted mean losses of the labelled sample. */
+export interface ReferenceStats {
+  docs: number;
+  tokens: number;
+  meanLoss: number;
+  meanSmallLoss?: number;
+}
+
+/** merge labels: concatenates the slices in order into reference/labels.jsonl.gz. */
+export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
+  const run = await readPlan(ctx.store, event.plan);
+  const count = run.plan.referenceSlices;
+  const stats: ReferenceStats = { docs: 0, tokens: 0, meanLoss: 0 };
+  let lossSum = 0;
+  let smallSum = 0;
+  let smallCount = 0;
+  const store = ctx.store;
+  async function* records(): AsyncIterable<LabelRecord> {
+    for (let i = 0; i < count; i++) {
+      for await (const rec of readLabelsFile(store, run.uri(artifactKeys.referencePart(i)))) {
+        stats.docs += 1;
+        stats.tokens += rec.tokens;
+        lossSum += rec.loss * rec.tokens;
+        if (rec.smallLoss !== undefined) {
+          smallSum += rec.smallLoss * rec.tokens;
+          smallCount += rec.tokens;
+        }
+        yield rec;
+      }
+    }
+  }
+  await writeJsonlGz(ctx.store, run.uri(artifactKeys.labels), records());
+  stats.meanLoss = stats.tokens > 0 ? lossSum / stats.tokens : 0;
+  if (smallCount > 0) stats.meanSmallLoss = smallSum / smallCount;
+  await ctx.store.writeJson(run.uri(artifactKeys.referenceStats), stats);
+  return { plan: event.plan, docs: stats.docs };
+}

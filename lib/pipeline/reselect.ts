@@ -1,0 +1,75 @@
+import { describeZodError } from '../job/load.ts';
+import { policySchema, type PolicySpec } from '../job/spec.ts';
+import { manifestSchema, type Manifest } from '../manifest/index.ts';
+import { joinUri } from '../store/index.ts';
+import type { ObjectStore } from '../store/types.ts';
+import { artifactKeys } from './artifacts.ts';
+import type { StageTiming } from './local-runner.ts';
+import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
+import { finalizeJob } from './finalize.ts';
+import { reduceScores } from './reduce.ts';
+import { selectWorkItem } from './select.ts';
+import type { Logger, StageContext } from './types.ts';
+
+export interface ReselectOptions {
+  budget?: string;
+  policy?: string;
+  'drop-top'?: string;
+  lambda?: string;
+  temperature?: string;
+}
+
+/** `tokens=N`, `fraction=F`, `docs=N` -> a plan budget. */
+export function parseBudgetOption(text: string): PlanBudget {
+  const m = /^(tokens|fraction|docs)=([0-9.eE+]+)$/.exec(text.trim());
+  const value = m ? Number(m[2]) : Number.NaN;
+  if (!m || !Number.isFinite(value) || value <= 0) {
+    throw new Error(`--budget "${text}": expected tokens=N, fraction=F (0 < F <= 1) or docs=N`);
+  }
+  if (m[1] === 'fraction') {
+    if (value > 1) throw new Error(`--budget "${text}": a fraction must be at most 1`);
+    return { form: 'fraction', unit: 'tokens', fraction: value };
+  }
+  if (m[1] === 'docs') return { form: 'docs', unit: 'docs', amount: Math.floor(value) };
+  return { form: 'tokens', unit: 'tokens', amount: Math.floor(value) };
+}
+
+function policyOption(base: PolicySpec, opts: ReselectOptions): PolicySpec | undefined {
+  if (!opts.policy && opts['drop-top'] === undefined && opts.lambda === undefined && opts.temperature === undefined) return undefined;
+  const raw: Record<string, unknown> = { kind: opts.policy ?? base.kind, filters: base.filters };
+  if (opts.lambda !== undefined) raw.lambda = Number(opts.lambda);
+  if (opts['drop-top'] !== undefined) raw.dropTopQuantile = Number(opts['drop-top']);
+  if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`policy options: ${describeZodError(parsed.error).join('; ')}`);
+  return parsed.data;
+}
+
+/**
+ * Re-runs reduce, select and finalize over a finished run's stored scores with a new budget or policy: seconds, not a
+ * new scoring pass (scores are kept apart from selection).
+ */
+export async function reselect(
+  output: string,
+  opts: ReselectOptions,
+  deps: { store: ObjectStore; log: Logger },
+): Promise<{ manifest: Manifest; timings: StageTiming[] }> {
+  const planUri = joinUri(output, artifactKeys.plan);
+  const ctx: StageContext = { store: deps.store, log: deps.log, progress: { add() {} } };
+  const run = await readPlan(deps.store, planUri);
+  const budget = opts.budget ? parseBudgetOption(opts.budget) : undefined;
+  const policy = policyOption(run.plan.spec.policy, opts);
+  const timings: StageTiming[] = [];
+  const t0 = performance.now();
+  await reduceScores({ plan: planUri, budget, policy }, ctx);
+  const t1 = performance.now();
+  timings.push({ stage: 'reduce', seconds: (t1 - t0) / 1000, detail: 'from stored scores' });
+  const items = await readItems(deps.store, run);
+  let docs = 0;
+  for (const item of items) docs += (await selectWorkItem({ plan: planUri, item }, ctx)).docs;
+  const t2 = performance.now();
+  timings.push({ stage: 'select', seconds: (t2 - t1) / 1000, detail: `${docs} documents written` });
+  const fin = await finalizeJob({ plan: planUri }, ctx);
+  timings.push({ stage: 'finalize', seconds: (performance.now() - t2) / 1000, detail: 'manifest.json' });
+  return { manifest: manifestSchema.parse(await deps.store.readJson(fin.manifest)), timings };
+}

@@ -1,0 +1,149 @@
+import { readDocs, writeJsonlGz, BadRecordLog } from '../corpus/index.ts';
+import type { Doc } from '../corpus/types.ts';
+import { docHash } from '../select/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { readItems, readPlan } from './plan-file.ts';
+import { markerKey, resumable, unitFingerprint } from './markers.ts';
+import { readOptionsFor } from './read-options.ts';
+import { readSampleFile } from './sample-file.ts';
+import type { ItemEvent, PlanRef, StageContext } from './types.ts';
+
+/** One sampled document with its provenance, as stored in the sample files. */
+export interface SampleRecord {
+  id: string;
+  text: string;
+  item: string;
+  row: number;
+  line: number;
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * Keeps the k documents with the smallest (hash, row): a uniform sample without replacement, seeded, streaming,
+ * and independent of how the item is read. A binary max-heap on (hash, row).
+ */
+class BottomK {
+  private readonly heap: { hash: number; doc: Doc }[] = [];
+  constructor(private readonly k: number) {}
+
+  private less(a: { hash: number; doc: Doc }, b: { hash: number; doc: Doc }): boolean {
+    return a.hash < b.hash || (a.hash === b.hash && a.doc.row < b.doc.row);
+  }
+
+  offer(hash: number, doc: Doc): void {
+    const h = this.heap;
+    if (this.k <= 0) return;
+    if (h.length < this.k) {
+      h.push({ hash, doc });
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.less(h[p]!, h[i]!)) break;
+        [h[p], h[i]] = [h[i]!, h[p]!];
+        i = p;
+      }
+      return;
+    }
+    const entry = { hash, doc };
+    if (!this.less(entry, h[0]!)) return;
+    h[0] = entry;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[m]!, h[l]!)) m = l;
+      if (r < h.length && this.less(h[m]!, h[r]!)) m = r;
+      if (m === i) break;
+      [h[m], h[i]] = [h[i]!, h[m]!];
+      i = m;
+    }
+  }
+
+  /** The kept documents in reading order. */
+  docs(): Doc[] {
+    return this.heap.map((e) => e.doc).sort((a, b) => a.row - b.row);
+  }
+}
+
+function toRecord(d: Doc): SampleRecord {
+  return { id: d.id, text: d.text, item: d.item, row: d.row, line: d.line, offset: d.offset, bytes: d.bytes };
+}
+
+/** sample: the seeded, size-proportional share of one work item, written to sample/part-<item>.jsonl.gz. */
+export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promise<SampleItemOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const { plan } = run;
+  const item = event.item;
+  return resumable(ctx, run, 'sample', item.id, unitFingerprint(run, 'sample', item), async () => {
+    const quota = plan.sampleQuotas[item.id] ?? 0;
+    const keep = new BottomK(quota);
+    const bad = new BadRecordLog();
+    // A salt keeps the sample independent of hash-based policy noise (sample policy, boundary order) that also use the seed.
+    const sampleSeed = (plan.spec.sample.seed + 0x9e3779b9) >>> 0;
+    let seenDocs = 0;
+    let seenBytes = 0;
+    for await (const batch of readDocs(ctx.store, item, readOptionsFor(plan.spec, bad))) {
+      let bytes = 0;
+      for (const doc of batch) {
+        keep.offer(docHash(doc.id, sampleSeed), doc);
+        bytes += doc.bytes;
+      }
+      seenDocs += batch.length;
+      seenBytes += bytes;
+      ctx.progress.add({ docs: batch.length, bytes });
+    }
+    const docs = keep.docs();
+    await writeJsonlGz(ctx.store, run.uri(artifactKeys.samplePart(item.id)), docs.map(toRecord));
+    return { item: item.id, sampled: docs.length, docs: seenDocs, textBytes: seenBytes };
+  });
+}
+
+export interface SampleItemOutput {
+  item: string;
+  /** Documents kept in the sample. */
+  sampled: number;
+  /** Good documents the item holds, and their text bytes: the corpus size as the pipeline sees it. */
+  docs: number;
+  textBytes: number;
+}
+
+/** What the sample saw of the whole corpus (sample/stats.json). */
+export interface SampleStats {
+  sampled: number;
+  corpusDocs: number;
+  corpusTextBytes: number;
+}
+
+/**
+ * merge sample: concatenates the parts in work-item order into sample/sample.jsonl.gz, and sums what the items saw
+ * into sample/stats.json (the corpus's documents and text bytes, known before scoring).
+ */
+export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
+  const run = await readPlan(ctx.store, event.plan);
+  const items = await readItems(ctx.store, run);
+  const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
+  for (const item of items) {
+    const out = await ctx.store.readJson<{ output: SampleItemOutput }>(run.uri(markerKey('sample', item.id)));
+    stats.corpusDocs += out.output.docs;
+    stats.corpusTextBytes += out.output.textBytes;
+  }
+  let docs = 0;
+  const store = ctx.store;
+  async function* records(): AsyncIterable<SampleRecord> {
+    for (const item of items) {
+      const uri = run.uri(artifactKeys.samplePart(item.id));
+      for await (const rec of readSampleFile(store, uri)) {
+        docs += 1;
+        yield rec;
+      }
+    }
+  }
+  await writeJsonlGz(ctx.store, run.uri(artifactKeys.sample), records());
+  stats.sampled = docs;
+  await ctx.store.writeJson(run.uri(artifactKeys.sampleStats), stats);
+  ctx.log.info(`sample: ${docs} documents of ${stats.corpusDocs}`);
+  return { plan: event.plan, docs };
+}
+

@@ -1,0 +1,68 @@
+import { parquetReadObjects } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { z } from 'zod';
+import type { ObjectStore } from '../store/types.ts';
+
+/** The columns of scores/<item>.parquet, one row per good document of the item, in reading order. */
+export interface ScoreColumns {
+  id: string[];
+  row: number[];
+  /** Byte offset of the record in the uncompressed shard (-1 where the format has none). */
+  offset: number[];
+  /** UTF-8 bytes of the text. */
+  bytes: number[];
+  /** Estimated reference-model tokens. */
+  tokens: number[];
+  chars: number[];
+  words: number[];
+  /** Ensemble mean prediction and spread, float32. */
+  score: number[];
+  std: number[];
+}
+
+export function emptyScoreColumns(): ScoreColumns {
+  return { id: [], row: [], offset: [], bytes: [], tokens: [], chars: [], words: [], score: [], std: [] };
+}
+
+export function encodeScoreFile(c: ScoreColumns): Uint8Array {
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: c.id, type: 'STRING', nullable: false },
+      { name: 'row', data: c.row, type: 'INT32', nullable: false },
+      { name: 'offset', data: c.offset, type: 'DOUBLE', nullable: false },
+      { name: 'bytes', data: c.bytes, type: 'INT32', nullable: false },
+      { name: 'tokens', data: c.tokens, type: 'INT32', nullable: false },
+      { name: 'chars', data: c.chars, type: 'INT32', nullable: false },
+      { name: 'words', data: c.words, type: 'INT32', nullable: false },
+      { name: 'score', data: c.score, type: 'FLOAT', nullable: false },
+      { name: 'std', data: c.std, type: 'FLOAT', nullable: false },
+    ],
+    createdBy: 'proxysel',
+  });
+  return new Uint8Array(buffer);
+}
+
+const scoreRowSchema = z.object({
+  id: z.string(),
+  row: z.number(),
+  offset: z.number(),
+  bytes: z.number(),
+  tokens: z.number(),
+  chars: z.number(),
+  words: z.number(),
+  score: z.number(),
+  std: z.number(),
+});
+export type ScoreRow = z.infer<typeof scoreRowSchema>;
+
+/** Reads a score file back; every row validated, errors name the file and row. */
+export async function readScoreFile(store: ObjectStore, uri: string): Promise<ScoreRow[]> {
+  const buf = await store.read(uri);
+  const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  const rows = await parquetReadObjects({ file });
+  return rows.map((r, i) => {
+    const parsed = scoreRowSchema.safeParse(r);
+    if (!parsed.success) throw new Error(`${uri} row ${i}: not a valid score row (${parsed.error.issues[0]?.message})`);
+    return parsed.data;
+  });
+}

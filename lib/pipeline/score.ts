@@ -1,0 +1,129 @@
+import { BadRecordLog, readDocs } from '../corpus/index.ts';
+import type { WorkItem } from '../corpus/types.ts';
+import { ProxyScorer } from '../proxy/index.ts';
+import { estimateTokens } from '../reference/calibration.ts';
+import { KeyHistogram, makePolicy } from '../select/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { readProxyCard, type ProxyCard } from './card.ts';
+import { resumable, unitFingerprint } from './markers.ts';
+import { readPlan, type RunFiles } from './plan-file.ts';
+import { readOptionsFor } from './read-options.ts';
+import { emptyScoreColumns, encodeScoreFile } from './score-file.ts';
+import { countWords } from './text-stats.ts';
+import type { ItemsEvent, StageContext } from './types.ts';
+
+/** scores/<item>.hist.json: what one item holds, and its token-weighted histogram of policy keys. */
+export interface ItemHistogramFile {
+  item: string;
+  docs: number;
+  textBytes: number;
+  tokens: number;
+  /** Documents the policy excluded (filters, band tails). */
+  excluded: { docs: number; tokens: number };
+  histogram: ReturnType<KeyHistogram['toJSON']>;
+  badRecords: ReturnType<BadRecordLog['toJSON']>;
+}
+
+export interface ScoreItemOutput {
+  item: string;
+  docs: number;
+  tokens: number;
+  badRecords: number;
+}
+
+/** One loaded proxy per process and model version: warm Lambdas and long-lived workers reuse it. */
+const scorers = new Map<string, Promise<{ scorer: ProxyScorer; card: ProxyCard }>>();
+
+async function loadProxy(ctx: StageContext, run: RunFiles): Promise<{ scorer: ProxyScorer; card: ProxyCard }> {
+  const modelUri = run.uri(artifactKeys.model);
+  const head = await ctx.store.head(modelUri);
+  if (!head) throw new Error(`score: ${modelUri} does not exist; run the fit stage first`);
+  const cacheKey = `${modelUri}#${head.etag}`;
+  let entry = scorers.get(cacheKey);
+  if (!entry) {
+    entry = (async () => {
+      const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+      const bytes = await ctx.store.read(modelUri);
+      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features as never);
+      return { scorer, card };
+    })();
+    entry.catch(() => scorers.delete(cacheKey));
+    scorers.set(cacheKey, entry);
+  }
+  return entry;
+}
+
+/** Releases the cached proxies (tests, worker shutdown). */
+export async function closeScorers(): Promise<void> {
+  const all = [...scorers.values()];
+  scorers.clear();
+  for (const entry of all) await (await entry.catch(() => undefined))?.scorer.close();
+}
+
+async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): Promise<ScoreItemOutput> {
+  const spec = run.plan.spec;
+  const { scorer, card } = await loadProxy(ctx, run);
+  const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
+  const cal = { tokensPerByte: card.tokens.tokensPerByte, n: card.tokens.fittedOn };
+  const hist = new KeyHistogram();
+  const bad = new BadRecordLog();
+  const cols = emptyScoreColumns();
+  let tokens = 0;
+  let textBytes = 0;
+  const excluded = { docs: 0, tokens: 0 };
+  for await (const batch of readDocs(ctx.store, item, readOptionsFor(spec, bad))) {
+    const { mean, std } = await scorer.score(batch.map((d) => d.text));
+    let batchBytes = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i]!;
+      const t = estimateTokens(cal, d.bytes);
+      const chars = d.text.length;
+      const words = countWords(d.text);
+      const score = mean[i]!;
+      const spread = std[i]!;
+      cols.id.push(d.id);
+      cols.row.push(d.row);
+      cols.offset.push(d.offset);
+      cols.bytes.push(d.bytes);
+      cols.tokens.push(t);
+      cols.chars.push(chars);
+      cols.words.push(words);
+      cols.score.push(score);
+      cols.std.push(spread);
+      const key = policy.key({ id: d.id, score, std: spread, chars, words });
+      if (key === null) {
+        excluded.docs += 1;
+        excluded.tokens += t;
+      } else hist.add(key, t);
+      tokens += t;
+      batchBytes += d.bytes;
+    }
+    textBytes += batchBytes;
+    ctx.progress.add({ docs: batch.length, bytes: batchBytes });
+  }
+  await ctx.store.write(run.uri(artifactKeys.scores(item.id)), Buffer.from(encodeScoreFile(cols)));
+  const file: ItemHistogramFile = {
+    item: item.id,
+    docs: cols.id.length,
+    textBytes,
+    tokens,
+    excluded,
+    histogram: hist.toJSON(),
+    badRecords: bad.toJSON(),
+  };
+  await ctx.store.writeJson(run.uri(artifactKeys.histogram(item.id)), file);
+  return { item: item.id, docs: cols.id.length, tokens, badRecords: bad.count };
+}
+
+/**
+ * score: runs the proxy over every document of a batch of work items (Step Functions ItemBatcher), writing per item a
+ * parquet of (id, row, offset, bytes, tokens, chars, words, score, std) and a token-weighted histogram of policy keys.
+ */
+export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Promise<{ items: ScoreItemOutput[] }> {
+  const run = await readPlan(ctx.store, event.plan);
+  const out: ScoreItemOutput[] = [];
+  for (const item of event.items) {
+    out.push(await resumable(ctx, run, 'score', item.id, unitFingerprint(run, 'score', item), () => scoreWorkItem(ctx, run, item)));
+  }
+  return { items: out };
+}

@@ -1,0 +1,40 @@
+/**
+ * A worker thread of the local runner: runs one stage call at a time for the main thread, with the same stage
+ * functions the Lambda handlers call. Progress and logs are posted back as messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createStore } from '../store/index.ts';
+import type { S3Options } from '../store/types.ts';
+import { closeScorers } from './score.ts';
+import { stages, type StageName } from './stages.ts';
+import type { Logger, StageContext } from './types.ts';
+import type { WorkerReply, WorkerTask } from './worker-pool.ts';
+
+const port = parentPort;
+if (!port) throw new Error('stage-worker.ts must run in a worker thread');
+const { s3 } = workerData as { s3?: S3Options };
+const store = createStore({ s3 });
+
+port.on('message', async (task: WorkerTask | { type: 'close' }) => {
+  if (task.type === 'close') {
+    await closeScorers();
+    port.close();
+    return;
+  }
+  const post = (reply: WorkerReply) => port.postMessage(reply);
+  const log: Logger = {
+    debug: (message) => post({ type: 'log', id: task.id, level: 'debug', message }),
+    info: (message) => post({ type: 'log', id: task.id, level: 'info', message }),
+    warn: (message) => post({ type: 'log', id: task.id, level: 'warn', message }),
+    error: (message) => post({ type: 'log', id: task.id, level: 'error', message }),
+  };
+  const ctx: StageContext = { store, log, progress: { add: (delta) => post({ type: 'progress', id: task.id, delta }) } };
+  try {
+    const run = stages[task.stage as StageName] as (input: unknown, ctx: StageContext) => Promise<unknown>;
+    const output = await run(task.input, ctx);
+    post({ type: 'done', id: task.id, output });
+  } catch (error) {
+    const e = error as Error;
+    post({ type: 'error', id: task.id, name: e?.name ?? 'Error', message: e?.message ?? String(error), stack: e?.stack });
+  }
+});

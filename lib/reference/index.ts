@@ -1,0 +1,27 @@
+import type { ReferenceSpec } from '../job/spec.ts';
+import type { ObjectStore } from '../store/types.ts';
+import type { ReferenceScorer } from './types.ts';
+
+export type { ReferenceScore, ReferenceScorer } from './types.ts';
+
+/**
+ * The reference (large-model) scorer a spec names. Backends are imported lazily, so a run with the embedded ngram
+ * model never loads tokenizers or HTTP clients, and the onnx backend loads onnxruntime only when used.
+ */
+export async function createReferenceScorer(spec: ReferenceSpec, deps: { store: ObjectStore }): Promise<ReferenceScorer> {
+  switch (spec.kind) {
+    case 'ngram': {
+      const { createNgramScorer, loadReferenceText, trainNgramModel } = await import('./ngram/index.ts');
+      const model = await trainNgramModel(loadReferenceText(deps.store, spec.text), { order: spec.order });
+      return createNgramScorer(model);
+    }
+    case 'onnx': {
+      const { createOnnxScorer } = await import('./onnx/index.ts');
+      return createOnnxScorer(spec, deps);
+    }
+    case 'openai': {
+      const { createOpenAIScorer } = await import('./openai/index.ts');
+      return createOpenAIScorer(spec);
+    }
+  }
+}
