@@ -15,7 +15,6 @@ export const manifestSchema = z.object({
   name: z.string(),
   specHash: z.string(),
   corpus: z.object({
-    uri: z.string(),
     shards: z.number().int(),
     items: z.number().int(),
     docs: z.number().int(),

@@ -55,7 +55,6 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
     name: plan.name,
     specHash: plan.specHash,
     corpus: {
-      uri: plan.corpus.uri,
       shards: plan.corpus.shards,
       items: plan.corpus.items,
       docs,

@@ -169,6 +169,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
     await store.writeJson(run.uri(artifactKeys.run), {
       name: run.plan.name,
       output: run.output,
+      corpus: run.plan.corpus.uri,
       host: hostname(),
       node: process.version,
       workers,
