@@ -10,18 +10,21 @@ import { textLogger } from './pipeline/context.ts';
 import { runJob } from './pipeline/local-runner.ts';
 import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './pipeline/progress-display.ts';
 import { reselect } from './pipeline/reselect.ts';
-import { createStore } from './store/index.ts';
+import { writeReport } from './report/index.ts';
+import { createStore, s3OptionsFromEnv } from './store/index.ts';
 
 const USAGE = `proxysel: select LLM training data under a compute budget with a small proxy model
 
 usage:
   proxysel run <job.json> [--out <uri>] [--workers N] [--quiet]
       run every stage of a job on this machine (local paths, file:// or s3:// on any S3-compatible endpoint:
-      set AWS_ENDPOINT_URL_S3 and PROXYSEL_S3_FORCE_PATH_STYLE=1 for MinIO and the like)
+      set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like)
   proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
   proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|band|sample] [--drop-top Q] [--lambda L] [--temperature T]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring)
+  proxysel report <output-uri>
+      (re)generate report.html from the artifacts of a finished run and print where it is
   proxysel validate <job.json>
       check a job spec and print it with its defaults filled in
 
@@ -47,6 +50,7 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
   const log = textLogger((line) => display.print(line));
   const result = await runJob(spec, {
     output: opts.out,
+    s3: s3OptionsFromEnv(),
     workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
     display,
     log,
@@ -99,9 +103,16 @@ export async function main(argv: string[]): Promise<number> {
       const output = positionals[0];
       if (!output) throw new Error('proxysel select: give the output location of a finished run');
       const display = displayFor(Boolean(values.quiet));
-      const result = await reselect(output, values, { store: createStore(), log: textLogger((l) => display.print(l)) });
+      const result = await reselect(output, values, { store: createStore({ s3: s3OptionsFromEnv() }), log: textLogger((l) => display.print(l)) });
       display.stop();
       process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
+      return 0;
+    }
+    case 'report': {
+      const output = positionals[0];
+      if (!output) throw new Error('proxysel report: give the output location of a finished run');
+      const uri = await writeReport(createStore({ s3: s3OptionsFromEnv() }), output);
+      process.stdout.write(`${uri}\n`);
       return 0;
     }
     case 'validate': {

@@ -34,6 +34,7 @@ export async function demoJobSpec(corpusDir: string, out: string): Promise<Recor
     ...template,
     corpus: { ...corpus, uri: join(corpusDir, String(corpus.uri)) },
     reference: { ...reference, text: join(corpusDir, String(reference.text)) },
+    ...(typeof template.labels === 'string' ? { labels: join(corpusDir, template.labels) } : {}),
     output: resolve(out),
   };
 }

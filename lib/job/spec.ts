@@ -178,6 +178,11 @@ export const jobSpecSchema = z
     materialize: z.boolean().default(true),
     /** Count tokens of every document exactly with the reference tokenizer instead of calibrating bytes->tokens. */
     exactTokens: z.boolean().default(false),
+    /**
+     * Optional JSONL(.gz) file of `{id, category}` lines describing the corpus (for example its sources): the report
+     * then shows the selection's composition by category against the corpus's. Never used to select.
+     */
+    labels: uri.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

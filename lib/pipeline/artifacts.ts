@@ -13,6 +13,7 @@ export const artifactKeys = {
   referenceStats: 'reference/stats.json',
   model: 'proxy/model.onnx',
   card: 'proxy/card.json',
+  heldOut: 'proxy/held-out.json',
   scores: (item: string) => `scores/${item}.parquet`,
   histogram: (item: string) => `scores/${item}.hist.json`,
   threshold: 'threshold.json',

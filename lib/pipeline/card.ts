@@ -48,3 +48,14 @@ export async function readProxyCard(store: ObjectStore, uri: string): Promise<Pr
   if (!parsed.success) throw new Error(`${uri}: not a valid proxy card: ${describeZodError(parsed.error).join('; ')}`);
   return parsed.data;
 }
+
+/**
+ * proxy/held-out.json: the reference's and the proxy's values on the held-out split of the labelled sample, and the
+ * ensemble's spread there: the evidence behind the card's fidelity figures (the report plots it).
+ */
+export const heldOutSchema = z.object({
+  reference: z.array(z.number()),
+  predicted: z.array(z.number()),
+  spread: z.array(z.number()),
+});
+export type HeldOutPredictions = z.infer<typeof heldOutSchema>;

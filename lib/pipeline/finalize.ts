@@ -1,3 +1,4 @@
+import { writeReport } from '../report/index.ts';
 import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys } from './artifacts.ts';
@@ -121,6 +122,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   const valid = manifestSchema.parse(manifest);
   const uri = run.uri(artifactKeys.manifest);
   await ctx.store.writeJson(uri, valid);
+  await writeReport(ctx.store, run.output);
   await ctx.store.write(run.uri(artifactKeys.success), '');
   ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens`);
   return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };

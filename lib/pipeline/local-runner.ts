@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
 import type { WorkItem } from '../corpus/types.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
+import { writeReport } from '../report/index.ts';
 import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/types.ts';
 import { artifactKeys } from './artifacts.ts';
@@ -177,6 +178,8 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       finishedAt: new Date().toISOString(),
       stages: timings,
     });
+    // Render the report again, now with this run's per-stage timings from run.json.
+    await writeReport(store, run.output);
     return { output: run.output, plan: planned.plan, manifestUri: finalized.manifest, manifest, timings };
   } finally {
     display.stop();

@@ -50,8 +50,9 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
   for (const item of items) {
     let hist: KeyHistogram;
     if (input.policy === undefined) {
-      const file = await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(item.id)));
-      hist = KeyHistogram.fromJSON(file.histogram);
+      const histUri = run.uri(artifactKeys.histogram(item.id));
+      const file = await ctx.store.readJson<ItemHistogramFile>(histUri);
+      hist = KeyHistogram.fromJSON(file.histogram, histUri);
       corpus.docs += file.docs;
       corpus.tokens += file.tokens;
       corpus.excludedDocs += file.excluded.docs;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJsonlGz } from '../corpus/index.ts';
+import { iterateJsonlGz } from '../corpus/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 export const sampleRecordSchema = z.object({
@@ -24,9 +24,9 @@ export const labelRecordSchema = z.object({
 export type LabelRecord = z.infer<typeof labelRecordSchema>;
 
 export function readSampleFile(store: ObjectStore, uri: string) {
-  return readJsonlGz(store, uri, sampleRecordSchema);
+  return iterateJsonlGz(store, uri, sampleRecordSchema);
 }
 
 export function readLabelsFile(store: ObjectStore, uri: string) {
-  return readJsonlGz(store, uri, labelRecordSchema);
+  return iterateJsonlGz(store, uri, labelRecordSchema);
 }

@@ -1,12 +1,12 @@
 import { BadRecordLog, readDocs, writeJsonlGz } from '../corpus/index.ts';
 import { docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
-import { readProxyCard } from './card.ts';
+import { readProxyCard, type ProxyCard } from './card.ts';
 import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ThresholdFile } from './reduce.ts';
-import { readScoreFile } from './score-file.ts';
+import { readScoreFile, type ScoreRow } from './score-file.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 
 /** selected/<item>.json: what one item contributed to the selection. */
@@ -18,6 +18,29 @@ export interface SelectItemOutput {
   tokens: number;
   /** Key of the materialized documents (or of the row list), relative to the output prefix. */
   file: string;
+}
+
+/**
+ * The rows of one item's score file that the threshold selects, and their tokens. The one place that applies a
+ * threshold to scores: the select stage and the report both use it.
+ */
+export function selectedRows(
+  rows: readonly ScoreRow[],
+  item: string,
+  threshold: ThresholdFile,
+  card: Pick<ProxyCard, 'scoreQuantiles'>,
+  seed: number,
+): { rows: Set<number>; tokens: number } {
+  const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
+  const chosen = new Set<number>();
+  let tokens = 0;
+  for (const r of rows) {
+    if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item, row: r.row }, threshold.threshold)) {
+      chosen.add(r.row);
+      tokens += r.tokens;
+    }
+  }
+  return { rows: chosen, tokens };
 }
 
 /**
@@ -33,17 +56,8 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const fingerprint = unitFingerprint(run, 'select', item, sha256(canonicalJson(threshold)));
   return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
-    const seed = spec.sample.seed;
-    const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
-    const chosen = new Set<number>();
-    let tokens = 0;
-    for (const r of rows) {
-      if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item: item.id, row: r.row }, threshold.threshold)) {
-        chosen.add(r.row);
-        tokens += r.tokens;
-      }
-    }
+    const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
     let file: string;
     if (spec.materialize) {
       file = artifactKeys.selected(item.id);

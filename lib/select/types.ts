@@ -1,0 +1,86 @@
+import type { PolicySpec } from '../job/spec.ts';
+
+/** What a policy sees of one scored document. */
+export interface PolicyDoc {
+  /** The document's id (seeds the `sample` policy's noise). */
+  id: string;
+  /** The proxy's prediction: mean over the ensemble (loss, or reducible loss). */
+  score: number;
+  /** The ensemble's spread (standard deviation across members). */
+  std: number;
+  /** Length in UTF-16 code units. */
+  chars: number;
+  words: number;
+}
+
+/** Options every policy is built with. */
+export interface PolicyOptions {
+  /** The job's seed (the `sample` policy derives its Gumbel noise from it). */
+  seed: number;
+  /**
+   * Quantiles 0, 0.001, ..., 1 (1001 entries) of the proxy's predictions on the sample; the `band` policy reads its
+   * cut-offs from it (linear interpolation). Other policies ignore it.
+   */
+  scoreQuantiles: readonly number[];
+}
+
+/** A selection policy: maps a document to a key (higher = selected first), or to null when it is excluded. */
+export interface Policy {
+  readonly kind: PolicySpec['kind'];
+  /** A finite, float32-representable key, or null when a filter (or a band tail) excludes the document. */
+  key(doc: PolicyDoc): number | null;
+}
+
+/** Documents and tokens in one bin (or any set of bins). */
+export interface BinTotals {
+  docs: number;
+  tokens: number;
+}
+
+/** A KeyHistogram as stored: `[bin, docs, tokens]` triples, strictly ascending by bin; empty bins are omitted. */
+export interface KeyHistogramJSON {
+  bins: [number, number, number][];
+}
+
+/** A budget in its unit: tokens, or documents. */
+export interface Budget {
+  unit: 'tokens' | 'docs';
+  amount: number;
+}
+
+/** Where the budget runs out in a merged histogram (see `findBoundary`). */
+export interface Boundary {
+  /** The bin the budget runs out in; -1 when the whole histogram fits (everything is selected). */
+  boundaryBin: number;
+  /** Everything in bins strictly above the boundary bin: selected in full. */
+  above: BinTotals;
+  /** What is left of the budget (in its unit) to fill from the boundary bin. */
+  remaining: number;
+  /** Totals of the boundary bin itself (zero when boundaryBin is -1). */
+  boundaryTotals: BinTotals;
+}
+
+/** A document's place in the boundary bin's deterministic order: by hash, then item, then row. */
+export interface DocOrder {
+  /** `docHash(id, seed)`. */
+  hash: number;
+  /** The work item's id. */
+  item: string;
+  /** The document's row within its work item. */
+  row: number;
+}
+
+/** A document of the boundary bin, read back by reduce. */
+export interface BoundaryCandidate extends DocOrder {
+  tokens: number;
+}
+
+/** threshold.json's cut: what select needs to decide each document alone. */
+export interface Threshold {
+  /** Bins above this are selected in full; -1 selects every document the policy keeps. */
+  boundaryBin: number;
+  /** In the boundary bin, documents at or before this (hash, item, row) are selected; null selects none of them. */
+  cutoff: DocOrder | null;
+  /** What the selection holds: the documents and tokens `isSelected` accepts over the whole corpus. */
+  expected: BinTotals;
+}

@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+import type { StoreBackend } from './backend.ts';
+import { StoreJsonError } from './errors.ts';
+import { LocalBackend } from './local.ts';
+import { S3Backend, createS3Client } from './s3.ts';
+import { s3OptionsFromEnv } from './s3-options.ts';
+import type { Body, ByteRange, ObjectInfo, ObjectStore, S3Options } from './types.ts';
+import { isS3Uri } from './uri.ts';
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** Dispatches every call on the URI scheme; builds read/readText/readJson/writeJson/exists on the backends. */
+class DispatchingStore implements ObjectStore {
+  private readonly local = new LocalBackend();
+  private s3Backend: S3Backend | undefined;
+
+  constructor(private readonly s3Options: S3Options | undefined) {}
+
+  private backend(uri: string): StoreBackend {
+    if (!isS3Uri(uri)) return this.local;
+    if (!this.s3Backend) {
+      const options = this.s3Options ?? s3OptionsFromEnv() ?? {};
+      this.s3Backend = new S3Backend(createS3Client(options), options);
+    }
+    return this.s3Backend;
+  }
+
+  list(prefixUri: string): Promise<ObjectInfo[]> {
+    return this.backend(prefixUri).list(prefixUri);
+  }
+
+  head(uri: string): Promise<ObjectInfo | undefined> {
+    return this.backend(uri).head(uri);
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    return (await this.head(uri)) !== undefined;
+  }
+
+  readStream(uri: string, range?: ByteRange): Promise<Readable> {
+    return this.backend(uri).readStream(uri, range);
+  }
+
+  async read(uri: string, range?: ByteRange): Promise<Buffer> {
+    return collect(await this.readStream(uri, range));
+  }
+
+  async readText(uri: string): Promise<string> {
+    return (await this.read(uri)).toString('utf8');
+  }
+
+  async readJson<T = unknown>(uri: string): Promise<T> {
+    const text = await this.readText(uri);
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new StoreJsonError(uri, err);
+    }
+  }
+
+  write(uri: string, body: Body, options?: { contentType?: string }): Promise<void> {
+    return this.backend(uri).write(uri, body, options);
+  }
+
+  writeJson(uri: string, value: unknown): Promise<void> {
+    return this.write(uri, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json' });
+  }
+
+  delete(uri: string): Promise<void> {
+    return this.backend(uri).delete(uri);
+  }
+}
+
+/**
+ * An ObjectStore over local paths, `file://` URLs and `s3://` URIs, choosing the backend per call by the URI's scheme.
+ * The S3 client is created on the first `s3://` call, from `opts.s3` or else from the environment (s3OptionsFromEnv).
+ */
+export function createStore(opts: { s3?: S3Options } = {}): ObjectStore {
+  return new DispatchingStore(opts.s3);
+}

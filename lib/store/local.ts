@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
+import { StoreError, StoreNotFoundError } from './errors.ts';
+import type { Body, ByteRange, ObjectInfo } from './types.ts';
+import { joinUri, parseUri } from './uri.ts';
+
+/** Names of the temporary files of in-progress atomic writes: `.<name>.<pid>-<rand>.tmp`. */
+const TEMP_FILE = /^\..+\.\d+-[0-9a-f]+\.tmp$/;
+
+function localPath(uri: string): string {
+  const parsed = parseUri(uri);
+  if (parsed.scheme !== 'file') throw new StoreError(`${uri}: not a local path or file:// URI`);
+  return parsed.path;
+}
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function etagOf(st: Stats): string {
+  return `${Math.trunc(st.mtimeMs).toString(16)}-${st.size.toString(16)}`;
+}
+
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/** Local filesystem backend: plain paths and `file://` URLs. Writes are atomic (temp file + rename). */
+export class LocalBackend implements StoreBackend {
+  async list(prefixUri: string): Promise<ObjectInfo[]> {
+    const root = localPath(prefixUri);
+    const top = await statOrUndefined(root);
+    if (!top) return [];
+    if (top.isFile()) {
+      // A single file given as the prefix lists as itself.
+      return [{ uri: prefixUri, key: basename(root), size: top.size, etag: etagOf(top) }];
+    }
+    const out: ObjectInfo[] = [];
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (code(err) === 'ENOENT') return; // removed while listing
+        throw err;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        const key = keyPrefix + entry.name;
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          const target = await statOrUndefined(path);
+          isDir = target?.isDirectory() ?? false;
+          isFile = target?.isFile() ?? false;
+        }
+        if (isDir) {
+          await walk(path, `${key}/`);
+        } else if (isFile && !TEMP_FILE.test(entry.name)) {
+          const st = await statOrUndefined(path);
+          if (st) out.push({ uri: joinUri(prefixUri, key), key, size: st.size, etag: etagOf(st) });
+        }
+      }
+    };
+    await walk(root, '');
+    return sortByKey(out);
+  }
+
+  async head(uri: string): Promise<ObjectInfo | undefined> {
+    const path = localPath(uri);
+    const st = await statOrUndefined(path);
+    if (!st || !st.isFile()) return undefined;
+    return { uri, key: basename(path), size: st.size, etag: etagOf(st) };
+  }
+
+  async readStream(uri: string, range?: ByteRange): Promise<Readable> {
+    checkRange(uri, range);
+    const path = localPath(uri);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw new StoreNotFoundError(uri, { cause: err });
+      throw new StoreError(`${uri}: cannot open (${(err as Error).message})`, { cause: err });
+    }
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      await handle.close();
+      throw new StoreError(`${uri}: not a file`);
+    }
+    const start = range?.start ?? 0;
+    const end = range?.end;
+    if ((end !== undefined && end <= start) || start >= st.size) {
+      await handle.close();
+      return Readable.from([]);
+    }
+    return handle.createReadStream({ start, end: end === undefined ? undefined : end - 1, autoClose: true });
+  }
+
+  async write(uri: string, body: Body): Promise<void> {
+    const path = localPath(uri);
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      if (body instanceof Readable) {
+        await pipeline(body, createWriteStream(tmp));
+      } else {
+        await writeFile(tmp, body);
+      }
+      await rename(tmp, path);
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw new StoreError(`${uri}: write failed (${(err as Error).message})`, { cause: err });
+    }
+  }
+
+  async delete(uri: string): Promise<void> {
+    try {
+      await unlink(localPath(uri));
+    } catch (err) {
+      if (code(err) !== 'ENOENT') throw new StoreError(`${uri}: delete failed (${(err as Error).message})`, { cause: err });
+    }
+  }
+}
