@@ -1,0 +1,208 @@
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoCorpus, DEMO_CATEGORIES, DemoOptionsError, SHARD_FILES } from '../../examples/demo-corpus.ts';
+import type { DemoCorpusSummary } from '../../examples/demo-corpus.ts';
+import { parseJobSpec } from '../../lib/job/index.ts';
+
+const SCALE = 0.05;
+
+interface Line {
+  file: string;
+  line: number;
+  raw: string;
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+/** Every line of the JSONL shards, and every Parquet row as a JSON line. */
+async function readShards(dir: string): Promise<Line[]> {
+  const lines: Line[] = [];
+  for (const file of SHARD_FILES) {
+    const path = join(dir, 'corpus', file);
+    if (file.endsWith('.parquet')) {
+      const rows = await parquetReadObjects({ file: await asyncBufferFromFile(path) });
+      rows.forEach((r, i) => lines.push({ file, line: i + 1, raw: JSON.stringify(r) }));
+      continue;
+    }
+    const bytes = await readFile(path);
+    const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    text
+      .slice(0, -1)
+      .split('\n')
+      .forEach((raw, i) => lines.push({ file, line: i + 1, raw }));
+  }
+  return lines;
+}
+
+function tryParse(raw: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+let root: string;
+let a: string;
+let summary: DemoCorpusSummary;
+let lines: Line[];
+let labels: Array<{ id: string; category: string; source: string }>;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'proxysel-demo-test-'));
+  a = join(root, 'a');
+  summary = await buildDemoCorpus(a, { scale: SCALE, seed: 1 });
+  lines = await readShards(a);
+  labels = gunzipSync(await readFile(join(a, 'labels.jsonl.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('buildDemoCorpus', () => {
+  it('writes byte-identical files for the same seed and scale', async () => {
+    const b = join(root, 'b');
+    const again = await buildDemoCorpus(b, { scale: SCALE, seed: 1 });
+    expect(again).toEqual(summary);
+    const filesA = await listFiles(a);
+    expect(await listFiles(b)).toEqual(filesA);
+    for (const f of filesA) expect((await readFile(join(b, f))).equals(await readFile(join(a, f))), f).toBe(true);
+  });
+
+  it('lays out ten shards, the held-out reference, labels and a complete marker holding the summary', async () => {
+    expect(await listFiles(a)).toEqual(['_COMPLETE.json', ...SHARD_FILES.map((f) => `corpus/${f}`), 'labels.jsonl.gz', 'reference/brown-heldout.txt'].sort());
+    expect(JSON.parse(await readFile(join(a, '_COMPLETE.json'), 'utf8'))).toEqual(summary);
+    expect(summary.shards).toBe(10);
+    expect(summary.docs).toBeGreaterThan(0.9 * 20_000 * SCALE);
+    expect(summary.docs).toBeLessThan(1.1 * 20_000 * SCALE);
+    for (const f of summary.files) expect(f.docs, f.file).toBeGreaterThan(0);
+    expect(summary.referenceBytes).toBeGreaterThan(1_000_000);
+  });
+
+  it('labels every good document, with per-category counts matching the summary', () => {
+    const good = lines.map((l) => tryParse(l.raw)).filter((r): r is Record<string, unknown> => typeof r?.text === 'string');
+    expect(good.length).toBe(summary.docs);
+    expect(labels.length).toBe(summary.docs);
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    for (const r of good) expect(byId.has(r.id as string), String(r.id)).toBe(true);
+    const counts: Record<string, number> = {};
+    for (const l of labels) counts[l.category] = (counts[l.category] ?? 0) + 1;
+    expect(counts).toEqual(summary.categories);
+    for (const c of DEMO_CATEGORIES) expect(counts[c], c).toBeGreaterThan(0);
+    const junk = labels.filter((l) => l.category.startsWith('junk-')).length;
+    expect(summary.junkShare).toBeCloseTo(junk / labels.length, 10);
+    expect(summary.junkShare).toBeGreaterThanOrEqual(0.25);
+    expect(summary.junkShare).toBeLessThanOrEqual(0.35);
+  });
+
+  it('mixes the categories across shards', () => {
+    const category = new Map(labels.map((l) => [l.id, l.category]));
+    for (const file of SHARD_FILES) {
+      const cats = new Set(lines.filter((l) => l.file === file).map((l) => category.get(String(tryParse(l.raw)?.id))));
+      expect(cats.size, file).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it('plants exactly three bad records, where the summary says, whose ids are not labelled', () => {
+    const bad = lines
+      .map((l) => ({ ...l, rec: tryParse(l.raw) }))
+      .filter((l) => l.rec === undefined || typeof l.rec.text !== 'string')
+      .map((l) => ({
+        file: l.file,
+        line: l.line,
+        reason: l.rec === undefined ? 'invalid-json' : l.rec.text === undefined ? 'missing-text' : 'non-string-text',
+      }));
+    expect(bad).toEqual(summary.badRecords);
+    expect(bad.map((b) => b.reason).sort()).toEqual(['invalid-json', 'missing-text', 'non-string-text']);
+    expect(bad.find((b) => b.reason === 'invalid-json')!.file).toMatch(/\.jsonl\.gz$/);
+    expect(bad.find((b) => b.reason === 'missing-text')!.file).toMatch(/\.jsonl\.gz$/);
+    expect(bad.find((b) => b.reason === 'non-string-text')!.file).toBe('part-0008.jsonl');
+    const labelled = new Set(labels.map((l) => l.id));
+    for (const b of summary.badRecords) {
+      const raw = lines.find((l) => l.file === b.file && l.line === b.line)!.raw;
+      const id = /"id":"([^"]+)"/.exec(raw)?.[1];
+      expect(id).toBeDefined();
+      expect(labelled.has(id!)).toBe(false);
+    }
+  });
+
+  it('gives every document a unique doc-NNNNNN id, a url and a text of 300-4000 characters', () => {
+    const docs = lines.map((l) => tryParse(l.raw)).filter((r): r is Record<string, unknown> => typeof r?.text === 'string');
+    const ids = docs.map((d) => d.id as string);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const d of docs) {
+      expect(d.id).toMatch(/^doc-\d{6}$/);
+      expect(d.url).toMatch(/^https:\/\/[a-z0-9.-]+\.example\//);
+      const text = d.text as string;
+      expect(text.length, String(d.id)).toBeGreaterThanOrEqual(300);
+      expect(text.length, String(d.id)).toBeLessThanOrEqual(4000);
+    }
+  });
+
+  it('keeps the held-out Brown text out of the corpus: no shared 200-character passage', async () => {
+    const heldOut = await readFile(join(a, 'reference', 'brown-heldout.txt'), 'utf8');
+    const docs = lines.map((l) => tryParse(l.raw)).filter((r): r is Record<string, unknown> => typeof r?.text === 'string');
+    const category = new Map(labels.map((l) => [l.id, l.category]));
+    // Corpus -> reference: windows of every prose-like document.
+    let checked = 0;
+    for (const d of docs) {
+      if (!['prose', 'near-duplicate', 'prose-other'].includes(category.get(d.id as string)!)) continue;
+      const text = d.text as string;
+      for (let at = 0; at + 200 <= text.length; at += 700) {
+        expect(heldOut.includes(text.slice(at, at + 200)), `${String(d.id)} at ${at}`).toBe(false);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    // Reference -> corpus: a sample of held-out windows.
+    const all = docs.map((d) => d.text as string).join('\n');
+    for (let at = 0; at + 200 <= heldOut.length; at += Math.floor(heldOut.length / 300)) {
+      expect(all.includes(heldOut.slice(at, at + 200)), `held-out at ${at}`).toBe(false);
+    }
+    // The same check does find passages of the corpus's own Brown text (it is not vacuous).
+    const prose = docs.find((d) => category.get(d.id as string) === 'prose')!.text as string;
+    expect(all.includes(prose.slice(50, 250))).toBe(true);
+  });
+
+  it('rejects a non-positive scale and a fractional seed', async () => {
+    await expect(buildDemoCorpus(join(root, 'never'), { scale: 0 })).rejects.toThrow(DemoOptionsError);
+    await expect(buildDemoCorpus(join(root, 'never'), { seed: 1.5 })).rejects.toThrow(/seed/);
+  });
+});
+
+describe('examples/demo-job.json', () => {
+  it('is a valid job spec whose corpus and reference paths are relative to the demo folder', async () => {
+    const raw = JSON.parse(await readFile(new URL('../../examples/demo-job.json', import.meta.url), 'utf8'));
+    const spec = parseJobSpec(raw, 'examples/demo-job.json');
+    expect(spec.corpus.uri).toBe('corpus');
+    expect(spec.reference).toMatchObject({ kind: 'ngram', text: 'reference/brown-heldout.txt', order: 3 });
+    expect(spec.policy).toMatchObject({ kind: 'band', dropTopQuantile: 0.1 });
+    expect(isAbsolute(spec.corpus.uri)).toBe(false);
+  });
+
+  it('has an S3 companion spec with an onnx reference on cuda', async () => {
+    const raw = JSON.parse(await readFile(new URL('../../examples/s3-job.json', import.meta.url), 'utf8'));
+    const spec = parseJobSpec(raw, 'examples/s3-job.json');
+    expect(spec.corpus.uri).toMatch(/^s3:\/\//);
+    expect(spec.output).toMatch(/^s3:\/\//);
+    expect(spec.reference).toMatchObject({ kind: 'onnx', device: 'cuda' });
+  });
+});
