@@ -35,11 +35,6 @@ interface Pending {
   onProgress?: (delta: { docs?: number; bytes?: number }) => void;
 }
 
-/** The loader that lets a worker thread run the TypeScript sources directly. */
-function workerExecArgv(): string[] {
-  return ['--import', import.meta.resolve('tsx')];
-}
-
 /**
  * A fixed pool of worker threads running stage calls (CPU-bound work: parsing, featurizing, inference), one call at a
  * time per worker. A worker that dies fails its call and is replaced.
@@ -59,9 +54,9 @@ export class StageWorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./stage-worker.ts', import.meta.url), {
+    // The boot file registers the TypeScript loader in the thread, then imports stage-worker.ts.
+    const worker = new Worker(new URL('./stage-worker-boot.mjs', import.meta.url), {
       workerData: { s3: this.options.s3 },
-      execArgv: workerExecArgv(),
     });
     worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onExit(worker, error));

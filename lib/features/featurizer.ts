@@ -1,0 +1,310 @@
+import {
+  CHAR_CLASS,
+  CLASS_DIGIT,
+  CLASS_LOWER,
+  CLASS_PUNCT,
+  CLASS_SPACE,
+  CLASS_UPPER,
+  LOWER,
+  LOWER_TABLE_SIZE,
+  WORD_CLASSES,
+  classOfHigh,
+} from './char-classes.ts';
+import { FeatureConfigError } from './errors.ts';
+import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket } from './hashing.ts';
+import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
+import { StampSet } from './stamp-set.ts';
+import { STOPWORD_HASHES } from './stopwords.ts';
+import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
+
+/** Words per document that feed the hashed n-grams, unless configured otherwise. */
+export const DEFAULT_MAX_WORDS = 1024;
+
+const RAW_DIM = DENSE_FEATURE_NAMES.length;
+const LINE_SET_CAPACITY = 4096;
+/** Word length (capped at 12) -> length-histogram bin: 1-2, 3-4, 5-6, 7-8, 9-11, 12+. */
+const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
+
+/**
+ * A feature configuration with identity standardisation (means 0, stds 1): what fit uses to measure the dense
+ * statistics before it knows their means and spreads.
+ */
+export function defaultFeatureConfig(opts: { buckets: number; members: number; seed: number; maxWords?: number }): FeatureConfig {
+  const hashSeeds = Array.from({ length: opts.members }, (_, k) => deriveSeed(opts.seed, 1000 + k));
+  return {
+    version: 1,
+    kind: 'hashed-ngrams',
+    buckets: opts.buckets,
+    hashSeeds,
+    maxWords: opts.maxWords ?? DEFAULT_MAX_WORDS,
+    dense: [...DENSE_FEATURE_NAMES],
+    denseMean: DENSE_FEATURE_NAMES.map(() => 0),
+    denseStd: DENSE_FEATURE_NAMES.map(() => 1),
+  };
+}
+
+/**
+ * Builds the featurizer shared by fit and score.
+ *
+ * Tokens are maximal runs of word characters (letters, digits, non-ASCII letters), lowercased, hashed straight from char
+ * codes (FNV-1a + fmix32, no string allocation). The first `maxWords` words give unigram hashes and the bigram hashes
+ * of consecutive words; each member maps a base hash to its own bucket with its own seed. Pooling is a mean over the
+ * document's words (scale = 1/words), so a bucket's feature value is its count divided by the word count. Dense
+ * statistics (see DENSE_FEATURE_NAMES) are measured over the whole text and standardised with the config's means/stds.
+ *
+ * The returned tensors are views into buffers the featurizer reuses: consume them before the next call.
+ */
+export function createFeaturizer(config: FeatureConfig): Featurizer {
+  const parsed = featureConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new FeatureConfigError(`invalid feature config: ${msg}`);
+  }
+  const cfg = parsed.data;
+  return new HashedNgramFeaturizer(cfg);
+}
+
+class HashedNgramFeaturizer implements Featurizer {
+  readonly members: number;
+  readonly denseDim: number;
+  readonly padId: number;
+  private readonly shift: number;
+  private readonly seeds: Int32Array;
+  private readonly columns: Int32Array;
+  private readonly mean: Float64Array;
+  private readonly invStd: Float64Array;
+  private readonly maxWords: number;
+  private readonly typeSet: StampSet;
+  private readonly lineSet = new StampSet(LINE_SET_CAPACITY);
+  private readonly raw = new Float64Array(RAW_DIM);
+  // Reused buffers.
+  private hashBuf = new Int32Array(1 << 16);
+  private idsBuf = new Int32Array(1 << 16);
+  private scaleOut = new Float32Array(64);
+  private denseOut = new Float32Array(64 * RAW_DIM);
+
+  constructor(readonly config: FeatureConfig) {
+    this.members = config.hashSeeds.length;
+    this.denseDim = config.dense.length;
+    this.padId = this.members * config.buckets;
+    this.shift = 32 - Math.log2(config.buckets);
+    this.seeds = Int32Array.from(config.hashSeeds, (s) => s | 0);
+    const index = new Map<string, number>(DENSE_FEATURE_NAMES.map((n, i) => [n, i]));
+    this.columns = Int32Array.from(config.dense, (n) => index.get(n)!);
+    this.mean = Float64Array.from(config.denseMean);
+    this.invStd = Float64Array.from(config.denseStd, (s) => 1 / s);
+    this.maxWords = config.maxWords;
+    let cap = 16;
+    while (cap < this.maxWords * 2) cap *= 2;
+    this.typeSet = new StampSet(cap);
+  }
+
+  bucketOf(hash: number, member: number): number {
+    return remixBucket(hash, this.seeds[member]!, this.shift);
+  }
+
+  analyze(texts: readonly string[]): AnalyzedBatch {
+    const n = texts.length;
+    const offsets = new Int32Array(n + 1);
+    const scale = new Float32Array(n);
+    const dense = new Float32Array(n * this.denseDim);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const need = pos + 2 * this.maxWords;
+      if (need > this.hashBuf.length) {
+        const grown = new Int32Array(Math.max(need, this.hashBuf.length * 2));
+        grown.set(this.hashBuf.subarray(0, pos));
+        this.hashBuf = grown;
+      }
+      const used = this.scanText(texts[i]!, pos);
+      const words = this.lastWords;
+      pos = used;
+      offsets[i + 1] = pos;
+      scale[i] = words > 0 ? 1 / words : 0;
+      const row = i * this.denseDim;
+      for (let d = 0; d < this.denseDim; d++) {
+        const c = this.columns[d]!;
+        dense[row + d] = (this.raw[c]! - this.mean[d]!) * this.invStd[d]!;
+      }
+    }
+    return { n, hashes: this.hashBuf.slice(0, pos), offsets, scale, dense };
+  }
+
+  private lastWords = 0;
+  private readonly lengthCounts = new Int32Array(6);
+
+  /** Scans one text, appending its base hashes at `pos`; fills this.raw and this.lastWords; returns the new end. */
+  private scanText(text: string, pos: number): number {
+    const hashes = this.hashBuf;
+    const maxWords = this.maxWords;
+    const types = this.typeSet;
+    const lines = this.lineSet;
+    types.clear();
+    lines.clear();
+    const len = text.length;
+    let letters = 0;
+    let upper = 0;
+    let digits = 0;
+    let punct = 0;
+    let spaces = 0;
+    let nonAscii = 0;
+    let words = 0;
+    let wordChars = 0;
+    let longest = 0;
+    let used = 0;
+    let distinct = 0;
+    let stops = 0;
+    let lineCount = 0;
+    let repeated = 0;
+    let lineHash = FNV_OFFSET;
+    let lineHasText = false;
+    let inWord = false;
+    let wh = 0;
+    let wlen = 0;
+    let prev = 0;
+    let capitalized = 0;
+    let firstUpper = false;
+    const lengths = this.lengthCounts;
+    lengths.fill(0);
+    // One pass; i === len is a sentinel newline that closes the last word and line.
+    for (let i = 0; i <= len; i++) {
+      const c = i < len ? text.charCodeAt(i) : 10;
+      let cls: number;
+      let lc = c;
+      if (c < LOWER_TABLE_SIZE) {
+        cls = CHAR_CLASS[c]!;
+        if (cls === CLASS_UPPER) lc = LOWER[c]!;
+      } else cls = classOfHigh(c);
+      if (i < len) {
+        if (c >= 128) nonAscii++;
+        if (cls & WORD_CLASSES) {
+          if (cls !== CLASS_DIGIT) letters++;
+          else digits++;
+          if (cls === CLASS_UPPER) upper++;
+        } else if (cls === CLASS_SPACE) spaces++;
+        else if (cls === CLASS_PUNCT) punct++;
+      }
+      if (cls & WORD_CLASSES) {
+        if (!inWord) {
+          inWord = true;
+          wh = FNV_OFFSET;
+          wlen = 0;
+          firstUpper = cls === CLASS_UPPER;
+        }
+        wh = Math.imul(wh ^ lc, FNV_PRIME);
+        wlen++;
+      } else if (inWord) {
+        inWord = false;
+        words++;
+        wordChars += wlen;
+        if (wlen > longest) longest = wlen;
+        if (firstUpper) capitalized++;
+        lengths[LENGTH_BIN[wlen < 12 ? wlen : 12]!]!++;
+        if (used < maxWords) {
+          const h = fmix32(wh);
+          hashes[pos++] = h;
+          if (used > 0) hashes[pos++] = bigramHash(prev, h);
+          prev = h;
+          used++;
+          if (types.add(h)) distinct++;
+          if (STOPWORD_HASHES.has(h)) stops++;
+        }
+      }
+      if (c === 10) {
+        if (lineHasText) {
+          lineCount++;
+          if (!lines.add(fmix32(lineHash)) && !lines.full) repeated++;
+        }
+        lineHash = FNV_OFFSET;
+        lineHasText = false;
+      } else {
+        lineHash = Math.imul(lineHash ^ c, FNV_PRIME);
+        if (cls !== CLASS_SPACE) lineHasText = true;
+      }
+    }
+    const chars = Math.max(1, len);
+    const raw = this.raw;
+    raw[0] = Math.log1p(len);
+    raw[1] = Math.log1p(words);
+    raw[2] = words > 0 ? wordChars / words : 0;
+    raw[3] = letters / chars;
+    raw[4] = digits / chars;
+    raw[5] = punct / chars;
+    raw[6] = letters > 0 ? upper / letters : 0;
+    raw[7] = spaces / chars;
+    raw[8] = nonAscii / chars;
+    raw[9] = used > 0 ? distinct / used : 0;
+    raw[10] = lineCount > 0 ? repeated / lineCount : 0;
+    raw[11] = Math.log1p(longest);
+    raw[12] = used > 0 ? stops / used : 0;
+    const w = Math.max(1, words);
+    raw[13] = capitalized / w;
+    for (let b = 0; b < 6; b++) raw[14 + b] = lengths[b]! / w;
+    this.lastWords = used;
+    return pos;
+  }
+
+  pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch {
+    const order = docs ?? identity(batch.n);
+    const n = order.length;
+    const k = this.members;
+    const buckets = this.config.buckets;
+    const shift = this.shift;
+    const pad = this.padId;
+    const offsets = batch.offsets;
+    const hashes = batch.hashes;
+    let length = 1;
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      const l = offsets[i + 1]! - offsets[i]!;
+      if (l > length) length = l;
+    }
+    const size = n * k * length;
+    if (this.idsBuf.length < size) this.idsBuf = new Int32Array(Math.max(size, this.idsBuf.length * 2));
+    if (this.scaleOut.length < n) {
+      this.scaleOut = new Float32Array(Math.max(n, this.scaleOut.length * 2));
+      this.denseOut = new Float32Array(this.scaleOut.length * this.denseDim);
+    }
+    const ids = this.idsBuf;
+    const d = this.denseDim;
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      const start = offsets[i]!;
+      const end = offsets[i + 1]!;
+      for (let m = 0; m < k; m++) {
+        const seed = this.seeds[m]!;
+        const base = m * buckets;
+        let o = (r * k + m) * length;
+        for (let p = start; p < end; p++) {
+          let x = Math.imul(hashes[p]! ^ seed, 0x9e3779b1);
+          x ^= x >>> 16;
+          x = Math.imul(x, 0x85ebca6b);
+          ids[o++] = base + (x >>> shift);
+        }
+        const stop = (r * k + m + 1) * length;
+        if (o < stop) ids.fill(pad, o, stop);
+      }
+      this.scaleOut[r] = batch.scale[i]!;
+      for (let c = 0; c < d; c++) this.denseOut[r * d + c] = batch.dense[i * d + c]!;
+    }
+    return {
+      n,
+      members: k,
+      length,
+      ids: ids.subarray(0, size),
+      scale: this.scaleOut.subarray(0, n),
+      dense: this.denseOut.subarray(0, n * d),
+      denseDim: d,
+    };
+  }
+
+  featurize(texts: readonly string[]): FeatureBatch {
+    return this.pack(this.analyze(texts));
+  }
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { featureConfigSchema } from './schema.ts';
+
+/** The featurizer's configuration (see featureConfigSchema). */
+export type FeatureConfig = z.output<typeof featureConfigSchema>;
+
+/**
+ * Documents tokenised once: per document a run of 32-bit base hashes (unigrams and bigrams interleaved) and the
+ * standardised dense statistics. Member-specific bucket ids are derived from the base hashes when packing.
+ */
+export interface AnalyzedBatch {
+  /** Number of documents. */
+  readonly n: number;
+  /** Base hashes of all documents, concatenated. */
+  readonly hashes: Int32Array;
+  /** Document i's hashes are hashes[offsets[i] .. offsets[i+1]); length n+1. */
+  readonly offsets: Int32Array;
+  /** Per-document pooling scale: 1 / (words used), 0 for a document without words. */
+  readonly scale: Float32Array;
+  /** Standardised dense statistics, row-major [n, D]. */
+  readonly dense: Float32Array;
+}
+
+/** The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses). */
+export interface FeatureBatch {
+  /** Documents in the batch (N). */
+  readonly n: number;
+  /** Members (K). */
+  readonly members: number;
+  /** Padded positions per document and member (L, at least 1). */
+  readonly length: number;
+  /** Bucket ids into the concatenated member tables, [N, K, L]; member k's ids lie in [k*buckets, (k+1)*buckets), padding is members*buckets. */
+  readonly ids: Int32Array;
+  /** Per-document pooling scale [N]. */
+  readonly scale: Float32Array;
+  /** Standardised dense statistics [N, D]. */
+  readonly dense: Float32Array;
+  /** Dense columns (D). */
+  readonly denseDim: number;
+}
+
+/** Turns texts into the proxy graph's input tensors. */
+export interface Featurizer {
+  readonly config: FeatureConfig;
+  /** Members (K) = config.hashSeeds.length. */
+  readonly members: number;
+  /** Dense columns (D). */
+  readonly denseDim: number;
+  /** Id of the padding slot (members * buckets); the graph's table holds 0 there. */
+  readonly padId: number;
+  /** Tokenises texts once into base hashes and dense statistics. */
+  analyze(texts: readonly string[]): AnalyzedBatch;
+  /** Packs the chosen documents of an analysed batch (in that order) into graph tensors, padded to their longest. */
+  pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
+  /** analyze + pack of all documents. */
+  featurize(texts: readonly string[]): FeatureBatch;
+  /** Member k's bucket (0 .. buckets-1) of a base hash. */
+  bucketOf(hash: number, member: number): number;
+}
