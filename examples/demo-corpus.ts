@@ -5,7 +5,7 @@
  *
  * Layout under `dir`:
  * - `corpus/part-0000.jsonl.gz` .. `part-0007.jsonl.gz`, `part-0008.jsonl`, `part-0009.parquet` (fields id, text, url)
- * - `reference/brown-heldout.txt`: the held-out Brown files, one paragraph per line (never in the corpus)
+ * - `reference/brown-heldout.txt`: the held-out Brown files, one paragraph per line, paragraphs separated by blank lines (each is one document to the n-gram model) (never in the corpus)
  * - `labels.jsonl.gz`: `{id, category, source}` per good document
  * - `_COMPLETE.json`: the {@link DemoCorpusSummary}, written last
  *
@@ -138,7 +138,7 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
 
   // Brown: whole files held out (per genre) for the reference model; the rest feeds prose, near-duplicates and shuffles.
   const { heldOut, rest } = splitBrown(readBrown(), seed);
-  const reference = heldOut.map((f) => f.paragraphs.join('\n')).join('\n') + '\n';
+  const reference = heldOut.map((f) => f.paragraphs.join('\n\n')).join('\n\n') + '\n';
   await writeFile(join(dir, 'reference', 'brown-heldout.txt'), reference);
 
   const drafts: DemoDraft[] = [];

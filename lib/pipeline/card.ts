@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeZodError } from '../job/load.ts';
+import { featureConfigSchema, spreadCalibrationSchema } from '../proxy/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 /** proxy/card.json: what the proxy is, how well it matches the reference, and how tokens are estimated. */
@@ -9,7 +10,7 @@ export const proxyCardSchema = z.object({
   target: z.enum(['loss', 'reducible']),
   members: z.number().int().positive(),
   /** The featurizer's configuration: fit and score build the same featurizer from it. */
-  features: z.unknown(),
+  features: featureConfigSchema,
   training: z.object({
     examples: z.number().int(),
     heldOut: z.number().int(),
@@ -25,7 +26,7 @@ export const proxyCardSchema = z.object({
     topKFraction: z.number(),
     n: z.number().int(),
   }),
-  spreadCalibration: z.unknown(),
+  spreadCalibration: spreadCalibrationSchema,
   tokens: z.object({
     tokensPerByte: z.number(),
     fittedOn: z.number().int(),

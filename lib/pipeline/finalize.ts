@@ -68,8 +68,8 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       unit: budget.unit,
       tokens: budget.unit === 'tokens' ? budget.amount : null,
       docs: budget.unit === 'docs' ? budget.amount : null,
-      ...(plan.budget.form === 'fraction' ? { fraction: plan.budget.fraction } : {}),
-      ...(plan.budget.form === 'flops' ? { flops: plan.budget.flops, modelParams: plan.budget.modelParams } : {}),
+      ...(budget.fraction !== undefined ? { fraction: budget.fraction } : {}),
+      ...(budget.flops !== undefined ? { flops: budget.flops, modelParams: budget.modelParams } : {}),
     },
     sample: { docs: reference.docs, seed: spec.sample.seed },
     reference: {

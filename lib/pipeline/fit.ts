@@ -2,7 +2,7 @@ import { calibrationError, fitTokenCalibration } from '../reference/calibration.
 import { exportEnsembleOnnx, fitProxy as trainProxy } from '../proxy/index.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
-import { writeProxyCard, type ProxyCard } from './card.ts';
+import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
 import type { SampleStats } from './sample.ts';
 import { readLabelsFile, readSampleFile } from './sample-file.ts';
@@ -118,6 +118,8 @@ export async function fitProxy(
     minSpearman: spec.proxy.minSpearman,
   };
   await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
+  const heldOut: HeldOutPredictions = fitted.heldOut;
+  await ctx.store.writeJson(run.uri(artifactKeys.heldOut), heldOut);
   if (card.fidelity.spearman < spec.proxy.minSpearman) {
     ctx.log.warn(
       `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${spec.proxy.minSpearman} ` +

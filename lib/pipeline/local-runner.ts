@@ -42,6 +42,17 @@ export interface RunJobResult {
 }
 
 /**
+ * Like Promise.all, but waits for every call to end before failing with the first error, so nothing is still writing
+ * into the output when the run reports its failure.
+ */
+async function settleAll<T>(calls: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/**
  * Runs every stage of a job on this machine, in order, per-item stages in parallel on worker threads, with progress.
  * A second run of the same job resumes: items whose outputs exist and match are skipped. Writes run.json (times, host,
  * output location) beside the deterministic manifest.json.
@@ -84,7 +95,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
         return r;
       });
     };
-    return Promise.all(items.map(call));
+    return settleAll(items.map(call));
   }
 
   try {
@@ -108,7 +119,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       const slices = run.plan.referenceSlices;
       display.stageStart('reference', run.plan.spec.sample.docs, 'docs');
       const onProgress = (d: { docs?: number }) => display.advance(d.docs ?? 0);
-      const outs = await Promise.all(
+      const outs = await settleAll(
         Array.from({ length: slices }, (_, index) => {
           const input = { plan: planned.plan, index, count: slices };
           return pool && slices > 1 ? pool.run('reference', input, onProgress) : stages.reference(input, ctxFor(onProgress));
@@ -131,7 +142,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       const total = items.reduce((a, it) => a + it.bytes, 0);
       display.stageStart('score', items.length, 'items');
       void total;
-      const outs = await Promise.all(
+      const outs = await settleAll(
         items.map((item) => {
           const input = { plan: planned.plan, items: [item] };
           const p = pool ? pool.run('score', input) : stages.score(input, ctxFor());

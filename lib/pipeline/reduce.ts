@@ -10,7 +10,15 @@ import type { StageContext } from './types.ts';
 /** threshold.json: the policy and budget as resolved, and the threshold that fills the budget. */
 export interface ThresholdFile {
   policy: PolicySpec;
-  budget: { form: PlanBudget['form']; unit: 'tokens' | 'docs'; amount: number };
+  /** The budget as asked for (form, and its fraction or flops where given) and resolved to an amount in its unit. */
+  budget: {
+    form: PlanBudget['form'];
+    unit: 'tokens' | 'docs';
+    amount: number;
+    fraction?: number;
+    flops?: number;
+    modelParams?: number;
+  };
   corpus: { docs: number; tokens: number; excludedDocs: number; excludedTokens: number };
   threshold: Threshold;
 }
@@ -94,7 +102,12 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
   }
   const file: ThresholdFile = {
     policy: policySpec,
-    budget: { form: planBudget.form, ...budget },
+    budget: {
+      form: planBudget.form,
+      ...budget,
+      ...(planBudget.form === 'fraction' ? { fraction: planBudget.fraction } : {}),
+      ...(planBudget.form === 'flops' ? { flops: planBudget.flops, modelParams: planBudget.modelParams } : {}),
+    },
     corpus,
     threshold,
   };

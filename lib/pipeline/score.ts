@@ -44,7 +44,7 @@ async function loadProxy(ctx: StageContext, run: RunFiles): Promise<{ scorer: Pr
     entry = (async () => {
       const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
       const bytes = await ctx.store.read(modelUri);
-      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features as never);
+      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features);
       return { scorer, card };
     })();
     entry.catch(() => scorers.delete(cacheKey));

@@ -129,6 +129,7 @@ export class StageWorkerPool {
         (w) =>
           new Promise<void>((resolve) => {
             w.once('exit', () => resolve());
+            w.ref(); // an idle worker is unref'd: without this the process may exit before it does, leaving close() pending
             w.postMessage({ type: 'close' });
             setTimeout(() => void w.terminate(), 2000).unref();
           }),

@@ -254,5 +254,6 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
     },
     spreadCalibration: spreadCalibration(stdTest, absErr),
     samplePredictions: Array.from(all.mean),
+    heldOut: { reference: Array.from(truth), predicted: Array.from(predTest), spread: Array.from(stdTest) },
   };
 }

@@ -64,6 +64,8 @@ export interface FitProxyResult {
   spreadCalibration: SpreadCalibration;
   /** Ensemble mean on every example, in input order (for the band policy's quantiles). */
   samplePredictions: number[];
+  /** The held-out examples' targets, the ensemble's predictions and spreads there (the evidence behind `fidelity`). */
+  heldOut: { reference: number[]; predicted: number[]; spread: number[] };
 }
 
 /** The proxy's outputs for a batch: ensemble mean and population std over members. */

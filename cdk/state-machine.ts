@@ -1,0 +1,207 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as batch from 'aws-cdk-lib/aws-batch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { LambdaStage } from './functions.ts';
+import { REFERENCE_JOB_ENV } from './reference-batch.ts';
+
+/** Errors worth a retry with backoff: Lambda service hiccups, throttling, S3 503s and network timeouts. */
+export const TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'RequestTimeout',
+  'TimeoutError',
+] as const;
+
+/**
+ * A ResultWriterV2 whose bucket comes from the state (the job's output bucket) but whose permissions the stack grants
+ * itself, on the output prefix only: the stock one grants s3:PutObject on every bucket (`*`) when the bucket is a path.
+ */
+class PrefixScopedResultWriter extends sfn.ResultWriterV2 {
+  override providePolicyStatements() {
+    return [];
+  }
+}
+
+/** Source and detail type of the event published when a run finishes. */
+export const COMPLETION_EVENT = { source: 'proxysel', detailType: 'SelectionCompleted' } as const;
+
+export interface SelectionStateMachineProps {
+  functions: Record<LambdaStage, lambda.IFunction>;
+  /** The Batch reference pass; without it every reference kind runs in the reference Lambda. */
+  referenceBatch?: { jobQueue: batch.IJobQueue; jobDefinition: batch.IJobDefinition };
+  /** Bus for SelectionCompleted (default: the account's default bus). */
+  eventBus?: events.IEventBus;
+  /** Concurrent children of each Distributed Map (default 1000; the score map uses scoreMaxConcurrency). */
+  maxConcurrency?: number;
+  /** Concurrent score batches (default maxConcurrency). */
+  scoreMaxConcurrency?: number;
+  /** Work items per score invocation (ItemBatcher, default 4). */
+  scoreItemsPerBatch?: number;
+  /** Percentage of failed items a map tolerates (default 0: no silent loss). */
+  toleratedFailurePercentage?: number;
+  /** Whole-run timeout (default 24 hours). */
+  timeout?: Duration;
+}
+
+/**
+ * The selection workflow: Plan -> SampleMap -> MergeSample -> reference (Batch GPU array job, Batch single job, or
+ * Lambda) -> MergeLabels -> Fit -> ScoreMap -> Reduce -> SelectMap -> Finalize -> SelectionCompleted. The Distributed
+ * Maps read plan/items.json with an ItemReader and write their Map Run results under plan/map-results/. Every state
+ * retries transient errors with backoff, and a failure anywhere records `_FAILED` with the cause, then fails the run.
+ */
+export class SelectionStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: SelectionStateMachineProps) {
+    super(scope, id);
+    const fns = props.functions;
+    const concurrency = props.maxConcurrency ?? 1000;
+    const tolerated = props.toleratedFailurePercentage ?? 0;
+    const planPath = sfn.JsonPath.stringAt('$.run.plan');
+
+    const recordFailure = new tasks.LambdaInvoke(this, 'RecordFailure', {
+      lambdaFunction: fns['record-failure'],
+      payload: sfn.TaskInput.fromObject({
+        specUri: sfn.JsonPath.stringAt('$.specUri'),
+        run: sfn.JsonPath.objectAt('$.run'),
+        error: sfn.JsonPath.objectAt('$.error'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    recordFailure.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 4, backoffRate: 2 });
+    const failed = recordFailure.next(new sfn.Fail(this, 'Failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+
+    const withPolicy = <T extends sfn.TaskStateBase | sfn.DistributedMap>(state: T, retry = true): T => {
+      if (retry) state.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      state.addCatch(failed, { resultPath: '$.error' });
+      return state;
+    };
+    const invoke = (id: string, stage: LambdaStage, payload: Record<string, unknown>, resultPath: string = sfn.JsonPath.DISCARD) =>
+      new tasks.LambdaInvoke(this, id, {
+        lambdaFunction: fns[stage],
+        payload: sfn.TaskInput.fromObject(payload),
+        payloadResponseOnly: true,
+        resultPath,
+      });
+    const perItem = (id: string, stage: LambdaStage) => {
+      const task = invoke(id, stage, { plan: sfn.JsonPath.stringAt('$.plan'), item: sfn.JsonPath.objectAt('$.item') }, '$');
+      task.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      return task;
+    };
+    const itemsMap = (id: string, options: { concurrency: number; batch?: number }) =>
+      new sfn.DistributedMap(this, id, {
+        itemReader: new sfn.S3JsonItemReader({
+          bucketNamePath: sfn.JsonPath.stringAt('$.run.itemsBucket'),
+          key: sfn.JsonPath.stringAt('$.run.itemsKey'),
+        }),
+        ...(options.batch
+          ? { itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: options.batch, batchInput: { 'plan.$': '$.run.plan' } }) }
+          : { itemSelector: { plan: planPath, item: sfn.JsonPath.stringAt('$$.Map.Item.Value') } }),
+        maxConcurrency: options.concurrency,
+        toleratedFailurePercentage: tolerated,
+        mapExecutionType: sfn.StateMachineType.STANDARD,
+        resultWriterV2: new PrefixScopedResultWriter({
+          bucketNamePath: sfn.JsonPath.stringAt('$.run.itemsBucket'),
+          prefix: sfn.JsonPath.stringAt('$.run.resultsPrefix'),
+        }),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+
+    const init = new sfn.Pass(this, 'Init', {
+      comment: 'Keeps only the spec URI and an empty run, so the failure path can always read $.run',
+      parameters: { specUri: sfn.JsonPath.stringAt('$.specUri'), run: {} },
+    });
+    const plan = withPolicy(invoke('Plan', 'plan', { specUri: sfn.JsonPath.stringAt('$.specUri') }, '$.run'));
+
+    const sampleMap = withPolicy(itemsMap('SampleMap', { concurrency }), false);
+    sampleMap.itemProcessor(perItem('Sample', 'sample'));
+    const mergeSample = withPolicy(invoke('MergeSample', 'merge-sample', { plan: planPath }));
+
+    const mergeLabels = withPolicy(invoke('MergeLabels', 'merge-labels', { plan: planPath }));
+    const referenceLambda = withPolicy(invoke('ReferenceLambda', 'reference', { plan: planPath, index: 0, count: 1 }));
+    referenceLambda.next(mergeLabels);
+    const choice = new sfn.Choice(this, 'ReferenceKind', { comment: 'GPU references run on Batch; ngram and openai in a Lambda' });
+    if (props.referenceBatch) {
+      const submit = (id: string, arraySize: number | undefined) =>
+        withPolicy(
+          new tasks.BatchSubmitJob(this, id, {
+            jobName: 'proxysel-reference',
+            jobQueueArn: props.referenceBatch!.jobQueue.jobQueueArn,
+            jobDefinitionArn: props.referenceBatch!.jobDefinition.jobDefinitionArn,
+            arraySize,
+            containerOverrides: {
+              environment: {
+                [REFERENCE_JOB_ENV.plan]: planPath,
+                [REFERENCE_JOB_ENV.slices]: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.run.referenceSlices')),
+              },
+            },
+            integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+            resultPath: sfn.JsonPath.DISCARD,
+          }),
+          false,
+        ).next(mergeLabels);
+      choice
+        .when(sfn.Condition.numberGreaterThan('$.run.referenceSlices', 1), submit('ReferenceBatchArray', sfn.JsonPath.numberAt('$.run.referenceSlices')))
+        .when(sfn.Condition.stringEquals('$.run.referenceKind', 'onnx'), submit('ReferenceBatchJob', undefined));
+    }
+    choice.otherwise(referenceLambda);
+
+    const fit = withPolicy(invoke('Fit', 'fit', { plan: planPath }));
+    const scoreMap = withPolicy(
+      itemsMap('ScoreMap', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? 4 }),
+      false,
+    );
+    const score = invoke('Score', 'score', { plan: sfn.JsonPath.stringAt('$.BatchInput.plan'), items: sfn.JsonPath.listAt('$.Items') }, '$');
+    score.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    scoreMap.itemProcessor(score);
+    const reduce = withPolicy(invoke('Reduce', 'reduce', { plan: planPath }));
+    const selectMap = withPolicy(itemsMap('SelectMap', { concurrency }), false);
+    selectMap.itemProcessor(perItem('Select', 'select'));
+    const finalize = withPolicy(invoke('Finalize', 'finalize', { plan: planPath }, '$.result'));
+    const notify = withPolicy(
+      new tasks.EventBridgePutEvents(this, 'SelectionCompleted', {
+        entries: [
+          {
+            eventBus: props.eventBus,
+            source: COMPLETION_EVENT.source,
+            detailType: COMPLETION_EVENT.detailType,
+            detail: sfn.TaskInput.fromObject({
+              specUri: sfn.JsonPath.stringAt('$.specUri'),
+              output: sfn.JsonPath.stringAt('$.run.output'),
+              manifest: sfn.JsonPath.stringAt('$.result.manifest'),
+              selected: sfn.JsonPath.objectAt('$.result.selected'),
+            }),
+          },
+        ],
+        resultPath: sfn.JsonPath.DISCARD,
+      }),
+    );
+
+    mergeLabels.next(fit).next(scoreMap).next(reduce).next(selectMap).next(finalize).next(notify).next(new sfn.Succeed(this, 'Done'));
+    const definition = init.next(plan).next(sampleMap).next(mergeSample).next(choice);
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: props.timeout ?? Duration.hours(24),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+        level: sfn.LogLevel.ERROR,
+        includeExecutionData: false,
+      },
+    });
+  }
+}

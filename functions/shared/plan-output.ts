@@ -1,0 +1,21 @@
+import type { PlanOutput } from '../../lib/pipeline/plan.ts';
+import { artifactKeys } from '../../lib/pipeline/artifacts.ts';
+import { parseUri } from '../../lib/store/uri.ts';
+
+/** The plan's output plus what the state machine's Distributed Maps need: ItemReader and ResultWriter locations. */
+export interface CloudPlanOutput extends PlanOutput {
+  /** Bucket and key of plan/items.json (ItemReader). */
+  itemsBucket?: string;
+  itemsKey?: string;
+  /** Key prefix for the Map Runs' result manifests (ResultWriter), inside the output. */
+  resultsPrefix?: string;
+}
+
+/** Splits the S3 URIs of the plan's output into bucket and key for the ItemReader/ResultWriter (no-op for local). */
+export function cloudPlanOutput(output: PlanOutput): CloudPlanOutput {
+  const items = parseUri(output.itemsUri);
+  if (items.scheme !== 's3') return output;
+  const itemsKey = items.key;
+  const outputPrefix = itemsKey.slice(0, itemsKey.length - artifactKeys.items.length);
+  return { ...output, itemsBucket: items.bucket, itemsKey, resultsPrefix: `${outputPrefix}plan/map-results` };
+}

@@ -1,0 +1,48 @@
+import type { ObjectStore } from '../store/types.ts';
+import type { Logger } from '../pipeline/types.ts';
+
+/** A job spec object that was created under the jobs prefix: what a trigger needs to start a run exactly once. */
+export interface JobSpecObject {
+  /** Full URI of the spec (`s3://bucket/jobs/x.json`, or a local path for `proxysel watch` on a folder). */
+  uri: string;
+  /** Key of the spec inside its bucket (or relative to the watched prefix). */
+  key: string;
+  /** The object's version tag (S3 ETag, quotes stripped). A new upload of the same key is a new run. */
+  etag: string;
+}
+
+/** Input of the state machine, as the trigger starts it. */
+export interface ExecutionInput {
+  specUri: string;
+}
+
+/** What recordFailure writes into `_FAILED`. */
+export interface FailureRecord {
+  error: string;
+  cause: string;
+  /** The spec that started the failed run. */
+  specUri?: string;
+  /** Where the run's outputs were going, when the plan got that far. */
+  output?: string;
+}
+
+/** Options of {@link pollJobSpecs} and {@link watchJobSpecs}. */
+export interface WatchOptions {
+  /** The jobs prefix to watch (`s3://bucket/jobs/` or a local folder). */
+  prefix: string;
+  store: ObjectStore;
+  /** Runs one job (default in the CLI: the local runner). Errors are logged and recorded, never stop the watch. */
+  run: (spec: JobSpecObject, executionName: string) => Promise<void>;
+  log?: Logger;
+  /** Seconds between listings (watchJobSpecs only; default 10). */
+  intervalSeconds?: number;
+  /** Stops watchJobSpecs after the current poll. */
+  signal?: AbortSignal;
+}
+
+/** What one poll did. */
+export interface PollResult {
+  started: string[];
+  skipped: string[];
+  failed: string[];
+}
