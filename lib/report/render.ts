@@ -220,6 +220,7 @@ function composition(data: ReportData): string {
     ],
     yLabel: 'share of tokens',
     valueFormat: (v) => pct(v, 0),
+    tickFormat: (v) => pct(v, 0),
   });
 }
 

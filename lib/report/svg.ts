@@ -200,6 +200,8 @@ export interface BarsInput {
   valueFormat?: (v: number) => string;
   /** A horizontal reference line (for example the budget). */
   reference?: { at: number; label: string };
+  /** Format of the y-axis ticks (default: compact counts). */
+  tickFormat?: (v: number) => string;
 }
 
 /** Grouped vertical bars with category labels under them. */
@@ -211,9 +213,10 @@ export function barChart(input: BarsInput, f: Frame = { ...defaultFrame, bottom:
   const groupW = plotW / Math.max(1, groups);
   const barW = Math.max(1, (groupW * 0.8) / Math.max(1, input.series.length));
   const parts: string[] = [];
+  const tick = input.tickFormat ?? formatCompact;
   for (const t of niceTicks(0, maxY * 1.08)) {
     parts.push(`<line x1="${f.left}" x2="${f.width - f.right}" y1="${n(y(t))}" y2="${n(y(t))}" stroke="${palette.grid}"/>`);
-    parts.push(`<text x="${f.left - 6}" y="${n(y(t) + 4)}" text-anchor="end" class="tick">${escapeXml(formatCompact(t))}</text>`);
+    parts.push(`<text x="${f.left - 6}" y="${n(y(t) + 4)}" text-anchor="end" class="tick">${escapeXml(tick(t))}</text>`);
   }
   parts.push(
     `<text transform="translate(12 ${(f.top + f.height - f.bottom) / 2}) rotate(-90)" text-anchor="middle" class="axis">${escapeXml(input.yLabel)}</text>`,
