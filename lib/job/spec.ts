@@ -193,6 +193,13 @@ export const jobSpecSchema = z
         message: 'target "reducible" needs a smallReference scorer',
       });
     }
+    if (spec.proxy.kind === 'onnx') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proxy', 'kind'],
+        message: 'a user-provided ONNX proxy is not supported yet (it needs its own featurizer contract); use "hashed-ensemble"',
+      });
+    }
     if (spec.policy.kind === 'reducible' && spec.target !== 'reducible') {
       ctx.addIssue({
         code: 'custom',
