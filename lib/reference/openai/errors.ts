@@ -1,0 +1,15 @@
+/** The server answered, but not with prompt logprobs of the expected shape. */
+export class OpenAIResponseError extends Error {
+  override readonly name = 'OpenAIResponseError';
+}
+
+/** A request failed for good: a non-retryable status, or retries exhausted on 429/5xx/timeouts. */
+export class OpenAIRequestError extends Error {
+  override readonly name = 'OpenAIRequestError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
