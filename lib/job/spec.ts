@@ -193,6 +193,13 @@ export const jobSpecSchema = z
         message: 'target "reducible" needs a smallReference scorer',
       });
     }
+    if (spec.exactTokens && spec.reference.kind === 'openai') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exactTokens'],
+        message: 'exact token counts need the reference tokenizer locally: available for "ngram" and "onnx" references, not "openai"',
+      });
+    }
     if (spec.proxy.kind === 'onnx') {
       ctx.addIssue({
         code: 'custom',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { reselect } from '../../lib/pipeline/reselect.ts';
+import { tokenizeWords } from '../../lib/reference/ngram/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
 import { startS3rver } from '../helpers/s3rver.ts';
@@ -106,6 +107,24 @@ describe('end to end on the local filesystem', () => {
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens!);
     expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.98 * manifest.budget.tokens!);
     expect((manifest.policy as { kind: string }).kind).toBe('top');
+  });
+});
+
+describe('exact token counts', () => {
+  it('counts every document with the reference tokenizer when exactTokens is set', async () => {
+    const out = join(work, 'exact');
+    const { manifest } = await runJob(quickJob(corpus.dir, out, { exactTokens: true }), { workers: 0, log: silentLogger });
+    expect(manifest.selected.docs).toBeGreaterThan(0);
+    for (const shard of manifest.selected.shards.slice(0, 3)) {
+      const docs = gunzipSync(await readFile(join(out, shard.file)))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { text: string });
+      const exact = docs.reduce((a, d) => a + tokenizeWords(d.text).length + 1, 0);
+      expect(shard.tokens).toBe(exact);
+    }
+    expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens!);
   });
 });
 

@@ -1,0 +1,36 @@
+import type { ReferenceSpec } from '../job/spec.ts';
+import type { ObjectStore } from '../store/types.ts';
+
+/** Counts a document's tokens exactly as the reference model's tokenizer does (for `exactTokens: true`). */
+export interface TokenCounter {
+  description: string;
+  count(text: string): number;
+}
+
+function folderFile(uri: string, name: string): string {
+  return `${uri.endsWith('/') ? uri : `${uri}/`}${name}`;
+}
+
+/**
+ * The reference tokenizer as a counter, without loading the model: the ngram model's word tokenizer (words plus the
+ * end-of-document token, as its labels count them), or an onnx model folder's tokenizer.json (special tokens the
+ * tokenizer adds included, as the onnx backend counts them). An openai reference has no local tokenizer.
+ */
+export async function createTokenCounter(spec: ReferenceSpec, deps: { store: ObjectStore }): Promise<TokenCounter> {
+  switch (spec.kind) {
+    case 'ngram': {
+      const { tokenizeWords } = await import('./ngram/index.ts');
+      return { description: 'ngram word tokenizer', count: (text) => tokenizeWords(text).length + 1 };
+    }
+    case 'onnx': {
+      const { Tokenizer } = await import('@huggingface/tokenizers');
+      const tokenizerJson = await deps.store.readJson<object>(folderFile(spec.model, 'tokenizer.json'));
+      const configUri = folderFile(spec.model, 'tokenizer_config.json');
+      const tokenizerConfig = (await deps.store.exists(configUri)) ? await deps.store.readJson<object>(configUri) : {};
+      const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      return { description: `tokenizer.json of ${spec.model}`, count: (text) => tokenizer.encode(text).ids.length };
+    }
+    case 'openai':
+      throw new Error('exactTokens: an openai reference has no local tokenizer to count every document with');
+  }
+}
