@@ -4,9 +4,10 @@
  * training text of the embedded n-gram reference model.
  *
  * Layout under `dir`:
- * - `corpus/part-0000.jsonl.gz` .. `part-0007.jsonl.gz`, `part-0008.jsonl`, `part-0009.parquet` (fields id, text, url)
- * - `reference/brown-heldout.txt`: the held-out Brown files, one paragraph per line, paragraphs separated by blank lines (each is one document to the n-gram model) (never in the corpus)
- * - `labels.jsonl.gz`: `{id, category, source}` per good document
+ * - `corpus/part-0000.jsonl.gz` .. `part-0007.jsonl.gz`, `part-0008.jsonl`, `part-0009.parquet` (only the fields id and text)
+ * - `reference/brown-heldout.txt`: the held-out Brown files, one paragraph per line, paragraphs separated by blank
+ *   lines (each is one document to the n-gram model); never in the corpus
+ * - `labels.jsonl.gz`: `{id, category, source, url}` per good document (for benchmarks only)
  * - `_COMPLETE.json`: the {@link DemoCorpusSummary}, written last
  *
  * Run as a script: `npx tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1]`.
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DemoOptionsError } from './demo-corpus/errors.ts';
 import { boilerplate, codeDump, gibberish, keywordSpam, shuffledWords } from './demo-corpus/junk.ts';
+import { markup } from './demo-corpus/markup.ts';
 import { nearDuplicate } from './demo-corpus/near-duplicate.ts';
 import { Rng } from './demo-corpus/random.ts';
 import { gzipDeterministic, writeShards } from './demo-corpus/shards.ts';
@@ -46,7 +48,7 @@ export type {
 } from './demo-corpus/types.ts';
 
 /** Layout version, recorded in `_COMPLETE.json`. */
-export const DEMO_LAYOUT_VERSION = 'v1';
+export const DEMO_LAYOUT_VERSION = 'v2';
 
 /** Documents at scale 1. */
 export const DOCS_AT_SCALE_1 = 20_000;
@@ -57,12 +59,14 @@ export const CATEGORY_SHARES: Readonly<Record<DemoCategory, number>> = {
   'prose-other': 0.23,
   'email-ham': 0.185,
   'email-spam': 0.09,
-  'near-duplicate': 0.05,
-  'junk-gibberish': 0.065,
-  'junk-boilerplate': 0.065,
-  'junk-keyword-spam': 0.065,
-  'junk-shuffled': 0.065,
-  'junk-code-dump': 0.065,
+  'near-duplicate': 0.04,
+  'exact-duplicate': 0.035,
+  'junk-gibberish': 0.05,
+  'junk-boilerplate': 0.05,
+  'junk-keyword-spam': 0.05,
+  'junk-shuffled': 0.05,
+  'junk-code-dump': 0.05,
+  'junk-markup': 0.05,
 };
 
 const BROWN_SITES: Record<string, string> = {
@@ -119,6 +123,7 @@ const JUNK: ReadonlyArray<[DemoCategory, (rng: Rng, target: number, brownText: s
   ['junk-keyword-spam', (rng, t) => keywordSpam(rng, t), 'best-cheap-deals'],
   ['junk-shuffled', shuffledWords, 'article-spinner'],
   ['junk-code-dump', (rng, t) => codeDump(rng, t), 'paste-dump'],
+  ['junk-markup', (rng, t) => markup(rng, t), 'static-cdn'],
 ];
 
 /**
@@ -160,7 +165,8 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       other.push({ category: 'prose-other', source: `nlp-corpus:doc-${i}#${k}`, text: clean(text), url: `https://forum.mixed-texts.example/t/${i}-${k}/${slug(text)}` });
     });
   });
-  drafts.push(...choose(other, q['prose-other'], otherRng));
+  const chosenOther = choose(other, q['prose-other'], otherRng);
+  drafts.push(...chosenOther);
 
   const mailRng = Rng.stream(seed, 'email');
   const mails = readEmails()
@@ -186,6 +192,19 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
     });
   }
 
+  // Exact duplicates: byte-identical texts of prose documents under new ids (as mirrors and reposts leave them).
+  const exactRng = Rng.stream(seed, 'exact-duplicate');
+  const copied = exactRng.shuffle([...chosenProse, ...chosenOther]);
+  for (let i = 0; i < q['exact-duplicate'] && copied.length > 0; i++) {
+    const orig = copied[i % copied.length]!;
+    drafts.push({
+      category: 'exact-duplicate',
+      source: `exact-duplicate-of:${orig.source}`,
+      text: orig.text,
+      url: `${orig.url.replace(/^https:\/\/[^/]+/, 'https://archive.copies.example')}?copy=${i}`,
+    });
+  }
+
   const brownText = rest.map((f) => f.paragraphs.join(' ')).join(' ');
   for (const [category, generate, site] of JUNK) {
     const rng = Rng.stream(seed, category);
@@ -201,7 +220,7 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
     .map((d, i) => ({ id: `doc-${String(i).padStart(6, '0')}`, ...d }));
 
   const { files, badRecords } = await writeShards(join(dir, 'corpus'), docs);
-  const labels = docs.map((d) => JSON.stringify({ id: d.id, category: d.category, source: d.source })).join('\n') + '\n';
+  const labels = docs.map((d) => JSON.stringify({ id: d.id, category: d.category, source: d.source, url: d.url })).join('\n') + '\n';
   await writeFile(join(dir, 'labels.jsonl.gz'), gzipDeterministic(labels));
 
   const categories: Record<string, number> = {};

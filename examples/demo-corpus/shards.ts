@@ -17,14 +17,14 @@ const PLANTED: ReadonlyArray<{ shard: number; reason: PlantedBadRecord['reason']
   // A record cut off mid-write.
   { shard: 2, reason: 'invalid-json', line: () => `{"id":"bad-0001","text":"This record was cut off in the middle of a wri` },
   // Missing text field (the text sits under another name).
-  { shard: 5, reason: 'missing-text', line: () => JSON.stringify({ id: 'bad-0002', body: 'The text of this record is under the wrong field.', url: 'https://broken.example/bad-0002' }) },
+  { shard: 5, reason: 'missing-text', line: () => JSON.stringify({ id: 'bad-0002', body: 'The text of this record is under the wrong field.' }) },
   // Non-string text.
-  { shard: 8, reason: 'non-string-text', line: () => JSON.stringify({ id: 'bad-0003', text: 12345, url: 'https://broken.example/bad-0003' }) },
+  { shard: 8, reason: 'non-string-text', line: () => JSON.stringify({ id: 'bad-0003', text: 12345 }) },
 ];
 
-/** One JSONL record: fields id, text, url. */
+/** One JSONL record: exactly the fields id and text (category, source and url go to the labels file). */
 export function jsonLine(doc: DemoDoc): string {
-  return JSON.stringify({ id: doc.id, text: doc.text, url: doc.url });
+  return JSON.stringify({ id: doc.id, text: doc.text });
 }
 
 /** Deterministic gzip: Node writes mtime 0 and a fixed OS byte, so the same input gives the same bytes. */
@@ -50,7 +50,6 @@ export async function writeShards(corpusDir: string, docs: readonly DemoDoc[]): 
           columnData: [
             { name: 'id', data: part.map((d) => d.id), type: 'STRING' },
             { name: 'text', data: part.map((d) => d.text), type: 'STRING' },
-            { name: 'url', data: part.map((d) => d.url), type: 'STRING' },
           ],
           rowGroupSize: 1000,
         }),

@@ -7,11 +7,13 @@ export type DemoCategory =
   | 'email-ham'
   | 'email-spam'
   | 'near-duplicate'
+  | 'exact-duplicate'
   | 'junk-gibberish'
   | 'junk-boilerplate'
   | 'junk-keyword-spam'
   | 'junk-shuffled'
-  | 'junk-code-dump';
+  | 'junk-code-dump'
+  | 'junk-markup';
 
 /** Every category, in a fixed order. */
 export const DEMO_CATEGORIES: readonly DemoCategory[] = [
@@ -20,11 +22,13 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
   'email-ham',
   'email-spam',
   'near-duplicate',
+  'exact-duplicate',
   'junk-gibberish',
   'junk-boilerplate',
   'junk-keyword-spam',
   'junk-shuffled',
   'junk-code-dump',
+  'junk-markup',
 ];
 
 /** A document before it gets its id and shard. */
@@ -33,10 +37,11 @@ export interface DemoDraft {
   /** Where the text came from, e.g. `brown:ca01#2`, `spam-assassin:spam-2/00042`, `generated`. */
   source: string;
   text: string;
+  /** A plausible page address; recorded in `labels.jsonl.gz` only (shards hold just id and text). */
   url: string;
 }
 
-/** A document as written to the corpus. */
+/** A document with its id. The shards hold only its `id` and `text`; the other fields go to `labels.jsonl.gz`. */
 export interface DemoDoc extends DemoDraft {
   /** `doc-000123`. */
   id: string;
@@ -46,7 +51,7 @@ export interface DemoDoc extends DemoDraft {
 export interface DemoCorpusOptions {
   /** Seed of every random choice (default 1). The same seed and scale give byte-identical files. */
   seed?: number;
-  /** Multiplies the document count: 1 gives about 20k documents (~40 MB); 0.15 about 3k (default 1). */
+  /** Multiplies the document count: 1 gives about 20k documents (~35 MB of text); 0.15 about 3k (default 1). */
   scale?: number;
 }
 
@@ -81,7 +86,7 @@ export interface DemoCorpusSummary {
   shards: number;
   /** UTF-8 bytes of all document texts. */
   bytes: number;
-  /** Share of documents in the generated `junk-*` categories (near-duplicates not counted). */
+  /** Share of documents in the generated `junk-*` categories (near- and exact duplicates not counted). */
   junkShare: number;
   /** Documents per category. */
   categories: Record<string, number>;

@@ -6,7 +6,7 @@ import { buildDemoCorpus } from '../../examples/demo-corpus.ts';
 import type { Logger } from '../pipeline/types.ts';
 
 /** Version of the demo corpus layout: bump to rebuild caches after the builder changes. */
-const DEMO_CORPUS_VERSION = 'v2';
+const DEMO_CORPUS_VERSION = 'v3';
 
 /** Where the demo corpus is cached, shared by every demo run on this machine. */
 export function demoCacheDir(env: NodeJS.ProcessEnv = process.env, scale = 1): string {

@@ -59,7 +59,7 @@ let root: string;
 let a: string;
 let summary: DemoCorpusSummary;
 let lines: Line[];
-let labels: Array<{ id: string; category: string; source: string }>;
+let labels: Array<{ id: string; category: string; source: string; url: string }>;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'proxysel-demo-test-'));
@@ -135,6 +135,12 @@ describe('buildDemoCorpus', () => {
     expect(bad.find((b) => b.reason === 'invalid-json')!.file).toMatch(/\.jsonl\.gz$/);
     expect(bad.find((b) => b.reason === 'missing-text')!.file).toMatch(/\.jsonl\.gz$/);
     expect(bad.find((b) => b.reason === 'non-string-text')!.file).toBe('part-0008.jsonl');
+    const record = (reason: string) => {
+      const b = bad.find((x) => x.reason === reason)!;
+      return tryParse(lines.find((l) => l.file === b.file && l.line === b.line)!.raw)!;
+    };
+    expect(Object.keys(record('missing-text')).sort()).toEqual(['body', 'id']);
+    expect(Object.keys(record('non-string-text')).sort()).toEqual(['id', 'text']);
     const labelled = new Set(labels.map((l) => l.id));
     for (const b of summary.badRecords) {
       const raw = lines.find((l) => l.file === b.file && l.line === b.line)!.raw;
@@ -144,17 +150,75 @@ describe('buildDemoCorpus', () => {
     }
   });
 
-  it('gives every document a unique doc-NNNNNN id, a url and a text of 300-4000 characters', () => {
-    const docs = lines.map((l) => tryParse(l.raw)).filter((r): r is Record<string, unknown> => typeof r?.text === 'string');
-    const ids = docs.map((d) => d.id as string);
+  it('writes records with exactly the keys id and text (JSONL and Parquet), a unique doc-NNNNNN id and 300-4000 characters', () => {
+    const docs = lines.map((l) => ({ file: l.file, rec: tryParse(l.raw) })).filter((r) => typeof r.rec?.text === 'string');
+    expect(docs.filter((d) => d.file.endsWith('.parquet')).length).toBeGreaterThan(0);
+    const ids = docs.map((d) => d.rec!.id as string);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const d of docs) {
-      expect(d.id).toMatch(/^doc-\d{6}$/);
-      expect(d.url).toMatch(/^https:\/\/[a-z0-9.-]+\.example\//);
-      const text = d.text as string;
-      expect(text.length, String(d.id)).toBeGreaterThanOrEqual(300);
-      expect(text.length, String(d.id)).toBeLessThanOrEqual(4000);
+    for (const { file, rec } of docs) {
+      expect(Object.keys(rec!), `${file} ${String(rec!.id)}`).toEqual(['id', 'text']);
+      expect(rec!.id).toMatch(/^doc-\d{6}$/);
+      const text = rec!.text as string;
+      expect(text.length, String(rec!.id)).toBeGreaterThanOrEqual(300);
+      expect(text.length, String(rec!.id)).toBeLessThanOrEqual(4000);
     }
+  });
+
+  it('keeps category, source and url in the labels file only', () => {
+    for (const l of labels) {
+      expect(Object.keys(l).sort(), l.id).toEqual(['category', 'id', 'source', 'url']);
+      expect(l.url, l.id).toMatch(/^https:\/\/[a-z0-9.-]+\.example\//);
+    }
+    const raw = lines.map((l) => l.raw).join('\n');
+    expect(raw).not.toContain('"url"');
+    expect(raw).not.toContain('"category"');
+  });
+
+  it('makes exact duplicates byte-identical to a prose document under another id, and labels what they copy', () => {
+    const text = new Map(lines.map((l) => tryParse(l.raw)).filter((r) => typeof r?.text === 'string').map((r) => [r!.id as string, r!.text as string]));
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    const originals = new Map<string, string>();
+    for (const l of labels) if (l.category === 'prose' || l.category === 'prose-other') originals.set(Buffer.from(text.get(l.id)!, 'utf8').toString('base64'), l.id);
+    const dups = labels.filter((l) => l.category === 'exact-duplicate');
+    expect(dups.length).toBeGreaterThan(0);
+    for (const d of dups) {
+      const orig = originals.get(Buffer.from(text.get(d.id)!, 'utf8').toString('base64'));
+      expect(orig, d.id).toBeDefined();
+      expect(orig).not.toBe(d.id);
+      expect(d.source).toBe(`exact-duplicate-of:${byId.get(orig!)!.source}`);
+    }
+    // Near-duplicates are edited copies, not exact ones.
+    const exact = labels.filter((l) => l.category === 'near-duplicate' && originals.has(Buffer.from(text.get(l.id)!, 'utf8').toString('base64')));
+    expect(exact.length).toBeLessThan(labels.filter((l) => l.category === 'near-duplicate').length / 10);
+  });
+
+  it('fills junk-markup with HTML page skeletons and minified JS and CSS', () => {
+    const text = new Map(lines.map((l) => tryParse(l.raw)).filter((r) => typeof r?.text === 'string').map((r) => [r!.id as string, r!.text as string]));
+    const kinds = { html: 0, js: 0, css: 0 };
+    for (const l of labels.filter((x) => x.category === 'junk-markup')) {
+      const t = text.get(l.id)!;
+      // Markup is dense in syntax characters, unlike prose.
+      const syntax = t.replace(/[^<>{}()=;:"/]/g, '').length / t.length;
+      expect(syntax, l.id).toBeGreaterThan(0.08);
+      if (t.startsWith('<!DOCTYPE html>')) {
+        kinds.html++;
+        for (const tag of ['<html', '<head>', '<style>', '<script>', '<body>', '<div class="']) expect(t, l.id).toContain(tag);
+        expect(t, l.id).toMatch(/<div[^>]*>\n\s+<(\w+)[^>]*>/); // nested elements
+      } else {
+        expect(t, `${l.id} is one minified line`).not.toContain('\n');
+        if (t.startsWith('!function(')) kinds.js++;
+        else {
+          expect(t, l.id).toMatch(/^[.@]/);
+          expect(t, l.id).toMatch(/\.[\w-]+[^{]*\{[a-z-]+:[^;}]+[;}]/); // a rule: selector{property:value}
+          kinds.css++;
+        }
+      }
+    }
+    expect(kinds.html).toBeGreaterThan(0);
+    expect(kinds.js).toBeGreaterThan(0);
+    expect(kinds.css).toBeGreaterThan(0);
+    const prose = labels.filter((x) => x.category === 'prose').map((x) => text.get(x.id)!);
+    for (const t of prose) expect(t.replace(/[^<>{}()=;:"/]/g, '').length / t.length).toBeLessThan(0.08);
   });
 
   it('keeps the held-out Brown text out of the corpus: no shared 200-character passage', async () => {
@@ -164,7 +228,7 @@ describe('buildDemoCorpus', () => {
     // Corpus -> reference: windows of every prose-like document.
     let checked = 0;
     for (const d of docs) {
-      if (!['prose', 'near-duplicate', 'prose-other'].includes(category.get(d.id as string)!)) continue;
+      if (!['prose', 'near-duplicate', 'exact-duplicate', 'prose-other'].includes(category.get(d.id as string)!)) continue;
       const text = d.text as string;
       for (let at = 0; at + 200 <= text.length; at += 700) {
         expect(heldOut.includes(text.slice(at, at + 200)), `${String(d.id)} at ${at}`).toBe(false);
