@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { readDocs, writeJsonlGz, BadRecordLog } from '../corpus/index.ts';
 import type { Doc } from '../corpus/types.ts';
 import { docHash } from '../select/index.ts';
@@ -5,19 +6,11 @@ import { artifactKeys } from './artifacts.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import { markerKey, resumable, unitFingerprint } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
-import { readSampleFile } from './sample-file.ts';
+import { readSampleFile, sampleRecordSchema } from './sample-file.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
 
-/** One sampled document with its provenance, as stored in the sample files. */
-export interface SampleRecord {
-  id: string;
-  text: string;
-  item: string;
-  row: number;
-  line: number;
-  offset: number;
-  bytes: number;
-}
+/** One sampled document with its provenance, as stored in the sample files (schema in sample-file.ts). */
+export type SampleRecord = z.infer<typeof sampleRecordSchema>;
 
 /**
  * Keeps the k documents with the smallest (hash, row): a uniform sample without replacement, seeded, streaming,
