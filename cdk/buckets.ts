@@ -2,9 +2,10 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INTERMEDIATE_TAG } from '../lib/pipeline/artifacts.ts';
 
 /** Tag that marks an object as an intermediate artifact (sample, reference parts, scores): lifecycle may expire it. */
-export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate' } as const;
+export { INTERMEDIATE_TAG };
 
 export interface BucketsProps {
   /** Use an existing bucket instead of creating one (it must have EventBridge notifications turned on). */
@@ -20,7 +21,8 @@ export interface BucketsProps {
 /**
  * The stack's data bucket: job specs under `jobs/`, outputs, and (by default) corpora and models. Block Public Access,
  * TLS only, encrypted, EventBridge notifications on, server access logs to a separate bucket, and lifecycle expiry
- * for intermediate artifacts only (objects tagged {@link INTERMEDIATE_TAG}, and the Map Runs' result files).
+ * for intermediate artifacts only: objects the stage Lambdas tag {@link INTERMEDIATE_TAG} (lib/pipeline/artifacts.ts
+ * intermediateArtifactTags). Inputs, manifests, selections and the Map Runs' result files carry no tag and never expire.
  */
 export class Buckets extends Construct {
   readonly data: s3.IBucket;

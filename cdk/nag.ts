@@ -51,6 +51,13 @@ export function applyNagSuppressions(stack: ProxyselStack, locations: { reads: {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'CloudWatch Logs delivery and X-Ray APIs the state machine needs have no resource-level permissions (no S3 action is granted on *).',
   });
+  const executionRole = stack.referenceBatch?.jobDefinition.container.executionRole;
+  if (executionRole) {
+    Validations.of(executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'The Batch execution role pulls the reference-job image: ecr:GetAuthorizationToken has no resource-level permissions (the image pull itself is scoped to the asset repository).',
+    });
+  }
   ack(
     'AwsSolutions-SF1',
     'The workflow logs ERROR events only: a Distributed Map over thousands of items would log millions of events at ALL; per-item results go to the Map Run ResultWriter files.',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, IgnoreMode, Size } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -104,9 +104,11 @@ export class ReferenceBatch extends Construct {
     if (!existsSync(join(root, dockerfile))) {
       throw new Error(`${join(root, dockerfile)}: missing; the reference-job image is built from it (or pass ReferenceBatchProps.image)`);
     }
+    // An allowlist (what the Dockerfile copies), so staging never walks node_modules, bench data or outputs.
     return ecs.ContainerImage.fromAsset(root, {
       file: dockerfile,
-      exclude: ['node_modules', 'cdk.out', '.git', 'test', 'bench', 'out', 'docs', '**/*.test.ts'],
+      ignoreMode: IgnoreMode.DOCKER,
+      exclude: ['*', '!package.json', '!package-lock.json', '!tsconfig.json', '!lib', '!functions', 'functions/*', '!functions/reference-job', '**/*.test.ts'],
     });
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The `proxysel` command: run a job, run the demo, re-select from stored scores, validate a spec.
+ * The `proxysel` command: run a job, run the demo, re-select from stored scores, validate a spec, watch a jobs prefix.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
 import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/demo.ts';
 import { formatSummary } from './cli/summary.ts';
 import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
@@ -12,6 +13,7 @@ import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './pi
 import { reselect } from './pipeline/reselect.ts';
 import { writeReport } from './report/index.ts';
 import { createStore, s3OptionsFromEnv } from './store/index.ts';
+import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
 
 const USAGE = `proxysel: select LLM training data under a compute budget with a small proxy model
 
@@ -27,7 +29,10 @@ usage:
       (re)generate report.html from the artifacts of a finished run and print where it is
   proxysel validate <job.json>
       check a job spec and print it with its defaults filled in
-
+  proxysel watch <jobs-prefix> [--interval S] [--once] [--workers N] [--quiet]
+      poll a jobs/ prefix (s3:// on any S3-compatible endpoint, or a folder) and run each new spec once, locally:
+      the cloud trigger without EventBridge (same execution names; markers under <jobs-prefix>_started/)
+  ${ESTIMATE_USAGE}
 options:
   --workers N   worker threads for per-item stages (default: all cores)
   --quiet       no progress bars
@@ -60,6 +65,11 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'estimate') {
+    // Its own flags (sizes, prices): parsed by the cost module.
+    process.stdout.write((await estimateCommand(rest)) + '\n');
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -73,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       'drop-top': { type: 'string' },
       lambda: { type: 'string' },
       temperature: { type: 'string' },
+      interval: { type: 'string' },
+      once: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -120,6 +132,35 @@ export async function main(argv: string[]): Promise<number> {
       if (!path) throw new Error('proxysel validate: give the path of a job spec (JSON)');
       const spec = await loadSpecFile(path);
       process.stdout.write(JSON.stringify(spec, null, 2) + '\n');
+      return 0;
+    }
+    case 'watch': {
+      const prefix = positionals[0];
+      if (!prefix) throw new Error('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
+      const intervalSeconds = values.interval !== undefined ? Number(values.interval) : 10;
+      if (!(intervalSeconds > 0)) throw new Error(`proxysel watch: --interval must be a positive number of seconds (got "${values.interval}")`);
+      const s3 = s3OptionsFromEnv();
+      const store = createStore({ s3 });
+      const log = textLogger((line) => process.stderr.write(line + '\n'));
+      const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+      const run: WatchOptions['run'] = async (spec, name) => {
+        const display = displayFor(Boolean(values.quiet));
+        try {
+          const result = await runSpecLocally(spec, name, { store, s3, workers, display, log: textLogger((l) => display.print(l)) });
+          process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
+        } finally {
+          display.stop();
+        }
+      };
+      if (values.once) {
+        const polled = await pollJobSpecs({ prefix, store, run, log });
+        return polled.failed.length > 0 ? 1 : 0;
+      }
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      log.info(`watching ${prefix} every ${intervalSeconds} s (Ctrl-C to stop)`);
+      await watchJobSpecs({ prefix, store, run, log, intervalSeconds, signal: stop.signal });
       return 0;
     }
     default:

@@ -20,6 +20,7 @@ import { readPlan } from '../../lib/pipeline/plan-file.ts';
 import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/reference.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
+import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
 
 const intFromEnv = (name: string, fallback: number, min: number) =>
   z
@@ -59,7 +60,7 @@ export async function runReferenceJob(env: NodeJS.ProcessEnv, log: Logger = json
       throw new Error(`environment variable ${String(issue.path[0] ?? '')}: ${issue.message}`);
     }
     const e = parsed.data;
-    const store = createStore({ s3: s3OptionsFromEnv(env) });
+    const store = createStore({ s3: s3OptionsFromEnv(env), tagsFor: intermediateArtifactTags });
     const ctx = { store, log, progress: { add() {} } };
     if (e.PROXYSEL_ACTION === 'merge') {
       log.info('merging reference labels', { plan: e.PROXYSEL_PLAN });

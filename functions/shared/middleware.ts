@@ -7,6 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
 import { noProgress } from '../../lib/pipeline/context.ts';
 import type { Logger, StageContext } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
@@ -28,9 +29,12 @@ export class StageFailedError extends Error {
 
 let sharedStore: ObjectStore | undefined;
 
-/** One store per Lambda container, from AWS_ENDPOINT_URL_S3 and friends (the default chain on AWS). */
+/**
+ * One store per Lambda container, from AWS_ENDPOINT_URL_S3 and friends (the default chain on AWS). Intermediate
+ * artifacts are written with the tag the bucket's lifecycle rule expires.
+ */
 export function storeFromEnv(): ObjectStore {
-  sharedStore ??= createStore({ s3: s3OptionsFromEnv() });
+  sharedStore ??= createStore({ s3: s3OptionsFromEnv(), tagsFor: intermediateArtifactTags });
   return sharedStore;
 }
 

@@ -164,6 +164,10 @@ class HashedNgramFeaturizer implements Featurizer {
     let prev = 0;
     let capitalized = 0;
     let firstUpper = false;
+    let stopPairs = 0;
+    let prevStop = false;
+    let sentenceEnd = true; // the text's first word opens a sentence
+    let sentenceStarts = 0;
     const lengths = this.lengthCounts;
     lengths.fill(0);
     // One pass; i === len is a sentinel newline that closes the last word and line.
@@ -190,6 +194,8 @@ class HashedNgramFeaturizer implements Featurizer {
           wh = FNV_OFFSET;
           wlen = 0;
           firstUpper = cls === CLASS_UPPER;
+          if (firstUpper && sentenceEnd) sentenceStarts++;
+          sentenceEnd = false;
         }
         wh = Math.imul(wh ^ lc, FNV_PRIME);
         wlen++;
@@ -207,9 +213,16 @@ class HashedNgramFeaturizer implements Featurizer {
           prev = h;
           used++;
           if (types.add(h)) distinct++;
-          if (STOPWORD_HASHES.has(h)) stops++;
+          const isStop = STOPWORD_HASHES.has(h);
+          if (isStop) {
+            stops++;
+            if (prevStop) stopPairs++;
+          }
+          prevStop = isStop;
         }
       }
+      // . ! ? end a sentence; closing quotes and brackets keep that state, any other punctuation clears it.
+      if (cls === CLASS_PUNCT) sentenceEnd = c === 46 || c === 33 || c === 63 || ((c === 34 || c === 39 || c === 41) && sentenceEnd);
       if (c === 10) {
         if (lineHasText) {
           lineCount++;
@@ -240,6 +253,8 @@ class HashedNgramFeaturizer implements Featurizer {
     const w = Math.max(1, words);
     raw[13] = capitalized / w;
     for (let b = 0; b < 6; b++) raw[14 + b] = lengths[b]! / w;
+    raw[20] = used > 1 ? stopPairs / (used - 1) : 0;
+    raw[21] = capitalized > 0 ? sentenceStarts / capitalized : 0;
     this.lastWords = used;
     return pos;
   }

@@ -22,6 +22,10 @@ export const DENSE_FEATURE_NAMES = [
   'wordLength7to8Share',
   'wordLength9to11Share',
   'wordLength12plusShare',
+  /** Adjacent word pairs that are both stopwords: word order (shuffled text pairs them at random, prose rarely). */
+  'stopwordPairShare',
+  /** Capitalised words that open a sentence (follow . ! ?): sentence structure. */
+  'sentenceStartCapitalShare',
 ] as const;
 
 /**

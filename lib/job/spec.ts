@@ -130,6 +130,8 @@ const penalty = { lambda: z.number().nonnegative().default(0), filters: filtersS
 
 export const policySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('top'), ...penalty }).strict(),
+  /** Lowest predicted loss first: the documents most like the reference model's own text (perplexity filtering). */
+  z.object({ kind: z.literal('bottom'), ...penalty }).strict(),
   z
     .object({
       kind: z.literal('band'),

@@ -29,3 +29,28 @@ export const artifactKeys = {
 
 /** Prefixes holding intermediate artifacts only (safe to expire once a run has finished). */
 export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'plan/'] as const;
+
+/** Object tag marking an intermediate artifact; the stack's lifecycle rule expires objects carrying it. */
+export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate' } as const;
+
+/**
+ * The artifact keys (as written under an output prefix) that are intermediate: the sample and its parts, the reference
+ * parts and labels, the per-item scores and histograms, the work-item list and the resume markers. Matched on the end
+ * of the URI, so an output prefix that happens to contain `plan/` or `scores/` never marks a manifest or a selection.
+ */
+const INTERMEDIATE_KEY = new RegExp(
+  [
+    String.raw`/sample/(part-[A-Za-z0-9._-]+\.jsonl\.gz|sample\.jsonl\.gz|stats\.json)`,
+    String.raw`/reference/(part-\d+\.jsonl\.gz|labels\.jsonl\.gz|stats\.json)`,
+    String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json)`,
+    String.raw`/plan/items\.json`,
+    String.raw`/plan/done/[^/]+/[^/]+\.json`,
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|') + '$',
+);
+
+/** Tags for a written URI: {@link INTERMEDIATE_TAG} for intermediate artifacts, none otherwise (a store's tagsFor). */
+export function intermediateArtifactTags(uri: string): Record<string, string> | undefined {
+  return INTERMEDIATE_KEY.test(uri) ? { [INTERMEDIATE_TAG.key]: INTERMEDIATE_TAG.value } : undefined;
+}

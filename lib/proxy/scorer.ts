@@ -17,6 +17,13 @@ export interface ProxyScorerOptions {
  * in chunks padded to their own longest document (little padding waste); results come back in input order.
  */
 export class ProxyScorer {
+  /**
+   * Calls of score() run one at a time: the featurizer packs every chunk into scratch buffers it reuses, and
+   * onnxruntime reads a run's inputs from them after the call yields, so two overlapping calls (concurrent items in one
+   * process) would overwrite each other's inputs and give wrong, nondeterministic scores.
+   */
+  private queue: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly featurizer: Featurizer,
@@ -59,6 +66,18 @@ export class ProxyScorer {
 
   /** Ensemble mean and std for each text, in input order. */
   async score(texts: readonly string[]): Promise<ProxyScores> {
+    const previous = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await this.scoreAlone(texts);
+    } finally {
+      release();
+    }
+  }
+
+  private async scoreAlone(texts: readonly string[]): Promise<ProxyScores> {
     const n = texts.length;
     const mean = new Float32Array(n);
     const std = new Float32Array(n);

@@ -61,6 +61,8 @@ function penalised(doc: PolicyDoc, lambda: number): number {
  * Builds a policy from its spec. Every policy applies the length filters first (null = excluded), then maps the
  * prediction to a key, higher = selected first:
  * - `top`: score - lambda * std.
+ * - `bottom`: -(score + lambda * std): the lowest predicted loss first (the documents most like the reference model's
+ *   text, as in perplexity filtering), an uncertain prediction counted as a higher loss.
  * - `band`: null when the score lies above the (1 - dropTopQuantile) or below the dropBottomQuantile quantile of the
  *   sample's predictions (`scoreQuantiles`), else score - lambda * std.
  * - `reducible`: score - lambda * std, where the proxy was trained on the reducible loss (target "reducible": large-model
@@ -81,6 +83,11 @@ export function makePolicy(spec: PolicySpec, options: PolicyOptions): Policy {
       return {
         kind: spec.kind,
         key: (doc) => (passesFilters(filters, doc) ? toKey(penalised(doc, lambda)) : null),
+      };
+    case 'bottom':
+      return {
+        kind: 'bottom',
+        key: (doc) => (passesFilters(filters, doc) ? toKey(-penalised(doc, -lambda)) : null),
       };
     case 'band': {
       const { dropTopQuantile: top, dropBottomQuantile: bottom } = spec;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Body, ByteRange, ObjectInfo } from './types.ts';
+import type { Body, ByteRange, ObjectInfo, WriteOptions } from './types.ts';
 import { StoreError } from './errors.ts';
 
 /** The primitives one storage backend implements; createStore() builds the rest of ObjectStore on top. */
@@ -7,7 +7,7 @@ export interface StoreBackend {
   list(prefixUri: string): Promise<ObjectInfo[]>;
   head(uri: string): Promise<ObjectInfo | undefined>;
   readStream(uri: string, range?: ByteRange): Promise<Readable>;
-  write(uri: string, body: Body, options?: { contentType?: string }): Promise<void>;
+  write(uri: string, body: Body, options?: WriteOptions): Promise<void>;
   delete(uri: string): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { StoreJsonError } from './errors.ts';
 import { LocalBackend } from './local.ts';
 import { S3Backend, createS3Client } from './s3.ts';
 import { s3OptionsFromEnv } from './s3-options.ts';
-import type { Body, ByteRange, ObjectInfo, ObjectStore, S3Options } from './types.ts';
+import type { Body, ByteRange, ObjectInfo, ObjectStore, S3Options, WriteOptions } from './types.ts';
 import { isS3Uri } from './uri.ts';
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -18,7 +18,10 @@ class DispatchingStore implements ObjectStore {
   private readonly local = new LocalBackend();
   private s3Backend: S3Backend | undefined;
 
-  constructor(private readonly s3Options: S3Options | undefined) {}
+  constructor(
+    private readonly s3Options: S3Options | undefined,
+    private readonly tagsFor: ((uri: string) => Record<string, string> | undefined) | undefined,
+  ) {}
 
   private backend(uri: string): StoreBackend {
     if (!isS3Uri(uri)) return this.local;
@@ -62,8 +65,9 @@ class DispatchingStore implements ObjectStore {
     }
   }
 
-  write(uri: string, body: Body, options?: { contentType?: string }): Promise<void> {
-    return this.backend(uri).write(uri, body, options);
+  write(uri: string, body: Body, options?: WriteOptions): Promise<void> {
+    const tags = options?.tags ?? this.tagsFor?.(uri);
+    return this.backend(uri).write(uri, body, tags ? { ...options, tags } : options);
   }
 
   writeJson(uri: string, value: unknown): Promise<void> {
@@ -75,10 +79,17 @@ class DispatchingStore implements ObjectStore {
   }
 }
 
+/** Options of {@link createStore}. */
+export interface CreateStoreOptions {
+  s3?: S3Options;
+  /** Tags for every write that passes none itself, by URI (for example: mark intermediate artifacts for expiry). */
+  tagsFor?: (uri: string) => Record<string, string> | undefined;
+}
+
 /**
  * An ObjectStore over local paths, `file://` URLs and `s3://` URIs, choosing the backend per call by the URI's scheme.
  * The S3 client is created on the first `s3://` call, from `opts.s3` or else from the environment (s3OptionsFromEnv).
  */
-export function createStore(opts: { s3?: S3Options } = {}): ObjectStore {
-  return new DispatchingStore(opts.s3);
+export function createStore(opts: CreateStoreOptions = {}): ObjectStore {
+  return new DispatchingStore(opts.s3, opts.tagsFor);
 }

@@ -1,7 +1,7 @@
 /** Object store: local paths and `file://` URLs, and `s3://` on AWS or any S3-compatible endpoint. */
-export { createStore } from './create.ts';
+export { createStore, type CreateStoreOptions } from './create.ts';
 export { s3OptionsFromEnv } from './s3-options.ts';
 export { createS3Client, DEFAULT_PART_SIZE } from './s3.ts';
 export { parseUri, isS3Uri, joinUri, relativeKey, type ParsedUri } from './uri.ts';
 export { StoreError, StoreNotFoundError, InvalidUriError, StoreJsonError } from './errors.ts';
-export type { ObjectStore, ObjectInfo, ByteRange, Body, S3Options } from './types.ts';
+export type { ObjectStore, ObjectInfo, ByteRange, Body, S3Options, WriteOptions } from './types.ts';

@@ -11,7 +11,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable, Transform } from 'node:stream';
 import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
 import { StoreError, StoreNotFoundError } from './errors.ts';
-import type { Body, ByteRange, ObjectInfo, S3Options } from './types.ts';
+import type { Body, ByteRange, ObjectInfo, S3Options, WriteOptions } from './types.ts';
 import { joinUri, parseUri } from './uri.ts';
 
 /** Default multipart part size for streamed writes. */
@@ -185,13 +185,15 @@ export class S3Backend implements StoreBackend {
     }
   }
 
-  async write(uri: string, body: Body, options: { contentType?: string } = {}): Promise<void> {
+  async write(uri: string, body: Body, options: WriteOptions = {}): Promise<void> {
     const { bucket, key } = objectKey(uri);
+    const tags = Object.entries(options.tags ?? {});
     try {
       if (body instanceof Readable) {
         const upload = new Upload({
           client: this.client,
           params: { Bucket: bucket, Key: key, Body: body, ContentType: options.contentType },
+          ...(tags.length > 0 ? { tags: tags.map(([Key, Value]) => ({ Key, Value })) } : {}),
           partSize: this.options.partSize ?? DEFAULT_PART_SIZE,
           queueSize: QUEUE_SIZE,
           leavePartsOnError: false,
@@ -200,7 +202,14 @@ export class S3Backend implements StoreBackend {
       } else {
         const bytes = typeof body === 'string' ? Buffer.from(body) : body;
         await this.client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength, ContentType: options.contentType }),
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: bytes,
+            ContentLength: bytes.byteLength,
+            ContentType: options.contentType,
+            ...(tags.length > 0 ? { Tagging: new URLSearchParams(tags).toString() } : {}),
+          }),
         );
       }
     } catch (err) {

@@ -19,6 +19,16 @@ export interface ByteRange {
 
 export type Body = Buffer | Uint8Array | string | Readable;
 
+/** Options of one write. */
+export interface WriteOptions {
+  contentType?: string;
+  /**
+   * Object tags (S3 object tagging: at most 10, for lifecycle rules and access policies). Local files have none: the
+   * local backend ignores them.
+   */
+  tags?: Record<string, string>;
+}
+
 /**
  * One interface over local paths / `file://` and `s3://`. Every method takes a full URI;
  * the implementation dispatches on the scheme. Keys are never interpreted otherwise.
@@ -39,7 +49,7 @@ export interface ObjectStore {
    * Write (replace) an object. Local writes are atomic (temporary file in the same folder + rename);
    * S3 writes of streams use multipart upload (@aws-sdk/lib-storage). Parent folders are created.
    */
-  write(uri: string, body: Body, options?: { contentType?: string }): Promise<void>;
+  write(uri: string, body: Body, options?: WriteOptions): Promise<void>;
   /** JSON with 2-space indent and a trailing newline, keys in insertion order. */
   writeJson(uri: string, value: unknown): Promise<void>;
   delete(uri: string): Promise<void>;

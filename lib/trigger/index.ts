@@ -5,3 +5,4 @@ export { isJobSpecKey, jobSpecFromEvent, JOBS_PREFIX, objectCreatedEventSchema, 
 export { pollJobSpecs, STARTED_FOLDER, watchJobSpecs } from './watch.ts';
 export type * from './types.ts';
 export { startRunForEvent, type StartExecution, type StartResult } from './start.ts';
+export { runSpecLocally, type RunSpecLocallyOptions } from './run-local.ts';

@@ -1,0 +1,80 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactKeys, INTERMEDIATE_TAG, intermediateArtifactTags, intermediatePrefixes } from '../../lib/pipeline/artifacts.ts';
+import { createStore } from '../../lib/store/index.ts';
+
+const TAGGED = { [INTERMEDIATE_TAG.key]: INTERMEDIATE_TAG.value };
+
+describe('intermediateArtifactTags', () => {
+  const out = 's3://data/selections/run-1/';
+  it('tags every artifact under the intermediate prefixes and nothing else', () => {
+    const keys: string[] = Object.values(artifactKeys).map((k) => (typeof k === 'function' ? (k as (x: never) => string)('00003' as never) : k));
+    keys.push(artifactKeys.referencePart(2), 'plan/done/score/00003.json');
+    for (const key of keys) {
+      const intermediate = intermediatePrefixes.some((p) => key.startsWith(p));
+      expect({ key, tags: intermediateArtifactTags(out + key) }).toEqual({ key, tags: intermediate ? TAGGED : undefined });
+    }
+  });
+
+  it('never tags a manifest or a selection whose output prefix contains an intermediate folder name', () => {
+    for (const prefix of ['s3://data/plan/', 's3://data/scores/sample/', '/tmp/reference/plan/']) {
+      for (const key of [artifactKeys.manifest, artifactKeys.selected('00001'), artifactKeys.model, artifactKeys.plan, artifactKeys.success]) {
+        expect(intermediateArtifactTags(prefix + key)).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('write tags', () => {
+  let server: Server;
+  let endpoint: string;
+  const puts: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  beforeAll(async () => {
+    // A minimal PutObject endpoint that records the request headers (s3rver ignores x-amz-tagging on PUT).
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        puts.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(200, { ETag: '"0"' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends the S3 Tagging header for tagged writes (buffers and streams), and none otherwise', async () => {
+    const store = createStore({
+      s3: { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 },
+      tagsFor: intermediateArtifactTags,
+    });
+    await store.write('s3://data/out/scores/00001.parquet', Buffer.from('x'));
+    await store.writeJson('s3://data/out/manifest.json', { a: 1 });
+    await store.write('s3://data/out/sample/part-00001.jsonl.gz', Readable.from([Buffer.from('y')]));
+    await store.write('s3://data/out/manifest.json', 'z', { tags: { team: 'a b' } });
+    const tagging = (path: string) => puts.filter((p) => p.url.startsWith(path)).map((p) => p.headers['x-amz-tagging']);
+    expect(tagging('/data/out/scores/00001.parquet')).toEqual(['proxysel%3Aartifact=intermediate']);
+    // A streamed write goes through lib-storage's Upload, which sets the tags with PutObjectTagging once uploaded.
+    const streamed = puts.filter((p) => p.url.startsWith('/data/out/sample/part-00001.jsonl.gz'));
+    expect(streamed.map((p) => p.url.includes('tagging'))).toEqual([false, true]);
+    expect(streamed[1]!.body).toMatch(/<Key>proxysel:artifact<\/Key><Value>intermediate<\/Value>/);
+    expect(tagging('/data/out/manifest.json')).toEqual([undefined, 'team=a+b']);
+  });
+
+  it('are ignored by the local backend', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'proxysel-tags-'));
+    try {
+      const store = createStore({ tagsFor: intermediateArtifactTags });
+      await store.write(join(dir, 'scores', 'a.hist.json'), '{}', { tags: TAGGED });
+      expect(await readFile(join(dir, 'scores', 'a.hist.json'), 'utf8')).toBe('{}');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

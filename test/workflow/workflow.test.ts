@@ -1,0 +1,235 @@
+/**
+ * The workflow test: the state machine definition that `cdk synth` produces, executed by aws-local-stepfunctions with
+ * every Task bound to the real code (the Lambda handlers of functions/, in-process; the Batch task to the
+ * reference-job entrypoint) over an S3-protocol server, must write the same manifest as the local runner.
+ * The Distributed Maps are transformed to inline maps first; see local-workflow.ts for the exact transform.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { silentLogger } from '../../lib/pipeline/context.ts';
+import { createStore } from '../../lib/store/index.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
+import { startRunForEvent } from '../../lib/trigger/start.ts';
+import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
+import { startS3rver, type RunningS3rver } from '../helpers/s3rver.ts';
+import { writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { resolvedDefinition, stageOfFunctionArn, synthStack } from '../cdk/synth.ts';
+import {
+  asLambdaTask,
+  batchJobTask,
+  inlineDistributedMaps,
+  ITEM_READER_RESOURCE,
+  itemReaderHandler,
+  polyfillPromiseWithResolvers,
+  taskStates,
+} from './local-workflow.ts';
+
+polyfillPromiseWithResolvers();
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+let server: RunningS3rver;
+let store: ObjectStore;
+let corpus: { dir: string; cleanup: () => Promise<void> };
+let machine: StateMachine;
+let localHandlers: Record<string, (input: any) => Promise<any>>;
+const published: unknown[] = [];
+/** Task state name -> the inputs it was invoked with. */
+const invoked = new Map<string, unknown[]>();
+const savedEnv = { ...process.env };
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...(await listFiles(join(dir, e.name), `${prefix}${e.name}/`)));
+    else out.push(`${prefix}${e.name}`);
+  }
+  return out.sort();
+}
+
+/** The demo job over the corpus in s3rver, as a user would drop it under jobs/. */
+function cloudJob(output: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return quickJob(corpus.dir, output, {
+    corpus: { uri: 's3://data/corpora/demo/corpus/' },
+    reference: { kind: 'ngram', text: 's3://data/corpora/demo/reference/brown-heldout.txt' },
+    ...overrides,
+  });
+}
+
+/** Drops the spec under jobs/ and starts it through the trigger logic with the local state machine. */
+async function dropAndRun(name: string, spec: Record<string, unknown>) {
+  const key = `jobs/${name}.json`;
+  await store.writeJson(`s3://data/${key}`, spec);
+  const head = (await store.head(`s3://data/${key}`))!;
+  const event = { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'data' }, object: { key, etag: head.etag } } };
+  const names = new Set<string>();
+  let execution: Promise<unknown> | undefined;
+  const start = async ({ name: executionName, input }: { name: string; input: { specUri: string } }) => {
+    if (names.has(executionName)) return false;
+    names.add(executionName);
+    execution = machine.run(input, { overrides: { taskResourceLocalHandlers: localHandlers } }).result;
+    return true;
+  };
+  const first = await startRunForEvent(event, start);
+  // EventBridge delivers at least once: the duplicate maps to the same execution name and starts nothing.
+  const duplicate = await startRunForEvent(event, start);
+  return { first, duplicate, result: execution! };
+}
+
+beforeAll(async () => {
+  server = await startS3rver(['data']);
+  // The handlers build their store from the environment, as on Lambda.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  store = createStore({ s3: server.s3 });
+  corpus = await smallDemoCorpus(0.05);
+  for (const file of await listFiles(corpus.dir)) {
+    if (file.startsWith('corpus/') || file.startsWith('reference/')) {
+      await store.write(`s3://data/corpora/demo/${file}`, await readFile(join(corpus.dir, file)));
+    }
+  }
+  // A tiny causal LM (ONNX + tokenizer.json) for the GPU reference route, under models/ as a user would put it.
+  const model = join(corpus.dir, '..', 'tiny-model');
+  await writeTinyModelFolder(model, { merges: 30, width: 16, positionIds: true, seed: 5, scale: 1.5 });
+  for (const file of await listFiles(model)) await store.write(`s3://data/models/tiny/${file}`, await readFile(join(model, file)));
+  // A prebuilt image stands in for the reference-job Docker asset: it only changes the job definition's image, not the
+  // state machine, and spares staging the build context.
+  const { template } = synthStack({ referenceBatch: { image: ecs.ContainerImage.fromRegistry('proxysel/reference-job:test') } });
+  const { definition, loaders } = inlineDistributedMaps(resolvedDefinition(template) as any);
+  machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], { validationOptions: { checkPaths: false } });
+
+  // Imported after the environment is set: the handlers create their loggers at import.
+  const { handlers } = (await import('../../functions/index.ts')) as { handlers: Record<string, Handler> };
+  const { runReferenceJob } = await import('../../functions/reference-job/main.ts');
+  const stageOf = stageOfFunctionArn(template);
+  localHandlers = {};
+  for (const [name, state] of taskStates(definition)) {
+    const resource = state.Resource as string;
+    if (loaders.includes(name)) {
+      expect(resource).toBe(ITEM_READER_RESOURCE);
+      localHandlers[name] = itemReaderHandler((uri) => store.readJson(uri));
+    } else if (stageOf.has(resource)) {
+      localHandlers[name] = asLambdaTask(handlers[stageOf.get(resource)!]!);
+    } else if (resource === 'arn:aws:states:::batch:submitJob.sync') {
+      localHandlers[name] = batchJobTask((env) => runReferenceJob(env, silentLogger), process.env);
+    } else if (resource === 'arn:aws:states:::events:putEvents') {
+      localHandlers[name] = async (input: { Entries: unknown[] }) => {
+        published.push(...input.Entries);
+        return { Entries: input.Entries.map((_, i) => ({ EventId: `local-${i}` })), FailedEntryCount: 0 };
+      };
+    } else {
+      throw new Error(`task state ${name}: no local binding for ${resource}`);
+    }
+    const bound = localHandlers[name]!;
+    localHandlers[name] = (input) => {
+      invoked.set(name, [...(invoked.get(name) ?? []), input]);
+      return bound(input);
+    };
+  }
+});
+
+afterAll(async () => {
+  for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+  await server?.close();
+  await corpus?.cleanup();
+});
+
+describe('the synthesized workflow, executed locally over s3rver', () => {
+  it('transforms exactly the three Distributed Maps and binds every Task state to real code', () => {
+    const names = Object.keys(localHandlers).sort();
+    expect(names).toEqual(
+      [
+        'Plan', 'SampleMapItems', 'Sample', 'MergeSample', 'ReferenceLambda', 'ReferenceBatchArray', 'ReferenceBatchJob',
+        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'Reduce', 'SelectMapItems', 'Select', 'Finalize',
+        'SelectionCompleted', 'RecordFailure',
+      ].sort(),
+    );
+  });
+
+  it('writes a manifest byte-identical to the local runner\'s for the same spec, and publishes SelectionCompleted', async () => {
+    const spec = cloudJob('s3://data/selections/wf/');
+    const { first, duplicate, result } = await dropAndRun('wf', spec);
+    expect(first.started).toBe(true);
+    expect(duplicate).toEqual({ ...first, started: false });
+    const output = (await result) as { specUri: string; run: { output: string }; result: { manifest: string } };
+    expect(output.specUri).toBe('s3://data/jobs/wf.json');
+    expect(await store.exists('s3://data/selections/wf/_SUCCESS')).toBe(true);
+    expect(await store.exists('s3://data/selections/wf/_FAILED')).toBe(false);
+
+    // The same spec through `proxysel run` (the local runner), into another prefix: specHash excludes the output.
+    await runJob(spec, { s3: server.s3, output: 's3://data/selections/local/', workers: 0, log: silentLogger });
+    const cloud = await store.read('s3://data/selections/wf/manifest.json');
+    const local = await store.read('s3://data/selections/local/manifest.json');
+    expect(cloud.toString()).toBe(local.toString());
+    const manifest = JSON.parse(cloud.toString()) as { selected: { docs: number; tokens: number }; budget: { tokens: number } };
+    expect(manifest.selected.docs).toBeGreaterThan(0);
+    expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens);
+
+    // ScoreMap ran in ItemBatcher batches over the same items: every item has its scores.
+    const items = (await store.readJson('s3://data/selections/wf/plan/items.json')) as { id: string }[];
+    expect(items.length).toBeGreaterThan(1);
+    for (const item of items) expect(await store.exists(`s3://data/selections/wf/scores/${item.id}.parquet`)).toBe(true);
+
+    expect(published).toHaveLength(1);
+    const event = published[0] as { Source: string; DetailType: string; Detail: unknown };
+    expect(event.Source).toBe('proxysel');
+    expect(event.DetailType).toBe('SelectionCompleted');
+    // Step Functions passes an object Detail through as JSON text; the local run hands over the object itself.
+    const detail: unknown = typeof event.Detail === 'string' ? JSON.parse(event.Detail) : event.Detail;
+    expect(detail).toMatchObject({ specUri: 's3://data/jobs/wf.json', manifest: output.result.manifest });
+  });
+
+  it('takes the Catch path on a bad record with onBadRecord "fail": the run fails and _FAILED holds a readable cause', async () => {
+    const spec = cloudJob('s3://data/selections/wf-fail/', { corpus: { uri: 's3://data/corpora/demo/corpus/', onBadRecord: 'fail' } });
+    const { result } = await dropAndRun('wf-fail', spec);
+    const failure = await result.then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(failure?.name).toBe('ExecutionError');
+    const record = (await store.readJson('s3://data/selections/wf-fail/_FAILED')) as Record<string, string>;
+    expect(record.specUri).toBe('s3://data/jobs/wf-fail.json');
+    expect(record.output).toBe('s3://data/selections/wf-fail/');
+    expect(record.error).not.toBe('Error');
+    // The Lambda error JSON is unwrapped to its message, which names the stage, the shard and the line.
+    expect(record.cause).toMatch(/^sample: .*part-\d+\.jsonl(\.gz)? (line|byte) \d+: /);
+    expect(record.cause).not.toContain('errorMessage');
+    expect(await store.exists('s3://data/selections/wf-fail/_SUCCESS')).toBe(false);
+  });
+
+  it('routes an onnx reference to the Batch array job, whose children run the reference-job entrypoint', async () => {
+    invoked.clear();
+    // 2001 planned sample documents make two reference slices: an array job of size 2 (the corpus holds fewer).
+    const spec = cloudJob('s3://data/selections/wf-onnx/', {
+      sample: { docs: 2001, seed: 7 },
+      reference: { kind: 'onnx', model: 's3://data/models/tiny/', maxTokens: 32, batchSize: 16 },
+    });
+    const { result } = await dropAndRun('wf-onnx', spec);
+    await result;
+    expect(invoked.has('ReferenceLambda')).toBe(false);
+    expect(invoked.has('ReferenceBatchJob')).toBe(false);
+    const submitted = invoked.get('ReferenceBatchArray') as { ArrayProperties: { Size: number }; ContainerOverrides: { Environment: { Name: string; Value: string }[] } }[];
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0]!.ArrayProperties).toEqual({ Size: 2 });
+    expect(submitted[0]!.ContainerOverrides.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'PROXYSEL_PLAN', Value: 's3://data/selections/wf-onnx/plan.json' },
+        { Name: 'PROXYSEL_REFERENCE_SLICES', Value: '2' },
+      ]),
+    );
+    for (const part of ['reference/part-00000.jsonl.gz', 'reference/part-00001.jsonl.gz', 'reference/labels.jsonl.gz', '_SUCCESS']) {
+      expect(await store.exists(`s3://data/selections/wf-onnx/${part}`)).toBe(true);
+    }
+  });
+});
