@@ -175,7 +175,7 @@ export const jobSpecSchema = z
       l2: 1e-4,
       minSpearman: 0.7,
     }),
-    policy: policySchema.default({ kind: 'band', dropTopQuantile: 0.1, dropBottomQuantile: 0, lambda: 0, filters: {} }),
+    policy: policySchema.default({ kind: 'bottom', lambda: 0, filters: {} }),
     /** Write the selected documents as .jsonl.gz shards (else only row lists). */
     materialize: z.boolean().default(true),
     /** Count tokens of every document exactly with the reference tokenizer instead of calibrating bytes->tokens. */

@@ -126,7 +126,8 @@ function scoreDistribution(data: ReportData): string {
   }
   const kind = String((data.threshold.policy as { kind?: string }).kind);
   const markers = [];
-  if (kind !== 'sample' && Number.isFinite(minSel)) markers.push({ at: minSel, label: 'threshold' });
+  if (kind === 'bottom' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'threshold' });
+  else if (kind !== 'sample' && Number.isFinite(minSel)) markers.push({ at: minSel, label: 'threshold' });
   if (kind === 'band' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'band top cut' });
   const note = data.scored.itemsRead < data.scored.itemsTotal ? ` (${data.scored.itemsRead} of ${data.scored.itemsTotal} items)` : '';
   return stackedHistogram({

@@ -258,7 +258,7 @@ describe('examples/demo-job.json', () => {
     const spec = parseJobSpec(raw, 'examples/demo-job.json');
     expect(spec.corpus.uri).toBe('corpus');
     expect(spec.reference).toMatchObject({ kind: 'ngram', text: 'reference/brown-heldout.txt', order: 3 });
-    expect(spec.policy).toMatchObject({ kind: 'band', dropTopQuantile: 0.1 });
+    expect(spec.policy).toMatchObject({ kind: 'bottom' });
     expect(isAbsolute(spec.corpus.uri)).toBe(false);
   });
 

@@ -25,7 +25,7 @@ describe('job spec', () => {
     expect(spec.corpus).toMatchObject({ textField: 'text', idField: 'id', onBadRecord: 'skip' });
     expect(spec.sample).toEqual({ docs: 2000, seed: 1 });
     expect(spec.proxy).toMatchObject({ kind: 'hashed-ensemble', members: 5 });
-    expect(spec.policy.kind).toBe('band');
+    expect(spec.policy.kind).toBe('bottom');
     expect(spec.target).toBe('loss');
     expect(spec.materialize).toBe(true);
   });

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: scorer throughput against the parse floor and a peer (fastText), on the same generated files.
+ *
+ * 1. Generates (or reuses) >= 300 MB of gzip JSONL from the demo sources into bench/.data (gitignored).
+ * 2. Fits a real proxy: the demo job (n-gram reference on a 4000-document sample) on the demo corpus.
+ * 3. Measures, each in its own process so its peak RSS is its own:
+ *    - the floor: read + gunzip + Buffer line split + JSON.parse;
+ *    - proxysel's score stage (read + featurize + onnxruntime + scores parquet + histogram) in one thread over the
+ *      big shard (>= 1 GiB uncompressed: the per-core number and the memory bound), and on 1 and 2 worker threads;
+ *    - fastText predict, dimensions 16 and 64, on the same texts one per line.
+ * 4. Prints a markdown table and writes bench/results/throughput.md and throughput.json (read by `proxysel estimate`).
+ *
+ * Options: --quick (a ~40 MB corpus, for trying changes), --no-fasttext.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoJobSpec } from '../lib/cli/demo.ts';
+import { runJob, silentLogger } from '../lib/pipeline/index.ts';
+import { ensureBenchCorpus, type BenchCorpus } from './lib/corpus-gen.ts';
+import { ensureFasttext, timePredict, trainFasttext, writePredictInput, writeTrainingFile, type ChildTiming } from './lib/fasttext.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = join(root, 'bench', '.data');
+const resultsDir = join(root, 'bench', 'results');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const started = performance.now();
+
+interface Row {
+  name: string;
+  docs: number;
+  /** Uncompressed JSONL bytes of the documents processed. */
+  bytes: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+  /** Cores the run could use (for the per-core column). */
+  cores: number;
+  note?: string;
+}
+
+/** Runs a bench child script with tsx; returns its last stdout line as JSON. */
+function child<T>(script: string, childArgs: string[]): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'lib', script), ...childArgs], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`${script} failed (${r.status}):\n${r.stderr.toString().slice(-3000)}`);
+  const lines = r.stdout.toString().trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+/** Hash of the sources the fitted proxy depends on: a change refits. */
+async function fitSourceHash(): Promise<string> {
+  const h = createHash('sha256');
+  for (const dir of ['lib/proxy', 'lib/features', 'lib/reference/ngram', 'lib/pipeline']) {
+    for (const f of (await readdir(join(root, dir))).sort()) if (f.endsWith('.ts')) h.update(f).update(await readFile(join(root, dir, f)));
+  }
+  return h.digest('hex').slice(0, 12);
+}
+
+/** Fits a proxy with the real pipeline (n-gram reference, 4000-document sample) on the demo corpus; cached. */
+async function ensureFit(corpus: BenchCorpus): Promise<string> {
+  const fitDir = join(dataDir, `fit-${await fitSourceHash()}`);
+  if (existsSync(join(fitDir, '_SUCCESS'))) {
+    log(`proxy: cached fit in ${fitDir}`);
+    return fitDir;
+  }
+  log('proxy: fitting on the demo corpus (n-gram reference, 4000 sampled documents) ...');
+  const spec = await demoJobSpec(corpus.demoDir, fitDir);
+  const result = await runJob({ ...spec, sample: { docs: 4000, seed: 1 } }, { workers: 0, log: silentLogger });
+  const fit = result.timings.find((t) => t.stage === 'fit');
+  log(`proxy: ${fit?.detail ?? 'fitted'}`);
+  return fitDir;
+}
+
+const mb = (bytes: number) => bytes / 1e6;
+const fmt = (v: number, digits = 1) => v.toFixed(digits);
+
+function table(rows: Row[], floor: Row): string {
+  const floorPerCore = floor.bytes / floor.cpuSeconds;
+  const out = [
+    '| run | docs | MB | wall s | MB/s | docs/s | MB/s per core (CPU time) | x floor (per core) | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const perCore = r.bytes / r.cpuSeconds;
+    out.push(
+      `| ${r.name} | ${r.docs.toLocaleString('en-US')} | ${fmt(mb(r.bytes), 0)} | ${fmt(r.wallSeconds)} | ${fmt(mb(r.bytes / r.wallSeconds))} | ` +
+        `${Math.round(r.docs / r.wallSeconds).toLocaleString('en-US')} | ${fmt(mb(perCore))} | ${fmt(perCore / floorPerCore, 2)} | ${fmt(r.peakRssBytes / 2 ** 20, 0)} MiB |`,
+    );
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const corpus = await ensureBenchCorpus(
+    join(dataDir, quick ? 'quick' : 'full'),
+    quick ? { targetGzBytes: 40e6, shards: 4, bigShardBytes: 200e6 } : {},
+    log,
+  );
+  const shards = corpus.shards.map((s) => resolve(root, s.path));
+  const shardBytes = corpus.shards.reduce((a, s) => a + s.jsonlBytes, 0);
+  const shardDocs = corpus.shards.reduce((a, s) => a + s.docs, 0);
+  const gzBytes = corpus.shards.reduce((a, s) => a + s.gzBytes, 0);
+  log(`corpus: ${corpus.shards.length} shards, ${fmt(mb(gzBytes), 0)} MB gzip, ${fmt(mb(shardBytes), 0)} MB JSONL, ${shardDocs} docs; big shard ${fmt(mb(corpus.big.jsonlBytes), 0)} MB JSONL`);
+  const fitDir = await ensureFit(corpus);
+  const rows: Row[] = [];
+
+  log('floor: read + gunzip + split + JSON.parse ...');
+  const floorRun = child<{ docs: number; jsonlBytes: number; wallSeconds: number; cpuSeconds: number; peakRssBytes: number }>('floor-child.ts', shards);
+  const floor: Row = { name: 'floor: read + gunzip + split lines + JSON.parse (1 thread)', docs: floorRun.docs, bytes: floorRun.jsonlBytes, wallSeconds: floorRun.wallSeconds, cpuSeconds: floorRun.cpuSeconds, peakRssBytes: floorRun.peakRssBytes, cores: 1 };
+  rows.push(floor);
+
+  type ScoreRun = { docs: number; wallSeconds: number; cpuSeconds: number; peakRssBytes: number };
+  log(`scorer, 1 thread, big shard (${fmt(mb(corpus.big.jsonlBytes), 0)} MB JSONL) ...`);
+  const single = child<ScoreRun>('score-child.ts', [fitDir, join(dataDir, 'runs', 'single'), '0', resolve(root, corpus.big.path)]);
+  rows.push({ name: `proxysel score stage, 1 thread, one ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard`, docs: single.docs, bytes: corpus.big.jsonlBytes, ...pick(single), cores: 1 });
+  for (const workers of [1, 2]) {
+    log(`scorer, ${workers} worker thread(s), ${shards.length} shards ...`);
+    const r = child<ScoreRun>('score-child.ts', [fitDir, join(dataDir, 'runs', `workers-${workers}`), String(workers), ...shards]);
+    rows.push({ name: `proxysel score stage, ${workers} worker thread${workers > 1 ? 's' : ''}`, docs: r.docs, bytes: shardBytes, ...pick(r), cores: workers });
+  }
+  await rm(join(dataDir, 'runs'), { recursive: true, force: true });
+
+  const peers: Record<string, ChildTiming> = {};
+  if (!args.has('--no-fasttext') && ensureFasttext(log)) {
+    const ftDir = join(dataDir, 'fasttext');
+    await mkdir(ftDir, { recursive: true });
+    const trainFile = join(ftDir, `train-${fitDir.split('-').pop()}.txt`);
+    const n = await writeTrainingFile(fitDir, trainFile);
+    log(`fasttext: training file with ${n} labelled sample documents (loss quartiles as labels); texts one per line ...`);
+    const input = join(ftDir, quick ? 'texts-quick.txt' : 'texts.txt');
+    const { docs } = await writePredictInput(shards, input);
+    const one = join(ftDir, 'one-line.txt');
+    await writeFile(one, 'hello world\n');
+    for (const dim of [16, 64]) {
+      const prefix = join(ftDir, `model-${fitDir.split('-').pop()}-dim${dim}`);
+      trainFasttext(trainFile, prefix, dim);
+      log(`fasttext: predict, dim ${dim} ...`);
+      const t = await timePredict(`${prefix}.bin`, input, one);
+      peers[`dim${dim}`] = t;
+      rows.push({ name: `fastText predict, dim ${dim} (1 thread; model load ${fmt(t.loadSeconds)} s excluded)`, docs, bytes: shardBytes, ...pick(t), cores: 1 });
+    }
+  } else log('fasttext: skipped');
+
+  const md = table(rows, floor);
+  const perCore = (r: Row | undefined) => (r ? r.bytes / r.cpuSeconds : Number.NaN);
+  const scorerPerCore = perCore(rows[1]);
+  const ftRow = rows.find((r) => r.name.includes('dim 16'));
+  const summary = [
+    `scorer per core: ${fmt(mb(scorerPerCore))} MB/s = ${fmt((100 * scorerPerCore) / perCore(floor), 0)}% of the floor` +
+      (ftRow ? `, ${fmt(scorerPerCore / perCore(ftRow), 2)}x fastText dim 16` : ''),
+    `scorer peak RSS on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard: ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB (whole process)`,
+  ];
+  const host = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}`;
+  const report = [
+    '# Throughput',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${host} by \`npm run bench\`${quick ? ' --quick' : ''}.`,
+    `Corpus: ${corpus.shards.length} gzip JSONL shards, ${fmt(mb(gzBytes), 0)} MB compressed / ${fmt(mb(shardBytes), 0)} MB uncompressed, ${shardDocs.toLocaleString('en-US')} documents ` +
+      `(the demo corpus's documents repeated in shuffled order), mean ${fmt(shardBytes / shardDocs, 0)} bytes per record. The one-thread scorer run reads ` +
+      `one ${fmt(mb(corpus.big.jsonlBytes), 0)} MB shard made of the same gzip members concatenated.`,
+    'MB are uncompressed JSONL bytes (1e6); fastText reads only the texts (about 93% of those bytes). "Per core" divides by CPU time ' +
+      '(user + system), which stays meaningful when other work shares the machine; "x floor" compares per-core rates.',
+    '',
+    md,
+    '',
+    ...summary.map((s) => `- ${s}`),
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, quick ? 'throughput-quick.md' : 'throughput.md'), report);
+  const json = {
+    version: 1,
+    measuredAt: new Date().toISOString(),
+    host,
+    quick,
+    corpus: { shards: corpus.shards.length, gzBytes, jsonlBytes: shardBytes, docs: shardDocs, compressionRatio: shardBytes / gzBytes, meanDocBytes: shardBytes / shardDocs },
+    floor: { bytesPerCoreSecond: perCore(floor), bytesPerSecond: floor.bytes / floor.wallSeconds },
+    scorer: {
+      bytesPerCoreSecond: scorerPerCore,
+      bytesPerSecond: rows[1]!.bytes / rows[1]!.wallSeconds,
+      bigShardJsonlBytes: corpus.big.jsonlBytes,
+      peakRssBytes: single.peakRssBytes,
+      workers: rows.slice(2, 4).map((r) => ({ workers: r.cores, bytesPerSecond: r.bytes / r.wallSeconds, peakRssBytes: r.peakRssBytes })),
+    },
+    fasttext: Object.fromEntries(Object.entries(peers).map(([k, t]) => [k, { bytesPerCoreSecond: shardBytes / t.cpuSeconds, bytesPerSecond: shardBytes / t.wallSeconds, peakRssBytes: t.peakRssBytes }])),
+    rows,
+  };
+  await writeFile(join(resultsDir, quick ? 'throughput-quick.json' : 'throughput.json'), JSON.stringify(json, null, 2) + '\n');
+  log(`done in ${fmt((performance.now() - started) / 1000, 0)} s; wrote bench/results/${quick ? 'throughput-quick' : 'throughput'}.{md,json}`);
+}
+
+function pick(r: { wallSeconds: number; cpuSeconds: number; peakRssBytes: number }) {
+  return { wallSeconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, peakRssBytes: r.peakRssBytes };
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

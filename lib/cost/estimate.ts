@@ -1,0 +1,89 @@
+import { CostInputError } from './errors.ts';
+import { costInputSchema } from './schema.ts';
+import type { CostEstimate, CostInput } from './types.ts';
+
+/** Lambda allocates one vCPU per 1769 MB of memory. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+/** Lambda's maximum duration, seconds. */
+export const LAMBDA_MAX_SECONDS = 900;
+/** S3 reads per invocation besides the shards: plan.json, proxy/card.json, proxy/model.onnx, the item's marker. */
+export const S3_GETS_PER_INVOCATION = 4;
+/** S3 writes per work item: scores parquet, histogram, completion marker. */
+export const S3_PUTS_PER_ITEM = 3;
+
+/**
+ * The cost model (pure): from a corpus size and the scorer's measured per-core throughput, the score stage's time and
+ * cost on Lambda (GB-seconds, requests, Step Functions transitions, S3 requests), the reference pass's GPU hours for
+ * the sample, and what scoring every document with the large model would cost instead. Invalid input throws
+ * CostInputError naming the field.
+ */
+export function estimateCost(raw: CostInput): CostEstimate {
+  const parsed = costInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+    throw new CostInputError(`cost model input: ${msg}`);
+  }
+  const input = parsed.data;
+  const p = input.prices;
+  const uncompressedBytes = input.corpusBytes * input.compressionRatio;
+  const docs = uncompressedBytes / input.docBytes;
+  const tokens = uncompressedBytes * input.tokensPerByte;
+
+  const workItems = Math.max(1, Math.ceil(input.corpusBytes / input.shardBytes));
+  const invocations = Math.ceil(workItems / input.itemsPerInvocation);
+  const vcpus = input.lambdaMemoryMb / LAMBDA_MB_PER_VCPU;
+  const bytesPerSecondPerLambda = input.scorerBytesPerCoreSecond * Math.min(1, vcpus);
+  const itemUncompressed = Math.min(input.shardBytes, input.corpusBytes) * input.compressionRatio;
+  const secondsPerItem = itemUncompressed / bytesPerSecondPerLambda;
+  const lambdaSeconds = uncompressedBytes / bytesPerSecondPerLambda;
+  const gbSeconds = lambdaSeconds * (input.lambdaMemoryMb / 1024);
+  const waves = Math.ceil(invocations / input.concurrency);
+  const wallSeconds = waves * secondsPerItem * input.itemsPerInvocation;
+  const transitions = invocations * input.transitionsPerInvocation;
+  const s3Gets = workItems + invocations * S3_GETS_PER_INVOCATION;
+  const s3Puts = workItems * S3_PUTS_PER_ITEM;
+  const warnings: string[] = [];
+  if (secondsPerItem * input.itemsPerInvocation > LAMBDA_MAX_SECONDS) {
+    warnings.push(
+      `an invocation would run ${(secondsPerItem * input.itemsPerInvocation).toFixed(0)} s, over Lambda's ${LAMBDA_MAX_SECONDS} s limit: ` +
+        `use smaller shards (byte-range work items), fewer items per invocation or more memory`,
+    );
+  }
+  const lambdaCompute = gbSeconds * p.lambdaGbSecond;
+  const lambdaRequests = invocations * p.lambdaRequest;
+  const stepFunctions = transitions * p.sfnTransition;
+  const s3Requests = s3Gets * p.s3Get + s3Puts * p.s3Put;
+  const scoringTotal = lambdaCompute + lambdaRequests + stepFunctions + s3Requests;
+
+  const sampleDocs = Math.min(input.sampleDocs, Math.max(1, Math.round(docs)));
+  const referenceTokens = sampleDocs * input.docBytes * input.tokensPerByte;
+  const referenceGpuHours = referenceTokens / input.gpuTokensPerSecond / 3600;
+  const referenceCost = referenceGpuHours * p.gpuHour;
+
+  const largeGpuHours = tokens / input.gpuTokensPerSecond / 3600;
+  const largeCost = largeGpuHours * p.gpuHour;
+  const totalCost = scoringTotal + referenceCost;
+  if (!Number.isFinite(totalCost)) throw new CostInputError('cost model input: the estimate is not finite (sizes too large?)');
+  return {
+    input,
+    corpus: { storedBytes: input.corpusBytes, uncompressedBytes, docs, tokens },
+    scoring: {
+      workItems,
+      invocations,
+      bytesPerSecondPerLambda,
+      vcpus,
+      secondsPerItem,
+      lambdaSeconds,
+      gbSeconds,
+      wallSeconds,
+      transitions,
+      s3Gets,
+      s3Puts,
+      cost: { lambdaCompute, lambdaRequests, stepFunctions, s3Requests, total: scoringTotal },
+      warnings,
+    },
+    reference: { docs: sampleDocs, tokens: referenceTokens, gpuHours: referenceGpuHours, cost: referenceCost },
+    largeModelEverything: { gpuHours: largeGpuHours, cost: largeCost, ratio: largeCost / totalCost },
+    totalCost,
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DEFAULT_PRICES } from './prices.ts';
+
+/**
+ * Throughput measured on the development machine by `npm run bench` (2 vCPUs shared with other jobs, Node 20,
+ * 2026-11-25; see docs/performance.md), used when bench/results/throughput.json is absent: the proxysel scorer per
+ * core in uncompressed JSONL bytes per CPU-second, and the bench corpus's gzip ratio and mean record size.
+ * Conservative: the same run measured the parse floor at 125 MB/s per core, about a third of an unloaded machine.
+ */
+export const MEASURED_DEFAULTS = {
+  scorerBytesPerCoreSecond: 11.8e6,
+  compressionRatio: 2.38,
+  docBytes: 1829,
+} as const;
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
+
+/** The cost model's input: sizes in bytes, throughputs in bytes or tokens per second, prices in USD. */
+export const costInputSchema = z
+  .object({
+    /** Corpus size as stored (compressed bytes). */
+    corpusBytes: positive('corpusBytes'),
+    /** Uncompressed / stored bytes (1 for uncompressed JSONL). */
+    compressionRatio: positive('compressionRatio').default(MEASURED_DEFAULTS.compressionRatio),
+    /** Mean uncompressed record size, bytes. */
+    docBytes: positive('docBytes').default(MEASURED_DEFAULTS.docBytes),
+    /** Reference tokens per uncompressed byte (about 4 bytes per token for English BPE). */
+    tokensPerByte: positive('tokensPerByte').default(0.25),
+    /** Scorer throughput on one core, uncompressed bytes per CPU-second (from the bench). */
+    scorerBytesPerCoreSecond: positive('scorerBytesPerCoreSecond').default(MEASURED_DEFAULTS.scorerBytesPerCoreSecond),
+    /** Stored bytes per work item (shard size). */
+    shardBytes: positive('shardBytes').default(256e6),
+    /** Work items per Lambda invocation (the Distributed Map's ItemBatcher). */
+    itemsPerInvocation: z.number().int().positive().default(1),
+    /** Lambda memory size, MB (vCPUs scale as memory / 1769 MB). */
+    lambdaMemoryMb: z.number().int().min(128).max(10240).default(1769),
+    /** Lambdas running at once (Distributed Map MaxConcurrency, bounded by the account's concurrency). */
+    concurrency: z.number().int().positive().default(1000),
+    /** Step Functions transitions per invocation (child execution start, the Task state, its end). */
+    transitionsPerInvocation: z.number().int().nonnegative().default(3),
+    /** Documents the reference (large) model labels. */
+    sampleDocs: z.number().int().positive().default(20000),
+    /** Large-model scoring throughput on one GPU, tokens per second (forward pass only). */
+    gpuTokensPerSecond: positive('gpuTokensPerSecond').default(10000),
+    prices: z
+      .object({
+        lambdaGbSecond: positive('prices.lambdaGbSecond').default(DEFAULT_PRICES.lambdaGbSecond),
+        lambdaRequest: positive('prices.lambdaRequest').default(DEFAULT_PRICES.lambdaRequest),
+        sfnTransition: positive('prices.sfnTransition').default(DEFAULT_PRICES.sfnTransition),
+        s3Get: positive('prices.s3Get').default(DEFAULT_PRICES.s3Get),
+        s3Put: positive('prices.s3Put').default(DEFAULT_PRICES.s3Put),
+        gpuHour: positive('prices.gpuHour').default(DEFAULT_PRICES.gpuHour),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+/** bench/results/throughput.json: what the cost model reads back (other fields are kept by the bench for people). */
+export const throughputFileSchema = z.object({
+  version: z.literal(1),
+  measuredAt: z.string(),
+  scorer: z.object({ bytesPerCoreSecond: z.number().positive() }).loose(),
+  corpus: z.object({ compressionRatio: z.number().positive(), meanDocBytes: z.number().positive() }).loose(),
+}).loose();
