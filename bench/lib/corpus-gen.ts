@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
 import { buildDemoCorpus } from '../../examples/demo-corpus.ts';
+import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /** Options of ensureBenchCorpus. */
 export interface BenchCorpusOptions {
@@ -47,16 +48,7 @@ export interface BenchCorpus {
 const LAYOUT = 'bench-corpus-v1';
 
 /** mulberry32: a small seeded generator for the shuffles. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function shuffle<T>(items: T[], next: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

@@ -11,6 +11,7 @@ import {
 import { markdownTable, pct } from '../../bench/lib/quality-report.ts';
 import { makePolicy, toKey } from '../../lib/select/index.ts';
 import { policySchema } from '../../lib/job/spec.ts';
+import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /** Documents d0..d(n-1) in two items, key = the given value, tokens as given. */
 function keyed(keys: (number | null)[], tokens: number[]): KeyedDoc[] {
@@ -18,16 +19,7 @@ function keyed(keys: (number | null)[], tokens: number[]): KeyedDoc[] {
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 describe('selectByKeys', () => {
   it('takes the highest keys first until the token budget is spent', () => {

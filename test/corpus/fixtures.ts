@@ -8,18 +8,10 @@ import { planWorkItems, readDocs, type ReadDocsOptions } from '../../lib/corpus/
 import type { Doc, WorkItem } from '../../lib/corpus/types.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
+import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const WORDS = ['alpha', 'béta', 'gamma', 'delta', '数据', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'λ', 'emoji 🙂', 'quote "x"', 'back\\slash', 'tab\there'];
 

@@ -1,14 +1,7 @@
+import { mulberry32 } from '../../lib/seeded-random.ts';
+
 /** mulberry32: a small seeded PRNG for the select tests (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** A standard normal draw (Box-Muller). */
 export function normal(rand: () => number): number {
