@@ -42,3 +42,28 @@ export function classOfHigh(c: number): number {
   if (c === 0xfeff) return CLASS_SPACE;
   return CLASS_OTHER_WORD;
 }
+
+/** Bit of CHAR_KIND: the char code is 128 or above (non-ASCII). */
+export const KIND_NON_ASCII = 64;
+/** Bit of CHAR_KIND: the char separates whitespace words (the set `countWords` in lib/pipeline/text-stats.ts uses). */
+export const KIND_WORD_SEPARATOR = 128;
+/** Mask of CHAR_KIND's class bits (one of the CLASS_* values). */
+export const KIND_CLASS_MASK = 63;
+
+/** Whether `c` separates whitespace-delimited words: space, \t-\r, NBSP, U+2000-U+200A, U+3000. */
+export function isWordSeparator(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+}
+
+/**
+ * Kind of every UTF-16 code unit, one lookup per character in the featurizer's scan: the class (CHAR_CLASS below
+ * LOWER_TABLE_SIZE, classOfHigh above) | KIND_NON_ASCII | KIND_WORD_SEPARATOR. 64 KiB.
+ */
+export const CHAR_KIND: Uint8Array = new Uint8Array(0x10000);
+
+for (let c = 0; c < 0x10000; c++) {
+  let k = c < LOWER_TABLE_SIZE ? CHAR_CLASS[c]! : classOfHigh(c);
+  if (c >= 128) k |= KIND_NON_ASCII;
+  if (isWordSeparator(c)) k |= KIND_WORD_SEPARATOR;
+  CHAR_KIND[c] = k;
+}

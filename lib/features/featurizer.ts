@@ -1,14 +1,15 @@
 import {
-  CHAR_CLASS,
+  CHAR_KIND,
   CLASS_DIGIT,
-  CLASS_LOWER,
   CLASS_PUNCT,
   CLASS_SPACE,
   CLASS_UPPER,
+  KIND_CLASS_MASK,
+  KIND_NON_ASCII,
+  KIND_WORD_SEPARATOR,
   LOWER,
   LOWER_TABLE_SIZE,
   WORD_CLASSES,
-  classOfHigh,
 } from './char-classes.ts';
 import { FeatureConfigError } from './errors.ts';
 import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket } from './hashing.ts';
@@ -108,6 +109,7 @@ class HashedNgramFeaturizer implements Featurizer {
     const offsets = new Int32Array(n + 1);
     const scale = new Float32Array(n);
     const dense = new Float32Array(n * this.denseDim);
+    const spaceWords = new Int32Array(n);
     let pos = 0;
     for (let i = 0; i < n; i++) {
       const need = pos + 2 * this.maxWords;
@@ -121,33 +123,38 @@ class HashedNgramFeaturizer implements Featurizer {
       pos = used;
       offsets[i + 1] = pos;
       scale[i] = words > 0 ? 1 / words : 0;
+      spaceWords[i] = this.lastSpaceWords;
       const row = i * this.denseDim;
       for (let d = 0; d < this.denseDim; d++) {
         const c = this.columns[d]!;
         dense[row + d] = (this.raw[c]! - this.mean[d]!) * this.invStd[d]!;
       }
     }
-    return { n, hashes: this.hashBuf.slice(0, pos), offsets, scale, dense };
+    return { n, hashes: this.hashBuf.slice(0, pos), offsets, scale, dense, spaceWords };
   }
 
   private lastWords = 0;
+  private lastSpaceWords = 0;
   private readonly lengthCounts = new Int32Array(6);
+  private readonly kindCounts = new Int32Array(256);
 
-  /** Scans one text, appending its base hashes at `pos`; fills this.raw and this.lastWords; returns the new end. */
+  /**
+   * Scans one text, appending its base hashes at `pos`; fills this.raw, this.lastWords and this.lastSpaceWords; returns
+   * the new end. One pass over the characters with one table lookup each (CHAR_KIND): character classes are counted by
+   * kind (`kindCounts[kind]++`) and summed per document, and each word is consumed by a tight inner loop.
+   */
   private scanText(text: string, pos: number): number {
     const hashes = this.hashBuf;
     const maxWords = this.maxWords;
     const types = this.typeSet;
     const lines = this.lineSet;
+    const counts = this.kindCounts;
+    const lengths = this.lengthCounts;
     types.clear();
     lines.clear();
+    counts.fill(0);
+    lengths.fill(0);
     const len = text.length;
-    let letters = 0;
-    let upper = 0;
-    let digits = 0;
-    let punct = 0;
-    let spaces = 0;
-    let nonAscii = 0;
     let words = 0;
     let wordChars = 0;
     let longest = 0;
@@ -158,49 +165,38 @@ class HashedNgramFeaturizer implements Featurizer {
     let repeated = 0;
     let lineHash = FNV_OFFSET;
     let lineHasText = false;
-    let inWord = false;
-    let wh = 0;
-    let wlen = 0;
     let prev = 0;
     let capitalized = 0;
-    let firstUpper = false;
     let stopPairs = 0;
     let prevStop = false;
     let sentenceEnd = true; // the text's first word opens a sentence
     let sentenceStarts = 0;
-    const lengths = this.lengthCounts;
-    lengths.fill(0);
-    // One pass; i === len is a sentinel newline that closes the last word and line.
-    for (let i = 0; i <= len; i++) {
-      const c = i < len ? text.charCodeAt(i) : 10;
-      let cls: number;
-      let lc = c;
-      if (c < LOWER_TABLE_SIZE) {
-        cls = CHAR_CLASS[c]!;
-        if (cls === CLASS_UPPER) lc = LOWER[c]!;
-      } else cls = classOfHigh(c);
-      if (i < len) {
-        if (c >= 128) nonAscii++;
-        if (cls & WORD_CLASSES) {
-          if (cls !== CLASS_DIGIT) letters++;
-          else digits++;
-          if (cls === CLASS_UPPER) upper++;
-        } else if (cls === CLASS_SPACE) spaces++;
-        else if (cls === CLASS_PUNCT) punct++;
-      }
-      if (cls & WORD_CLASSES) {
-        if (!inWord) {
-          inWord = true;
-          wh = FNV_OFFSET;
-          wlen = 0;
-          firstUpper = cls === CLASS_UPPER;
-          if (firstUpper && sentenceEnd) sentenceStarts++;
-          sentenceEnd = false;
+    let spaceWords = 0;
+    let afterSeparator = true; // whitespace-separated words: a non-separator after a separator (or the start) opens one
+    let i = 0;
+    while (i < len) {
+      let c = text.charCodeAt(i);
+      let k = CHAR_KIND[c]!;
+      if (k & WORD_CLASSES) {
+        // A word: its first character decides capitalisation; then a tight loop over the rest of its run.
+        if (afterSeparator) spaceWords++;
+        afterSeparator = false;
+        const firstUpper = (k & KIND_CLASS_MASK) === CLASS_UPPER;
+        if (firstUpper && sentenceEnd) sentenceStarts++;
+        sentenceEnd = false;
+        lineHasText = true;
+        const start = i;
+        let wh = FNV_OFFSET;
+        for (;;) {
+          counts[k]!++;
+          wh = Math.imul(wh ^ (c < LOWER_TABLE_SIZE ? LOWER[c]! : c), FNV_PRIME);
+          lineHash = Math.imul(lineHash ^ c, FNV_PRIME);
+          if (++i === len) break;
+          c = text.charCodeAt(i);
+          k = CHAR_KIND[c]!;
+          if ((k & WORD_CLASSES) === 0) break;
         }
-        wh = Math.imul(wh ^ lc, FNV_PRIME);
-        wlen++;
-      } else if (inWord) {
-        inWord = false;
+        const wlen = i - start;
         words++;
         wordChars += wlen;
         if (wlen > longest) longest = wlen;
@@ -220,7 +216,16 @@ class HashedNgramFeaturizer implements Featurizer {
           }
           prevStop = isStop;
         }
+        if (i === len) break;
       }
+      // A character outside words (c, k: the character at i).
+      counts[k]!++;
+      if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
+      else {
+        if (afterSeparator) spaceWords++;
+        afterSeparator = false;
+      }
+      const cls = k & KIND_CLASS_MASK;
       // . ! ? end a sentence; closing quotes and brackets keep that state, any other punctuation clears it.
       if (cls === CLASS_PUNCT) sentenceEnd = c === 46 || c === 33 || c === 63 || ((c === 34 || c === 39 || c === 41) && sentenceEnd);
       if (c === 10) {
@@ -234,6 +239,31 @@ class HashedNgramFeaturizer implements Featurizer {
         lineHash = Math.imul(lineHash ^ c, FNV_PRIME);
         if (cls !== CLASS_SPACE) lineHasText = true;
       }
+      i++;
+    }
+    // The end of the text closes the last line.
+    if (lineHasText) {
+      lineCount++;
+      if (!lines.add(fmix32(lineHash)) && !lines.full) repeated++;
+    }
+    // Character classes from the per-kind counts.
+    let letters = 0;
+    let upper = 0;
+    let digits = 0;
+    let punct = 0;
+    let spaces = 0;
+    let nonAscii = 0;
+    for (let kind = 0; kind < 256; kind++) {
+      const n = counts[kind]!;
+      if (n === 0) continue;
+      const cls = kind & KIND_CLASS_MASK;
+      if (kind & KIND_NON_ASCII) nonAscii += n;
+      if (cls & WORD_CLASSES) {
+        if (cls !== CLASS_DIGIT) letters += n;
+        else digits += n;
+        if (cls === CLASS_UPPER) upper += n;
+      } else if (cls === CLASS_SPACE) spaces += n;
+      else if (cls === CLASS_PUNCT) punct += n;
     }
     const chars = Math.max(1, len);
     const raw = this.raw;
@@ -256,6 +286,7 @@ class HashedNgramFeaturizer implements Featurizer {
     raw[20] = used > 1 ? stopPairs / (used - 1) : 0;
     raw[21] = capitalized > 0 ? sentenceStarts / capitalized : 0;
     this.lastWords = used;
+    this.lastSpaceWords = spaceWords;
     return pos;
   }
 

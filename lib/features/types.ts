@@ -19,6 +19,11 @@ export interface AnalyzedBatch {
   readonly scale: Float32Array;
   /** Standardised dense statistics, row-major [n, D]. */
   readonly dense: Float32Array;
+  /**
+   * Whitespace-separated words per document, over the whole text (not capped at maxWords): what a length filter
+   * counts, measured in the same pass so callers need not walk the texts again. Equals lib/pipeline countWords.
+   */
+  readonly spaceWords: Int32Array;
 }
 
 /** The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses). */

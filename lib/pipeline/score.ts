@@ -11,7 +11,6 @@ import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import { emptyScoreColumns, encodeScoreFile } from './score-file.ts';
-import { countWords } from './text-stats.ts';
 import type { ItemsEvent, StageContext } from './types.ts';
 
 /** scores/<item>.hist.json: what one item holds, and its token-weighted histogram of policy keys. */
@@ -89,13 +88,13 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
   let textBytes = 0;
   const excluded = { docs: 0, tokens: 0 };
   for await (const batch of readDocs(ctx.store, item, readOptionsFor(spec, bad))) {
-    const { mean, std } = await scorer.score(batch.map((d) => d.text));
+    const { mean, std, words: wordCounts } = await scorer.score(batch.map((d) => d.text));
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
       const t = counter ? counter.count(d.text) : estimateTokens(cal, d.bytes);
       const chars = d.text.length;
-      const words = countWords(d.text);
+      const words = wordCounts[i]!; // countWords(d.text), measured in the featurizer's scan
       const score = mean[i]!;
       const spread = std[i]!;
       cols.id.push(d.id);

@@ -1,7 +1,7 @@
 export { fitProxy, heldOutSplit, DEFAULT_LEARNING_RATE } from './train.ts';
 export { predictEnsemble } from './ensemble.ts';
 export { exportEnsembleOnnx, PROXY_GRAPH } from './onnx-export.ts';
-export { ProxyScorer, type ProxyScorerOptions } from './scorer.ts';
+export { ProxyScorer, type ProxyScorerOptions, type ProxyTextScores } from './scorer.ts';
 export {
   averageRanks,
   pearson,
