@@ -1,8 +1,9 @@
 import { Readable, Transform, pipeline } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { z } from 'zod';
 import type { ObjectStore } from '../store/types.ts';
-import { CorruptShardError, JsonlRecordError } from './errors.ts';
+import { JsonlRecordError } from './errors.ts';
+import { gunzipChunks } from './jsonl.ts';
 import { LineSplitter } from './lines.ts';
 
 /** Serialized lines are grouped into chunks of about this many characters before gzip. */
@@ -65,13 +66,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export async function* iterateJsonlGz<T>(store: ObjectStore, uri: string, schema: z.ZodType<T>): AsyncGenerator<T> {
   const src = await store.readStream(uri);
-  const gunzip = createGunzip();
-  let sourceError: unknown;
-  src.on('error', (e) => {
-    sourceError = e;
-    gunzip.destroy(e);
-  });
-  src.pipe(gunzip);
   const pending: T[] = [];
   const splitter = new LineSplitter((line, _offset, lineNo) => {
     if (line.length === 0 || line.toString('utf8').trim() === '') return;
@@ -86,23 +80,13 @@ export async function* iterateJsonlGz<T>(store: ObjectStore, uri: string, schema
     pending.push(parsed.data);
   });
   try {
-    try {
-      for await (const chunk of gunzip) {
-        splitter.push(chunk as Buffer);
-        while (pending.length > 0) yield pending.shift()!;
-      }
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      if (e !== sourceError && typeof code === 'string' && code.startsWith('Z_')) {
-        throw new CorruptShardError(uri, `corrupt or truncated gzip stream (${(e as Error).message}) after ${splitter.lines} lines`, { cause: e });
-      }
-      throw e;
+    for await (const chunk of gunzipChunks(src, uri, () => splitter.lines)) {
+      splitter.push(chunk);
+      while (pending.length > 0) yield pending.shift()!;
     }
     splitter.end();
     while (pending.length > 0) yield pending.shift()!;
   } finally {
-    src.unpipe(gunzip);
-    gunzip.destroy();
     src.destroy();
   }
 }

@@ -17,8 +17,8 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Chunks of the uncompressed shard; decompression failures become CorruptShardError naming the shard. */
-async function* gunzipChunks(src: Readable, key: string, linesSoFar: () => number): AsyncGenerator<Buffer> {
+/** Chunks of the uncompressed stream; decompression failures become CorruptShardError naming the shard or file. */
+export async function* gunzipChunks(src: Readable, key: string, linesSoFar: () => number): AsyncGenerator<Buffer> {
   const gunzip = createGunzip();
   let sourceError: unknown;
   src.on('error', (e) => {
