@@ -45,7 +45,7 @@ export function classOfHigh(c: number): number {
 
 /** Bit of CHAR_KIND: the char code is 128 or above (non-ASCII). */
 export const KIND_NON_ASCII = 64;
-/** Bit of CHAR_KIND: the char separates whitespace words (the set `countWords` in lib/pipeline/text-stats.ts uses). */
+/** Bit of CHAR_KIND: the char separates whitespace words. */
 export const KIND_WORD_SEPARATOR = 128;
 /** Mask of CHAR_KIND's class bits (one of the CLASS_* values). */
 export const KIND_CLASS_MASK = 63;

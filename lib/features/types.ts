@@ -21,7 +21,7 @@ export interface AnalyzedBatch {
   readonly dense: Float32Array;
   /**
    * Whitespace-separated words per document, over the whole text (not capped at maxWords): what a length filter
-   * counts, measured in the same pass so callers need not walk the texts again. Equals lib/pipeline countWords.
+   * counts, measured in the same pass so callers need not walk the texts again. Whitespace-separated runs (ASCII and Unicode spaces).
    */
   readonly spaceWords: Int32Array;
 }

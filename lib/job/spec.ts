@@ -3,15 +3,6 @@ import { z } from 'zod';
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
 const uri = z.string().min(1, 'must be a non-empty URI or path');
 
-export const storageSchema = z
-  .object({
-    /** S3-compatible endpoint (MinIO, s3rver, Ceph...). Defaults to AWS S3 (or AWS_ENDPOINT_URL_S3). */
-    endpoint: z.string().url().optional(),
-    region: z.string().optional(),
-    forcePathStyle: z.boolean().optional(),
-  })
-  .strict();
-
 export const corpusSchema = z
   .object({
     uri,
@@ -158,7 +149,6 @@ export const jobSpecSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" and "-" only (max 128)'),
     corpus: corpusSchema,
     output: uri,
-    storage: storageSchema.optional(),
     budget: budgetSchema,
     sample: sampleSchema.default({ docs: 2000, seed: 1 }),
     reference: referenceSchema,

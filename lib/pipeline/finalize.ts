@@ -8,7 +8,7 @@ import type { ThresholdFile } from './reduce.ts';
 import type { ReferenceStats } from './reference.ts';
 import type { ItemHistogramFile } from './score.ts';
 import type { SelectItemOutput } from './select.ts';
-import type { PlanRef, StageContext } from './types.ts';
+import type { FinalizeEvent, StageContext } from './types.ts';
 
 export interface FinalizeOutput {
   manifest: string;
@@ -22,7 +22,7 @@ const MANIFEST_BAD_EXAMPLES = 50;
  * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location) and
  * writes _SUCCESS.
  */
-export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<FinalizeOutput> {
+export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Promise<FinalizeOutput> {
   const run = await readPlan(ctx.store, event.plan);
   const { plan } = run;
   const spec = plan.spec;
@@ -122,7 +122,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   const valid = manifestSchema.parse(manifest);
   const uri = run.uri(artifactKeys.manifest);
   await ctx.store.writeJson(uri, valid);
-  await writeReport(ctx.store, run.output);
+  if (event.report !== false) await writeReport(ctx.store, run.output);
   await ctx.store.write(run.uri(artifactKeys.success), '');
   ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens`);
   return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };

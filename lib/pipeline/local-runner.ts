@@ -6,7 +6,7 @@ import { writeReport } from '../report/index.ts';
 import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/types.ts';
 import { artifactKeys } from './artifacts.ts';
-import { silentLogger, textLogger } from './context.ts';
+import { textLogger } from './context.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
 import { stages } from './stages.ts';
@@ -80,16 +80,13 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
     return value;
   }
 
-  /** Runs a per-item stage over all items, on the pool when there is one; progress in bytes. */
+  /** Runs a per-item stage over all items, on the pool when there is one; progress in items. */
   async function overItems<R>(stage: 'sample' | 'select', items: WorkItem[], planUri: string): Promise<R[]> {
-    const total = items.reduce((a, it) => a + it.bytes, 0);
     display.stageStart(stage, items.length, 'items');
-    void total;
     const call = (item: WorkItem) => {
-      const onProgress = () => {};
       const done = pool
-        ? pool.run(stage, { plan: planUri, item }, onProgress)
-        : (stages[stage] as (i: unknown, c: StageContext) => Promise<unknown>)({ plan: planUri, item }, ctxFor(onProgress));
+        ? pool.run(stage, { plan: planUri, item })
+        : (stages[stage] as (i: unknown, c: StageContext) => Promise<unknown>)({ plan: planUri, item }, ctxFor());
       return (done as Promise<R>).then((r) => {
         display.advance(1);
         return r;
@@ -131,18 +128,15 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       return { value: undefined, detail: `${docs} documents, ${tokens} tokens labelled by the ${run.plan.spec.reference.kind} model` };
     });
 
-    const fitted = await timed('fit', async () => {
+    await timed('fit', async () => {
       display.stageStart('fit', 1, 'items');
       const value = await stages.fit({ plan: planned.plan }, ctxFor());
       return { value, detail: `${value.members} member(s), held-out Spearman ${value.fidelity.spearman.toFixed(3)}` };
     });
-    void fitted;
 
     await timed('score', async () => {
-      const total = items.reduce((a, it) => a + it.bytes, 0);
       display.stageStart('score', items.length, 'items');
-      void total;
-      const outs = await settleAll(
+        const outs = await settleAll(
         items.map((item) => {
           const input = { plan: planned.plan, items: [item] };
           const p = pool ? pool.run('score', input) : stages.score(input, ctxFor());
@@ -173,7 +167,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
 
     const finalized = await timed('finalize', async () => {
       display.stageStart('finalize', 1, 'items');
-      const value = await stages.finalize({ plan: planned.plan }, ctxFor());
+      const value = await stages.finalize({ plan: planned.plan, report: false }, ctxFor());
       return { value, detail: `manifest.json` };
     });
 
@@ -189,12 +183,11 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       finishedAt: new Date().toISOString(),
       stages: timings,
     });
-    // Render the report again, now with this run's per-stage timings from run.json.
+    // The report is rendered once, here, so that it shows this run's per-stage timings from run.json.
     await writeReport(store, run.output);
     return { output: run.output, plan: planned.plan, manifestUri: finalized.manifest, manifest, timings };
   } finally {
     display.stop();
     await pool?.close();
-    void silentLogger;
   }
 }

@@ -94,7 +94,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
       const d = batch[i]!;
       const t = counter ? counter.count(d.text) : estimateTokens(cal, d.bytes);
       const chars = d.text.length;
-      const words = wordCounts[i]!; // countWords(d.text), measured in the featurizer's scan
+      const words = wordCounts[i]!; // measured in the featurizer's scan
       const score = mean[i]!;
       const spread = std[i]!;
       cols.id.push(d.id);

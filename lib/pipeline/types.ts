@@ -38,6 +38,10 @@ export const workItemSchema = z
 export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();
 export type PlanRef = z.infer<typeof planRefSchema>;
 
+/** Input of finalize: the plan, and whether to render report.html (a caller that renders it later says false). */
+export const finalizeEventSchema = z.object({ plan: z.string().min(1), report: z.boolean().default(true) }).strict();
+export type FinalizeEvent = z.input<typeof finalizeEventSchema>;
+
 /** Input of a per-item stage (sample, select): one work item. */
 export const itemEventSchema = z.object({ plan: z.string().min(1), item: workItemSchema }).strict();
 export type ItemEvent = z.infer<typeof itemEventSchema>;

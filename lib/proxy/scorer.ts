@@ -18,7 +18,7 @@ export interface ProxyScorerOptions {
 
 /** What ProxyScorer.score returns: the ensemble's scores and text statistics measured in the same featurizer pass. */
 export interface ProxyTextScores extends ProxyScores {
-  /** Whitespace-separated words per text (lib/pipeline countWords), from the featurizer's single scan. */
+  /** Whitespace-separated words per text (whitespace-separated runs), from the featurizer's single scan. */
   words: Int32Array;
 }
 

@@ -1,10 +1,10 @@
+import { formatBytes } from '../cost/parse-size.ts';
 import type { ReportData } from './data.ts';
 import { workflowDiagram, type DiagramStep } from './diagram.ts';
 import {
   barChart,
   budgetBar,
   escapeXml,
-  formatBytes,
   formatCompact,
   formatNumber,
   palette,

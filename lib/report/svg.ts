@@ -16,18 +16,6 @@ export function formatNumber(value: number, digits = 3): string {
   return value.toFixed(abs >= 100 ? 1 : digits);
 }
 
-/** Bytes as B, kB, MB, GB (powers of 1000). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let v = bytes;
-  let u = 0;
-  while (Math.abs(v) >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u += 1;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
-
 /** Compact counts: 1.2k, 3.4M, 5.6B. */
 export function formatCompact(n: number): string {
   const abs = Math.abs(n);

@@ -2,7 +2,22 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CHAR_CLASS, CHAR_KIND, KIND_CLASS_MASK, KIND_NON_ASCII, KIND_WORD_SEPARATOR, LOWER_TABLE_SIZE, classOfHigh, isWordSeparator } from '../../lib/features/char-classes.ts';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
-import { countWords } from '../../lib/pipeline/text-stats.ts';
+
+/** Reference definition of the word count (whitespace-separated runs), written independently of the featurizer. */
+function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+    if (space) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      words += 1;
+    }
+  }
+  return words;
+}
 
 const config = defaultFeatureConfig({ buckets: 1 << 10, members: 2, seed: 3, maxWords: 4 });
 
