@@ -106,7 +106,7 @@ describe('onnx reference backend', () => {
   it('gives per-byte loss = summed NLL / UTF-8 bytes of the scored window (whole, truncated and sliding)', async () => {
     const text = TEXTS[4]! + ' ' + TEXTS[1]!; // multi-byte characters, longer than 8 tokens
     const ids = tokenizer.encode(text).ids;
-    const tokens = tokenizer.encode(text).tokens;
+    const tokens: string[] = tokenizer.encode(text).tokens;
     expect(ids.length).toBeGreaterThan(8);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     // Independent byte count of the first 8 tokens: GPT-2's byte map inverted over the token strings (BOS has none).
