@@ -66,6 +66,7 @@ export function resolveSpecPaths(spec: JobSpec, baseDir: string): JobSpec {
     smallReference: spec.smallReference ? fixReference(spec.smallReference) : undefined,
     proxy: spec.proxy.kind === 'onnx' ? { ...spec.proxy, model: fix(spec.proxy.model) } : spec.proxy,
     ...(spec.labels !== undefined ? { labels: fix(spec.labels) } : {}),
+    ...(spec.targetText !== undefined ? { targetText: fix(spec.targetText) } : {}),
   };
 }
 

@@ -173,8 +173,14 @@ export const jobSpecSchema = z
     budget: budgetSchema,
     sample: sampleSchema.default({ docs: 2000, seed: 1 }),
     reference: referenceSchema,
-    /** Second, small reference scorer: needed for the reducible-loss target. */
+    /** Second, small reference scorer for the reducible-loss target (or give `targetText`). */
     smallReference: referenceSchema.optional(),
+    /**
+     * A small sample of the text you want more of (for example 1 MB): a .txt file or a folder of them. With target
+     * "reducible" and no smallReference, the small reference is the embedded n-gram LM trained on it (RHO-LOSS /
+     * CoLoR-Filter: large-model loss minus the loss of a model of the target text).
+     */
+    targetText: uri.optional(),
     /** What the proxy learns: the large model's loss, or large minus small (RHO-LOSS, CoLoR-Filter). */
     target: z.enum(['loss', 'reducible']).default('loss'),
     /**
@@ -208,11 +214,35 @@ export const jobSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    if (spec.target === 'reducible' && !spec.smallReference) {
+    if (spec.target === 'reducible' && !spec.smallReference && spec.targetText === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['smallReference'],
-        message: 'target "reducible" needs a smallReference scorer',
+        message: 'target "reducible" needs a smallReference scorer or a targetText (a sample of the text you want more of)',
+      });
+    }
+    if (spec.smallReference && spec.targetText !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetText'],
+        message: 'give either smallReference or targetText (the n-gram small reference is trained on it), not both',
+      });
+    }
+    const small = smallReferenceOf(spec);
+    if (spec.target === 'reducible' && spec.lossUnit === 'token' && small && small.kind !== spec.reference.kind) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lossUnit'],
+        message:
+          `the reducible target subtracts the small reference's loss from the large one's: per token, a ${small.kind} and a ` +
+          `${spec.reference.kind} model count different tokens; use lossUnit "byte"`,
+      });
+    }
+    if (spec.targetText !== undefined && spec.target !== 'reducible') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetText'],
+        message: 'targetText is used by target "reducible" only: set target to "reducible", or drop targetText',
       });
     }
     if (spec.exactTokens && spec.reference.kind === 'openai') {
@@ -237,6 +267,16 @@ export const jobSpecSchema = z
       });
     }
   });
+
+/**
+ * The small reference of the reducible target: the spec's smallReference, else the embedded n-gram LM trained on
+ * targetText; none when the spec has neither.
+ */
+export function smallReferenceOf(spec: Pick<JobSpec, 'smallReference' | 'targetText'>): ReferenceSpec | undefined {
+  if (spec.smallReference) return spec.smallReference;
+  if (spec.targetText !== undefined) return ngramReferenceSchema.parse({ kind: 'ngram', text: spec.targetText });
+  return undefined;
+}
 
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type JobSpec = z.output<typeof jobSpecSchema>;

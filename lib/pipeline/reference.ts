@@ -1,4 +1,5 @@
 import { writeJsonlGz } from '../corpus/index.ts';
+import { smallReferenceOf } from '../job/spec.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/types.ts';
 import { artifactKeys } from './artifacts.ts';
@@ -17,7 +18,7 @@ export function sliceBounds(n: number, index: number, count: number): { start: n
 
 /**
  * reference: labels one slice of the sample with the large model's loss (and the small model's, for the reducible
- * target); writes reference/part-<index>.jsonl.gz. Runs as a Batch array child, a Lambda, or a local worker.
+ * target: the smallReference, or the n-gram trained on targetText); writes reference/part-<index>.jsonl.gz. Runs as a Batch array child, a Lambda, or a local worker.
  */
 export async function labelReferenceSlice(
   event: ReferenceSliceEvent,
@@ -37,7 +38,8 @@ export async function labelReferenceSlice(
     let small: ReferenceScorer | undefined;
     const labels: LabelRecord[] = [];
     try {
-      small = spec.smallReference ? await createReferenceScorer(spec.smallReference, { store: ctx.store }) : undefined;
+      const smallSpec = smallReferenceOf(spec);
+      small = smallSpec ? await createReferenceScorer(smallSpec, { store: ctx.store }) : undefined;
       ctx.log.info(`reference slice ${event.index + 1}/${event.count}: ${docs.length} documents with ${large.description}`);
       for (let i = 0; i < docs.length; i += SCORE_BATCH) {
         const batch = docs.slice(i, i + SCORE_BATCH);
