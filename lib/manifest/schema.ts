@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { learningCurveSchema } from '../proxy/fidelity.ts';
 
 const badRecordsSchema = z.object({
   count: z.number().int(),
@@ -61,6 +62,8 @@ export const manifestSchema = z.object({
       topKFraction: z.number(),
       heldOut: z.number().int(),
     }),
+    /** Held-out Spearman with 25%, 50% and 100% of the training labels, and whether more labels would still help. */
+    learningCurve: learningCurveSchema.optional(),
     spreadCalibration: z.unknown(),
     tokenCalibration: z.object({
       tokensPerByte: z.number(),

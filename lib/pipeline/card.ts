@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeZodError } from '../job/load.ts';
-import { featureConfigSchema, spreadCalibrationSchema } from '../proxy/index.ts';
+import { featureConfigSchema, learningCurveSchema, spreadCalibrationSchema } from '../proxy/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 /** proxy/card.json: what the proxy is, how well it matches the reference, and how tokens are estimated. */
@@ -28,6 +28,11 @@ export const proxyCardSchema = z.object({
     topKFraction: z.number(),
     n: z.number().int(),
   }),
+  /**
+   * Label-budget sizing: held-out Spearman of the proxy refitted on 25% and 50% of its training labels and of the proxy
+   * itself (100%), the last doubling's gain, and whether more labels would still help.
+   */
+  learningCurve: learningCurveSchema.optional(),
   spreadCalibration: spreadCalibrationSchema,
   tokens: z.object({
     tokensPerByte: z.number(),

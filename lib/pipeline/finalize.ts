@@ -95,6 +95,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
         topKFraction: card.fidelity.topKFraction,
         heldOut: card.fidelity.n,
       },
+      ...(card.learningCurve ? { learningCurve: card.learningCurve } : {}),
       spreadCalibration: card.spreadCalibration,
       tokenCalibration: {
         tokensPerByte: card.tokens.tokensPerByte,

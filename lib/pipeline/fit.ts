@@ -1,5 +1,5 @@
 import { calibrationError, fitTokenCalibration } from '../reference/calibration.ts';
-import { exportEnsembleOnnx, fitProxy as trainProxy } from '../proxy/index.ts';
+import { describeLearningCurve, exportEnsembleOnnx, fitProxy as trainProxy, learningCurve } from '../proxy/index.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
@@ -30,7 +30,7 @@ export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusD
 /**
  * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
  * byte or per token as the spec's lossUnit says),
- * measures its fidelity on a seeded held-out split, fits the bytes->tokens calibration, and writes proxy/model.onnx and
+ * measures its fidelity on a seeded held-out split and its fidelity learning curve (25%, 50%, 100% of the labels), fits the bytes->tokens calibration, and writes proxy/model.onnx and
  * proxy/card.json.
  */
 export async function fitProxy(
@@ -73,7 +73,7 @@ export async function fitProxy(
   const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
 
   ctx.log.info(`fit: ${spec.proxy.members} member(s) on ${examples.length} labelled documents`);
-  const fitted = trainProxy(examples, {
+  const trainOptions = {
     members: spec.proxy.members,
     buckets: spec.proxy.buckets,
     epochs: spec.proxy.epochs,
@@ -81,7 +81,10 @@ export async function fitProxy(
     heldOut: spec.proxy.heldOut,
     seed: spec.sample.seed,
     topKFraction,
-  });
+  };
+  const fitted = trainProxy(examples, trainOptions);
+  const curve = learningCurve(examples, trainOptions, fitted);
+  ctx.log.info(`fit: held-out Spearman ${curve.points.map((p) => `${p.spearman.toFixed(3)} (${p.labels} labels)`).join(', ')}: ${describeLearningCurve(curve)}`);
   ctx.progress.add({ docs: examples.length });
   const onnx = exportEnsembleOnnx(fitted.model);
   await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
@@ -108,6 +111,7 @@ export async function fitProxy(
       topKFraction,
       n: fitted.fidelity.n,
     },
+    learningCurve: curve,
     spreadCalibration: fitted.spreadCalibration,
     tokens: {
       tokensPerByte: calibration.tokensPerByte,

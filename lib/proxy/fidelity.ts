@@ -122,3 +122,10 @@ export function spreadCalibration(std: ArrayLike<number>, absError: ArrayLike<nu
   }
   return { spearmanStdVsAbsError: spearman(std, absError), binned };
 }
+
+/** The learning curve as proxy/card.json and manifest.json store it. */
+export const learningCurveSchema = z.object({
+  points: z.array(z.object({ fraction: z.number(), labels: z.number().int(), spearman: z.number() })),
+  lastDoublingGain: z.number(),
+  moreLabelsHelp: z.boolean(),
+});

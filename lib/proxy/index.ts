@@ -1,4 +1,12 @@
-export { fitProxy, heldOutSplit, DEFAULT_LEARNING_RATE } from './train.ts';
+export { fitProxy, heldOutSplit, trainSubset, DEFAULT_LEARNING_RATE } from './train.ts';
+export {
+  describeLearningCurve,
+  learningCurve,
+  LEARNING_CURVE_FRACTIONS,
+  MIN_USEFUL_GAIN,
+  type LearningCurve,
+  type LearningCurvePoint,
+} from './learning-curve.ts';
 export { predictEnsemble } from './ensemble.ts';
 export { exportEnsembleOnnx, PROXY_GRAPH } from './onnx-export.ts';
 export { ProxyScorer, type ProxyScorerOptions, type ProxyTextScores } from './scorer.ts';
@@ -9,6 +17,7 @@ export {
   spearman,
   spreadCalibration,
   spreadCalibrationSchema,
+  learningCurveSchema,
   topKAgreement,
   type SpreadCalibration,
 } from './fidelity.ts';

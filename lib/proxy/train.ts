@@ -33,6 +33,9 @@ function checkOptions(examples: readonly ProxyExample[], opts: FitProxyOptions):
   if (!(opts.l2 >= 0)) bad(`l2 must be >= 0 (got ${opts.l2})`);
   if (!(opts.heldOut > 0 && opts.heldOut < 1)) bad(`heldOut must be in (0, 1) (got ${opts.heldOut})`);
   if (!(opts.topKFraction > 0 && opts.topKFraction <= 1)) bad(`topKFraction must be in (0, 1] (got ${opts.topKFraction})`);
+  if (opts.trainFraction !== undefined && !(opts.trainFraction > 0 && opts.trainFraction <= 1)) {
+    bad(`trainFraction must be in (0, 1] (got ${opts.trainFraction})`);
+  }
   if (examples.length < 4) bad(`need at least 4 examples (got ${examples.length})`);
   for (let i = 0; i < examples.length; i++) {
     const e = examples[i]!;
@@ -54,6 +57,18 @@ export function heldOutSplit(texts: readonly string[], heldOut: number, seed: nu
   const test = Int32Array.from(order.slice(0, hold)).sort();
   const train = Int32Array.from(order.slice(hold)).sort();
   return { train, test };
+}
+
+/**
+ * The first round(fraction * n) (at least 2) of the training split in a seeded order of its indexes: nested, so a
+ * smaller share is a subset of a larger one.
+ */
+export function trainSubset(train: Int32Array, fraction: number, seed: number): Int32Array {
+  if (fraction >= 1) return train;
+  const keep = Math.min(train.length, Math.max(2, Math.round(fraction * train.length)));
+  const order = Int32Array.from(train);
+  shuffleInPlace(order, mulberry32(deriveSeed(seed, 0x1ea7)));
+  return order.slice(0, keep).sort();
 }
 
 /** Per-document sparse rows of one member: bucket ids and values (count * pooling scale), CSR. */
@@ -193,7 +208,9 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
   checkOptions(examples, opts);
   const texts = examples.map((e) => e.text);
   const n = texts.length;
-  const { train, test } = heldOutSplit(texts, opts.heldOut, opts.seed);
+  const split = heldOutSplit(texts, opts.heldOut, opts.seed);
+  const test = split.test;
+  const train = trainSubset(split.train, opts.trainFraction ?? 1, opts.seed);
 
   const baseConfig = defaultFeatureConfig({
     buckets: opts.buckets,
@@ -245,6 +262,7 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
   const absErr = predTest.map((p, t) => Math.abs(p - truth[t]!));
   return {
     model,
+    trainLabels: train.length,
     fidelity: {
       spearman: spearman(predTest, truth),
       pearson: pearson(predTest, truth),

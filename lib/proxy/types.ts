@@ -44,6 +44,11 @@ export interface FitProxyOptions {
   learningRate?: number;
   /** Words per document that feed the hashed n-grams (default 1024). */
   maxWords?: number;
+  /**
+   * Share of the training split to train on (default 1): a seeded subset, nested across shares, with the same held-out
+   * split, for the fidelity learning curve.
+   */
+  trainFraction?: number;
 }
 
 /** Agreement of the ensemble mean with the target on the held-out examples. */
@@ -59,6 +64,8 @@ export interface Fidelity {
 /** What fitProxy returns. */
 export interface FitProxyResult {
   model: EnsembleModel;
+  /** Labelled examples the members trained on (the training split, or the trainFraction of it). */
+  trainLabels: number;
   fidelity: Fidelity;
   /** How well the ensemble's spread predicts its error on the held-out examples. */
   spreadCalibration: SpreadCalibration;

@@ -1,4 +1,5 @@
 import { formatBytes } from '../cost/parse-size.ts';
+import { describeLearningCurve } from '../proxy/learning-curve.ts';
 import type { ReportData } from './data.ts';
 import { workflowDiagram, type DiagramStep } from './diagram.ts';
 import {
@@ -260,13 +261,18 @@ function keyNumbers(data: ReportData): string {
     ['Calibration error, per document (held-out)', num('proxy.tokenCalibration.heldOutMeanAbsRelError', m.proxy.tokenCalibration.heldOutMeanAbsRelError)],
     ['Calibration error, total (held-out)', num('proxy.tokenCalibration.heldOutTotalRelError', m.proxy.tokenCalibration.heldOutTotalRelError)],
   ];
+  const curve = m.proxy.learningCurve;
+  curve?.points.forEach((p, i) => {
+    fidelity.push([`Held-out Spearman, ${pct(p.fraction, 0)} of the labels (${formatNumber(p.labels)})`, num(`proxy.learningCurve.points.${i}.spearman`, p.spearman)]);
+  });
+  const labelsNote = curve ? `<p class="${curve.moreLabelsHelp ? 'warn' : 'sub'}">Label budget: ${escapeXml(describeLearningCurve(curve))}.</p>` : '';
   const warn =
     f.spearman < data.card.minSpearman
       ? `<p class="warn">Held-out Spearman ${f.spearman.toFixed(3)} is below the floor ${data.card.minSpearman}: the proxy ranks documents unlike the reference model.</p>`
       : '';
   return (
     `<div class="cols"><section><h2>The run in numbers</h2>${table(['', ''], rows, 'numbers')}</section>` +
-    `<section><h2>Proxy fidelity</h2>${warn}${table(['', ''], fidelity, 'numbers')}</section></div>`
+    `<section><h2>Proxy fidelity</h2>${warn}${table(['', ''], fidelity, 'numbers')}${labelsNote}</section></div>`
   );
 }
 
