@@ -12,7 +12,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export function formatSummary(manifest: Manifest, timings: StageTiming[], output: string): string {
   const stageRows = [['stage', 'seconds', 'what'], ...timings.map((t) => [t.stage, t.seconds.toFixed(1), t.detail])];
   const f = manifest.proxy.fidelity;
-  const c = manifest.proxy.tokenCalibration;
+  const c = manifest.proxy.tokenEstimates;
+  const pctOf = (x: number) => `${(x * 100).toFixed(1)}%`;
   const budget = manifest.budget.unit === 'tokens' ? `${fmt(manifest.budget.tokens ?? 0)} tokens` : `${fmt(manifest.budget.docs ?? 0)} documents`;
   const lines = [
     '',
@@ -30,8 +31,9 @@ export function formatSummary(manifest: Manifest, timings: StageTiming[], output
     `proxy: ${manifest.proxy.members} member(s) predicting ${manifest.proxy.target === 'loss' ? 'the reference loss' : 'the reducible loss'}; ` +
       `held-out (n=${f.heldOut}) Spearman ${f.spearman.toFixed(3)}, Pearson ${f.pearson.toFixed(3)}, R² ${f.r2.toFixed(3)}, ` +
       `top-${(f.topKFraction * 100).toFixed(0)}% agreement ${(f.topKAgreement * 100).toFixed(1)}%`,
-    `tokens: ${c.tokensPerByte.toFixed(4)} tokens/byte; held-out error ${(c.heldOutMeanAbsRelError * 100).toFixed(1)}% per document, ` +
-      `${(c.heldOutTotalRelError * 100).toFixed(2)}% in total`,
+    `token estimates (${c.model} model, fitted on ${c.fittedOn} documents): held-out error ${pctOf(c.heldOut.meanAbsRelError)} per document ` +
+      `(one tokens/byte ratio: ${pctOf(c.singleRatio.heldOut.meanAbsRelError)}), ${(c.heldOut.totalRelError * 100).toFixed(2)}% in total; ` +
+      `on each policy's selection: ${c.byPolicy.map((p) => `${p.policy} ${(p.totalRelError * 100).toFixed(2)}%`).join(', ')}`,
     manifest.corpus.badRecords.count > 0
       ? `bad records: ${manifest.corpus.badRecords.count} skipped (${Object.entries(manifest.corpus.badRecords.byReason)
           .map(([k, v]) => `${k} ${v}`)

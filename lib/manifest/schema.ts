@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const tokenErrorsSchema = z.object({ n: z.number().int(), meanAbsRelError: z.number(), totalRelError: z.number() });
+
 const badRecordsSchema = z.object({
   count: z.number().int(),
   byReason: z.record(z.string(), z.number()),
@@ -19,8 +21,9 @@ export const manifestSchema = z.object({
     items: z.number().int(),
     docs: z.number().int(),
     textBytes: z.number(),
-    /** Estimated with the bytes->tokens calibration. */
+    /** Tokens of every document: estimated by the token model (`tokenCount` "estimate"), or exact (`exactTokens`). */
     tokens: z.number(),
+    tokenCount: z.enum(['estimate', 'exact']),
     badRecords: badRecordsSchema,
   }),
   budget: z.object({
@@ -54,10 +57,17 @@ export const manifestSchema = z.object({
       heldOut: z.number().int(),
     }),
     spreadCalibration: z.unknown(),
-    tokenCalibration: z.object({
-      tokensPerByte: z.number(),
-      heldOutMeanAbsRelError: z.number(),
-      heldOutTotalRelError: z.number(),
+    /**
+     * The token-count model that estimates unsampled documents' tokens, and its errors on the held-out sample (fractions;
+     * totalRelError signed, > 0 over-estimates): over all held-out documents, and over those each policy would select
+     * at the budget's share. The single bytes->tokens ratio's errors sit beside them for comparison.
+     */
+    tokenEstimates: z.object({
+      model: z.string(),
+      fittedOn: z.number().int(),
+      heldOut: tokenErrorsSchema,
+      byPolicy: z.array(tokenErrorsSchema.extend({ policy: z.string() })),
+      singleRatio: z.object({ tokensPerByte: z.number(), heldOut: tokenErrorsSchema }),
     }),
   }),
   policy: z.unknown(),

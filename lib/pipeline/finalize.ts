@@ -61,6 +61,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       docs,
       textBytes,
       tokens,
+      tokenCount: spec.exactTokens ? 'exact' : 'estimate',
       badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
     },
     budget: {
@@ -92,10 +93,12 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
         heldOut: card.fidelity.n,
       },
       spreadCalibration: card.spreadCalibration,
-      tokenCalibration: {
-        tokensPerByte: card.tokens.tokensPerByte,
-        heldOutMeanAbsRelError: card.tokens.heldOutMeanAbsRelError,
-        heldOutTotalRelError: card.tokens.heldOutTotalRelError,
+      tokenEstimates: {
+        model: card.tokens.model.kind,
+        fittedOn: card.tokens.fittedOn,
+        heldOut: card.tokens.heldOut,
+        byPolicy: card.tokens.byPolicy,
+        singleRatio: { tokensPerByte: card.tokens.singleRatio.tokensPerByte, heldOut: card.tokens.singleRatio.heldOut },
       },
     },
     policy: threshold.policy,

@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import type { WorkItem } from '../corpus/types.ts';
 import { ProxyScorer } from '../proxy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
-import { estimateTokens } from '../reference/calibration.ts';
+import { checkTokenModel, tokenEstimator } from '../tokens/index.ts';
 import { createTokenCounter, type TokenCounter } from '../reference/token-counter.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
@@ -79,7 +79,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
   const spec = run.plan.spec;
   const { scorer, card } = await loadProxy(ctx, run);
   const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
-  const cal = { tokensPerByte: card.tokens.tokensPerByte, n: card.tokens.fittedOn };
+  const estimate = tokenEstimator(checkTokenModel(card.tokens.model, run.uri(artifactKeys.card)));
   const counter = spec.exactTokens ? await tokenCounterFor(ctx, spec) : undefined;
   const hist = new KeyHistogram();
   const bad = new BadRecordLog();
@@ -92,7 +92,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
-      const t = counter ? counter.count(d.text) : estimateTokens(cal, d.bytes);
+      const t = counter ? counter.count(d.text) : estimate(d.text, d.bytes);
       const chars = d.text.length;
       const words = wordCounts[i]!; // measured in the featurizer's scan
       const score = mean[i]!;

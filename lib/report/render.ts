@@ -230,7 +230,7 @@ function keyNumbers(data: ReportData): string {
   const f = m.proxy.fidelity;
   const rows: string[][] = [
     ['Corpus documents', num('corpus.docs', m.corpus.docs)],
-    ['Corpus tokens (estimated)', num('corpus.tokens', m.corpus.tokens)],
+    [`Corpus tokens (${m.corpus.tokenCount === 'exact' ? 'exact' : 'estimated'})`, num('corpus.tokens', m.corpus.tokens)],
     ['Bad records skipped', num('corpus.badRecords.count', m.corpus.badRecords.count)],
     ['Sample documents', num('sample.docs', m.sample.docs)],
     ['Reference documents', num('reference.docs', m.reference.docs)],
@@ -247,9 +247,13 @@ function keyNumbers(data: ReportData): string {
     ['Held-out R²', num('proxy.fidelity.r2', f.r2)],
     [`Top-k agreement (k = ${pct(f.topKFraction)} of the held-out split)`, num('proxy.fidelity.topKAgreement', f.topKAgreement)],
     ['Held-out documents', num('proxy.fidelity.heldOut', f.heldOut)],
-    ['Tokens per byte (calibration)', num('proxy.tokenCalibration.tokensPerByte', m.proxy.tokenCalibration.tokensPerByte)],
-    ['Calibration error, per document (held-out)', num('proxy.tokenCalibration.heldOutMeanAbsRelError', m.proxy.tokenCalibration.heldOutMeanAbsRelError)],
-    ['Calibration error, total (held-out)', num('proxy.tokenCalibration.heldOutTotalRelError', m.proxy.tokenCalibration.heldOutTotalRelError)],
+    ['Token model error, per document (held-out)', num('proxy.tokenEstimates.heldOut.meanAbsRelError', m.proxy.tokenEstimates.heldOut.meanAbsRelError)],
+    ['Token model error, total (held-out)', num('proxy.tokenEstimates.heldOut.totalRelError', m.proxy.tokenEstimates.heldOut.totalRelError)],
+    ...m.proxy.tokenEstimates.byPolicy.map((p, i): [string, string] => [
+      `Token model error, total on the held-out ${p.policy} selection`,
+      num(`proxy.tokenEstimates.byPolicy.${i}.totalRelError`, p.totalRelError),
+    ]),
+    ['Single tokens/byte ratio error, per document (held-out)', num('proxy.tokenEstimates.singleRatio.heldOut.meanAbsRelError', m.proxy.tokenEstimates.singleRatio.heldOut.meanAbsRelError)],
   ];
   const warn =
     f.spearman < data.card.minSpearman

@@ -78,7 +78,10 @@ export function buildByteLevelBpeTokenizer(opts: TinyTokenizerOptions = {}): { j
       pairs.set(k, (pairs.get(k) ?? 0) + s.n);
     }
     if (pairs.size === 0) break;
-    const [best] = [...pairs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    // The most frequent pair, ties to the lexicographically smallest (a linear scan: thousands of merges stay fast).
+    let best = '';
+    let bestCount = -1;
+    for (const [k, c] of pairs) if (c > bestCount || (c === bestCount && k < best)) [best, bestCount] = [k, c];
     const [l, r] = best.split(' ') as [string, string];
     merges.push(best);
     vocab[l + r] = Object.keys(vocab).length;
