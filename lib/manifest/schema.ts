@@ -74,12 +74,33 @@ export const manifestSchema = z.object({
   threshold: z.unknown(),
   selected: z.object({
     docs: z.number().int(),
+    /** Tokens of the selected documents: counted with the reference tokenizer (`tokenCount` "exact"), else estimated. */
     tokens: z.number(),
-    /** selected tokens (or docs) / budget. */
+    tokenCount: z.enum(['exact', 'estimate']),
+    /** The token model's estimate of the same documents. */
+    estimatedTokens: z.number(),
+    /** selected tokens (or docs) / budget: the real fill where `tokenCount` is "exact". */
     budgetFill: z.number(),
+    /** estimatedTokens (or docs) / budget. */
+    estimatedBudgetFill: z.number(),
+    /**
+     * The selection that fills the budget on estimated tokens alone (no exact counts): its documents, its estimated
+     * tokens, and its real tokens (null when counts are estimates): what trusting the estimates would have given.
+     */
+    estimateOnly: z.object({ docs: z.number().int(), estimatedTokens: z.number(), tokens: z.number().nullable() }),
+    /** Passes of the count stage over the boundary region (more than 1 when the region had to be widened). */
+    countPasses: z.number().int(),
+    /** Estimated tokens selected / the corpus's estimated tokens. */
     shareOfCorpusTokens: z.number(),
     shards: z.array(
-      z.object({ item: z.string(), shard: z.string(), file: z.string(), docs: z.number().int(), tokens: z.number() }),
+      z.object({
+        item: z.string(),
+        shard: z.string(),
+        file: z.string(),
+        docs: z.number().int(),
+        tokens: z.number(),
+        estimatedTokens: z.number(),
+      }),
     ),
   }),
   artifacts: z.record(z.string(), z.string()),

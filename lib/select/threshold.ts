@@ -10,6 +10,9 @@ export const thresholdSchema = z.object({
     .object({ hash: z.number().int().min(0).max(0xffffffff), item: z.string(), row: z.number().int().nonnegative() })
     .nullable(),
   expected: z.object({ docs: z.number().int().nonnegative(), tokens: z.number().nonnegative() }),
+  skipped: z
+    .array(z.object({ hash: z.number().int().min(0).max(0xffffffff), item: z.string(), row: z.number().int().nonnegative() }))
+    .optional(),
 });
 
 function checkBudget(budget: Budget): void {
@@ -90,13 +93,25 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 }
 
 /**
- * Decides one document alone from the threshold: excluded (null key) -> false; above the boundary bin -> true; in it ->
- * true when its (hash, item, row) is at or before the cut-off; below -> false.
+ * Decides one document alone from the threshold's cut: excluded (null key) -> false; above the boundary bin -> true; in
+ * it -> true when its (hash, item, row) is at or before the cut-off; below -> false. The threshold's `skipped`
+ * documents are not looked at here: `skippedRows` lists an item's, and the caller leaves them out.
  */
 export function isSelected(key: number | null, doc: DocOrder, threshold: Threshold): boolean {
   if (key === null) return false;
-  const bin = binOf(key);
+  return isSelectedInBin(binOf(key), doc, threshold);
+}
+
+/** `isSelected` for a document whose key's bin is already known. */
+export function isSelectedInBin(bin: number, doc: DocOrder, threshold: Pick<Threshold, 'boundaryBin' | 'cutoff'>): boolean {
   if (bin > threshold.boundaryBin) return true;
   if (bin < threshold.boundaryBin || threshold.cutoff === null) return false;
   return compareDocOrder(doc, threshold.cutoff) <= 0;
+}
+
+/** Rows of one item that the threshold skips (see Threshold.skipped). */
+export function skippedRows(threshold: Pick<Threshold, 'skipped'>, item: string): Set<number> {
+  const rows = new Set<number>();
+  for (const s of threshold.skipped ?? []) if (s.item === item) rows.add(s.row);
+  return rows;
 }

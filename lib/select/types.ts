@@ -83,4 +83,9 @@ export interface Threshold {
   cutoff: DocOrder | null;
   /** What the selection holds: the documents and tokens `isSelected` accepts over the whole corpus. */
   expected: BinTotals;
+  /**
+   * Documents at or before the cut-off that are not selected: near the budget's end, those too large for what was left
+   * (settle skips them so that a budget is filled to within a small fraction rather than one document). Absent: none.
+   */
+  skipped?: DocOrder[];
 }
