@@ -20,7 +20,7 @@ export const artifactKeys = {
   counts: (item: string) => `budget/counts/${item}.json`,
   countedTokens: (item: string) => `budget/counts/${item}.tokens.json`,
   threshold: 'threshold.json',
-  selected: (item: string) => `selected/${item}.jsonl.gz`,
+  selected: (item: string, format: 'jsonl.gz' | 'parquet' = 'jsonl.gz') => `selected/${item}.${format}`,
   selectedRows: (item: string) => `selected/${item}.rows.json`,
   selectedStats: (item: string) => `selected/${item}.json`,
   manifest: 'manifest.json',
