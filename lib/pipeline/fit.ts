@@ -5,7 +5,7 @@ import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
 import type { SampleStats } from './sample.ts';
-import { readLabelsFile, readSampleFile } from './sample-file.ts';
+import { labelTarget, readLabelsFile, readSampleFile } from './sample-file.ts';
 import type { PlanRef, StageContext } from './types.ts';
 
 /** Quantiles 0, 0.001, ..., 1 of `values` (nearest-rank on the sorted values). */
@@ -35,9 +35,10 @@ export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusD
 }
 
 /**
- * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss),
- * measures its fidelity on a seeded held-out split, fits the token-count model on the same training split (and measures
- * it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json.
+ * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
+ * byte or per token as the spec's lossUnit says), measures its fidelity on a seeded held-out split, fits the token-count
+ * model on the same training split (and measures it on the held-out one, per policy too), and writes proxy/model.onnx
+ * and proxy/card.json.
  */
 export async function fitProxy(
   event: PlanRef,
@@ -60,11 +61,11 @@ export async function fitProxy(
   const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
-    if (l.tokens === 0) continue; // empty documents carry no signal
-    const target = spec.target === 'reducible' ? l.loss - (l.smallLoss ?? Number.NaN) : l.loss;
-    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target`);
+    if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
+    const target = labelTarget(l, spec.target, spec.lossUnit);
+    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
     examples.push({ text: texts[i]!, target });
-    tokenDocs.push({ id: l.id, bytes: l.bytes, tokens: l.tokens, stats: docStats(texts[i]!, l.bytes, new Float64Array(DOC_STAT_COUNT)) });
+    tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
   }
   if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
 
@@ -124,6 +125,7 @@ export async function fitProxy(
     version: 2,
     kind: 'hashed-ensemble',
     target: spec.target,
+    lossUnit: spec.lossUnit,
     members: spec.proxy.members,
     features: fitted.model.features,
     training: {

@@ -1,7 +1,6 @@
 import type { PolicySpec } from '../job/spec.ts';
 import { hasLocalTokenizer } from '../reference/token-counter.ts';
-import { docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type BoundaryCandidate, type Threshold } from '../select/index.ts';
-import type { Budget } from '../select/types.ts';
+import { docHash, KeyHistogram, makePolicy, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
 import { readItems, readPlan, type PlanBudget, type RunFiles } from './plan-file.ts';
@@ -141,30 +140,41 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
   const tokenCount = spec.exactTokens || hasLocalTokenizer(spec.reference) ? 'exact' : 'estimate';
   const countsMoveTheCut = budget.unit === 'tokens' && tokenCount === 'exact' && !spec.exactTokens;
   const margin = countsMoveTheCut ? regionMargin(card, attempt) : 0;
+  // A budget-band's excluded top is the one its estimate at the budget implies: the cuts on either side keep it (the
+  // multiple scales with the amount, so that kept - multiple x amount, what is excluded, stays the same).
+  const multiple = policy.budgetMultiple;
+  const upperAmount = margin === Infinity ? Number.MAX_SAFE_INTEGER : Math.min(Number.MAX_SAFE_INTEGER, budget.amount * (1 + margin));
   const amounts = [
     budget.amount,
-    Math.max(0, budget.amount * (1 - margin)),
-    margin === Infinity ? Number.MAX_SAFE_INTEGER : Math.min(Number.MAX_SAFE_INTEGER, budget.amount * (1 + margin)),
-  ].map((a) => ({ unit: budget.unit, amount: a }) satisfies Budget);
-  const boundaries = amounts.map((b) => findBoundary(merged, b));
-  // One pass over the items holding any boundary bin collects each cut's candidates.
-  const bins = new Set(boundaries.map((b) => b.boundaryBin).filter((b) => b >= 0));
-  const candidates = new Map<number, BoundaryCandidate[]>([...bins].map((b) => [b, []]));
-  for (const item of items) {
-    const hist = perItem.get(item.id)!;
-    if (![...bins].some((b) => hist.hasBin(b))) continue;
-    for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
-      const key = policy.key(r);
-      if (key === null) continue;
-      const list = candidates.get(binOf(key));
-      list?.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
-    }
-  }
-  const [estimate, lower, upper] = boundaries.map((b, i) => fillBoundary(b.boundaryBin < 0 ? [] : candidates.get(b.boundaryBin)!, b, amounts[i]!)) as [
-    Threshold,
-    Threshold,
-    Threshold,
+    Math.max(multiple === undefined ? 0 : 1, budget.amount * (1 - margin)),
+    multiple === undefined ? upperAmount : Math.min(upperAmount, multiple * budget.amount),
   ];
+  const bins = new Map<number, Promise<BoundaryCandidate[]>>();
+  /** Every document of one key bin, read back from the score files of the items that have any (once per bin). */
+  const binCandidates = (bin: number): Promise<BoundaryCandidate[]> => {
+    let entry = bins.get(bin);
+    if (!entry) {
+      entry = (async () => {
+        const out: BoundaryCandidate[] = [];
+        for (const item of items) {
+          if (!perItem.get(item.id)!.hasBin(bin)) continue;
+          for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
+            const key = policy.key(r);
+            if (key !== null && binOf(key) === bin) out.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
+          }
+        }
+        return out;
+      })();
+      bins.set(bin, entry);
+    }
+    return entry;
+  };
+  const cuts: Threshold[] = [];
+  for (const amount of amounts) {
+    const scaled = multiple === undefined || budget.amount <= 0 ? policy : { budgetMultiple: (multiple * budget.amount) / amount };
+    cuts.push(await planThreshold(merged, { unit: budget.unit, amount }, scaled, binCandidates));
+  }
+  const [estimate, lower, upper] = cuts as [Threshold, Threshold, Threshold];
   const file: EstimateFile = {
     input,
     policy: policySpec,

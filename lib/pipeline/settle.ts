@@ -100,10 +100,13 @@ export async function settleBudget(event: PlanRef, ctx: StageContext): Promise<S
   }
   region.sort(compareRegion);
   const passes = estimate.attempt + 1;
-  const final =
+  const cut =
     estimate.margin === 0
       ? { ...estimate.estimate, expected: { docs: certain.docs, tokens: certain.tokens } }
       : cutInRegion(certain, region, estimate.lower, estimate.budget, estimate.upper.boundaryBin < 0);
+  // A budget-band's excluded top stays the one the estimate at the budget implied (the lower and upper cuts keep it).
+  const exclude = estimate.estimate.exclude;
+  const final = cut && exclude ? { ...cut, exclude } : cut;
   if (!final) {
     if (estimate.attempt >= MAX_REGION_ATTEMPT) throw new Error(`settle: the budget's cut is outside the whole candidate list (a bug)`);
     const wider = await estimateCuts(ctx, run, estimate.input, estimate.attempt + 1);

@@ -24,7 +24,7 @@ export interface PolicyTokenErrors extends TokenErrors {
 }
 
 /** The policies every card reports (the spec's own is added when it is another). */
-export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['top', 'band', 'bottom', 'sample'];
+export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['top', 'band', 'bottom', 'sample', 'budget-band'];
 
 /**
  * For each policy: the held-out documents it would select at the budget's share of tokens (highest keys first, ties by
@@ -47,7 +47,14 @@ export function policyTokenErrors(
       .sort((a, b) => b.key - a.key || a.hash - b.hash);
     const chosen: HeldOutTokenDoc[] = [];
     let used = 0;
+    // A budget-band selects from the top of the lowest `multiple` x budget: the keys above are skipped first.
+    const kept = keyed.reduce((a, k) => a + k.d.tokens, 0);
+    let skip = policy.budgetMultiple !== undefined ? kept - policy.budgetMultiple * opts.share * total : 0;
     for (const k of keyed) {
+      if (skip > 0) {
+        skip -= k.d.tokens;
+        continue;
+      }
       if (used + k.d.tokens > opts.share * total && chosen.length > 0) break;
       chosen.push(k.d);
       used += k.d.tokens;

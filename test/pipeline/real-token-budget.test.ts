@@ -81,7 +81,7 @@ describe('the budget in real tokens', () => {
     expect(m.selected.estimatedTokens).toBe(m.selected.shards.reduce((a, s) => a + s.estimatedTokens, 0));
   });
 
-  for (const policy of ['top', 'band', 'bottom'] as const) {
+  for (const policy of ['top', 'band', 'bottom', 'budget-band'] as const) {
     it(`fills the ${policy} policy within [0.99, 1.0] x budget in real tokens, recounted independently`, async () => {
       const out = first.output;
       const { manifest: m } = await reselect(out, { policy }, { store: createStore(), log: silentLogger });
@@ -99,7 +99,7 @@ describe('the budget in real tokens', () => {
     const card = await readProxyCard(createStore(), join(first.output, 'proxy', 'card.json'));
     const t = card.tokens;
     expect(t.heldOut.meanAbsRelError).toBeLessThanOrEqual(t.singleRatio.heldOut.meanAbsRelError / 3);
-    expect(t.byPolicy.map((p) => p.policy)).toEqual(['top', 'band', 'bottom', 'sample']);
+    expect(t.byPolicy.map((p) => p.policy)).toEqual(['top', 'band', 'bottom', 'sample', 'budget-band']);
     for (const p of t.byPolicy) expect(p.n).toBeGreaterThan(0);
     expect(first.manifest.proxy.tokenEstimates.heldOut).toEqual(t.heldOut);
   });
