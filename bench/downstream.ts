@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { buildDemoCorpus, DEMO_LAYOUT_VERSION } from '../examples/demo-corpus.ts';
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       await runMix({
         name: m.name,
         corpusDir,
-        workDir: join(cache, 'runs', `${m.name.replace(/\W+/g, '-')}`),
+        workDir: join(cache, 'runs', basename(corpusDir)),
         model,
         budget,
         sampleDocs,

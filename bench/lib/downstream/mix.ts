@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
@@ -17,13 +17,14 @@ import { runJob } from '../../../lib/pipeline/local-runner.ts';
 import { readItems, readPlan } from '../../../lib/pipeline/plan-file.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
 import { reduceScores } from '../../../lib/pipeline/reduce.ts';
+import { readLabelsFile } from '../../../lib/pipeline/sample-file.ts';
 import { readScoreFile } from '../../../lib/pipeline/score-file.ts';
 import { selectedRows } from '../../../lib/pipeline/select.ts';
 import type { StageContext } from '../../../lib/pipeline/types.ts';
 import type { ObjectStore } from '../../../lib/store/types.ts';
 import { gopherDedupKeep } from './gopher.ts';
 import { writeU16, type BuiltModel } from './model.ts';
-import { runGpt } from './python.ts';
+import { GPT_SCRIPT, runGpt } from './python.ts';
 import { keepThenRandom, oracleSelect, packSelection, randomSelect, type OracleRule } from './select.ts';
 
 /** How the benchmark trains each row (part of the training cache key). */
@@ -84,6 +85,8 @@ export interface MixResult {
   rows: RowResult[];
   timings: { stage: string; seconds: number }[];
   proxyFidelity: Record<string, number>;
+  /** Largest |proxysel's onnx reference loss - the torch oracle's| over the labelled sample (nats/token). */
+  oracleAgreement: number;
 }
 
 interface CorpusDoc {
@@ -142,7 +145,7 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   const ctx: StageContext = { store: o.store, log: silentLogger, progress: { add() {} } };
   const categories = await readCategories(join(o.corpusDir, 'labels.jsonl.gz'));
   const base = {
-    name: `downstream-${o.name}`,
+    name: `downstream-${o.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
     corpus: { uri: join(o.corpusDir, 'corpus') },
     budget: { tokens: Math.round(o.budget * SELECT_SLACK) },
     sample: { docs: o.sampleDocs, seed: 1 },
@@ -155,8 +158,8 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   const plans: { run: ProxyselRun; plan: string; spec: JobSpec }[] = [];
   const fidelity: Record<string, number> = {};
   for (const r of o.runs) {
-    const output = join(o.workDir, `proxysel-${r.name}`);
-    await rm(output, { recursive: true, force: true });
+    // A finished run of the same spec is resumed (nothing redone); selections are re-reduced below in any case.
+    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
     const spec = jobSpecSchema.parse({ ...base, ...r.spec, output });
     const res = await runJob(spec, { store: o.store, log: silentLogger });
     fidelity[r.name] = res.manifest.proxy.fidelity.spearman;
@@ -164,30 +167,41 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     lap(`proxysel run "${r.name}" (held-out Spearman ${res.manifest.proxy.fidelity.spearman.toFixed(3)})`);
   }
 
-  // 2. Every document, tokenized by the GPT's tokenizer (the real tokens of the budget).
+  // 2. Every document, tokenized by the GPT's tokenizer (the real tokens of the budget); cached per corpus and model.
   const docs = await readCorpusDocs(plans[0]!.spec, plans[0]!.plan, o.store, categories);
   const index = new Map(docs.map((d, i) => [`${d.item}:${d.row}`, i]));
-  const tokenIds: Uint16Array[] = docs.map((d) => Uint16Array.from(o.model.tokenizer.encode(d.text).ids));
-  const tokens = tokenIds.map((a) => a.length);
   const ids = docs.map((d) => d.id);
-  lap(`tokenized ${docs.length} documents`);
-
-  // 3. The oracle: the GPT's true loss on every document (same window as proxysel's onnx reference), cached.
-  const oracleFile = join(o.workDir, `oracle-${o.model.dir.split('/').pop()}.f64`);
-  if (!existsSync(oracleFile)) {
+  const modelKey = o.model.dir.split('/').pop()!;
+  const flatFile = join(o.workDir, `docs-${modelKey}.u16`);
+  const offsetsFile = join(o.workDir, `offsets-${modelKey}.i64`);
+  if (!existsSync(offsetsFile)) {
+    const parts = docs.map((d) => Uint16Array.from(o.model.tokenizer.encode(d.text).ids));
     const offsets = new BigInt64Array(docs.length + 1);
-    const flat = new Uint16Array(tokens.reduce((a, b) => a + b, 0));
+    const flat = new Uint16Array(parts.reduce((a, p) => a + p.length, 0));
     let at = 0;
-    tokenIds.forEach((a, i) => {
+    parts.forEach((a, i) => {
       flat.set(a, at);
       at += a.length;
       offsets[i + 1] = BigInt(at);
     });
-    await writeFile(join(o.workDir, 'docs.u16'), Buffer.from(flat.buffer));
-    await writeFile(join(o.workDir, 'offsets.i64'), Buffer.from(offsets.buffer));
-    await runGpt(['score', '--dir', o.model.dir, '--docs', join(o.workDir, 'docs.u16'), '--offsets', join(o.workDir, 'offsets.i64'), '--max-tokens', String(o.model.context), '--out', `${oracleFile}.tmp`], o.log);
-    await writeFile(oracleFile, await readFile(`${oracleFile}.tmp`));
-    await rm(`${oracleFile}.tmp`);
+    await writeFile(flatFile, Buffer.from(flat.buffer));
+    await writeFile(`${offsetsFile}.tmp`, Buffer.from(offsets.buffer));
+    await rename(`${offsetsFile}.tmp`, offsetsFile);
+    lap(`tokenized ${docs.length} documents`);
+  }
+  const flatBuf = await readFile(flatFile);
+  const flat = new Uint16Array(flatBuf.buffer.slice(flatBuf.byteOffset, flatBuf.byteOffset + flatBuf.byteLength));
+  const offBuf = await readFile(offsetsFile);
+  const offsets = new BigInt64Array(offBuf.buffer.slice(offBuf.byteOffset, offBuf.byteOffset + offBuf.byteLength));
+  if (offsets.length !== docs.length + 1) throw new Error(`${offsetsFile}: ${offsets.length - 1} documents, the corpus has ${docs.length}`);
+  const tokenIds: Uint16Array[] = docs.map((_, i) => flat.subarray(Number(offsets[i]!), Number(offsets[i + 1]!)));
+  const tokens = tokenIds.map((a) => a.length);
+
+  // 3. The oracle: the GPT's true loss on every document (same window as proxysel's onnx reference), cached.
+  const oracleFile = join(o.workDir, `oracle-${modelKey}.f64`);
+  if (!existsSync(oracleFile)) {
+    await runGpt(['score', '--dir', o.model.dir, '--docs', flatFile, '--offsets', offsetsFile, '--max-tokens', String(o.model.context), '--out', `${oracleFile}.tmp`], o.log);
+    await rename(`${oracleFile}.tmp`, oracleFile);
     lap('oracle: the GPT scored every document');
   }
   const buf = await readFile(oracleFile);
@@ -199,6 +213,16 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     for (let k = 1; k < n; k++) bytes += o.model.tokenBytes[tokenIds[i]![k]!]!;
     return bytes > 0 ? oracleRaw[2 * i]! / bytes : 0;
   });
+
+  // The oracle is the reference itself: proxysel's onnx losses on its labelled sample must match torch's.
+  let oracleAgreement = 0;
+  const first = await readPlan(o.store, plans[0]!.plan);
+  for await (const l of readLabelsFile(o.store, first.uri(artifactKeys.labels))) {
+    const i = index.get(`${l.item}:${l.row}`);
+    if (i !== undefined) oracleAgreement = Math.max(oracleAgreement, Math.abs(l.loss - perToken[i]!));
+  }
+  o.log(`  oracle vs proxysel's onnx reference on the sample: max |difference| ${oracleAgreement.toExponential(1)} nats/token`);
+  if (oracleAgreement > 1e-3) throw new Error(`the torch oracle and proxysel's onnx reference disagree by ${oracleAgreement} nats/token`);
 
   // 4. Selections.
   const sel = o.budget * SELECT_SLACK;
@@ -218,7 +242,13 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   // 5. Pack each to the budget; train and evaluate (cached by content).
   const trainDir = join(o.workDir, '..', 'train-cache');
   await mkdir(trainDir, { recursive: true });
-  const trainKey = createHash('sha256').update(JSON.stringify(TRAIN)).update(o.model.dir).digest('hex').slice(0, 8);
+  const trainKey = createHash('sha256')
+    .update(JSON.stringify(TRAIN))
+    .update(o.model.dir)
+    .update(o.model.targetTokensPath)
+    .update(await readFile(GPT_SCRIPT))
+    .digest('hex')
+    .slice(0, 8);
   const packed = selections.map((s) => {
     const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, o.budget, PACK_SEED);
     const hash = createHash('sha256').update(Buffer.from(p.ids.buffer)).digest('hex').slice(0, 16);
@@ -282,5 +312,6 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     rows,
     timings,
     proxyFidelity: fidelity,
+    oracleAgreement,
   };
 }

@@ -67,7 +67,7 @@ export function writeU16(path: string, values: ArrayLike<number>): Promise<void>
   return writeFile(path, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
 }
 
-async function inputsHash(): Promise<string> {
+export async function inputsHash(): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify(MODEL_BUILD));
   for (const rel of ['./bpe.ts', '../../../examples/demo-corpus/sources.ts']) h.update(await readFile(new URL(rel, import.meta.url)));

@@ -34,7 +34,7 @@ function mixTable(mix: MixResult): string {
       Object.entries(mix.proxyFidelity)
         .map(([k, v]) => `${k} ${v.toFixed(3)}`)
         .join(', ') +
-      '.',
+      `. The torch oracle matches proxysel's onnx reference on the sample to ${mix.oracleAgreement.toExponential(1)} nats/token.`,
     '',
     '| row | kind | score | gain (nats/byte) | target loss (nats/byte) | target loss (nats/token) | junk | duplicates | selected tokens |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
