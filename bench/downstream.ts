@@ -97,16 +97,16 @@ function proxyselRuns(baseSpec: Record<string, unknown>, targetTextPath: string)
   return runs;
 }
 
-const ORACLES: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[] = [];
-for (const unit of ['token', 'byte'] as const) {
-  ORACLES.push(
-    { name: `oracle top, per ${unit}`, unit, rule: { kind: 'top' } },
-    { name: `oracle bottom, per ${unit}`, unit, rule: { kind: 'bottom' } },
-    { name: `oracle band 10%, per ${unit}`, unit, rule: { kind: 'band', dropTopQuantile: 0.1 } },
-    { name: `oracle budget-band x2, per ${unit}`, unit, rule: { kind: 'budget-band', multiple: 2 } },
-    { name: `oracle budget-band x3, per ${unit}`, unit, rule: { kind: 'budget-band', multiple: 3 } },
-  );
-}
+/** Oracle rows: the GPT's own loss on every document, per token and per byte. */
+const ORACLES: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[] = [
+  { name: 'oracle top, per token', unit: 'token', rule: { kind: 'top' } },
+  ...(['token', 'byte'] as const).flatMap((unit) => [
+    { name: `oracle bottom, per ${unit}`, unit, rule: { kind: 'bottom' } as OracleRule },
+    { name: `oracle band 10%, per ${unit}`, unit, rule: { kind: 'band', dropTopQuantile: 0.1 } as OracleRule },
+    { name: `oracle budget-band x3, per ${unit}`, unit, rule: { kind: 'budget-band', multiple: 3 } as OracleRule },
+  ]),
+  { name: 'oracle budget-band x2, per byte', unit: 'byte', rule: { kind: 'budget-band', multiple: 2 } },
+];
 
 async function main(): Promise<void> {
   const t0 = performance.now();

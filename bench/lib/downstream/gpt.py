@@ -122,6 +122,11 @@ def train_pass(model, rows, batch, lr, warmup, seed, log_every=0):
     return total / steps
 
 
+def token_nll(logits, targets):
+    """Next-token NLL (nats) per position: logsumexp of the logits minus the target's logit (float32)."""
+    return torch.logsumexp(logits, dim=-1) - logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+
+
 @torch.no_grad()
 def eval_rows(model, rows, token_bytes, batch=32):
     """Summed NLL (nats), predicted tokens and their UTF-8 bytes over rows (each row predicts tokens 1..n-1)."""
@@ -132,9 +137,8 @@ def eval_rows(model, rows, token_bytes, batch=32):
     for i in range(0, rows.shape[0], batch):
         x = rows[i : i + batch]
         logits = model(x[:, :-1], torch.ones_like(x[:, :-1]))
-        lp = torch.log_softmax(logits.double(), dim=-1)
         tgt = x[:, 1:]
-        nll -= lp.gather(-1, tgt.unsqueeze(-1)).sum().item()
+        nll += token_nll(logits, tgt).double().sum().item()
         count += tgt.numel()
         nbytes += int(token_bytes[tgt.numpy()].sum())
     return nll, count, nbytes
@@ -221,10 +225,9 @@ def cmd_score(args):
             m[r, :k] = 1
         xt = torch.from_numpy(x)
         mt = torch.from_numpy(m)
-        lp = torch.log_softmax(model(xt, mt).double(), dim=-1)
-        nll = -lp[:, :-1].gather(-1, xt[:, 1:].unsqueeze(-1)).squeeze(-1) * mt[:, 1:]
+        nll = (token_nll(model(xt, mt)[:, :-1], xt[:, 1:]) * mt[:, 1:]).double().sum(dim=1)
         for r, doc in enumerate(batch):
-            out[doc, 0] = nll[r].sum().item()
+            out[doc, 0] = nll[r].item()
             out[doc, 1] = max(0, int(lens[doc]) - 1)
         i = j
     out.astype("<f8").tofile(args.out)
