@@ -9,7 +9,7 @@
  *    policy's selection, random selections (3 seeds), oracle selections from the GPT's loss on every document, and the
  *    Gopher + exact-dedup peer are packed to the same budget of real tokens; a fresh copy of the GPT trains one pass on
  *    each; its loss on a held-out clean target is the result (bench/lib/downstream/mix.ts).
- * 4. Writes bench/results/downstream.md.
+ * 4. Writes bench/results/downstream.md (`--mixes 10,60`: only those mixes, for a partial rerun).
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ import { buildDemoCorpus, DEMO_LAYOUT_VERSION } from '../examples/demo-corpus.ts
 import { jobSpecSchema, policySchema } from '../lib/job/spec.ts';
 import { createStore } from '../lib/store/index.ts';
 import { builderHash } from './lib/demo-cache.ts';
-import { runMix, TRAIN, type MixResult, type ProxyselRun } from './lib/downstream/mix.ts';
+import { runMix, SELECT_FRACTION, TRAIN, type MixResult, type ProxyselRun } from './lib/downstream/mix.ts';
 import { ensureModel } from './lib/downstream/model.ts';
 import { renderDownstream } from './lib/downstream/report.ts';
 import type { OracleRule } from './lib/downstream/select.ts';
@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   const store = createStore({});
   const hash = await builderHash();
   const mixes: MixResult[] = [];
-  for (const m of quick ? [MIXES[1]!] : MIXES) {
+  // --mixes 10,60 runs only those mixes (by junk percent); --quick is the 33% mix alone.
+  const only = process.argv.includes('--mixes') ? process.argv[process.argv.indexOf('--mixes') + 1]!.split(',').map(Number) : undefined;
+  const chosen = quick ? [MIXES[1]!] : MIXES.filter((m) => !only || only.includes(Math.round(m.junkShare * 100)));
+  for (const m of chosen) {
     const corpusDir = join(cache, `corpus-${DEMO_LAYOUT_VERSION}-${hash}-scale${SCALE}-junk${m.junkShare}`);
     if (!existsSync(join(corpusDir, '_COMPLETE.json'))) {
       log(`building the demo corpus (${m.name}) into ${corpusDir} ...`);
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
       name: 'downstream',
       corpus: { uri: join(corpusDir, 'corpus') },
       output: join(cache, 'tmp'),
-      budget: { tokens: budget },
+      budget: { fraction: SELECT_FRACTION },
       reference: { kind: 'onnx', model: model.modelDir, maxTokens: model.context },
     };
     log(`mix ${m.name}:`);
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
         workDir: join(cache, 'runs', basename(corpusDir)),
         model,
         budget,
+        selectFraction: SELECT_FRACTION,
         sampleDocs,
         runs: proxyselRuns(baseSpec, model.targetTextPath),
         oracle: ORACLES,

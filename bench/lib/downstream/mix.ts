@@ -33,8 +33,12 @@ export const TRAIN = { seed: 7, batch: 8, lr: 3e-4, warmup: 0.3 } as const;
 const TRAIN_VERSION = 1;
 /** Seed of the packing order (which selected documents fill the budget first). */
 const PACK_SEED = 0xbac;
-/** Selections are asked for this much more than the training budget, so an estimated-token shortfall still fills it. */
-export const SELECT_SLACK = 1.1;
+/**
+ * Selection budget: this share of the corpus's tokens (proxysel: its `fraction` budget; the other rows: of the real
+ * tokens). Each row then trains on the training budget drawn from its selection in a seeded random order, the same
+ * number of real tokens for every row: a realistic selection budget at a training cost this machine can afford.
+ */
+export const SELECT_FRACTION = 0.1;
 
 /** A proxysel configuration: spec fields over the benchmark's base spec, and the policies re-selected from its scores. */
 export interface ProxyselRun {
@@ -50,6 +54,8 @@ export interface MixOptions {
   model: BuiltModel;
   /** Training budget: real tokens of the GPT's tokenizer, a multiple of context + 1. */
   budget: number;
+  /** Selection budget as a share of the corpus's tokens. */
+  selectFraction: number;
   sampleDocs: number;
   runs: ProxyselRun[];
   oracle: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[];
@@ -83,6 +89,7 @@ export interface MixResult {
   junkDocShare: number;
   sampleDocs: number;
   budget: number;
+  selectFraction: number;
   pretrained: { lossPerByte: number; lossPerToken: number };
   rows: RowResult[];
   timings: { stage: string; seconds: number }[];
@@ -149,7 +156,7 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   const base = {
     name: `downstream-${o.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
     corpus: { uri: join(o.corpusDir, 'corpus') },
-    budget: { tokens: Math.round(o.budget * SELECT_SLACK) },
+    budget: { fraction: o.selectFraction },
     sample: { docs: o.sampleDocs, seed: 1 },
     reference: { kind: 'onnx', model: o.model.modelDir, maxTokens: o.model.context },
     materialize: false,
@@ -227,7 +234,8 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   if (oracleAgreement > 1e-3) throw new Error(`the torch oracle and proxysel's onnx reference disagree by ${oracleAgreement} nats/token`);
 
   // 4. Selections.
-  const sel = o.budget * SELECT_SLACK;
+  const corpusTokens = tokens.reduce((a, b) => a + b, 0);
+  const sel = Math.round(corpusTokens * o.selectFraction);
   const selections: { name: string; kind: RowKind; isDefault: boolean; selected: boolean[] }[] = [];
   for (const p of plans) {
     for (const pol of p.run.policies) {
@@ -306,7 +314,8 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   return {
     name: o.name,
     docs: docs.length,
-    corpusTokens: tokens.reduce((a, b) => a + b, 0),
+    corpusTokens,
+    selectFraction: o.selectFraction,
     junkDocShare: docs.filter((d) => d.category.startsWith('junk-')).length / docs.length,
     sampleDocs: o.sampleDocs,
     budget: o.budget,
