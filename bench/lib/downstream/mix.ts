@@ -16,7 +16,9 @@ import { silentLogger } from '../../../lib/pipeline/context.ts';
 import { runJob } from '../../../lib/pipeline/local-runner.ts';
 import { readItems, readPlan } from '../../../lib/pipeline/plan-file.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
-import { reduceScores } from '../../../lib/pipeline/reduce.ts';
+import { countWorkItem } from '../../../lib/pipeline/count.ts';
+import { reduceScores, type ThresholdFile } from '../../../lib/pipeline/reduce.ts';
+import { countAndSettle, settleBudget } from '../../../lib/pipeline/settle.ts';
 import { readLabelsFile } from '../../../lib/pipeline/sample-file.ts';
 import { readScoreFile } from '../../../lib/pipeline/score-file.ts';
 import { selectedRows } from '../../../lib/pipeline/select.ts';
@@ -128,13 +130,24 @@ async function readCategories(path: string): Promise<Map<string, string>> {
   return out;
 }
 
-/** The documents a proxysel run selects under `policy` (re-selected from its stored scores, as `proxysel select`). */
+/**
+ * The documents a proxysel run selects under `policy`: re-selected from its stored scores through the pipeline's own
+ * reduce, count and settle stages (as `proxysel select` does), then the select stage's row rule on threshold.json.
+ */
 async function proxyselSelection(planUri: string, policy: z.input<typeof policySchema> | 'default', index: Map<string, number>, n: number, ctx: StageContext): Promise<boolean[]> {
   const run = await readPlan(ctx.store, planUri);
-  const { threshold } = await reduceScores({ plan: planUri, policy: policy === 'default' ? undefined : policySchema.parse(policy) }, ctx);
+  const items = await readItems(ctx.store, run);
+  await reduceScores({ plan: planUri, policy: policy === 'default' ? undefined : policySchema.parse(policy) }, ctx);
+  await countAndSettle(
+    async () => {
+      for (const item of items) await countWorkItem({ plan: planUri, item }, ctx);
+    },
+    () => settleBudget({ plan: planUri }, ctx),
+  );
+  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
   const out = new Array<boolean>(n).fill(false);
-  for (const item of await readItems(ctx.store, run)) {
+  for (const item of items) {
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     for (const r of selectedRows(rows, item.id, threshold, card, run.plan.spec.sample.seed).rows) out[index.get(`${item.id}:${r}`)!] = true;
   }
