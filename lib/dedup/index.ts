@@ -16,3 +16,4 @@ export {
 } from './signature-file.ts';
 export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './errors.ts';
 export { DEFAULT_MINHASH, type ClusterGuard, type DocInfo, type DocRef, type DuplicateEdge, type MinHashParams } from './types.ts';
+export { decodeEdges, encodeEdges } from './edge-file.ts';

@@ -61,7 +61,13 @@ export class MinHasher {
   /** SHINGLE_BASE^(shingle - 1) mod 2^32: the weight of the word leaving the rolling hash. */
   private readonly outWeight: number;
 
-  constructor(params: MinHashParams) {
+  /**
+   * @param options.exactOnly compute only the normalized-text hash (exact deduplication): the shingle hashing is skipped
+   */
+  constructor(
+    params: MinHashParams,
+    private readonly options: { exactOnly?: boolean } = {},
+  ) {
     checkMinHashParams(params);
     this.params = { ...params };
     this.signature = new Uint32Array(params.hashes);
@@ -98,6 +104,7 @@ export class MinHasher {
     let words = 0;
     let roll = 0;
     const outWeight = this.outWeight;
+    const exactOnly = this.options.exactOnly === true;
     const seed = this.params.seed | 0;
     const len = text.length;
     let i = 0;
@@ -126,14 +133,14 @@ export class MinHasher {
       roll = (Math.imul(roll, SHINGLE_BASE) + w) | 0;
       ring[slot] = w;
       words++;
-      if (words >= n) this.addShingle(fmix32(roll ^ seed));
+      if (words >= n && !exactOnly) this.addShingle(fmix32(roll ^ seed));
     }
     this.words = words;
     this.exact[0] = fmix32(e1 ^ words) >>> 0;
     this.exact[1] = fmix32(e2 ^ Math.imul(words, GOLDEN)) >>> 0;
-    if (words === 0) {
-      sig.fill(0xffffffff);
-      return false;
+    if (words === 0 || exactOnly) {
+      if (words === 0) sig.fill(0xffffffff);
+      return words > 0;
     }
     if (words < n) this.addShingle(fmix32(roll ^ seed ^ Math.imul(words, GOLDEN)));
     this.densify();

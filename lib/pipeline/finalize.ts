@@ -3,6 +3,7 @@ import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
+import { readDedupSummary } from './dedup-files.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import type { ThresholdFile } from './reduce.ts';
 import type { ReferenceStats } from './reference.ts';
@@ -50,6 +51,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
     if (sel.docs > 0) shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens });
   }
   const badJson = bad.toJSON();
+  const dedupSummary = await readDedupSummary(ctx.store, run);
   const budget = threshold.budget;
   const manifest: Manifest = {
     version: 1,
@@ -107,6 +109,22 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       shareOfCorpusTokens: tokens > 0 ? selectedTokens / tokens : 0,
       shards,
     },
+    ...(dedupSummary && dedupSummary.kind !== 'none'
+      ? {
+          dedup: {
+            kind: dedupSummary.kind,
+            params: dedupSummary.params,
+            partitions: dedupSummary.partitions,
+            pairs: dedupSummary.pairs,
+            clusters: dedupSummary.clusters,
+            docsRemoved: dedupSummary.docsRemoved,
+            tokensRemoved: dedupSummary.tokensRemoved,
+            tokensEstimated: !spec.exactTokens,
+            guarded: dedupSummary.guarded,
+            largest: dedupSummary.largest,
+          },
+        }
+      : {}),
     artifacts: {
       plan: artifactKeys.plan,
       sample: artifactKeys.sample,
@@ -115,6 +133,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       card: artifactKeys.card,
       threshold: artifactKeys.threshold,
       scores: 'scores/',
+      ...(dedupSummary ? { dedup: artifactKeys.dedupSummary } : {}),
       selected: 'selected/',
       report: artifactKeys.report,
     },

@@ -2,6 +2,7 @@ import type { PolicySpec } from '../job/spec.ts';
 import { docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
+import { removedRows } from './dedup-files.ts';
 import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
 import { readScoreFile } from './score-file.ts';
 import type { ItemHistogramFile } from './score.ts';
@@ -19,7 +20,8 @@ export interface ThresholdFile {
     flops?: number;
     modelParams?: number;
   };
-  corpus: { docs: number; tokens: number; excludedDocs: number; excludedTokens: number };
+  /** What the corpus held; removed: duplicates the dedup stage took out (never selected, not counted as excluded). */
+  corpus: { docs: number; tokens: number; excludedDocs: number; excludedTokens: number; removedDocs: number; removedTokens: number };
   threshold: Threshold;
 }
 
@@ -54,9 +56,14 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
   // Histograms: stored ones when the policy is the spec's; else recomputed from the stored scores.
   const merged = new KeyHistogram();
   const perItem = new Map<string, KeyHistogram>();
-  const corpus = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0 };
+  const corpus = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0, removedDocs: 0, removedTokens: 0 };
+  const removed = await removedRows(ctx.store, run);
+  const removedOf = new Map<string, Set<number>>();
   for (const item of items) {
     let hist: KeyHistogram;
+    const gone = await removed.forItem(item.id);
+    const goneRows = new Set(gone.rows);
+    removedOf.set(item.id, goneRows);
     if (input.policy === undefined) {
       const histUri = run.uri(artifactKeys.histogram(item.id));
       const file = await ctx.store.readJson<ItemHistogramFile>(histUri);
@@ -65,12 +72,28 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
       corpus.tokens += file.tokens;
       corpus.excludedDocs += file.excluded.docs;
       corpus.excludedTokens += file.excluded.tokens;
+      // Duplicates were counted by the score stage; take them back out of the histogram (or of the excluded).
+      gone.rows.forEach((_, i) => {
+        const key = gone.keys[i]!;
+        const tokens = gone.tokens[i]!;
+        if (key === null) {
+          corpus.excludedDocs -= 1;
+          corpus.excludedTokens -= tokens;
+        } else hist.remove(key, tokens);
+        corpus.removedDocs += 1;
+        corpus.removedTokens += tokens;
+      });
     } else {
       hist = new KeyHistogram();
       for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
-        const key = policy.key(r);
         corpus.docs += 1;
         corpus.tokens += r.tokens;
+        if (goneRows.has(r.row)) {
+          corpus.removedDocs += 1;
+          corpus.removedTokens += r.tokens;
+          continue;
+        }
+        const key = policy.key(r);
         if (key === null) {
           corpus.excludedDocs += 1;
           corpus.excludedTokens += r.tokens;
@@ -91,7 +114,9 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
     const candidates: { hash: number; item: string; row: number; tokens: number }[] = [];
     for (const item of items) {
       if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
+      const goneRows = removedOf.get(item.id)!;
       for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
+        if (goneRows.has(r.row)) continue;
         const key = policy.key(r);
         if (key !== null && binOf(key) === boundary.boundaryBin) {
           candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });

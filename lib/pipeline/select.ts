@@ -2,6 +2,7 @@ import { BadRecordLog, readDocs, writeJsonlGz } from '../corpus/index.ts';
 import { docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
+import { dedupSummaryHash, removedRows } from './dedup-files.ts';
 import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -22,7 +23,7 @@ export interface SelectItemOutput {
 
 /**
  * The rows of one item's score file that the threshold selects, and their tokens. The one place that applies a
- * threshold to scores: the select stage and the report both use it.
+ * threshold to scores: the select stage and the report both use it. Rows deduplication removed are never selected.
  */
 export function selectedRows(
   rows: readonly ScoreRow[],
@@ -30,11 +31,13 @@ export function selectedRows(
   threshold: ThresholdFile,
   card: Pick<ProxyCard, 'scoreQuantiles'>,
   seed: number,
+  removed: ReadonlySet<number> = new Set(),
 ): { rows: Set<number>; tokens: number } {
   const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
   const chosen = new Set<number>();
   let tokens = 0;
   for (const r of rows) {
+    if (removed.has(r.row)) continue; // a duplicate of a copy the policy ranks higher
     if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item, row: r.row }, threshold.threshold)) {
       chosen.add(r.row);
       tokens += r.tokens;
@@ -53,11 +56,13 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const spec = run.plan.spec;
   const item = event.item;
   const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
-  const fingerprint = unitFingerprint(run, 'select', item, sha256(canonicalJson(threshold)));
+  const removed = await removedRows(ctx.store, run);
+  const fingerprint = unitFingerprint(run, 'select', item, sha256(canonicalJson(threshold)) + dedupSummaryHash(removed.summary));
   return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
-    const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
+    const gone = new Set((await removed.forItem(item.id)).rows);
+    const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed, gone);
     let file: string;
     if (spec.materialize) {
       file = artifactKeys.selected(item.id);

@@ -1,3 +1,4 @@
+import { dedupClusters, dedupPartition } from './dedup.ts';
 import { finalizeJob } from './finalize.ts';
 import { fitProxy } from './fit.ts';
 import { planJob } from './plan.ts';
@@ -17,6 +18,8 @@ export const stages = {
   mergeLabels,
   fit: fitProxy,
   score: scoreWorkItems,
+  dedup: dedupPartition,
+  dedupClusters,
   reduce: reduceScores,
   select: selectWorkItem,
   finalize: finalizeJob,

@@ -16,6 +16,28 @@ export interface LabelledCorpus {
   category: Map<string, string>;
 }
 
+/**
+ * The demo's labels: each document's category, and its true duplicate group (the source of the original, for
+ * originals and their `near-duplicate-of:` / `exact-duplicate-of:` copies; absent for documents nobody copied).
+ */
+export async function readDemoLabels(dir: string): Promise<{ group: Map<string, string>; category: Map<string, string> }> {
+  const labels = gunzipSync(await readFile(join(dir, 'labels.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; category: string; source: string });
+  const copyOf = (source: string) => /^(?:near|exact)-duplicate-of:(.*)$/.exec(source)?.[1];
+  const copied = new Set(labels.map((l) => copyOf(l.source)).filter((s): s is string => s !== undefined));
+  const group = new Map<string, string>();
+  const category = new Map<string, string>();
+  for (const l of labels) {
+    category.set(l.id, l.category);
+    const g = copyOf(l.source) ?? (copied.has(l.source) ? l.source : undefined);
+    if (g !== undefined) group.set(l.id, g);
+  }
+  return { group, category };
+}
+
 export async function readLabelledCorpus(dir: string): Promise<LabelledCorpus> {
   const store = createStore({});
   const listing = await store.list(join(dir, 'corpus'));
@@ -26,24 +48,7 @@ export async function readLabelledCorpus(dir: string): Promise<LabelledCorpus> {
     for await (const batch of readDocs(store, item, opts)) for (const d of batch) docs.push({ id: d.id, text: d.text });
     items.push(docs);
   }
-  const labels = gunzipSync(await readFile(join(dir, 'labels.jsonl.gz')))
-    .toString('utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; category: string; source: string });
-  const copiedSources = new Set<string>();
-  for (const l of labels) {
-    const m = /^(?:near|exact)-duplicate-of:(.*)$/.exec(l.source);
-    if (m) copiedSources.add(m[1]!);
-  }
-  const group = new Map<string, string>();
-  const category = new Map<string, string>();
-  for (const l of labels) {
-    category.set(l.id, l.category);
-    const m = /^(?:near|exact)-duplicate-of:(.*)$/.exec(l.source);
-    if (m) group.set(l.id, m[1]!);
-    else if (copiedSources.has(l.source)) group.set(l.id, l.source);
-  }
+  const { group, category } = await readDemoLabels(dir);
   return { items, group, category };
 }
 

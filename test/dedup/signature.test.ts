@@ -62,6 +62,16 @@ describe('MinHasher', () => {
     expect(estimateJaccard(a, signatureOf(h, 'something else entirely here and there'))).toBeLessThan(0.1);
   });
 
+  it('computes the same exact hash when asked for the exact hash only', () => {
+    const full = new MinHasher(DEFAULT_MINHASH);
+    const exact = new MinHasher(DEFAULT_MINHASH, { exactOnly: true });
+    for (const t of ['One two three four five six.', 'x', text(3, 50)]) {
+      full.hash(t);
+      expect(exact.hash(t)).toBe(true);
+      expect([...exact.exact]).toEqual([...full.exact]);
+    }
+  });
+
   it('reports a text without words, and reuses its buffers across calls', () => {
     const h = new MinHasher(DEFAULT_MINHASH);
     const sig = h.signature;
