@@ -25,7 +25,7 @@ export const artifactKeys = {
   dedupRemoved: (item: string) => `dedup/removed/${item}.json`,
   dedupSummary: 'dedup/summary.json',
   threshold: 'threshold.json',
-  selected: (item: string) => `selected/${item}.jsonl.gz`,
+  selected: (item: string, format: 'jsonl.gz' | 'parquet' = 'jsonl.gz') => `selected/${item}.${format}`,
   selectedRows: (item: string) => `selected/${item}.rows.json`,
   selectedStats: (item: string) => `selected/${item}.json`,
   manifest: 'manifest.json',
