@@ -17,6 +17,7 @@ import {
   type SignatureRecord,
 } from '../dedup/index.ts';
 import type { DedupSpec } from '../job/dedup-spec.ts';
+import { manifestDedupSchema } from '../manifest/index.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { docHash } from '../select/index.ts';
 import type { ObjectStore } from '../store/types.ts';
@@ -133,26 +134,7 @@ export const removedFileSchema = z.object({
 export type RemovedFile = z.infer<typeof removedFileSchema>;
 
 /** dedup/summary.json: what deduplication found (the manifest's `dedup` section), and which items lost documents. */
-export const dedupSummarySchema = z.object({
-  kind: z.enum(['none', 'exact', 'minhash']),
-  params: z.record(z.string(), z.unknown()),
-  partitions: z.number().int().nonnegative(),
-  pairs: z.number().int().nonnegative(),
-  clusters: z.number().int().nonnegative(),
-  docsRemoved: z.number().int().nonnegative(),
-  /** In the unit of the score files' token column (estimated from bytes unless the spec counts exactly). */
-  tokensRemoved: z.number().nonnegative(),
-  guarded: z.object({ clusters: z.number().int(), docs: z.number().int(), kept: z.number().int() }),
-  largest: z.array(
-    z.object({
-      docs: z.number().int(),
-      removed: z.number().int(),
-      kept: z.string(),
-      example: z.string().nullable(),
-      jaccard: z.number().nullable(),
-      guard: z.enum(['size', 'item-share']).optional(),
-    }),
-  ),
+export const dedupSummarySchema = manifestDedupSchema.omit({ tokensEstimated: true }).extend({
   /** Items with a removal list (dedup/removed/<item>.json), in plan order. */
   itemsWithRemovals: z.array(z.string()),
 });

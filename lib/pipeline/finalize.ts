@@ -3,7 +3,7 @@ import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
-import { readDedupSummary } from './dedup-files.ts';
+import { readDedupSummary, type DedupSummary } from './dedup-files.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import type { ThresholdFile } from './reduce.ts';
 import type { ReferenceStats } from './reference.ts';
@@ -14,6 +14,11 @@ import type { FinalizeEvent, StageContext } from './types.ts';
 export interface FinalizeOutput {
   manifest: string;
   selected: { docs: number; tokens: number };
+}
+
+/** The summary's fields the manifest carries (the per-item list stays in dedup/summary.json). */
+function withoutItemList({ itemsWithRemovals: _items, ...rest }: DedupSummary): Omit<DedupSummary, 'itemsWithRemovals'> {
+  return rest;
 }
 
 /** Bad-record examples kept in the manifest (per file, the log keeps its first few). */
@@ -109,22 +114,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       shareOfCorpusTokens: tokens > 0 ? selectedTokens / tokens : 0,
       shards,
     },
-    ...(dedupSummary && dedupSummary.kind !== 'none'
-      ? {
-          dedup: {
-            kind: dedupSummary.kind,
-            params: dedupSummary.params,
-            partitions: dedupSummary.partitions,
-            pairs: dedupSummary.pairs,
-            clusters: dedupSummary.clusters,
-            docsRemoved: dedupSummary.docsRemoved,
-            tokensRemoved: dedupSummary.tokensRemoved,
-            tokensEstimated: !spec.exactTokens,
-            guarded: dedupSummary.guarded,
-            largest: dedupSummary.largest,
-          },
-        }
-      : {}),
+    ...(dedupSummary ? { dedup: { ...withoutItemList(dedupSummary), tokensEstimated: !spec.exactTokens } } : {}),
     artifacts: {
       plan: artifactKeys.plan,
       sample: artifactKeys.sample,
