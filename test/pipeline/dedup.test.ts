@@ -2,12 +2,14 @@
  * The dedup stage in the pipeline: the score stage writes signatures and band keys beside the scores, the dedup
  * partitions and the clustering run between score and reduce, and reduce/select never take a removed document.
  */
-import { readFile, readdir, rm, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartitionTooLargeError } from '../../lib/dedup/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
+import { dedupPartition } from '../../lib/pipeline/dedup.ts';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { reselect } from '../../lib/pipeline/reselect.ts';
 import { readScoreFile } from '../../lib/pipeline/score-file.ts';
@@ -151,6 +153,22 @@ describe('deduplication in a local run', () => {
     expect(ids.length).toBe(manifest.selected.docs);
     for (const id of ids) expect(removed.has(id)).toBe(false);
   }, 120_000);
+});
+
+describe('the dedup partition\'s memory bound', () => {
+  it('fails a partition holding more band records than dedup.maxPartitionRecords, naming the partition and the fix', async () => {
+    const out = join(work, 'minhash');
+    const copy = join(work, 'bounded');
+    await cp(out, copy, { recursive: true });
+    const planUri = join(copy, 'plan.json');
+    const plan = JSON.parse(await readFile(planUri, 'utf8')) as { spec: { dedup: { maxPartitionRecords: number } } };
+    plan.spec.dedup.maxPartitionRecords = 10;
+    await writeFile(planUri, JSON.stringify(plan));
+    await rm(join(copy, 'plan', 'done', 'dedup'), { recursive: true, force: true });
+    const ctx = { store: createStore({}), log: silentLogger, progress: { add() {} } };
+    await expect(dedupPartition({ plan: planUri, partition: 0 }, ctx)).rejects.toThrow(PartitionTooLargeError);
+    await expect(dedupPartition({ plan: planUri, partition: 0 }, ctx)).rejects.toThrow(/dedup partition 0: \d+ band records exceed the bound of 10 .*raise dedup\.partitions/);
+  });
 });
 
 describe('dedup kinds', () => {
