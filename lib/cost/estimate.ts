@@ -11,13 +11,16 @@ export const S3_GETS_PER_INVOCATION = 4;
 /** S3 writes per work item: scores parquet, histogram, completion marker. */
 export const S3_PUTS_PER_ITEM = 3;
 
-/** Dedup partitions: one per GiB of uncompressed text (4..4096), as the plan resolves them. */
+/**
+ * Dedup partitions: one per GiB of stored corpus (4..4096), as the plan resolves them. Each partition reads a header and
+ * a section of every item's band file: items x partitions x 2 GETs, the shuffle's cost, which dominates the stage's bill
+ * on a large corpus.
+ */
 function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number): CostEstimate['dedup'] {
   if (input.dedupKind === 'none') {
     return { kind: 'none', partitions: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
   }
-  const uncompressed = input.corpusBytes * input.compressionRatio;
-  const partitions = Math.min(4096, Math.max(4, Math.ceil(uncompressed / 2 ** 30)));
+  const partitions = Math.min(4096, Math.max(4, Math.ceil(input.corpusBytes / 2 ** 30)));
   // Every document has one exact record; minhash adds one band record per band.
   const records = docs * (1 + (input.dedupKind === 'minhash' ? input.dedupBands : 0));
   const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Settings every deduplicating kind shares: where the work is cut, and how far transitive closure is trusted. */
 const shared = {
   /**
-   * Partitions of the band keys (by key prefix): the dedup stage's fan-out. Absent: one per GiB of corpus text
+   * Partitions of the band keys (by key prefix): the dedup stage's fan-out. Absent: one per GiB of stored corpus bytes
    * (at least 4, at most 4096), resolved by the plan.
    */
   partitions: z.number().int().min(1).max(65536).optional(),

@@ -31,7 +31,7 @@ export function minHashParamsOf(spec: JobSpec): MinHashParams {
   return { shingle: 5, hashes: 0, bands: 0, rows: 0, seed: spec.sample.seed };
 }
 
-/** Partitions when the spec names none: one per GiB of corpus bytes, at least 4, at most 4096. */
+/** Partitions when the spec names none: one per GiB of stored corpus bytes, at least 4, at most 4096. */
 export function dedupPartitionsFor(dedup: DedupSpec, corpusBytes: number): number {
   if (dedup.kind === 'none') return 0;
   return dedup.partitions ?? Math.min(4096, Math.max(4, Math.ceil(corpusBytes / 2 ** 30)));

@@ -122,7 +122,8 @@ describe('the dedup stage in the estimate', () => {
     const exact = estimateCost({ ...base, dedupKind: 'exact' });
     const minhash = estimateCost({ ...base, dedupKind: 'minhash', dedupBands: 14, minhashScorerBytesPerCoreSecond: 5e6 });
     expect(none.dedup.cost.total).toBe(0);
-    expect(exact.dedup.partitions).toBe(Math.ceil(200e9 / 2 ** 30));
+    expect(exact.dedup.partitions).toBe(Math.ceil(100e9 / 2 ** 30));
+    expect(exact.dedup.s3Gets).toBe(exact.dedup.partitions * exact.scoring.workItems * 2);
     expect(exact.dedup.records).toBeCloseTo(1e8, 3);
     expect(minhash.dedup.records).toBeCloseTo(15e8, 3);
     expect(minhash.dedup.gbSeconds).toBeCloseTo(15 * exact.dedup.gbSeconds, 6);
