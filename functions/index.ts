@@ -5,6 +5,7 @@
 import type { Context } from 'aws-lambda';
 import { handler as dedup } from './dedup/handler.ts';
 import { handler as dedupClusters } from './dedup-clusters/handler.ts';
+import { handler as count } from './count/handler.ts';
 import { handler as finalize } from './finalize/handler.ts';
 import { handler as fit } from './fit/handler.ts';
 import { handler as mergeLabels } from './merge-labels/handler.ts';
@@ -16,6 +17,7 @@ import { handler as reference } from './reference/handler.ts';
 import { handler as sample } from './sample/handler.ts';
 import { handler as score } from './score/handler.ts';
 import { handler as select } from './select/handler.ts';
+import { handler as settle } from './settle/handler.ts';
 import { handler as start } from './start/handler.ts';
 
 /** Every Lambda handler by the STAGE value the stack sets. */
@@ -30,6 +32,8 @@ export const handlers = {
   dedup,
   'dedup-clusters': dedupClusters,
   reduce,
+  count,
+  settle,
   select,
   finalize,
   'record-failure': recordFailure,

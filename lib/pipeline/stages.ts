@@ -1,3 +1,4 @@
+import { countWorkItem } from './count.ts';
 import { dedupClusters, dedupPartition } from './dedup.ts';
 import { finalizeJob } from './finalize.ts';
 import { fitProxy } from './fit.ts';
@@ -7,6 +8,7 @@ import { labelReferenceSlice, mergeLabels } from './reference.ts';
 import { mergeSample, sampleWorkItem } from './sample.ts';
 import { scoreWorkItems } from './score.ts';
 import { selectWorkItem } from './select.ts';
+import { settleBudget } from './settle.ts';
 import type { StageContext } from './types.ts';
 
 /** Every stage by name: the local runner's workers and the Lambda handlers look them up here. */
@@ -21,6 +23,8 @@ export const stages = {
   dedup: dedupPartition,
   dedupClusters,
   reduce: reduceScores,
+  count: countWorkItem,
+  settle: settleBudget,
   select: selectWorkItem,
   finalize: finalizeJob,
 } as const satisfies Record<string, (input: never, ctx: StageContext) => Promise<unknown>>;

@@ -34,9 +34,9 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has four Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
+  it('has five Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
@@ -59,6 +59,18 @@ describe('the synthesized stack', () => {
     expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupMap');
     expect(asl.States.DedupKind.Default).toBe('Reduce');
     expect(asl.States.DedupClusters.Next).toBe('Reduce');
+  });
+
+  it('counts the boundary region after Reduce, and loops back to the count while Settle has not settled the cut', () => {
+    expect(asl.States.Reduce.Next).toBe('CountMap');
+    expect(asl.States.CountMap.Next).toBe('Settle');
+    expect(asl.States.Settle.ResultPath).toBe('$.settle');
+    expect(asl.States.Settle.Next).toBe('Settled');
+    const choice = asl.States.Settled;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([{ Variable: '$.settle.settled', BooleanEquals: false, Next: 'CountMap' }]);
+    expect(choice.Default).toBe('SelectMap');
+    expect(asl.States.SelectMap.Next).toBe('Finalize');
   });
 
   it('routes the reference pass to a Batch GPU array job, a single Batch job, or a Lambda', () => {
@@ -134,7 +146,7 @@ describe('the synthesized stack', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
     const stages = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(stages.sort()).toEqual(
-      ['dedup', 'dedup-clusters', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'start'].sort(),
+      ['count', 'dedup', 'dedup-clusters', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'settle', 'start'].sort(),
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);
