@@ -3,6 +3,7 @@ import { exportEnsembleOnnx, fitProxy as trainProxy } from '../proxy/index.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
+import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
 import type { SampleStats } from './sample.ts';
 import { readLabelsFile, readSampleFile } from './sample-file.ts';
@@ -42,89 +43,111 @@ export async function fitProxy(
     throw new Error(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
   }
   const proxy = spec.proxy;
-  const texts: string[] = [];
-  for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) texts.push(rec.text);
-  const labels = [];
-  for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
-  if (labels.length !== texts.length) {
-    throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
-  }
-  const examples = [];
-  const calibrationDocs = [];
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l.tokens === 0) continue; // empty documents carry no signal
-    const target = spec.target === 'reducible' ? l.loss - (l.smallLoss ?? Number.NaN) : l.loss;
-    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target`);
-    examples.push({ text: texts[i]!, target });
-    calibrationDocs.push(l);
-  }
-  if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
-
-  // Bytes -> tokens calibration, with its error measured on a seeded held-out share of the sample.
-  const calSeed = (spec.sample.seed + 0x7f4a7c15) >>> 0;
-  const isHeldOut = (id: string) => docHash(id, calSeed) / 4294967296 < proxy.heldOut;
-  const calibration = fitTokenCalibration(calibrationDocs.filter((d) => !isHeldOut(d.id)));
-  const calError = calibrationError(calibration, calibrationDocs.filter((d) => isHeldOut(d.id)));
-
-  const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
-  const corpusTokens = stats.corpusTextBytes * calibration.tokensPerByte;
-  const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
-
-  ctx.log.info(`fit: ${spec.proxy.members} member(s) on ${examples.length} labelled documents`);
-  const fitted = trainProxy(examples, {
-    members: spec.proxy.members,
-    buckets: spec.proxy.buckets,
-    epochs: spec.proxy.epochs,
-    l2: spec.proxy.l2,
-    heldOut: spec.proxy.heldOut,
-    seed: spec.sample.seed,
-    topKFraction,
-  });
-  ctx.progress.add({ docs: examples.length });
-  const onnx = exportEnsembleOnnx(fitted.model);
-  await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
-
-  const card: ProxyCard = {
-    version: 1,
-    kind: 'hashed-ensemble',
-    target: spec.target,
-    members: spec.proxy.members,
-    features: fitted.model.features,
-    training: {
-      examples: examples.length,
-      heldOut: fitted.fidelity.n,
-      epochs: spec.proxy.epochs,
-      l2: spec.proxy.l2,
-      seed: spec.sample.seed,
+  const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
+  const labelled = await finishedUnit(ctx.store, run, 'merge-labels', SINGLE_UNIT);
+  const unit = {
+    stage: 'fit',
+    unit: SINGLE_UNIT,
+    inputs: {
+      sample: outputDigest(sample, artifactKeys.sample),
+      sampleStats: outputDigest(sample, artifactKeys.sampleStats),
+      labels: outputDigest(labelled, artifactKeys.labels),
     },
-    fidelity: {
-      spearman: fitted.fidelity.spearman,
-      pearson: fitted.fidelity.pearson,
-      r2: fitted.fidelity.r2,
-      topKAgreement: fitted.fidelity.topKAgreement,
-      topKFraction,
-      n: fitted.fidelity.n,
-    },
-    spreadCalibration: fitted.spreadCalibration,
-    tokens: {
-      tokensPerByte: calibration.tokensPerByte,
-      fittedOn: calibration.n,
-      heldOut: calError.n,
-      heldOutMeanAbsRelError: calError.meanAbsRelError,
-      heldOutTotalRelError: calError.totalRelError,
-    },
-    scoreQuantiles: quantileTable(fitted.samplePredictions),
-    minSpearman: spec.proxy.minSpearman,
+    outputs: [artifactKeys.model, artifactKeys.card, artifactKeys.heldOut],
   };
-  await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
-  const heldOut: HeldOutPredictions = fitted.heldOut;
-  await ctx.store.writeJson(run.uri(artifactKeys.heldOut), heldOut);
-  if (card.fidelity.spearman < spec.proxy.minSpearman) {
-    ctx.log.warn(
-      `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${spec.proxy.minSpearman} ` +
-        `(proxy.minSpearman): the proxy ranks documents unlike the reference model; a larger sample or more members may help`,
-    );
-  }
-  return { plan: event.plan, members: card.members, fidelity: card.fidelity };
+  const out = await resumable(ctx, run, unit, async () => {
+    const texts: string[] = [];
+    const ids: string[] = [];
+    for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) {
+      texts.push(rec.text);
+      ids.push(rec.id);
+    }
+    const labels = [];
+    for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
+    if (labels.length !== texts.length) {
+      throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
+    }
+    const examples = [];
+    const calibrationDocs = [];
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i]!;
+      if (l.id !== ids[i]) {
+        throw new Error(`fit: label ${i} of ${run.uri(artifactKeys.labels)} is for document ${l.id}, but sample document ${i} is ${ids[i]}`);
+      }
+      if (l.tokens === 0) continue; // empty documents carry no signal
+      const target = spec.target === 'reducible' ? l.loss - (l.smallLoss ?? Number.NaN) : l.loss;
+      if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target`);
+      examples.push({ text: texts[i]!, target });
+      calibrationDocs.push(l);
+    }
+    if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
+
+    // Bytes -> tokens calibration, with its error measured on a seeded held-out share of the sample.
+    const calSeed = (spec.sample.seed + 0x7f4a7c15) >>> 0;
+    const isHeldOut = (id: string) => docHash(id, calSeed) / 4294967296 < proxy.heldOut;
+    const calibration = fitTokenCalibration(calibrationDocs.filter((d) => !isHeldOut(d.id)));
+    const calError = calibrationError(calibration, calibrationDocs.filter((d) => isHeldOut(d.id)));
+
+    const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
+    const corpusTokens = stats.corpusTextBytes * calibration.tokensPerByte;
+    const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
+
+    ctx.log.info(`fit: ${proxy.members} member(s) on ${examples.length} labelled documents`);
+    const fitted = trainProxy(examples, {
+      members: proxy.members,
+      buckets: proxy.buckets,
+      epochs: proxy.epochs,
+      l2: proxy.l2,
+      heldOut: proxy.heldOut,
+      seed: spec.sample.seed,
+      topKFraction,
+    });
+    ctx.progress.add({ docs: examples.length });
+    const onnx = exportEnsembleOnnx(fitted.model);
+    await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
+
+    const card: ProxyCard = {
+      version: 1,
+      kind: 'hashed-ensemble',
+      target: spec.target,
+      members: proxy.members,
+      features: fitted.model.features,
+      training: {
+        examples: examples.length,
+        heldOut: fitted.fidelity.n,
+        epochs: proxy.epochs,
+        l2: proxy.l2,
+        seed: spec.sample.seed,
+      },
+      fidelity: {
+        spearman: fitted.fidelity.spearman,
+        pearson: fitted.fidelity.pearson,
+        r2: fitted.fidelity.r2,
+        topKAgreement: fitted.fidelity.topKAgreement,
+        topKFraction,
+        n: fitted.fidelity.n,
+      },
+      spreadCalibration: fitted.spreadCalibration,
+      tokens: {
+        tokensPerByte: calibration.tokensPerByte,
+        fittedOn: calibration.n,
+        heldOut: calError.n,
+        heldOutMeanAbsRelError: calError.meanAbsRelError,
+        heldOutTotalRelError: calError.totalRelError,
+      },
+      scoreQuantiles: quantileTable(fitted.samplePredictions),
+      minSpearman: proxy.minSpearman,
+    };
+    await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
+    const heldOut: HeldOutPredictions = fitted.heldOut;
+    await ctx.store.writeJson(run.uri(artifactKeys.heldOut), heldOut);
+    if (card.fidelity.spearman < proxy.minSpearman) {
+      ctx.log.warn(
+        `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${proxy.minSpearman} ` +
+          `(proxy.minSpearman): the proxy ranks documents unlike the reference model; a larger sample or more members may help`,
+      );
+    }
+    return { members: card.members, fidelity: card.fidelity };
+  });
+  return { plan: event.plan, ...out };
 }

@@ -85,8 +85,3 @@ export async function readItems(store: ObjectStore, run: RunFiles): Promise<Work
   if (!parsed.success) throw new PlanError(`${uri}: not a valid work item list: ${describeZodError(parsed.error).join('; ')}`);
   return parsed.data;
 }
-
-/** Fingerprint that says whether an item's stored outputs belong to this job and this version of the item. */
-export function itemFingerprint(plan: Plan, item: WorkItem, stage: string): string {
-  return sha256(canonicalJson({ stage, spec: plan.specHash, id: item.id, etag: item.etag, range: item.range ?? null, size: item.size })).slice(0, 16);
-}

@@ -4,6 +4,7 @@ import type { BudgetSpec, JobSpec } from '../job/spec.ts';
 import { joinUri } from '../store/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
+import { beginRun } from './run-state.ts';
 import type { StageContext } from './types.ts';
 
 export interface PlanInput {
@@ -73,6 +74,7 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
   }
   const parsed = parseJobSpec(raw, source);
   const spec: JobSpec = input.output ? { ...parsed, output: input.output } : parsed;
+  await beginRun(ctx.store, spec.output, ctx.log);
   const objects = await ctx.store.list(spec.corpus.uri);
   const items = planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes });
   if (items.length === 0) {

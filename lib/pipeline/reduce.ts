@@ -2,6 +2,7 @@ import type { PolicySpec } from '../job/spec.ts';
 import { docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
+import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
 import { readScoreFile } from './score-file.ts';
 import type { ItemHistogramFile } from './score.ts';
@@ -47,71 +48,83 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
   const policySpec = input.policy ?? spec.policy;
   const planBudget = input.budget ?? run.plan.budget;
   const items = await readItems(ctx.store, run);
-  const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
-  const seed = spec.sample.seed;
-  const policy = makePolicy(policySpec, { seed, scoreQuantiles: card.scoreQuantiles });
+  const fitted = await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT);
+  const scored = [];
+  for (const item of items) scored.push((await finishedUnit(ctx.store, run, 'score', item.id)).outputs);
+  const unit = {
+    stage: 'reduce',
+    unit: SINGLE_UNIT,
+    inputs: { policy: policySpec, budget: planBudget, card: outputDigest(fitted, artifactKeys.card), scores: scored },
+    outputs: [artifactKeys.threshold],
+  };
+  const file = await resumable(ctx, run, unit, async () => {
+    const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+    const seed = spec.sample.seed;
+    const policy = makePolicy(policySpec, { seed, scoreQuantiles: card.scoreQuantiles });
 
-  // Histograms: stored ones when the policy is the spec's; else recomputed from the stored scores.
-  const merged = new KeyHistogram();
-  const perItem = new Map<string, KeyHistogram>();
-  const corpus = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0 };
-  for (const item of items) {
-    let hist: KeyHistogram;
-    if (input.policy === undefined) {
-      const histUri = run.uri(artifactKeys.histogram(item.id));
-      const file = await ctx.store.readJson<ItemHistogramFile>(histUri);
-      hist = KeyHistogram.fromJSON(file.histogram, histUri);
-      corpus.docs += file.docs;
-      corpus.tokens += file.tokens;
-      corpus.excludedDocs += file.excluded.docs;
-      corpus.excludedTokens += file.excluded.tokens;
-    } else {
-      hist = new KeyHistogram();
-      for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
-        const key = policy.key(r);
-        corpus.docs += 1;
-        corpus.tokens += r.tokens;
-        if (key === null) {
-          corpus.excludedDocs += 1;
-          corpus.excludedTokens += r.tokens;
-        } else hist.add(key, r.tokens);
-      }
-    }
-    perItem.set(item.id, hist);
-    merged.merge(hist);
-    ctx.progress.add({ docs: 0 });
-  }
-
-  const budget = resolveBudget(planBudget, corpus.tokens);
-  const boundary = findBoundary(merged, budget);
-  let threshold: Threshold;
-  if (boundary.boundaryBin < 0) {
-    threshold = fillBoundary([], boundary, budget);
-  } else {
-    const candidates: { hash: number; item: string; row: number; tokens: number }[] = [];
+    // Histograms: stored ones when the policy is the spec's; else recomputed from the stored scores.
+    const merged = new KeyHistogram();
+    const perItem = new Map<string, KeyHistogram>();
+    const corpus = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0 };
     for (const item of items) {
-      if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
-      for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
-        const key = policy.key(r);
-        if (key !== null && binOf(key) === boundary.boundaryBin) {
-          candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
+      let hist: KeyHistogram;
+      if (input.policy === undefined) {
+        const histUri = run.uri(artifactKeys.histogram(item.id));
+        const file = await ctx.store.readJson<ItemHistogramFile>(histUri);
+        hist = KeyHistogram.fromJSON(file.histogram, histUri);
+        corpus.docs += file.docs;
+        corpus.tokens += file.tokens;
+        corpus.excludedDocs += file.excluded.docs;
+        corpus.excludedTokens += file.excluded.tokens;
+      } else {
+        hist = new KeyHistogram();
+        for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
+          const key = policy.key(r);
+          corpus.docs += 1;
+          corpus.tokens += r.tokens;
+          if (key === null) {
+            corpus.excludedDocs += 1;
+            corpus.excludedTokens += r.tokens;
+          } else hist.add(key, r.tokens);
         }
       }
+      perItem.set(item.id, hist);
+      merged.merge(hist);
+      ctx.progress.add({ docs: 0 });
     }
-    threshold = fillBoundary(candidates, boundary, budget);
-  }
-  const file: ThresholdFile = {
-    policy: policySpec,
-    budget: {
-      form: planBudget.form,
-      ...budget,
-      ...(planBudget.form === 'fraction' ? { fraction: planBudget.fraction } : {}),
-      ...(planBudget.form === 'flops' ? { flops: planBudget.flops, modelParams: planBudget.modelParams } : {}),
-    },
-    corpus,
-    threshold,
-  };
-  await ctx.store.writeJson(run.uri(artifactKeys.threshold), file);
-  ctx.log.info(`reduce: threshold fills ${threshold.expected.tokens} of ${budget.amount} ${budget.unit === 'docs' ? 'documents' : 'tokens'} budget`);
+
+    const budget = resolveBudget(planBudget, corpus.tokens);
+    const boundary = findBoundary(merged, budget);
+    let threshold: Threshold;
+    if (boundary.boundaryBin < 0) {
+      threshold = fillBoundary([], boundary, budget);
+    } else {
+      const candidates: { hash: number; item: string; row: number; tokens: number }[] = [];
+      for (const item of items) {
+        if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
+        for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
+          const key = policy.key(r);
+          if (key !== null && binOf(key) === boundary.boundaryBin) {
+            candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
+          }
+        }
+      }
+      threshold = fillBoundary(candidates, boundary, budget);
+    }
+    const file: ThresholdFile = {
+      policy: policySpec,
+      budget: {
+        form: planBudget.form,
+        ...budget,
+        ...(planBudget.form === 'fraction' ? { fraction: planBudget.fraction } : {}),
+        ...(planBudget.form === 'flops' ? { flops: planBudget.flops, modelParams: planBudget.modelParams } : {}),
+      },
+      corpus,
+      threshold,
+    };
+    await ctx.store.writeJson(run.uri(artifactKeys.threshold), file);
+    ctx.log.info(`reduce: threshold fills ${threshold.expected.tokens} of ${budget.amount} ${budget.unit === 'docs' ? 'documents' : 'tokens'} budget`);
+    return file;
+  });
   return { plan: input.plan, threshold: file };
 }

@@ -8,6 +8,7 @@ import type { StageTiming } from './local-runner.ts';
 import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
 import { finalizeJob } from './finalize.ts';
 import { reduceScores } from './reduce.ts';
+import { beginRun } from './run-state.ts';
 import { selectWorkItem } from './select.ts';
 import type { Logger, StageContext } from './types.ts';
 
@@ -59,6 +60,7 @@ export async function reselect(
   const run = await readPlan(deps.store, planUri);
   const budget = opts.budget ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts);
+  await beginRun(deps.store, run.output, deps.log);
   const timings: StageTiming[] = [];
   const t0 = performance.now();
   await reduceScores({ plan: planUri, budget, policy }, ctx);

@@ -2,8 +2,8 @@ import { BadRecordLog, readDocs, writeJsonlGz } from '../corpus/index.ts';
 import { docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
-import { resumable, unitFingerprint } from './markers.ts';
-import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
+import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { readPlan } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ThresholdFile } from './reduce.ts';
 import { readScoreFile, type ScoreRow } from './score-file.ts';
@@ -52,15 +52,27 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const item = event.item;
-  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
-  const fingerprint = unitFingerprint(run, 'select', item, sha256(canonicalJson(threshold)));
-  return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
+  const reduced = await finishedUnit(ctx.store, run, 'reduce', SINGLE_UNIT);
+  const scored = await finishedUnit(ctx.store, run, 'score', item.id);
+  const fitted = await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT);
+  const file = spec.materialize ? artifactKeys.selected(item.id) : artifactKeys.selectedRows(item.id);
+  const unit = {
+    stage: 'select',
+    unit: item.id,
+    inputs: {
+      item: itemVersion(item),
+      threshold: outputDigest(reduced, artifactKeys.threshold),
+      scores: outputDigest(scored, artifactKeys.scores(item.id)),
+      card: outputDigest(fitted, artifactKeys.card),
+    },
+    outputs: [file, artifactKeys.selectedStats(item.id)],
+  };
+  return resumable(ctx, run, unit, async () => {
+    const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
-    let file: string;
     if (spec.materialize) {
-      file = artifactKeys.selected(item.id);
       const store = ctx.store;
       async function* selectedDocs(): AsyncIterable<{ id: string; text: string }> {
         for await (const batch of readDocs(store, item, readOptionsFor(spec, new BadRecordLog()))) {
@@ -70,7 +82,6 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       }
       await writeJsonlGz(ctx.store, run.uri(file), selectedDocs());
     } else {
-      file = artifactKeys.selectedRows(item.id);
       const list = rows.filter((r) => chosen.has(r.row)).map((r) => ({ id: r.id, row: r.row, offset: r.offset }));
       await ctx.store.writeJson(run.uri(file), { item: item.id, shard: item.key, range: item.range ?? null, rows: list });
       ctx.progress.add({ docs: rows.length });
