@@ -44,7 +44,9 @@ async function loadProxy(ctx: StageContext, run: RunFiles, version: { model: str
     entry = (async () => {
       const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
       const bytes = await ctx.store.read(modelUri);
-      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features);
+      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features).catch((err: Error) => {
+        throw new Error(`${modelUri}: not a loadable proxy model (${err.message})`, { cause: err });
+      });
       return { scorer, card };
     })();
     entry.catch(() => scorers.delete(cacheKey));
