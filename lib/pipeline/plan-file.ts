@@ -23,7 +23,14 @@ export const planSchema = z.object({
   /** Hash of the resolved spec without its output location: identifies the job's content. */
   specHash: z.string(),
   spec: jobSpecSchema,
-  corpus: z.object({ uri: z.string(), shards: z.number(), items: z.number(), bytes: z.number() }),
+  corpus: z.object({
+    uri: z.string(),
+    shards: z.number(),
+    items: z.number(),
+    bytes: z.number(),
+    /** Shards of a known format with 0 bytes, left out of the plan (reported, not silently dropped). */
+    emptyShards: z.array(z.string()).optional(),
+  }),
   budget: planBudgetSchema,
   /** Documents to sample from each work item (largest-remainder apportionment by bytes); absent = 0. */
   sampleQuotas: z.record(z.string(), z.number().int().nonnegative()),

@@ -1,5 +1,5 @@
 import type { PolicySpec } from '../job/spec.ts';
-import { docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
+import { blockingDocument, docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
 import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
@@ -35,6 +35,25 @@ export interface ReduceInput {
 export function resolveBudget(budget: PlanBudget, corpusTokens: number): { unit: 'tokens' | 'docs'; amount: number } {
   if (budget.form === 'fraction') return { unit: 'tokens', amount: Math.round(budget.fraction * corpusTokens) };
   return { unit: budget.unit, amount: budget.amount };
+}
+
+/** Share of a token budget below which a fill stopped by one large document is worth a warning. */
+const BLOCKED_FILL_WARNING = 0.9;
+
+/** Warns when one document too large for what is left stops the boundary fill well short of the budget. */
+function warnIfBlocked(
+  ctx: StageContext,
+  blocking: { id: string; item: string; row: number; tokens: number } | undefined,
+  threshold: Threshold,
+  budget: { unit: 'tokens' | 'docs'; amount: number },
+): void {
+  if (!blocking || budget.unit !== 'tokens' || threshold.expected.tokens >= BLOCKED_FILL_WARNING * budget.amount) return;
+  const left = budget.amount - threshold.expected.tokens;
+  ctx.log.warn(
+    `reduce: the selection fills only ${((100 * threshold.expected.tokens) / budget.amount).toFixed(1)}% of the ${budget.amount}-token budget: ` +
+      `document ${blocking.id} (item ${blocking.item}, row ${blocking.row}, ${blocking.tokens} tokens) is larger than the ${left} tokens left, ` +
+      `and the boundary fill stops at it (one cut-off keeps the selection reproducible); a policy filter such as maxChars keeps such documents out`,
+  );
 }
 
 /**
@@ -99,17 +118,18 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
     if (boundary.boundaryBin < 0) {
       threshold = fillBoundary([], boundary, budget);
     } else {
-      const candidates: { hash: number; item: string; row: number; tokens: number }[] = [];
+      const candidates: { hash: number; item: string; row: number; tokens: number; id: string }[] = [];
       for (const item of items) {
         if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
         for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
           const key = policy.key(r);
           if (key !== null && binOf(key) === boundary.boundaryBin) {
-            candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
+            candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens, id: r.id });
           }
         }
       }
       threshold = fillBoundary(candidates, boundary, budget);
+      warnIfBlocked(ctx, blockingDocument(candidates, threshold), threshold, budget);
     }
     const file: ThresholdFile = {
       policy: policySpec,

@@ -90,6 +90,20 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 }
 
 /**
+ * The boundary-bin document at which {@link fillBoundary} stopped: the first, in the boundary order, after the cut-off
+ * (or the first of all when nothing fitted), or undefined when every candidate was taken. A token budget's fill stops
+ * at it even when smaller documents follow, so one huge document there can leave most of the budget unused.
+ */
+export function blockingDocument<C extends BoundaryCandidate>(candidates: readonly C[], threshold: Threshold): C | undefined {
+  let first: C | undefined;
+  for (const c of candidates) {
+    if (threshold.cutoff !== null && compareDocOrder(c, threshold.cutoff) <= 0) continue;
+    if (first === undefined || compareDocOrder(c, first) < 0) first = c;
+  }
+  return first;
+}
+
+/**
  * Decides one document alone from the threshold: excluded (null key) -> false; above the boundary bin -> true; in it ->
  * true when its (hash, item, row) is at or before the cut-off; below -> false.
  */
