@@ -1,4 +1,5 @@
-import { BadRecordLog, readDocs, writeJsonlGz } from '../corpus/index.ts';
+import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
+import { materializeFormat } from '../job/spec.ts';
 import { docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
@@ -45,8 +46,8 @@ export function selectedRows(
 
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
- * documents as selected/<item>.jsonl.gz ({id, text}: ready for a training loader), or their rows and offsets when the
- * spec does not materialize.
+ * documents as selected/<item>.jsonl.gz or selected/<item>.parquet ({id, text}: ready for a training loader), or their
+ * rows and offsets when the spec does not materialize.
  */
 export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promise<SelectItemOutput> {
   const run = await readPlan(ctx.store, event.plan);
@@ -55,7 +56,8 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const reduced = await finishedUnit(ctx.store, run, 'reduce', SINGLE_UNIT);
   const scored = await finishedUnit(ctx.store, run, 'score', item.id);
   const fitted = await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT);
-  const file = spec.materialize ? artifactKeys.selected(item.id) : artifactKeys.selectedRows(item.id);
+  const format = materializeFormat(spec.materialize);
+  const file = format ? artifactKeys.selected(item.id, format) : artifactKeys.selectedRows(item.id);
   const unit = {
     stage: 'select',
     unit: item.id,
@@ -72,7 +74,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
-    if (spec.materialize) {
+    if (format) {
       const store = ctx.store;
       async function* selectedDocs(): AsyncIterable<{ id: string; text: string }> {
         for await (const batch of readDocs(store, item, readOptionsFor(spec, new BadRecordLog()))) {
@@ -80,7 +82,8 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
           ctx.progress.add({ docs: batch.length });
         }
       }
-      await writeJsonlGz(ctx.store, run.uri(file), selectedDocs());
+      const write = format === 'parquet' ? writeTextParquet : writeJsonlGz;
+      await write(ctx.store, run.uri(file), selectedDocs());
     } else {
       const list = rows.filter((r) => chosen.has(r.row)).map((r) => ({ id: r.id, row: r.row, offset: r.offset }));
       await ctx.store.writeJson(run.uri(file), { item: item.id, shard: item.key, range: item.range ?? null, rows: list });
