@@ -25,7 +25,8 @@ const COMMAND_USAGE: Record<string, string> = {
   demo: `proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
 `,
-  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|sample|reducible] [--drop-top Q] [--lambda L] [--temperature T]
+  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|budget-band|sample|reducible]
+      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring)
 `,
   report: `proxysel report <output-uri>
@@ -53,7 +54,7 @@ ${Object.values(COMMAND_USAGE)
 `;
 
 /** Options that take a value: a negative number after a space (`--lambda -1`) is their value, not an option. */
-const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'lambda', 'temperature', 'interval'];
+const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'interval'];
 
 function displayFor(quiet: boolean): ProgressDisplay {
   if (quiet) return noDisplay;
@@ -103,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       policy: { type: 'string' },
       'drop-top': { type: 'string' },
+      multiple: { type: 'string' },
       lambda: { type: 'string' },
       temperature: { type: 'string' },
       interval: { type: 'string' },

@@ -1,5 +1,5 @@
 import type { PolicySpec } from '../job/spec.ts';
-import { blockingDocument, docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
+import { binOf, blockingDocument, docHash, isExcluded, KeyHistogram, makePolicy, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
 import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
@@ -40,26 +40,37 @@ export function resolveBudget(budget: PlanBudget, corpusTokens: number): { unit:
 /** Share of a token budget below which a fill stopped by one large document is worth a warning. */
 const BLOCKED_FILL_WARNING = 0.9;
 
-/** Warns when one document too large for what is left stops the boundary fill well short of the budget. */
-function warnIfBlocked(
+/** A boundary-bin document, with its id for messages. */
+type Candidate = BoundaryCandidate & { id: string };
+
+/**
+ * Warns when one document too large for what is left stops the boundary fill well short of a token budget (the fill
+ * stops at the first document that does not fit, so that one cut-off describes the selection).
+ */
+async function warnIfBlocked(
   ctx: StageContext,
-  blocking: { id: string; item: string; row: number; tokens: number } | undefined,
   threshold: Threshold,
   budget: { unit: 'tokens' | 'docs'; amount: number },
-): void {
-  if (!blocking || budget.unit !== 'tokens' || threshold.expected.tokens >= BLOCKED_FILL_WARNING * budget.amount) return;
+  binCandidates: (bin: number) => Promise<Candidate[]>,
+): Promise<void> {
+  if (budget.unit !== 'tokens' || threshold.boundaryBin < 0 || threshold.expected.tokens >= BLOCKED_FILL_WARNING * budget.amount) return;
+  const exclusion = threshold.exclude;
+  const inBand = (await binCandidates(threshold.boundaryBin)).filter((c) => !(exclusion && isExcluded(threshold.boundaryBin, c, exclusion)));
+  const blocking = blockingDocument(inBand, threshold);
+  if (!blocking) return;
   const left = budget.amount - threshold.expected.tokens;
   ctx.log.warn(
     `reduce: the selection fills only ${((100 * threshold.expected.tokens) / budget.amount).toFixed(1)}% of the ${budget.amount}-token budget: ` +
       `document ${blocking.id} (item ${blocking.item}, row ${blocking.row}, ${blocking.tokens} tokens) is larger than the ${left} tokens left, ` +
-      `and the boundary fill stops at it (one cut-off keeps the selection reproducible); a policy filter such as maxChars keeps such documents out`,
+      `and the boundary fill stops at it; a policy filter such as maxChars keeps such documents out`,
   );
 }
 
 /**
  * reduce: merges the items' histograms, finds the key bin where the budget runs out, then reads that boundary bin's
  * documents back from the score files of the items that have any, and fills the remainder exactly in a deterministic
- * hash order. Writes threshold.json.
+ * hash order. A budget-band policy first excludes the top of the key order (its boundary cut the same way), so the
+ * budget fills from the top of what is left. Writes threshold.json.
  */
 export async function reduceScores(input: ReduceInput, ctx: StageContext): Promise<{ plan: string; threshold: ThresholdFile }> {
   const run = await readPlan(ctx.store, input.plan);
@@ -113,24 +124,21 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
     }
 
     const budget = resolveBudget(planBudget, corpus.tokens);
-    const boundary = findBoundary(merged, budget);
-    let threshold: Threshold;
-    if (boundary.boundaryBin < 0) {
-      threshold = fillBoundary([], boundary, budget);
-    } else {
-      const candidates: { hash: number; item: string; row: number; tokens: number; id: string }[] = [];
+    /** Every document of one key bin, read back from the score files of the items that have any. */
+    const binCandidates = async (bin: number): Promise<Candidate[]> => {
+      const out: Candidate[] = [];
       for (const item of items) {
-        if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
+        if (!perItem.get(item.id)!.hasBin(bin)) continue;
         for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
           const key = policy.key(r);
-          if (key !== null && binOf(key) === boundary.boundaryBin) {
-            candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens, id: r.id });
-          }
+          if (key !== null && binOf(key) === bin) out.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens, id: r.id });
         }
       }
-      threshold = fillBoundary(candidates, boundary, budget);
-      warnIfBlocked(ctx, blockingDocument(candidates, threshold), threshold, budget);
-    }
+      return out;
+    };
+
+    const threshold = await planThreshold(merged, budget, policy, binCandidates);
+    await warnIfBlocked(ctx, threshold, budget, binCandidates);
     const file: ThresholdFile = {
       policy: policySpec,
       budget: {
