@@ -12,6 +12,7 @@ export const thresholdSchema = z.object({
   cutoff: docOrderSchema.nullable(),
   expected: totalsSchema,
   exclude: z.object({ boundaryBin: z.number().int().min(0).max(KEY_BINS - 1), cutoff: docOrderSchema.nullable(), excluded: totalsSchema }).optional(),
+  skipped: z.array(docOrderSchema).optional(),
 });
 
 function checkBudget(budget: Budget): void {
@@ -92,20 +93,6 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 }
 
 /**
- * The boundary-bin document at which {@link fillBoundary} stopped: the first, in the boundary order, after the cut-off
- * (or the first of all when nothing fitted), or undefined when every candidate was taken. A token budget's fill stops
- * at it even when smaller documents follow, so one huge document there can leave most of the budget unused.
- */
-export function blockingDocument<C extends BoundaryCandidate>(candidates: readonly C[], threshold: Threshold): C | undefined {
-  let first: C | undefined;
-  for (const c of candidates) {
-    if (threshold.cutoff !== null && compareDocOrder(c, threshold.cutoff) <= 0) continue;
-    if (first === undefined || compareDocOrder(c, first) < 0) first = c;
-  }
-  return first;
-}
-
-/**
  * Where a budget-band's excluded top ends: the policy keeps `kept` (in the budget's unit), the band below is to hold at
  * most multiple x budget, so at least kept - multiple x budget is excluded from the top: the fewest documents, in the
  * order bins from the highest down and, within a bin, by (hash, item, row). Walks whole bins while they stay short of
@@ -169,16 +156,30 @@ export function isExcluded(bin: number, doc: DocOrder, exclusion: Exclusion): bo
 }
 
 /**
- * Decides one document alone from the threshold: excluded (null key, or in a budget-band's excluded top) -> false;
- * above the boundary bin -> true; in it -> true when its (hash, item, row) is at or before the cut-off; below -> false.
+ * Decides one document alone from the threshold's cut: excluded (null key, or in a budget-band's excluded top) ->
+ * false; above the boundary bin -> true; in it -> true when its (hash, item, row) is at or before the cut-off; below ->
+ * false. The threshold's `skipped` documents are not looked at here: `skippedRows` lists an item's, and the caller
+ * leaves them out.
  */
 export function isSelected(key: number | null, doc: DocOrder, threshold: Threshold): boolean {
   if (key === null) return false;
   const bin = binOf(key);
   if (threshold.exclude && isExcluded(bin, doc, threshold.exclude)) return false;
+  return isSelectedInBin(bin, doc, threshold);
+}
+
+/** `isSelected` for a document whose key's bin is already known, short of the budget-band exclusion. */
+export function isSelectedInBin(bin: number, doc: DocOrder, threshold: Pick<Threshold, 'boundaryBin' | 'cutoff'>): boolean {
   if (bin > threshold.boundaryBin) return true;
   if (bin < threshold.boundaryBin || threshold.cutoff === null) return false;
   return compareDocOrder(doc, threshold.cutoff) <= 0;
+}
+
+/** Rows of one item that the threshold skips (see Threshold.skipped). */
+export function skippedRows(threshold: Pick<Threshold, 'skipped'>, item: string): Set<number> {
+  const rows = new Set<number>();
+  for (const s of threshold.skipped ?? []) if (s.item === item) rows.add(s.row);
+  return rows;
 }
 
 /**

@@ -12,7 +12,6 @@ import { readPlan } from '../../lib/pipeline/plan-file.ts';
 import { parseBudgetOption, reselect } from '../../lib/pipeline/reselect.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
-import { blockingDocument } from '../../lib/select/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 
@@ -121,18 +120,5 @@ describe('proxysel estimate', () => {
 
   it('reads a negative number after a space as the value and refuses it by name', async () => {
     await expect(cli(['estimate', '--corpus-bytes', '1TB', '--tokens-per-byte', '-0.5'])).rejects.toThrow(/--tokens-per-byte: .*positive/);
-  });
-});
-
-describe('a document too large for what is left of the budget', () => {
-  it('is named as what stopped the boundary fill', () => {
-    const candidates = [
-      { hash: 1, item: '00000', row: 0, tokens: 10 },
-      { hash: 2, item: '00000', row: 1, tokens: 900 },
-      { hash: 3, item: '00000', row: 2, tokens: 10 },
-    ];
-    const threshold = { boundaryBin: 5, cutoff: { hash: 1, item: '00000', row: 0 }, expected: { docs: 1, tokens: 10 } };
-    expect(blockingDocument(candidates, threshold)).toEqual(candidates[1]);
-    expect(blockingDocument(candidates, { ...threshold, cutoff: { hash: 3, item: '00000', row: 2 } })).toBeUndefined();
   });
 });
