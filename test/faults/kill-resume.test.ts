@@ -31,7 +31,9 @@ function stageOf(key: string): string {
   if (key.startsWith('reference/')) return 'merge-labels';
   if (key.startsWith('proxy/')) return 'fit';
   if (key.startsWith('scores/')) return 'score';
-  if (key === 'threshold.json') return 'reduce';
+  if (key === 'budget/estimate.json') return 'reduce';
+  if (key.startsWith('budget/counts/')) return 'count';
+  if (key === 'threshold.json') return 'settle';
   if (key.startsWith('selected/')) return 'select';
   if (key === 'manifest.json') return 'finalize';
   if (key === 'run.json' || key === 'report.html') return 'report';
@@ -98,7 +100,7 @@ describe('kill -9 at seeded points, then resume', () => {
   it('ends with the bytes of an uninterrupted run and no temporary file, at >= 20 points over every stage', async () => {
     const stages = new Set(points.map((p) => stageOf(p.key)));
     expect([...stages].sort()).toEqual(
-      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'reduce', 'select', 'finalize', 'report', 'success'].sort(),
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'reduce', 'count', 'settle', 'select', 'finalize', 'report', 'success'].sort(),
     );
     expect(points.length).toBeGreaterThanOrEqual(20);
 
