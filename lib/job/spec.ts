@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
 import { locationOverlap } from '../store/uri.ts';
 import { platformVariableProblem } from './secrets.ts';
 
@@ -284,6 +285,11 @@ export const jobSpecSchema = z
      * then shows the selection's composition by category against the corpus's. Never used to select.
      */
     labels: uri.optional(),
+    /**
+     * Duplicate removal before selection, keeping in each cluster the copy the policy ranks best: `exact` (normalized
+     * text), `minhash` (near duplicates by MinHash LSH) or `none`.
+     */
+    dedup: dedupSchema.prefault(DEFAULT_DEDUP),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -329,3 +335,4 @@ export type ProxySpec = z.output<typeof proxySchema>;
 export type PolicySpec = z.output<typeof policySchema>;
 export type FiltersSpec = z.output<typeof filtersSchema>;
 export type BudgetSpec = z.output<typeof budgetSchema>;
+export type { DedupSpec } from './dedup-spec.ts';

@@ -6,6 +6,7 @@ import { parseJobSpec } from '../job/load.ts';
 import { outputOverlapProblem, type BudgetSpec, type JobSpec } from '../job/spec.ts';
 import { joinUri, parseUri } from '../store/index.ts';
 import { artifactKeys } from './artifacts.ts';
+import { dedupPartitionsFor } from './dedup-files.ts';
 import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
 import { beginRun } from './run-state.ts';
 import type { StageContext } from './types.ts';
@@ -27,6 +28,9 @@ export interface PlanOutput {
   items: number;
   referenceKind: JobSpec['reference']['kind'];
   referenceSlices: number;
+  /** URI of the JSON array of dedup partitions `{ partition }` (the DedupMap's ItemReader); empty without dedup. */
+  dedupPartitionsUri: string;
+  dedupPartitions: number;
   output: string;
 }
 
@@ -140,10 +144,13 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
     budget: planBudget(spec.budget),
     sampleQuotas,
     referenceSlices: referenceSlicesFor(spec),
+    dedupPartitions: dedupPartitionsFor(spec.dedup, bytes),
   };
   const planUri = joinUri(spec.output, artifactKeys.plan);
   const itemsUri = joinUri(spec.output, artifactKeys.items);
   await ctx.store.writeJson(itemsUri, items);
+  const dedupPartitionsUri = joinUri(spec.output, artifactKeys.dedupPartitions);
+  await ctx.store.writeJson(dedupPartitionsUri, Array.from({ length: plan.dedupPartitions }, (_, partition) => ({ partition })));
   await ctx.store.writeJson(planUri, plan);
   ctx.log.info(`planned ${items.length} work item(s) over ${plan.corpus.shards} shard(s), ${bytes} bytes`);
   return {
@@ -152,6 +159,8 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
     items: items.length,
     referenceKind: spec.reference.kind,
     referenceSlices: plan.referenceSlices,
+    dedupPartitionsUri,
+    dedupPartitions: plan.dedupPartitions,
     output: spec.output,
   };
 }
