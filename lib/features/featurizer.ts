@@ -15,7 +15,7 @@ import { FeatureConfigError } from './errors.ts';
 import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket } from './hashing.ts';
 import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
 import { StampSet } from './stamp-set.ts';
-import { STOPWORD_HASHES } from './stopwords.ts';
+import { STOPWORD_SHIFT, STOPWORD_SLOTS } from './stopwords.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 
 /** Words per document that feed the hashed n-grams, unless configured otherwise. */
@@ -150,8 +150,7 @@ class HashedNgramFeaturizer implements Featurizer {
    * this.lastSpaceWords; returns the new end. One pass over the characters with one table lookup each (CHAR_KIND):
    * character classes are counted by kind (`kindCounts[kind]++`) and summed per document, and each word is consumed by
    * a tight inner loop. Each word costs one probe of the document's type set, which deduplicates the unigrams (a
-   * repeated word adds to the count of its first occurrence) and remembers whether the word is a stopword (the stopword
-   * set is probed once per distinct word).
+   * repeated word adds to the count of its first occurrence), and one load of the direct-mapped stopword table.
    */
   private scanText(text: string, pos: number): number {
     const hashes = this.hashBuf;
@@ -179,7 +178,7 @@ class HashedNgramFeaturizer implements Featurizer {
     let prev = 0;
     let capitalized = 0;
     let stopPairs = 0;
-    let prevStop = false;
+    let prevStop = 0;
     let sentenceEnd = true; // the text's first word opens a sentence
     let sentenceStarts = 0;
     let spaceWords = 0;
@@ -217,15 +216,10 @@ class HashedNgramFeaturizer implements Featurizer {
           const h = fmix32(wh);
           // The type set never fills: it holds at most maxWords keys in at least 2 * maxWords slots.
           const slot = types.slotOf(h);
-          let isStop: boolean;
           if (types.holds(slot)) {
-            // A repeated word: value = its position << 1 | stopword bit.
-            const v = types.valueAt(slot);
-            hashCounts[v >>> 1]!++;
-            isStop = (v & 1) === 1;
+            hashCounts[types.valueAt(slot)]!++; // a repeated word: its first occurrence's position
           } else {
-            isStop = STOPWORD_HASHES.has(h);
-            types.put(slot, h, (pos << 1) | (isStop ? 1 : 0));
+            types.put(slot, h, pos);
             hashes[pos] = h;
             hashCounts[pos++] = 1;
             distinct++;
@@ -236,11 +230,11 @@ class HashedNgramFeaturizer implements Featurizer {
           }
           prev = h;
           used++;
-          if (isStop) {
-            stops++;
-            if (prevStop) stopPairs++;
-          }
-          prevStop = isStop;
+          // Stopwords counted without branches: 1 or 0.
+          const stop = STOPWORD_SLOTS[h >>> STOPWORD_SHIFT] === h ? 1 : 0;
+          stops += stop;
+          stopPairs += stop & prevStop;
+          prevStop = stop;
         }
         if (i === len) break;
       }
