@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs before `npm test`: the tests need two Debian packages, zstd (writes .jsonl.zst test shards) and chromium
+# Run by `npm test` before vitest: the tests need two Debian packages, zstd (writes .jsonl.zst test shards) and chromium
 # (renders report.html in a real browser). Installs whichever is missing with apt-get (as root, or with sudo).
 set -euo pipefail
 need=()
