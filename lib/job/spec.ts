@@ -117,6 +117,16 @@ export const filtersSchema = z
   })
   .strict();
 
+export const materializeSchema = z
+  .object({ format: z.enum(['jsonl.gz', 'parquet']).default('jsonl.gz') })
+  .strict();
+
+/** The format the selected documents are written in, or null when the spec asks for row lists only. */
+export function materializeFormat(materialize: boolean | z.output<typeof materializeSchema>): 'jsonl.gz' | 'parquet' | null {
+  if (materialize === false) return null;
+  return materialize === true ? 'jsonl.gz' : materialize.format;
+}
+
 const penalty = { lambda: z.number().nonnegative().default(0), filters: filtersSchema.default({}) };
 
 export const policySchema = z.discriminatedUnion('kind', [
@@ -166,8 +176,12 @@ export const jobSpecSchema = z
       minSpearman: 0.7,
     }),
     policy: policySchema.default({ kind: 'bottom', lambda: 0, filters: {} }),
-    /** Write the selected documents as .jsonl.gz shards (else only row lists). */
-    materialize: z.boolean().default(true),
+    /**
+     * Write the selected documents (`{id, text}`) as shards: `true` or `{ format: "jsonl.gz" }` as gzipped JSON Lines,
+     * `{ format: "parquet" }` as Parquet (what Hugging Face datasets and datatrove load directly); `false` writes only
+     * row lists (id, row, byte offset) into the source shards.
+     */
+    materialize: z.union([z.boolean(), materializeSchema]).default(true),
     /** Count tokens of every document exactly with the reference tokenizer instead of calibrating bytes->tokens. */
     exactTokens: z.boolean().default(false),
     /**

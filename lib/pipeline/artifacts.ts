@@ -17,7 +17,7 @@ export const artifactKeys = {
   scores: (item: string) => `scores/${item}.parquet`,
   histogram: (item: string) => `scores/${item}.hist.json`,
   threshold: 'threshold.json',
-  selected: (item: string) => `selected/${item}.jsonl.gz`,
+  selected: (item: string, format: 'jsonl.gz' | 'parquet' = 'jsonl.gz') => `selected/${item}.${format}`,
   selectedRows: (item: string) => `selected/${item}.rows.json`,
   selectedStats: (item: string) => `selected/${item}.json`,
   manifest: 'manifest.json',

@@ -1,4 +1,5 @@
-import { BadRecordLog, readDocs, writeJsonlGz } from '../corpus/index.ts';
+import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
+import { materializeFormat } from '../job/spec.ts';
 import { docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
@@ -45,8 +46,8 @@ export function selectedRows(
 
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
- * documents as selected/<item>.jsonl.gz ({id, text}: ready for a training loader), or their rows and offsets when the
- * spec does not materialize.
+ * documents as selected/<item>.jsonl.gz or selected/<item>.parquet ({id, text}: ready for a training loader), or their
+ * rows and offsets when the spec does not materialize.
  */
 export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promise<SelectItemOutput> {
   const run = await readPlan(ctx.store, event.plan);
@@ -59,8 +60,9 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
     let file: string;
-    if (spec.materialize) {
-      file = artifactKeys.selected(item.id);
+    const format = materializeFormat(spec.materialize);
+    if (format) {
+      file = artifactKeys.selected(item.id, format);
       const store = ctx.store;
       async function* selectedDocs(): AsyncIterable<{ id: string; text: string }> {
         for await (const batch of readDocs(store, item, readOptionsFor(spec, new BadRecordLog()))) {
@@ -68,7 +70,8 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
           ctx.progress.add({ docs: batch.length });
         }
       }
-      await writeJsonlGz(ctx.store, run.uri(file), selectedDocs());
+      const write = format === 'parquet' ? writeTextParquet : writeJsonlGz;
+      await write(ctx.store, run.uri(file), selectedDocs());
     } else {
       file = artifactKeys.selectedRows(item.id);
       const list = rows.filter((r) => chosen.has(r.row)).map((r) => ({ id: r.id, row: r.row, offset: r.offset }));

@@ -2,6 +2,7 @@ import { readFile, readdir, stat, writeFile, mkdtemp, rm, mkdir, copyFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
@@ -65,6 +66,24 @@ describe('end to end on the local filesystem', () => {
       docs += lines.length;
     }
     expect(docs).toBe(first.manifest.selected.docs);
+  });
+
+  it('materializes the same selection as Parquet when the spec asks for { format: "parquet" }', async () => {
+    const out = join(work, 'parquet');
+    const { manifest } = await runJob(quickJob(corpus.dir, out, { materialize: { format: 'parquet' } }), { workers: 0, log: silentLogger });
+    expect(manifest.selected.docs).toBe(first.manifest.selected.docs);
+    for (const [i, shard] of manifest.selected.shards.entries()) {
+      expect(shard.file).toMatch(/^selected\/[0-9]+\.parquet$/);
+      const bytes = await readFile(join(out, shard.file));
+      const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+      const jsonl = gunzipSync(await readFile(join(outA(), first.manifest.selected.shards[i]!.file)))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as unknown);
+      expect(rows).toEqual(jsonl);
+    }
   });
 
   it('reports the bad records the demo corpus holds, with file and line', () => {
