@@ -26,7 +26,7 @@ import { readProxyCard } from '../lib/pipeline/card.ts';
 import { silentLogger, textLogger } from '../lib/pipeline/context.ts';
 import { runJob } from '../lib/pipeline/local-runner.ts';
 import { readItems, readPlan } from '../lib/pipeline/plan-file.ts';
-import { readSampleFile } from '../lib/pipeline/sample-file.ts';
+import { labelTarget, readSampleFile, type LabelRecord } from '../lib/pipeline/sample-file.ts';
 import type { StageContext } from '../lib/pipeline/types.ts';
 import { docHash } from '../lib/select/index.ts';
 import { createStore } from '../lib/store/index.ts';
@@ -108,7 +108,7 @@ interface ScenarioInput {
   title: string;
   spec: JobSpec;
   oracle: (key: string) => number;
-  sampleTarget: (l: { loss: number; smallLoss?: number }) => number;
+  sampleTarget: (l: LabelRecord) => number;
   policies: BenchPolicy[];
 }
 
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
         title: 'Target: the reference loss (default)',
         spec: lossSpec,
         oracle: (k) => oracleLoss.get(k) ?? Number.NaN,
-        sampleTarget: (l) => l.loss,
+        sampleTarget: (l) => labelTarget(l, 'loss', lossSpec.lossUnit),
         policies: LOSS_POLICIES,
       },
       lossRun.plan,
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
           title: `Target: the reducible loss (reference minus a small n-gram trained on ${smallText.length} corpus documents)`,
           spec: redSpec,
           oracle: (k) => (oracleLoss.get(k) ?? Number.NaN) - (smallLoss.get(k) ?? Number.NaN),
-          sampleTarget: (l) => l.loss - (l.smallLoss ?? Number.NaN),
+          sampleTarget: (l) => labelTarget(l, 'reducible', redSpec.lossUnit),
           policies: REDUCIBLE_POLICIES,
         },
         redRun.plan,

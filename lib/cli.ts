@@ -23,7 +23,8 @@ usage:
       set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like)
   proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
-  proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|band|sample] [--drop-top Q] [--lambda L] [--temperature T]
+  proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|budget-band|sample]
+      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring)
   proxysel report <output-uri>
       (re)generate report.html from the artifacts of a finished run and print where it is
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       policy: { type: 'string' },
       'drop-top': { type: 'string' },
+      multiple: { type: 'string' },
       lambda: { type: 'string' },
       temperature: { type: 'string' },
       interval: { type: 'string' },

@@ -9,8 +9,8 @@ import type { ObjectStore } from '../../lib/store/types.ts';
 export const rowKey = (item: string, row: number): string => `${item}:${row}`;
 
 /**
- * Scores every document of the work items with `reference` (read with the job's read options) and returns the mean
- * token loss by `item:row`. `onDoc` sees each document as it is read (to collect texts on the same pass).
+ * Scores every document of the work items with `reference` (read with the job's read options) and returns its loss in
+ * the job's lossUnit (nats per byte or per token) by `item:row`. `onDoc` sees each document as it is read (to collect texts on the same pass).
  */
 export async function scoreCorpus(
   spec: JobSpec,
@@ -25,7 +25,8 @@ export async function scoreCorpus(
       for await (const batch of readDocs(deps.store, item, { ...readOptionsFor(spec, new BadRecordLog()), batchDocs: 128 })) {
         const scores = await scorer.score(batch.map((d) => d.text));
         batch.forEach((d, j) => {
-          loss.set(rowKey(item.id, d.row), scores[j]!.loss);
+          const sc = scores[j]!;
+          loss.set(rowKey(item.id, d.row), spec.lossUnit === 'byte' ? (sc.bytes > 0 ? sc.nll / sc.bytes : 0) : sc.loss);
           deps.onDoc?.(d);
         });
       }

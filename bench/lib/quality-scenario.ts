@@ -8,7 +8,7 @@ import { readProxyCard, type ProxyCard } from '../../lib/pipeline/card.ts';
 import { quantileTable } from '../../lib/pipeline/fit.ts';
 import { readItems, readPlan, canonicalJson } from '../../lib/pipeline/plan-file.ts';
 import { reduceScores } from '../../lib/pipeline/reduce.ts';
-import { readLabelsFile } from '../../lib/pipeline/sample-file.ts';
+import { readLabelsFile, type LabelRecord } from '../../lib/pipeline/sample-file.ts';
 import { readScoreFile, type ScoreRow } from '../../lib/pipeline/score-file.ts';
 import { selectedRows } from '../../lib/pipeline/select.ts';
 import type { StageContext } from '../../lib/pipeline/types.ts';
@@ -84,10 +84,13 @@ export async function loadScoredCorpus(
  * Quantiles of the oracle's values on the run's labelled sample (what the proxy's band quantiles are to the proxy):
  * the oracle's band policy cuts its own distribution at the same quantile.
  */
-export async function oracleSampleQuantiles(planUri: string, ctx: StageContext, target: (l: { loss: number; smallLoss?: number }) => number): Promise<number[]> {
+export async function oracleSampleQuantiles(planUri: string, ctx: StageContext, target: (l: LabelRecord) => number): Promise<number[]> {
   const run = await readPlan(ctx.store, planUri);
   const values: number[] = [];
-  for await (const l of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) if (l.tokens > 0) values.push(target(l));
+  for await (const l of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) {
+    const v = target(l);
+    if (l.tokens > 0 && Number.isFinite(v)) values.push(v);
+  }
   return quantileTable(values);
 }
 

@@ -142,6 +142,17 @@ export const policySchema = z.discriminatedUnion('kind', [
       ...penalty,
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('budget-band'),
+      /**
+       * The band is the documents of lowest predicted loss holding `multiple` x the budget; the highest-predicted of
+       * those fill the budget. So the top (1 - multiple x budget share) of the corpus is never taken.
+       */
+      multiple: z.number().min(1).default(3),
+      ...penalty,
+    })
+    .strict(),
   z.object({ kind: z.literal('reducible'), ...penalty }).strict(),
   z
     .object({
@@ -166,6 +177,11 @@ export const jobSpecSchema = z
     smallReference: referenceSchema.optional(),
     /** What the proxy learns: the large model's loss, or large minus small (RHO-LOSS, CoLoR-Filter). */
     target: z.enum(['loss', 'reducible']).default('loss'),
+    /**
+     * The unit of the loss the proxy learns and the policies key on: nats per `byte` of text (tokenizer-independent:
+     * number tables and base64 are cheap per token but costly per byte) or nats per `token` of the reference tokenizer.
+     */
+    lossUnit: z.enum(['token', 'byte']).default('byte'),
     proxy: proxySchema.default({
       kind: 'hashed-ensemble',
       members: 5,

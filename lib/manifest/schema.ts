@@ -38,12 +38,20 @@ export const manifestSchema = z.object({
     kind: z.string(),
     docs: z.number().int(),
     tokens: z.number(),
+    /** UTF-8 bytes the reference's scored windows covered. */
+    bytes: z.number(),
+    /** Nats per token (token-weighted). */
     meanLoss: z.number(),
+    /** Nats per byte: summed NLL / bytes of the scored windows. */
+    meanLossPerByte: z.number(),
     meanSmallLoss: z.number().optional(),
+    meanSmallLossPerByte: z.number().optional(),
   }),
   proxy: z.object({
     kind: z.string(),
     target: z.enum(['loss', 'reducible']),
+    /** The unit of the proxy's target and predictions, and so of the policy's keys and threshold: nats per token or per byte. */
+    lossUnit: z.enum(['token', 'byte']),
     members: z.number().int(),
     fidelity: z.object({
       spearman: z.number(),

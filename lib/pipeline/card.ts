@@ -8,6 +8,8 @@ export const proxyCardSchema = z.object({
   version: z.literal(1),
   kind: z.enum(['hashed-ensemble', 'onnx']),
   target: z.enum(['loss', 'reducible']),
+  /** The unit of the target, of every prediction and of scoreQuantiles: nats per token or per byte. */
+  lossUnit: z.enum(['token', 'byte']),
   members: z.number().int().positive(),
   /** The featurizer's configuration: fit and score build the same featurizer from it. */
   features: featureConfigSchema,

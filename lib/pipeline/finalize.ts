@@ -76,12 +76,16 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       kind: spec.reference.kind,
       docs: reference.docs,
       tokens: reference.tokens,
+      bytes: reference.bytes,
       meanLoss: reference.meanLoss,
+      meanLossPerByte: reference.meanLossPerByte,
       ...(reference.meanSmallLoss !== undefined ? { meanSmallLoss: reference.meanSmallLoss } : {}),
+      ...(reference.meanSmallLossPerByte !== undefined ? { meanSmallLossPerByte: reference.meanSmallLossPerByte } : {}),
     },
     proxy: {
       kind: card.kind,
       target: card.target,
+      lossUnit: card.lossUnit,
       members: card.members,
       fidelity: {
         spearman: card.fidelity.spearman,

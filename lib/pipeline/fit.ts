@@ -5,7 +5,7 @@ import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
 import type { SampleStats } from './sample.ts';
-import { readLabelsFile, readSampleFile } from './sample-file.ts';
+import { labelTarget, readLabelsFile, readSampleFile } from './sample-file.ts';
 import type { PlanRef, StageContext } from './types.ts';
 
 /** Quantiles 0, 0.001, ..., 1 of `values` (nearest-rank on the sorted values). */
@@ -28,7 +28,8 @@ export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusD
 }
 
 /**
- * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss),
+ * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
+ * byte or per token as the spec's lossUnit says),
  * measures its fidelity on a seeded held-out split, fits the bytes->tokens calibration, and writes proxy/model.onnx and
  * proxy/card.json.
  */
@@ -53,11 +54,11 @@ export async function fitProxy(
   const calibrationDocs = [];
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
-    if (l.tokens === 0) continue; // empty documents carry no signal
-    const target = spec.target === 'reducible' ? l.loss - (l.smallLoss ?? Number.NaN) : l.loss;
-    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target`);
+    if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
+    const target = labelTarget(l, spec.target, spec.lossUnit);
+    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
     examples.push({ text: texts[i]!, target });
-    calibrationDocs.push(l);
+    calibrationDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens });
   }
   if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
 
@@ -89,6 +90,7 @@ export async function fitProxy(
     version: 1,
     kind: 'hashed-ensemble',
     target: spec.target,
+    lossUnit: spec.lossUnit,
     members: spec.proxy.members,
     features: fitted.model.features,
     training: {

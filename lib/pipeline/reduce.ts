@@ -1,5 +1,5 @@
 import type { PolicySpec } from '../job/spec.ts';
-import { docHash, fillBoundary, findBoundary, KeyHistogram, makePolicy, binOf, type Threshold } from '../select/index.ts';
+import { binOf, docHash, KeyHistogram, makePolicy, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
 import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
@@ -39,7 +39,8 @@ export function resolveBudget(budget: PlanBudget, corpusTokens: number): { unit:
 /**
  * reduce: merges the items' histograms, finds the key bin where the budget runs out, then reads that boundary bin's
  * documents back from the score files of the items that have any, and fills the remainder exactly in a deterministic
- * hash order. Writes threshold.json.
+ * hash order. A budget-band policy first excludes the top of the key order (its boundary cut the same way), so the
+ * budget fills from the top of what is left. Writes threshold.json.
  */
 export async function reduceScores(input: ReduceInput, ctx: StageContext): Promise<{ plan: string; threshold: ThresholdFile }> {
   const run = await readPlan(ctx.store, input.plan);
@@ -83,23 +84,20 @@ export async function reduceScores(input: ReduceInput, ctx: StageContext): Promi
   }
 
   const budget = resolveBudget(planBudget, corpus.tokens);
-  const boundary = findBoundary(merged, budget);
-  let threshold: Threshold;
-  if (boundary.boundaryBin < 0) {
-    threshold = fillBoundary([], boundary, budget);
-  } else {
-    const candidates: { hash: number; item: string; row: number; tokens: number }[] = [];
+  /** Every document of one key bin, read back from the score files of the items that have any. */
+  const binCandidates = async (bin: number): Promise<BoundaryCandidate[]> => {
+    const out: BoundaryCandidate[] = [];
     for (const item of items) {
-      if (!perItem.get(item.id)!.hasBin(boundary.boundaryBin)) continue;
+      if (!perItem.get(item.id)!.hasBin(bin)) continue;
       for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
         const key = policy.key(r);
-        if (key !== null && binOf(key) === boundary.boundaryBin) {
-          candidates.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
-        }
+        if (key !== null && binOf(key) === bin) out.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
       }
     }
-    threshold = fillBoundary(candidates, boundary, budget);
-  }
+    return out;
+  };
+
+  const threshold = await planThreshold(merged, budget, policy, binCandidates);
   const file: ThresholdFile = {
     policy: policySpec,
     budget: {

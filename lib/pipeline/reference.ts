@@ -46,8 +46,11 @@ export async function labelReferenceSlice(
         const smallScores = small ? await small.score(texts) : undefined;
         batch.forEach((d, j) => {
           const s = scores[j]!;
-          const label: LabelRecord = { id: d.id, item: d.item, row: d.row, bytes: d.bytes, tokens: s.tokens, loss: s.loss };
-          if (smallScores) label.smallLoss = smallScores[j]!.loss;
+          const label: LabelRecord = { id: d.id, item: d.item, row: d.row, bytes: s.bytes, docBytes: d.bytes, tokens: s.tokens, loss: s.loss, nll: s.nll };
+          if (smallScores) {
+            const small = smallScores[j]!;
+            Object.assign(label, { smallLoss: small.loss, smallNll: small.nll, smallBytes: small.bytes });
+          }
           labels.push(label);
         });
         ctx.progress.add({ docs: batch.length, bytes: batch.reduce((a, d) => a + d.bytes, 0) });
@@ -61,32 +64,45 @@ export async function labelReferenceSlice(
   });
 }
 
-/** reference/stats.json: token-weighted mean losses of the labelled sample. */
+/** reference/stats.json: mean losses of the labelled sample, per token (token-weighted) and per byte. */
 export interface ReferenceStats {
   docs: number;
   tokens: number;
+  /** UTF-8 bytes the scored windows covered. */
+  bytes: number;
+  /** Nats per token. */
   meanLoss: number;
+  /** Nats per byte: summed NLL / summed bytes of the scored windows. */
+  meanLossPerByte: number;
   meanSmallLoss?: number;
+  meanSmallLossPerByte?: number;
 }
 
 /** merge labels: concatenates the slices in order into reference/labels.jsonl.gz. */
 export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
   const run = await readPlan(ctx.store, event.plan);
   const count = run.plan.referenceSlices;
-  const stats: ReferenceStats = { docs: 0, tokens: 0, meanLoss: 0 };
+  const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };
   let lossSum = 0;
+  let nllSum = 0;
   let smallSum = 0;
   let smallCount = 0;
+  let smallNllSum = 0;
+  let smallBytes = 0;
   const store = ctx.store;
   async function* records(): AsyncIterable<LabelRecord> {
     for (let i = 0; i < count; i++) {
       for await (const rec of readLabelsFile(store, run.uri(artifactKeys.referencePart(i)))) {
         stats.docs += 1;
         stats.tokens += rec.tokens;
+        stats.bytes += rec.bytes;
         lossSum += rec.loss * rec.tokens;
+        nllSum += rec.nll;
         if (rec.smallLoss !== undefined) {
           smallSum += rec.smallLoss * rec.tokens;
           smallCount += rec.tokens;
+          smallNllSum += rec.smallNll ?? 0;
+          smallBytes += rec.smallBytes ?? 0;
         }
         yield rec;
       }
@@ -94,7 +110,9 @@ export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ 
   }
   await writeJsonlGz(ctx.store, run.uri(artifactKeys.labels), records());
   stats.meanLoss = stats.tokens > 0 ? lossSum / stats.tokens : 0;
+  stats.meanLossPerByte = stats.bytes > 0 ? nllSum / stats.bytes : 0;
   if (smallCount > 0) stats.meanSmallLoss = smallSum / smallCount;
+  if (smallBytes > 0) stats.meanSmallLossPerByte = smallNllSum / smallBytes;
   await ctx.store.writeJson(run.uri(artifactKeys.referenceStats), stats);
   return { plan: event.plan, docs: stats.docs };
 }

@@ -15,6 +15,7 @@ export interface ReselectOptions {
   budget?: string;
   policy?: string;
   'drop-top'?: string;
+  multiple?: string;
   lambda?: string;
   temperature?: string;
 }
@@ -35,10 +36,13 @@ export function parseBudgetOption(text: string): PlanBudget {
 }
 
 function policyOption(base: PolicySpec, opts: ReselectOptions): PolicySpec | undefined {
-  if (!opts.policy && opts['drop-top'] === undefined && opts.lambda === undefined && opts.temperature === undefined) return undefined;
+  if (!opts.policy && opts['drop-top'] === undefined && opts.multiple === undefined && opts.lambda === undefined && opts.temperature === undefined) {
+    return undefined;
+  }
   const raw: Record<string, unknown> = { kind: opts.policy ?? base.kind, filters: base.filters };
   if (opts.lambda !== undefined) raw.lambda = Number(opts.lambda);
   if (opts['drop-top'] !== undefined) raw.dropTopQuantile = Number(opts['drop-top']);
+  if (opts.multiple !== undefined) raw.multiple = Number(opts.multiple);
   if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) throw new Error(`policy options: ${describeZodError(parsed.error).join('; ')}`);

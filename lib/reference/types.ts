@@ -4,6 +4,13 @@ export interface ReferenceScore {
   loss: number;
   /** Number of tokens of the document under this model's tokenizer (before any truncation). */
   tokens: number;
+  /** Summed next-token negative log-likelihood in nats over the scored tokens (loss = nll / scored tokens). */
+  nll: number;
+  /**
+   * UTF-8 bytes of the text the scored window covers (the whole document unless it was truncated), so that
+   * nll / bytes is the loss per byte: comparable across tokenizers.
+   */
+  bytes: number;
 }
 
 /** A large-model scorer: ngram (embedded default), onnx (causal LM), openai (inference server). */

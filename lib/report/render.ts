@@ -42,11 +42,17 @@ function stageSeconds(data: ReportData, ...stages: string[]): number | undefined
   return list.reduce((a, s) => a + s.seconds, 0);
 }
 
+/** The unit every loss of the run is in, as axis labels and figures say it. */
+function lossUnitLabel(unit: 'token' | 'byte'): string {
+  return unit === 'byte' ? 'nats/byte' : 'nats/token';
+}
+
 function policyLabel(policy: unknown): string {
   const p = (policy ?? {}) as Record<string, unknown>;
   const kind = String(p.kind ?? '?');
   const extra: string[] = [];
   if (kind === 'band') extra.push(`drop top ${pct(Number(p.dropTopQuantile ?? 0), 0)}`);
+  if (kind === 'budget-band') extra.push(`band ${String(p.multiple)}x budget`);
   if (kind === 'sample') extra.push(`temperature ${String(p.temperature)}`);
   if (Number(p.lambda ?? 0) !== 0) extra.push(`lambda ${String(p.lambda)}`);
   return extra.length ? `${kind} (${extra.join(', ')})` : kind;
@@ -72,14 +78,14 @@ function workflow(data: ReportData): string {
     {
       id: 'reference',
       title: 'Large-model reference',
-      lines: [`${m.reference.kind} model`, `${formatCompact(m.reference.docs)} docs, ${formatCompact(m.reference.tokens)} tokens`, `${pct(refShare, 2)} of corpus tokens`, `mean loss ${m.reference.meanLoss.toFixed(3)} nats`],
+      lines: [`${m.reference.kind} model`, `${formatCompact(m.reference.docs)} docs, ${formatCompact(m.reference.tokens)} tokens`, `${pct(refShare, 2)} of corpus tokens`, m.proxy.lossUnit === 'byte' ? `mean loss ${m.reference.meanLossPerByte.toFixed(3)} nats/byte` : `mean loss ${m.reference.meanLoss.toFixed(3)} nats/token`],
       cost: `large model: ${seconds(stageSeconds(data, 'reference'))}`,
       emphasis: true,
     },
     {
       id: 'fit',
       title: 'Proxy fit',
-      lines: [`${m.proxy.members}-member ensemble`, `target: ${m.proxy.target}`, `held-out Spearman ${m.proxy.fidelity.spearman.toFixed(3)}`, `top-k agreement ${pct(m.proxy.fidelity.topKAgreement)}`],
+      lines: [`${m.proxy.members}-member ensemble`, `target: ${m.proxy.target} per ${m.proxy.lossUnit}`, `held-out Spearman ${m.proxy.fidelity.spearman.toFixed(3)}`, `top-k agreement ${pct(m.proxy.fidelity.topKAgreement)}`],
       cost: `fit: ${seconds(stageSeconds(data, 'fit'))}`,
     },
     {
@@ -128,7 +134,7 @@ function scoreDistribution(data: ReportData): string {
   const markers = [];
   if (kind === 'bottom' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'threshold' });
   else if (kind !== 'sample' && Number.isFinite(minSel)) markers.push({ at: minSel, label: 'threshold' });
-  if (kind === 'band' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'band top cut' });
+  if ((kind === 'band' || kind === 'budget-band') && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'band top cut' });
   const note = data.scored.itemsRead < data.scored.itemsTotal ? ` (${data.scored.itemsRead} of ${data.scored.itemsTotal} items)` : '';
   return stackedHistogram({
     name: 'score-distribution',
@@ -136,7 +142,7 @@ function scoreDistribution(data: ReportData): string {
     edges,
     selected: sel,
     rest,
-    xLabel: `predicted ${data.card.target === 'reducible' ? 'reducible loss' : 'reference loss'} (nats/token)`,
+    xLabel: `predicted ${data.card.target === 'reducible' ? 'reducible loss' : 'reference loss'} (${lossUnitLabel(data.card.lossUnit)})`,
     yLabel: 'tokens',
     markers,
   });
@@ -149,8 +155,8 @@ function heldOutScatter(data: ReportData): string {
     name: 'proxy-vs-reference',
     title: 'Proxy vs reference on the held-out split',
     points: h.reference.map((r, i) => ({ x: r, y: h.predicted[i]! })),
-    xLabel: 'reference (large model)',
-    yLabel: 'proxy prediction',
+    xLabel: `reference (large model), ${lossUnitLabel(data.card.lossUnit)}`,
+    yLabel: `proxy prediction, ${lossUnitLabel(data.card.lossUnit)}`,
     diagonal: true,
     note: `Spearman ${data.manifest.proxy.fidelity.spearman.toFixed(3)}, n = ${h.reference.length}`,
   });
@@ -235,12 +241,15 @@ function keyNumbers(data: ReportData): string {
     ['Sample documents', num('sample.docs', m.sample.docs)],
     ['Reference documents', num('reference.docs', m.reference.docs)],
     ['Reference tokens', num('reference.tokens', m.reference.tokens)],
+    ['Reference mean loss (nats/token)', num('reference.meanLoss', m.reference.meanLoss)],
+    ['Reference mean loss (nats/byte)', num('reference.meanLossPerByte', m.reference.meanLossPerByte)],
+    ['Loss unit of the proxy and policy', escapeXml(m.proxy.lossUnit)],
     ['Selected documents', num('selected.docs', m.selected.docs)],
     ['Selected tokens', num('selected.tokens', m.selected.tokens)],
     ['Budget fill', num('selected.budgetFill', m.selected.budgetFill)],
   ];
-  if (m.budget.tokens !== null) rows.splice(6, 0, ['Budget (tokens)', num('budget.tokens', m.budget.tokens)]);
-  if (m.budget.docs !== null) rows.splice(6, 0, ['Budget (documents)', num('budget.docs', m.budget.docs)]);
+  if (m.budget.tokens !== null) rows.splice(9, 0, ['Budget (tokens)', num('budget.tokens', m.budget.tokens)]);
+  if (m.budget.docs !== null) rows.splice(9, 0, ['Budget (documents)', num('budget.docs', m.budget.docs)]);
   const fidelity: string[][] = [
     ['Held-out Spearman', num('proxy.fidelity.spearman', f.spearman)],
     ['Held-out Pearson', num('proxy.fidelity.pearson', f.pearson)],

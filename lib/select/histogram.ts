@@ -85,6 +85,17 @@ export class KeyHistogram {
     return { docs: this.docs, tokens: this.tokens };
   }
 
+  /**
+   * A copy without the bins above `bin`, and with `bin` itself holding `keep` (dropped when keep.docs is 0): what is
+   * left below a budget-band's exclusion.
+   */
+  keptBelow(bin: number, keep: BinTotals): KeyHistogram {
+    const out = new KeyHistogram();
+    for (const [b, t] of this.bins) if (b < bin) out.addToBin(b, t.docs, t.tokens);
+    if (keep.docs > 0) out.addToBin(bin, keep.docs, keep.tokens);
+    return out;
+  }
+
   /** Non-empty bins from the highest down (highest keys first). */
   *descending(): IterableIterator<[number, BinTotals]> {
     const keys = [...this.bins.keys()].sort((a, b) => b - a);

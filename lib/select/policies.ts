@@ -65,6 +65,8 @@ function penalised(doc: PolicyDoc, lambda: number): number {
  *   text, as in perplexity filtering), an uncertain prediction counted as a higher loss.
  * - `band`: null when the score lies above the (1 - dropTopQuantile) or below the dropBottomQuantile quantile of the
  *   sample's predictions (`scoreQuantiles`), else score - lambda * std.
+ * - `budget-band`: score - lambda * std, as `top`; reduce then excludes the highest keys down to where the rest holds
+ *   `multiple` x the budget (`findExclusion`), so the budget is filled from the top of the low-loss band.
  * - `reducible`: score - lambda * std, where the proxy was trained on the reducible loss (target "reducible": large-model
  *   loss minus small-model loss, as in RHO-LOSS), so its score already is the reducible loss.
  * - `sample`: Gumbel-top-k, (score - lambda * std) / temperature + g with g = -ln(-ln(u)), u in (0, 1) from the
@@ -84,6 +86,15 @@ export function makePolicy(spec: PolicySpec, options: PolicyOptions): Policy {
         kind: spec.kind,
         key: (doc) => (passesFilters(filters, doc) ? toKey(penalised(doc, lambda)) : null),
       };
+    case 'budget-band': {
+      const m = spec.multiple;
+      if (!(Number.isFinite(m) && m >= 1)) throw new PolicyConfigError(`budget-band multiple must be a finite number >= 1, got ${m}`);
+      return {
+        kind: 'budget-band',
+        budgetMultiple: m,
+        key: (doc) => (passesFilters(filters, doc) ? toKey(penalised(doc, lambda)) : null),
+      };
+    }
     case 'bottom':
       return {
         kind: 'bottom',

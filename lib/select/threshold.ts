@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { ThresholdError } from './errors.ts';
 import { binOf, KEY_BINS, type KeyHistogram } from './histogram.ts';
-import type { BinTotals, Boundary, BoundaryCandidate, Budget, DocOrder, Threshold } from './types.ts';
+import type { BinTotals, Boundary, BoundaryCandidate, Budget, DocOrder, Exclusion, ExclusionBoundary, Policy, Threshold } from './types.ts';
 
 /** threshold.json's `threshold`, for reading it back. */
+const docOrderSchema = z.object({ hash: z.number().int().min(0).max(0xffffffff), item: z.string(), row: z.number().int().nonnegative() });
+const totalsSchema = z.object({ docs: z.number().int().nonnegative(), tokens: z.number().nonnegative() });
+
 export const thresholdSchema = z.object({
   boundaryBin: z.number().int().min(-1).max(KEY_BINS - 1),
-  cutoff: z
-    .object({ hash: z.number().int().min(0).max(0xffffffff), item: z.string(), row: z.number().int().nonnegative() })
-    .nullable(),
-  expected: z.object({ docs: z.number().int().nonnegative(), tokens: z.number().nonnegative() }),
+  cutoff: docOrderSchema.nullable(),
+  expected: totalsSchema,
+  exclude: z.object({ boundaryBin: z.number().int().min(0).max(KEY_BINS - 1), cutoff: docOrderSchema.nullable(), excluded: totalsSchema }).optional(),
 });
 
 function checkBudget(budget: Budget): void {
@@ -90,13 +92,107 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 }
 
 /**
- * Decides one document alone from the threshold: excluded (null key) -> false; above the boundary bin -> true; in it ->
- * true when its (hash, item, row) is at or before the cut-off; below -> false.
+ * Where a budget-band's excluded top ends: the policy keeps `kept` (in the budget's unit), the band below is to hold at
+ * most multiple x budget, so at least kept - multiple x budget is excluded from the top: the fewest documents, in the
+ * order bins from the highest down and, within a bin, by (hash, item, row). Walks whole bins while they stay short of
+ * that amount; the bin that reaches it is the exclusion's boundary bin. Null when nothing needs excluding.
+ */
+export function findExclusion(hist: KeyHistogram, budget: Budget, multiple: number): ExclusionBoundary | null {
+  checkBudget(budget);
+  if (!(Number.isFinite(multiple) && multiple >= 1)) throw new ThresholdError(`budget-band multiple must be a finite number >= 1, got ${multiple}`);
+  const amount = cost(budget.unit, hist.totals) - multiple * budget.amount;
+  if (!(amount > 0)) return null;
+  const above: BinTotals = { docs: 0, tokens: 0 };
+  let used = 0;
+  for (const [bin, t] of hist.descending()) {
+    const c = cost(budget.unit, t);
+    if (used + c >= amount) return { boundaryBin: bin, above, remaining: amount - used, boundaryTotals: t };
+    used += c;
+    above.docs += t.docs;
+    above.tokens += t.tokens;
+  }
+  throw new ThresholdError(`findExclusion: the histogram's bins add up to less than its totals`);
+}
+
+/**
+ * Excludes from the exclusion's boundary bin the shortest prefix, in (hash, item, row) order, that reaches what is left
+ * to exclude. Returns the exclusion and the boundary bin's documents left in the band (in that order): the top of the
+ * band, from which the budget starts to fill.
+ *
+ * @param candidates every document of the boundary bin (in any order; not modified)
+ * @throws ThresholdError when the candidates disagree with the histograms' count for the boundary bin
+ */
+export function fillExclusion(
+  candidates: readonly BoundaryCandidate[],
+  boundary: ExclusionBoundary,
+  unit: Budget['unit'],
+): { exclusion: Exclusion; kept: BoundaryCandidate[] } {
+  if (candidates.length !== boundary.boundaryTotals.docs) {
+    throw new ThresholdError(
+      `fillExclusion: boundary bin ${boundary.boundaryBin} holds ${boundary.boundaryTotals.docs} documents by the histograms ` +
+        `but ${candidates.length} were read back from the scores (were they scored with another policy?)`,
+    );
+  }
+  const ordered = [...candidates].sort(compareDocOrder);
+  const excluded: BinTotals = { ...boundary.above };
+  let taken = 0;
+  let n = 0;
+  while (n < ordered.length && taken < boundary.remaining) {
+    const c = ordered[n++]!;
+    taken += unit === 'docs' ? 1 : c.tokens;
+    excluded.docs += 1;
+    excluded.tokens += c.tokens;
+  }
+  const last = n > 0 ? ordered[n - 1]! : null;
+  const cutoff = last ? { hash: last.hash, item: last.item, row: last.row } : null;
+  return { exclusion: { boundaryBin: boundary.boundaryBin, cutoff, excluded }, kept: ordered.slice(n) };
+}
+
+/** True when a budget-band's exclusion takes the document of this bin and boundary order. */
+export function isExcluded(bin: number, doc: DocOrder, exclusion: Exclusion): boolean {
+  if (bin !== exclusion.boundaryBin) return bin > exclusion.boundaryBin;
+  return exclusion.cutoff !== null && compareDocOrder(doc, exclusion.cutoff) <= 0;
+}
+
+/**
+ * Decides one document alone from the threshold: excluded (null key, or in a budget-band's excluded top) -> false;
+ * above the boundary bin -> true; in it -> true when its (hash, item, row) is at or before the cut-off; below -> false.
  */
 export function isSelected(key: number | null, doc: DocOrder, threshold: Threshold): boolean {
   if (key === null) return false;
   const bin = binOf(key);
+  if (threshold.exclude && isExcluded(bin, doc, threshold.exclude)) return false;
   if (bin > threshold.boundaryBin) return true;
   if (bin < threshold.boundaryBin || threshold.cutoff === null) return false;
   return compareDocOrder(doc, threshold.cutoff) <= 0;
+}
+
+/**
+ * The threshold that fills `budget` from a merged histogram of a policy's keys: the boundary bin from the histograms,
+ * the exact cut in it from that bin's documents (`readBin` returns every document of one bin, read back from the
+ * scores). For a budget-band policy (`budgetMultiple`), first the excluded top (`findExclusion`, `fillExclusion`), then
+ * the budget from the top of what is left. At most two bins are read.
+ */
+export async function planThreshold(
+  hist: KeyHistogram,
+  budget: Budget,
+  policy: Pick<Policy, 'budgetMultiple'>,
+  readBin: (bin: number) => Promise<readonly BoundaryCandidate[]>,
+): Promise<Threshold> {
+  let band = hist;
+  let exclusion: Exclusion | undefined;
+  let bandTop: { bin: number; kept: BoundaryCandidate[] } | undefined;
+  const exclusionBoundary = policy.budgetMultiple !== undefined ? findExclusion(hist, budget, policy.budgetMultiple) : null;
+  if (exclusionBoundary) {
+    const filled = fillExclusion(await readBin(exclusionBoundary.boundaryBin), exclusionBoundary, budget.unit);
+    exclusion = filled.exclusion;
+    const kept = filled.kept.reduce((a, c) => ({ docs: a.docs + 1, tokens: a.tokens + c.tokens }), { docs: 0, tokens: 0 });
+    band = hist.keptBelow(exclusion.boundaryBin, kept);
+    bandTop = { bin: exclusion.boundaryBin, kept: filled.kept };
+  }
+  const boundary = findBoundary(band, budget);
+  let candidates: readonly BoundaryCandidate[] = [];
+  if (boundary.boundaryBin >= 0) candidates = bandTop?.bin === boundary.boundaryBin ? bandTop.kept : await readBin(boundary.boundaryBin);
+  const threshold = fillBoundary(candidates, boundary, budget);
+  return exclusion ? { ...threshold, exclude: exclusion } : threshold;
 }

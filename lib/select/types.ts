@@ -27,6 +27,11 @@ export interface PolicyOptions {
 /** A selection policy: maps a document to a key (higher = selected first), or to null when it is excluded. */
 export interface Policy {
   readonly kind: PolicySpec['kind'];
+  /**
+   * Set for `budget-band`: the selection comes from the lowest keys holding this multiple of the budget (reduce
+   * excludes the highest keys above them), not from the top of the whole key order.
+   */
+  readonly budgetMultiple?: number;
   /** A finite, float32-representable key, or null when a filter (or a band tail) excludes the document. */
   key(doc: PolicyDoc): number | null;
 }
@@ -75,6 +80,28 @@ export interface BoundaryCandidate extends DocOrder {
   tokens: number;
 }
 
+/**
+ * The top of the key order that a `budget-band` policy excludes: every bin above `boundaryBin`, and in it the
+ * documents at or before `cutoff` in the boundary order (hash, item, row). The rest holds at most multiple x budget.
+ */
+export interface Exclusion {
+  boundaryBin: number;
+  /** null: nothing of the boundary bin is excluded. */
+  cutoff: DocOrder | null;
+  /** What is excluded. */
+  excluded: BinTotals;
+}
+
+/** Where the excluded top of a budget-band ends in a merged histogram (see `findExclusion`). */
+export interface ExclusionBoundary {
+  boundaryBin: number;
+  /** Everything in bins above the boundary bin: excluded in full. */
+  above: BinTotals;
+  /** What is still to exclude from the boundary bin (in the budget's unit; > 0). */
+  remaining: number;
+  boundaryTotals: BinTotals;
+}
+
 /** threshold.json's cut: what select needs to decide each document alone. */
 export interface Threshold {
   /** Bins above this are selected in full; -1 selects every document the policy keeps. */
@@ -83,4 +110,6 @@ export interface Threshold {
   cutoff: DocOrder | null;
   /** What the selection holds: the documents and tokens `isSelected` accepts over the whole corpus. */
   expected: BinTotals;
+  /** `budget-band` only: the top of the key order excluded before the budget is filled from what is left. */
+  exclude?: Exclusion;
 }

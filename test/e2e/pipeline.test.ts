@@ -126,6 +126,26 @@ describe('end to end on the local filesystem', () => {
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens!);
     expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.98 * manifest.budget.tokens!);
     expect((manifest.policy as { kind: string }).kind).toBe('top');
+
+    // budget-band over the same scores: the top of the key order is excluded down to 3 x budget, the budget fills below.
+    const band = (await reselect(out, { budget: 'fraction=0.1', policy: 'budget-band', multiple: '3' }, { store: createStore(), log: silentLogger })).manifest;
+    const budget = band.budget.tokens!;
+    expect(band.selected.tokens).toBeLessThanOrEqual(budget);
+    expect(band.selected.tokens).toBeGreaterThanOrEqual(0.98 * budget);
+    const t = band.threshold as { exclude: { excluded: { tokens: number } } };
+    const kept = band.corpus.tokens; // quickJob has no filters: the policy keeps every document
+    expect(t.exclude.excluded.tokens).toBeGreaterThanOrEqual(kept - 3 * budget);
+    expect(t.exclude.excluded.tokens).toBeLessThan(kept - 3 * budget + 0.02 * budget);
+    const ids = async (m: typeof band) => {
+      const out2: string[] = [];
+      for (const shard of m.selected.shards) {
+        for (const line of gunzipSync(await readFile(join(out, shard.file))).toString('utf8').trim().split('\n')) out2.push(JSON.parse(line).id);
+      }
+      return new Set(out2);
+    };
+    const bandIds = await ids(band);
+    const topIds = await ids((await reselect(out, { budget: 'fraction=0.1', policy: 'top' }, { store: createStore(), log: silentLogger })).manifest);
+    expect([...bandIds].filter((id) => topIds.has(id))).toHaveLength(0); // 10% of the top is never in the band below 70%
   });
 });
 

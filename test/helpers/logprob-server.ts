@@ -73,6 +73,26 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Each token's text with the whitespace before it (as BPE tokens carry it, so that the texts add up to the prompt) and
+ * where that text starts in `text`, in code points (as servers report `text_offset`). Tokens are found in order in the
+ * lowercased text.
+ */
+export function tokenSpans(text: string, tokens: string[]): { offsets: number[]; texts: string[] } {
+  const lower = text.toLowerCase();
+  const offsets: number[] = [];
+  const texts: string[] = [];
+  let pos = 0;
+  for (const t of tokens) {
+    const at = lower.indexOf(t, pos);
+    if (at < 0) throw new Error(`token ${JSON.stringify(t)} not found in the text after ${pos}`);
+    offsets.push(Array.from(text.slice(0, pos)).length);
+    texts.push(text.slice(pos, at + t.length));
+    pos = at + t.length;
+  }
+  return { offsets, texts };
+}
+
 /** Starts the server on 127.0.0.1 with an ephemeral port. */
 export async function startLogprobServer(opts: LogprobServerOptions): Promise<LogprobServer> {
   let inFlight = 0;
@@ -111,18 +131,22 @@ export async function startLogprobServer(opts: LogprobServerOptions): Promise<Lo
         }
         // echo: prompt logprobs, then (when max_tokens > 0) the generated token's.
         const gen = Number(body.max_tokens ?? 16) > 0 ? [-0.5] : [];
-        return send(200, {
-          object: 'text_completion',
-          choices: [{ index: 0, text: String(body.prompt), logprobs: { tokens: [...tokens, ...gen.map(() => 'x')], token_logprobs: [...lps, ...gen] } }],
-          usage,
-        });
+        const prompt = String(body.prompt);
+        const spans = tokenSpans(prompt, tokens);
+        const logprobs = {
+          tokens: [...spans.texts, ...gen.map(() => ' x')],
+          token_logprobs: [...lps, ...gen],
+          text_offset: [...spans.offsets, ...gen.map(() => Array.from(prompt).length)],
+        };
+        return send(200, { object: 'text_completion', choices: [{ index: 0, text: prompt, logprobs }], usage });
       }
       if (req.method === 'POST' && req.url === '/generate') {
         const tokens = opts.lm.tokenize(String(body.inputs));
         const lps = opts.lm.promptLogprobs(tokens);
+        const texts = tokenSpans(String(body.inputs), tokens).texts;
         return send(200, {
           generated_text: ' the',
-          details: { finish_reason: 'length', generated_tokens: 1, prefill: tokens.map((t, i) => ({ id: i, text: t, logprob: lps[i] })), tokens: [] },
+          details: { finish_reason: 'length', generated_tokens: 1, prefill: tokens.map((_, i) => ({ id: i, text: texts[i], logprob: lps[i] })), tokens: [] },
         });
       }
       send(404, { error: `no route ${req.method} ${req.url}` });
@@ -155,17 +179,30 @@ export async function startLogprobServer(opts: LogprobServerOptions): Promise<Lo
   };
 }
 
-/** Mean -logprob over tokens 1..min(n, maxTokens)-1 of a text under `lm`: the loss a correct client reports. */
-export function expectedLoss(lm: PromptLm, text: string, maxTokens = Infinity): { loss: number; tokens: number } {
+/**
+ * Mean -logprob over tokens 1..min(n, maxTokens)-1 of a text under `lm`: the loss a correct client reports; their sum
+ * (nll), and the UTF-8 bytes of the text from its start to the end of the last token counted (the whole text when
+ * nothing is cut), found independently of the server's offsets.
+ */
+export function expectedLoss(lm: PromptLm, text: string, maxTokens = Infinity): { loss: number; tokens: number; nll: number; bytes: number } {
   const tokens = lm.tokenize(text);
   const lps = lm.promptLogprobs(tokens);
   let sum = 0;
   let n = 0;
-  for (let i = 1; i < Math.min(tokens.length, maxTokens); i++) {
+  const end = Math.min(tokens.length, maxTokens);
+  for (let i = 1; i < end; i++) {
     sum -= lps[i]!;
     n += 1;
   }
-  return { loss: n > 0 ? sum / n : 0, tokens: tokens.length };
+  let covered = text;
+  if (end < tokens.length) {
+    // Cut right after the last scored token.
+    const lower = text.toLowerCase();
+    let pos = 0;
+    for (let i = 0; i < end; i++) pos = lower.indexOf(tokens[i]!, pos) + tokens[i]!.length;
+    covered = text.slice(0, pos);
+  }
+  return { loss: n > 0 ? sum / n : 0, tokens: tokens.length, nll: sum, bytes: Buffer.byteLength(covered, 'utf8') };
 }
 
 /**

@@ -109,6 +109,16 @@ describe('modified Kneser-Ney on a tiny corpus', () => {
     expect(s.loss).toBeCloseTo(-(Math.log(0.56) + Math.log(0.412) + Math.log(0.41)) / 3, 12);
   });
 
+  it('gives per-byte loss = summed NLL / UTF-8 bytes of the whole document (its scored window)', () => {
+    const text = 'A  b\u00e9 c'; // 'é' is two bytes: 8 bytes in all
+    const s = model.scoreText(text);
+    const nll = -model.tokenLogProbs(['a', 'bé', 'c']).reduce((a, b) => a + b, 0);
+    expect(s.bytes).toBe(8);
+    expect(s.nll).toBeCloseTo(nll, 12);
+    expect(s.nll / s.bytes).toBeCloseTo(nll / 8, 12);
+    expect(s.loss).toBeCloseTo(nll / 4, 12);
+  });
+
   it('sums to 1 over the vocabulary plus <unk> in every context', () => {
     expect(model.vocabulary()).toEqual(['<unk>', '</s>', 'a', 'b', 'c']);
     for (const ctx of [[], ['<s>'], ['<s>', 'a'], ['a', 'b'], ['b', 'a'], ['c', 'c'], ['zebra', 'a'], ['a', 'zebra']]) {

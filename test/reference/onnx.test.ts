@@ -13,7 +13,7 @@ import {
   planWindows,
 } from '../../lib/reference/onnx/index.ts';
 import { createStore } from '../../lib/store/index.ts';
-import { referenceNlls, writeTinyModelFolder, type TinyCausalLm } from '../helpers/tiny-causal-lm.ts';
+import { bytesToUnicode, referenceNlls, writeTinyModelFolder, type TinyCausalLm } from '../helpers/tiny-causal-lm.ts';
 
 const store = createStore();
 let root: string;
@@ -71,7 +71,7 @@ describe('onnx reference backend', () => {
         expect(relClose(scores[i]!.loss, want, 1e-5), `doc ${i}: ${scores[i]!.loss} vs ${want}`).toBe(true);
       });
       // The empty text is BOS alone: nothing to predict.
-      expect(scores[3]).toEqual({ loss: 0, tokens: 1 });
+      expect(scores[3]).toEqual({ loss: 0, tokens: 1, nll: 0, bytes: 0 });
       // Losses differ between documents (the model is not uniform).
       expect(new Set(scores.map((s) => s.loss.toFixed(6))).size).toBeGreaterThan(4);
     } finally {
@@ -101,6 +101,38 @@ describe('onnx reference backend', () => {
     expect(ids.length).toBeGreaterThan(8);
     expect(score!.tokens).toBe(ids.length);
     expect(relClose(score!.loss, mean(referenceNlls(model, ids.slice(0, 8))), 1e-5)).toBe(true);
+  });
+
+  it('gives per-byte loss = summed NLL / UTF-8 bytes of the scored window (whole, truncated and sliding)', async () => {
+    const text = TEXTS[4]! + ' ' + TEXTS[1]!; // multi-byte characters, longer than 8 tokens
+    const ids = tokenizer.encode(text).ids;
+    const tokens: string[] = tokenizer.encode(text).tokens;
+    expect(ids.length).toBeGreaterThan(8);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // Independent byte count of the first 8 tokens: GPT-2's byte map inverted over the token strings (BOS has none).
+    const byteOf = new Map(bytesToUnicode().map((c, b) => [c, b]));
+    const windowBytes = tokens.slice(0, 8).filter((t) => t !== '<|endoftext|>').reduce((a, t) => a + [...t].length, 0);
+    expect([...tokens.slice(1, 8).join('')].every((c) => byteOf.has(c))).toBe(true);
+
+    const whole = await createOnnxScorer(spec(), { store });
+    const [w] = await whole.score([text]);
+    await whole.close();
+    expect(w!.bytes).toBe(Buffer.byteLength(text, 'utf8'));
+    expect(relClose(w!.nll, sum(referenceNlls(model, ids)), 1e-5)).toBe(true);
+    expect(relClose(w!.nll / w!.bytes, sum(referenceNlls(model, ids)) / Buffer.byteLength(text, 'utf8'), 1e-5)).toBe(true);
+
+    const cut = await createOnnxScorer(spec({ maxTokens: 8 }), { store });
+    const [c] = await cut.score([text]);
+    await cut.close();
+    expect(c!.bytes).toBe(windowBytes);
+    expect(c!.bytes).toBeLessThan(w!.bytes);
+    expect(relClose(c!.nll / c!.bytes, sum(referenceNlls(model, ids.slice(0, 8))) / windowBytes, 1e-5)).toBe(true);
+
+    const slide = await createOnnxScorer(spec({ maxTokens: 8, windows: 'sliding', stride: 3 }), { store });
+    const [sl] = await slide.score([text]);
+    await slide.close();
+    expect(sl!.bytes).toBe(Buffer.byteLength(text, 'utf8'));
+    expect(relClose(sl!.loss, sl!.nll / (ids.length - 1), 1e-9)).toBe(true);
   });
 
   it('scores every token once in sliding windows, each with the windowed context', async () => {

@@ -32,11 +32,13 @@ function spec(url: string, overrides: Partial<OpenAIReferenceSpec> = {}): OpenAI
   return openaiReferenceSchema.parse({ kind: 'openai', url, model: 'test-lm', apiKeyEnv: 'PROXYSEL_TEST_KEY', ...overrides });
 }
 
-function expectLosses(scores: { loss: number; tokens: number }[], maxTokens = Infinity) {
+function expectLosses(scores: { loss: number; tokens: number; nll: number; bytes: number }[], maxTokens = Infinity) {
   TEXTS.forEach((t, i) => {
     const want = expectedLoss(lm, t, maxTokens);
     expect(scores[i]!.tokens).toBe(want.tokens);
     expect(scores[i]!.loss).toBeCloseTo(want.loss, 10);
+    expect(scores[i]!.nll).toBeCloseTo(want.nll, 10);
+    expect(scores[i]!.bytes).toBe(want.bytes);
   });
 }
 
@@ -45,7 +47,7 @@ describe('openai reference backend', () => {
     const s = await start();
     const scores = await createOpenAIScorer(spec(s.url), { env: {} }).score(TEXTS);
     expectLosses(scores);
-    expect(scores[3]).toEqual({ loss: 0, tokens: 1 });
+    expect(scores[3]).toEqual({ loss: 0, tokens: 1, nll: 0, bytes: 3 });
     expect(scores[2]!.loss).toBeGreaterThan(scores[0]!.loss); // unknown words cost more
   });
 
@@ -63,6 +65,28 @@ describe('openai reference backend', () => {
   it('counts only the first maxTokens tokens towards the loss', async () => {
     const s = await start();
     expectLosses(await createOpenAIScorer(spec(s.url, { maxTokens: 4 }), { env: {} }).score(TEXTS), 4);
+  });
+
+  it('gives per-byte loss = summed NLL / UTF-8 bytes of the scored window, also when maxTokens cuts the document', async () => {
+    const s = await start();
+    const text = 'Café au lait: the cat sat on the mat, and the dog sat on the log.';
+    for (const [url, flavor] of [[s.url, 'vllm'], [s.root, 'tgi'], [s.url, 'llama.cpp']] as const) {
+      const whole = (await createOpenAIScorer(spec(url, { flavor }), { env: {} }).score([text]))[0]!;
+      expect(whole.bytes).toBe(Buffer.byteLength(text, 'utf8'));
+      expect(whole.nll / whole.bytes).toBeCloseTo(expectedLoss(lm, text).nll / Buffer.byteLength(text, 'utf8'), 10);
+      const cut = (await createOpenAIScorer(spec(url, { flavor, maxTokens: 3 }), { env: {} }).score([text]))[0]!;
+      // The first three tokens are "café", "au", "lait": 'Café au lait' is 13 bytes (é is two).
+      expect(cut.bytes, flavor).toBe(13);
+      expect(cut.nll).toBeCloseTo(-lm.promptLogprobs(lm.tokenize(text)).slice(1, 3).reduce((a: number, b) => a + b!, 0), 10);
+      expect(cut.loss).toBeCloseTo(cut.nll / 2, 12);
+    }
+  });
+
+  it('refuses to guess the bytes of a cut document when the server gives neither offsets nor token texts', async () => {
+    const s = await start({ completions: 'prompt_logprobs' });
+    const err = await createOpenAIScorer(spec(s.url, { maxTokens: 3 }), { env: {} }).score([TEXTS[4]!]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAIResponseError);
+    expect(String(err)).toMatch(/bytes of the scored window are unknown.*raise reference\.maxTokens/);
   });
 
   it('refuses a server that returns generated-token logprobs only, saying so', async () => {

@@ -287,7 +287,7 @@ class KneserNeyModel implements NgramModel {
     const lps = this.tokenLogProbs(tokenizeWords(text));
     let sum = 0;
     for (let i = 0; i < lps.length; i++) sum += lps[i]!;
-    return { loss: -sum / lps.length, tokens: lps.length };
+    return { loss: -sum / lps.length, tokens: lps.length, nll: -sum, bytes: Buffer.byteLength(text, 'utf8') };
   }
 
   conditionalLogProb(context: readonly string[], word: string): number {

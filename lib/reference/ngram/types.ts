@@ -20,6 +20,10 @@ export interface NgramTextScore {
   loss: number;
   /** Number of scored tokens: words (as `tokenizeWords` splits them) + 1 for `</s>`; so an empty text has 1. */
   tokens: number;
+  /** Summed negative log-probability in nats over those tokens (loss * tokens). */
+  nll: number;
+  /** UTF-8 bytes of the text: the model scores every word, so the scored window is the whole document. */
+  bytes: number;
 }
 
 /** A trained interpolated modified Kneser-Ney word n-gram language model with a spelling model for unknown words. */

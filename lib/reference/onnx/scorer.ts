@@ -6,7 +6,7 @@ import { halfToFloat, nextTokenNll } from './log-softmax.ts';
 import { loadModelFolder } from './model-folder.ts';
 import { openCausalLmSession, type CausalLmSession } from './session.ts';
 import type { OnnxScorerDeps, TokenWindow } from './types.ts';
-import { planWindows } from './windows.ts';
+import { planWindows, type WindowOptions } from './windows.ts';
 
 /** Sums of one document's scored next-token NLLs. */
 interface Accumulator {
@@ -77,10 +77,21 @@ async function runWindows(lm: CausalLmSession, windows: TokenWindow[], batchSize
 }
 
 /**
+ * UTF-8 bytes of the text the scored window covers: the whole document, unless `truncate` cut it to maxTokens tokens;
+ * then the bytes of those tokens decoded (special tokens skipped, a multi-byte character cut in half not counted).
+ */
+export function coveredBytes(tokenizer: Tokenizer, text: string, ids: number[], opts: WindowOptions): number {
+  if (opts.mode === 'sliding' || ids.length <= opts.maxTokens) return Buffer.byteLength(text, 'utf8');
+  const prefix = tokenizer.decode(ids.slice(0, opts.maxTokens), { skip_special_tokens: true, clean_up_tokenization_spaces: false });
+  return Buffer.byteLength(prefix.replace(/\uFFFD+$/u, ''), 'utf8');
+}
+
+/**
  * The onnx reference backend: a causal LM exported in the Hugging Face / Optimum layout (model.onnx, tokenizer.json,
  * config.json), scored with onnxruntime-node on the CPU or the CUDA execution provider. Each document's loss is its
- * mean next-token NLL in nats over the scored tokens (the first maxTokens, or all of them in sliding windows); its
- * token count is the tokenizer's count for the whole document (special tokens the tokenizer adds included).
+ * mean next-token NLL in nats over the scored tokens (the first maxTokens, or all of them in sliding windows), beside
+ * the summed NLL and the UTF-8 bytes of the text those tokens cover (`coveredBytes`: nll / bytes is the loss per byte);
+ * its token count is the tokenizer's count for the whole document (special tokens the tokenizer adds included).
  * A document with fewer than two tokens has nothing to predict and gets loss 0.
  */
 export async function createOnnxScorer(spec: OnnxReferenceSpec, deps: OnnxScorerDeps): Promise<ReferenceScorer> {
@@ -100,17 +111,19 @@ export async function createOnnxScorer(spec: OnnxReferenceSpec, deps: OnnxScorer
     description,
     async score(texts: string[]): Promise<ReferenceScore[]> {
       const tokenCounts: number[] = [];
+      const windowBytes: number[] = [];
       const windows: TokenWindow[] = [];
       texts.forEach((text, doc) => {
         const ids = tokenizer.encode(text).ids;
         tokenCounts.push(ids.length);
+        windowBytes.push(coveredBytes(tokenizer, text, ids, windowOpts));
         windows.push(...planWindows(doc, ids, windowOpts));
       });
       // Batch by length to limit padding; the sort is stable, so equal lengths keep document order (deterministic).
       windows.sort((a, b) => a.ids.length - b.ids.length);
       const acc: Accumulator[] = texts.map(() => ({ nll: 0, count: 0 }));
       await runWindows(lm, windows, spec.batchSize, padId, acc);
-      return acc.map((a, i) => ({ loss: a.count > 0 ? a.nll / a.count : 0, tokens: tokenCounts[i]! }));
+      return acc.map((a, i) => ({ loss: a.count > 0 ? a.nll / a.count : 0, tokens: tokenCounts[i]!, nll: a.nll, bytes: windowBytes[i]! }));
     },
     async close() {
       await lm.session.release();

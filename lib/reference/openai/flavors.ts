@@ -26,7 +26,10 @@ const completionsSchema = z.object({
   choices: z
     .array(
       z.object({
-        logprobs: z.object({ token_logprobs: z.array(logprob) }).nullable().optional(),
+        logprobs: z
+          .object({ token_logprobs: z.array(logprob), tokens: z.array(z.string()).optional(), text_offset: z.array(z.number()).optional() })
+          .nullable()
+          .optional(),
         // vLLM's `prompt_logprobs` extension: per prompt token, null or { "<id>": { logprob } }.
         prompt_logprobs: z.array(z.record(z.string(), z.object({ logprob: z.number() })).nullable()).nullable().optional(),
       }),
@@ -36,7 +39,9 @@ const completionsSchema = z.object({
 });
 
 const tgiSchema = z.object({
-  details: z.object({ prefill: z.array(z.object({ id: z.number(), logprob: z.number().nullable().optional() })) }),
+  details: z.object({
+    prefill: z.array(z.object({ id: z.number(), text: z.string().optional(), logprob: z.number().nullable().optional() })),
+  }),
 });
 
 function invalid(where: string, error: z.ZodError): OpenAIResponseError {
@@ -57,6 +62,7 @@ export function parsePromptLogprobs(flavor: OpenAIFlavor, where: string, json: u
     const prefill = r.data.details.prefill;
     out = { logprobs: prefill.map((t, i) => (i === 0 || t.logprob === undefined || t.logprob === null || Number.isNaN(t.logprob) ? null : t.logprob)) };
     out.promptTokens = prefill.length;
+    if (prefill.every((t) => t.text !== undefined)) out.tokenTexts = prefill.map((t) => t.text!);
   } else {
     const r = completionsSchema.safeParse(json);
     if (!r.success) throw invalid(where, r.error);
@@ -71,8 +77,11 @@ export function parsePromptLogprobs(flavor: OpenAIFlavor, where: string, json: u
       out = { logprobs: lps, promptTokens };
     } else if (choice.logprobs) {
       // With max_tokens > 0 the echoed logprobs run on into the generated tokens: keep the prompt's.
-      const all = choice.logprobs.token_logprobs;
-      out = { logprobs: promptTokens !== undefined ? all.slice(0, promptTokens) : all, promptTokens };
+      const { token_logprobs: all, tokens, text_offset: offsets } = choice.logprobs;
+      const prompt = <T>(xs: T[]): T[] => (promptTokens !== undefined ? xs.slice(0, promptTokens) : xs);
+      out = { logprobs: prompt(all), promptTokens };
+      if (offsets) out.textOffsets = prompt(offsets);
+      if (tokens) out.tokenTexts = prompt(tokens);
     } else {
       throw new OpenAIResponseError(
         `${where}: the response has no logprobs: the server must support echo with logprobs (or vLLM's prompt_logprobs)`,

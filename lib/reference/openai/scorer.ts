@@ -6,10 +6,28 @@ import { mapWithConcurrency, postJsonWithRetries } from './http.ts';
 import type { OpenAIScorerOptions, PromptLogprobs } from './types.ts';
 
 /**
- * Loss of one document from its prompt logprobs: the mean of -logprob over tokens 1 .. min(n, maxTokens) - 1 (token 0
- * has no context); tokens = n, the server's prompt token count. A one-token document gets loss 0.
+ * UTF-8 bytes of the first `end` tokens' text: up to the character offset of token `end` when the server gives text
+ * offsets, else the tokens' own texts added up.
  */
-export function lossFromPromptLogprobs(p: PromptLogprobs, maxTokens: number, where: string): ReferenceScore {
+function prefixBytes(p: PromptLogprobs, text: string, end: number, where: string): number {
+  const offset = p.textOffsets?.[end];
+  if (offset !== undefined) return Buffer.byteLength(Array.from(text).slice(0, offset).join(''), 'utf8');
+  const texts = p.tokenTexts?.slice(0, end);
+  if (texts && texts.length === end && texts.every((t) => typeof t === 'string')) {
+    return texts.reduce((a, t) => a + Buffer.byteLength(t!, 'utf8'), 0);
+  }
+  throw new OpenAIResponseError(
+    `${where}: the document has more than maxTokens (${end}) tokens and the server returned neither text offsets nor token ` +
+      `texts, so the bytes of the scored window are unknown: raise reference.maxTokens above the longest document`,
+  );
+}
+
+/**
+ * Loss of one document from its prompt logprobs: the mean of -logprob over tokens 1 .. min(n, maxTokens) - 1 (token 0
+ * has no context); tokens = n, the server's prompt token count; nll = the sum; bytes = the UTF-8 bytes of the text
+ * those first min(n, maxTokens) tokens cover (the whole text unless truncated). A one-token document gets loss 0.
+ */
+export function lossFromPromptLogprobs(p: PromptLogprobs, text: string, maxTokens: number, where: string): ReferenceScore {
   const n = p.promptTokens ?? p.logprobs.length;
   const end = Math.min(p.logprobs.length, maxTokens);
   let sum = 0;
@@ -22,7 +40,8 @@ export function lossFromPromptLogprobs(p: PromptLogprobs, maxTokens: number, whe
     sum -= lp;
     count += 1;
   }
-  return { loss: count > 0 ? sum / count : 0, tokens: n };
+  const bytes = n > end ? prefixBytes(p, text, end, where) : Buffer.byteLength(text, 'utf8');
+  return { loss: count > 0 ? sum / count : 0, tokens: n, nll: sum, bytes };
 }
 
 /**
@@ -49,7 +68,7 @@ export function createOpenAIScorer(spec: OpenAIReferenceSpec, options: OpenAISco
         const req = promptLogprobsRequest(spec.flavor, spec.url, spec.model, texts[i]!);
         const json = await postJsonWithRetries(req.url, req.body, headers, policy);
         const where = `${req.url} (document ${i} of the batch)`;
-        return lossFromPromptLogprobs(parsePromptLogprobs(spec.flavor, where, json), spec.maxTokens, where);
+        return lossFromPromptLogprobs(parsePromptLogprobs(spec.flavor, where, json), texts[i]!, spec.maxTokens, where);
       });
     },
     async close() {},

@@ -18,4 +18,8 @@ export interface PromptLogprobs {
   logprobs: (number | null)[];
   /** The server's count of prompt tokens, when it reports one. */
   promptTokens?: number;
+  /** Where each prompt token starts in the prompt, in characters (code points), when the server says (`text_offset`). */
+  textOffsets?: number[];
+  /** Each prompt token's text, when the server returns it (TGI's prefill `text`, the completions `tokens`). */
+  tokenTexts?: (string | null)[];
 }
