@@ -56,7 +56,8 @@ export interface SelectionStateMachineProps {
 
 /**
  * The selection workflow: Plan -> SampleMap -> MergeSample -> reference (Batch GPU array job, Batch single job, or
- * Lambda) -> MergeLabels -> Fit -> ScoreMap -> Reduce -> SelectMap -> Finalize -> SelectionCompleted. The Distributed
+ * Lambda) -> MergeLabels -> Fit -> ScoreMap -> Reduce -> CountMap -> Settle (-> CountMap again while not settled) ->
+ * SelectMap -> Finalize -> SelectionCompleted. The Distributed
  * Maps read plan/items.json with an ItemReader and write their Map Run results under plan/map-results/. Every state
  * retries transient errors with backoff, and a failure anywhere records `_FAILED` with the cause, then fails the run.
  */
@@ -167,6 +168,12 @@ export class SelectionStateMachine extends Construct {
     score.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     scoreMap.itemProcessor(score);
     const reduce = withPolicy(invoke('Reduce', 'reduce', { plan: planPath }));
+    // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
+    // settle and counted again.
+    const countMap = withPolicy(itemsMap('CountMap', { concurrency }), false);
+    countMap.itemProcessor(perItem('Count', 'count'));
+    const settle = withPolicy(invoke('Settle', 'settle', { plan: planPath }, '$.settle'));
+    const settled = new sfn.Choice(this, 'Settled', { comment: 'threshold.json written, or the boundary region widened' });
     const selectMap = withPolicy(itemsMap('SelectMap', { concurrency }), false);
     selectMap.itemProcessor(perItem('Select', 'select'));
     const finalize = withPolicy(invoke('Finalize', 'finalize', { plan: planPath }, '$.result'));
@@ -189,7 +196,10 @@ export class SelectionStateMachine extends Construct {
       }),
     );
 
-    mergeLabels.next(fit).next(scoreMap).next(reduce).next(selectMap).next(finalize).next(notify).next(new sfn.Succeed(this, 'Done'));
+    mergeLabels.next(fit).next(scoreMap).next(reduce).next(countMap).next(settle).next(settled);
+    settled.when(sfn.Condition.booleanEquals('$.settle.settled', false), countMap);
+    settled.otherwise(selectMap);
+    selectMap.next(finalize).next(notify).next(new sfn.Succeed(this, 'Done'));
     const definition = init.next(plan).next(sampleMap).next(mergeSample).next(choice);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

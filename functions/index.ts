@@ -3,6 +3,7 @@
  * variable, so esbuild bundles once per synth (one artifact, many functions, each with its own memory and timeout).
  */
 import type { Context } from 'aws-lambda';
+import { handler as count } from './count/handler.ts';
 import { handler as finalize } from './finalize/handler.ts';
 import { handler as fit } from './fit/handler.ts';
 import { handler as mergeLabels } from './merge-labels/handler.ts';
@@ -14,6 +15,7 @@ import { handler as reference } from './reference/handler.ts';
 import { handler as sample } from './sample/handler.ts';
 import { handler as score } from './score/handler.ts';
 import { handler as select } from './select/handler.ts';
+import { handler as settle } from './settle/handler.ts';
 import { handler as start } from './start/handler.ts';
 
 /** Every Lambda handler by the STAGE value the stack sets. */
@@ -26,6 +28,8 @@ export const handlers = {
   fit,
   score,
   reduce,
+  count,
+  settle,
   select,
   finalize,
   'record-failure': recordFailure,

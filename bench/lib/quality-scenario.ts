@@ -7,7 +7,7 @@ import { artifactKeys } from '../../lib/pipeline/artifacts.ts';
 import { readProxyCard, type ProxyCard } from '../../lib/pipeline/card.ts';
 import { quantileTable } from '../../lib/pipeline/fit.ts';
 import { readItems, readPlan, canonicalJson } from '../../lib/pipeline/plan-file.ts';
-import { reduceScores } from '../../lib/pipeline/reduce.ts';
+import { reduceScores, type EstimateFile } from '../../lib/pipeline/reduce.ts';
 import { readLabelsFile, type LabelRecord } from '../../lib/pipeline/sample-file.ts';
 import { readScoreFile, type ScoreRow } from '../../lib/pipeline/score-file.ts';
 import { selectedRows } from '../../lib/pipeline/select.ts';
@@ -127,7 +127,10 @@ export async function evaluatePolicy(
   const run = await readPlan(ctx.store, planUri);
   const seed = run.plan.spec.sample.seed;
   const policy = policySchema.parse(bench.policy);
-  const { threshold } = await reduceScores({ plan: planUri, policy }, ctx);
+  await reduceScores({ plan: planUri, policy }, ctx);
+  // The cut on estimated tokens: the oracle below is cut in the same (estimated) token units.
+  const estimate = await ctx.store.readJson<EstimateFile>(run.uri(artifactKeys.estimate));
+  const threshold = { ...estimate, threshold: estimate.estimate };
   if (threshold.budget.unit !== 'tokens') throw new Error(`the quality benchmark needs a token budget, got ${threshold.budget.unit}`);
 
   const byItem = new Map<string, ScoreRow[]>();

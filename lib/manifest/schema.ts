@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const tokenErrorsSchema = z.object({ n: z.number().int(), meanAbsRelError: z.number(), totalRelError: z.number() });
+
 const badRecordsSchema = z.object({
   count: z.number().int(),
   byReason: z.record(z.string(), z.number()),
@@ -19,8 +21,9 @@ export const manifestSchema = z.object({
     items: z.number().int(),
     docs: z.number().int(),
     textBytes: z.number(),
-    /** Estimated with the bytes->tokens calibration. */
+    /** Tokens of every document: estimated by the token model (`tokenCount` "estimate"), or exact (`exactTokens`). */
     tokens: z.number(),
+    tokenCount: z.enum(['estimate', 'exact']),
     badRecords: badRecordsSchema,
   }),
   budget: z.object({
@@ -62,22 +65,50 @@ export const manifestSchema = z.object({
       heldOut: z.number().int(),
     }),
     spreadCalibration: z.unknown(),
-    tokenCalibration: z.object({
-      tokensPerByte: z.number(),
-      heldOutMeanAbsRelError: z.number(),
-      heldOutTotalRelError: z.number(),
+    /**
+     * The token-count model that estimates unsampled documents' tokens, and its errors on the held-out sample (fractions;
+     * totalRelError signed, > 0 over-estimates): over all held-out documents, and over those each policy would select
+     * at the budget's share. The single bytes->tokens ratio's errors sit beside them for comparison.
+     */
+    tokenEstimates: z.object({
+      model: z.string(),
+      fittedOn: z.number().int(),
+      heldOut: tokenErrorsSchema,
+      byPolicy: z.array(tokenErrorsSchema.extend({ policy: z.string() })),
+      singleRatio: z.object({ tokensPerByte: z.number(), heldOut: tokenErrorsSchema }),
     }),
   }),
   policy: z.unknown(),
   threshold: z.unknown(),
   selected: z.object({
     docs: z.number().int(),
+    /** Tokens of the selected documents: counted with the reference tokenizer (`tokenCount` "exact"), else estimated. */
     tokens: z.number(),
-    /** selected tokens (or docs) / budget. */
+    tokenCount: z.enum(['exact', 'estimate']),
+    /** The token model's estimate of the same documents. */
+    estimatedTokens: z.number(),
+    /** selected tokens (or docs) / budget: the real fill where `tokenCount` is "exact". */
     budgetFill: z.number(),
+    /** estimatedTokens (or docs) / budget. */
+    estimatedBudgetFill: z.number(),
+    /**
+     * The selection that fills the budget on estimated tokens alone (no exact counts): its documents, its estimated
+     * tokens, and its real tokens (null when counts are estimates): what trusting the estimates would have given.
+     */
+    estimateOnly: z.object({ docs: z.number().int(), estimatedTokens: z.number(), tokens: z.number().nullable() }),
+    /** Passes of the count stage over the boundary region (more than 1 when the region had to be widened). */
+    countPasses: z.number().int(),
+    /** Estimated tokens selected / the corpus's estimated tokens. */
     shareOfCorpusTokens: z.number(),
     shards: z.array(
-      z.object({ item: z.string(), shard: z.string(), file: z.string(), docs: z.number().int(), tokens: z.number() }),
+      z.object({
+        item: z.string(),
+        shard: z.string(),
+        file: z.string(),
+        docs: z.number().int(),
+        tokens: z.number(),
+        estimatedTokens: z.number(),
+      }),
     ),
   }),
   artifacts: z.record(z.string(), z.string()),

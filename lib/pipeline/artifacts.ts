@@ -16,6 +16,9 @@ export const artifactKeys = {
   heldOut: 'proxy/held-out.json',
   scores: (item: string) => `scores/${item}.parquet`,
   histogram: (item: string) => `scores/${item}.hist.json`,
+  estimate: 'budget/estimate.json',
+  counts: (item: string) => `budget/counts/${item}.json`,
+  countedTokens: (item: string) => `budget/counts/${item}.tokens.json`,
   threshold: 'threshold.json',
   selected: (item: string, format: 'jsonl.gz' | 'parquet' = 'jsonl.gz') => `selected/${item}.${format}`,
   selectedRows: (item: string) => `selected/${item}.rows.json`,
@@ -28,14 +31,15 @@ export const artifactKeys = {
 } as const;
 
 /** Prefixes holding intermediate artifacts only (safe to expire once a run has finished). */
-export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'plan/'] as const;
+export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'plan/', 'budget/'] as const;
 
 /** Object tag marking an intermediate artifact; the stack's lifecycle rule expires objects carrying it. */
 export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate' } as const;
 
 /**
  * The artifact keys (as written under an output prefix) that are intermediate: the sample and its parts, the reference
- * parts and labels, the per-item scores and histograms, the work-item list and the resume markers. Matched on the end
+ * parts and labels, the per-item scores and histograms, the budget's estimate and exact counts, the work-item list and
+ * the resume markers. Matched on the end
  * of the URI, so an output prefix that happens to contain `plan/` or `scores/` never marks a manifest or a selection.
  */
 const INTERMEDIATE_KEY = new RegExp(
@@ -44,6 +48,7 @@ const INTERMEDIATE_KEY = new RegExp(
     String.raw`/reference/(part-\d+\.jsonl\.gz|labels\.jsonl\.gz|stats\.json)`,
     String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json)`,
     String.raw`/plan/items\.json`,
+    String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
     String.raw`/plan/done/[^/]+/[^/]+\.json`,
   ]
     .map((p) => `(?:${p})`)

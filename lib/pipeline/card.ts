@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { describeZodError } from '../job/load.ts';
 import { featureConfigSchema, spreadCalibrationSchema } from '../proxy/index.ts';
+import { tokenModelSchema } from '../tokens/index.ts';
 import type { ObjectStore } from '../store/types.ts';
+
+/** Errors of token estimates against exact counts (fractions; totalRelError is signed: > 0 over-estimates). */
+export const tokenErrorsSchema = z.object({ n: z.number().int(), meanAbsRelError: z.number(), totalRelError: z.number() });
+const policyTokenErrorsSchema = tokenErrorsSchema.extend({ policy: z.string() });
 
 /** proxy/card.json: what the proxy is, how well it matches the reference, and how tokens are estimated. */
 export const proxyCardSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   kind: z.enum(['hashed-ensemble', 'onnx']),
   target: z.enum(['loss', 'reducible']),
   /** The unit of the target, of every prediction and of scoreQuantiles: nats per token or per byte. */
@@ -29,12 +34,22 @@ export const proxyCardSchema = z.object({
     n: z.number().int(),
   }),
   spreadCalibration: spreadCalibrationSchema,
+  /**
+   * The token-count model (lib/tokens) that estimates every document's tokens at score time, fitted on the training
+   * split of the labelled sample (exact counts), and its errors on the held-out split: over all held-out documents, and
+   * over those each policy would select at the budget's share. The single bytes->tokens ratio is kept beside it for
+   * comparison.
+   */
   tokens: z.object({
-    tokensPerByte: z.number(),
+    model: tokenModelSchema,
     fittedOn: z.number().int(),
-    heldOut: z.number().int(),
-    heldOutMeanAbsRelError: z.number(),
-    heldOutTotalRelError: z.number(),
+    heldOut: tokenErrorsSchema,
+    byPolicy: z.array(policyTokenErrorsSchema),
+    singleRatio: z.object({
+      tokensPerByte: z.number(),
+      heldOut: tokenErrorsSchema,
+      byPolicy: z.array(policyTokenErrorsSchema),
+    }),
   }),
   /** Quantiles 0, 0.001, ..., 1 of the proxy's predictions on the sample (band policy thresholds). */
   scoreQuantiles: z.array(z.number()),

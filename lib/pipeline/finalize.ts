@@ -38,6 +38,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   const shards: Manifest['selected']['shards'] = [];
   let selectedDocs = 0;
   let selectedTokens = 0;
+  let selectedEstimated = 0;
   for (const item of items) {
     const hist = await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(item.id)));
     docs += hist.docs;
@@ -47,7 +48,16 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
     const sel = await ctx.store.readJson<SelectItemOutput>(run.uri(artifactKeys.selectedStats(item.id)));
     selectedDocs += sel.docs;
     selectedTokens += sel.tokens;
-    if (sel.docs > 0) shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens });
+    selectedEstimated += sel.estimatedTokens;
+    if (sel.docs > 0) {
+      shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens, estimatedTokens: sel.estimatedTokens });
+    }
+  }
+  if (selectedDocs !== threshold.threshold.expected.docs || (threshold.tokenCount === 'exact' && selectedTokens !== threshold.threshold.expected.tokens)) {
+    throw new Error(
+      `finalize: the selection holds ${selectedDocs} documents, ${selectedTokens} tokens, but threshold.json expects ` +
+        `${threshold.threshold.expected.docs} and ${threshold.threshold.expected.tokens} (selected/ is stale: run select again)`,
+    );
   }
   const badJson = bad.toJSON();
   const budget = threshold.budget;
@@ -61,6 +71,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       docs,
       textBytes,
       tokens,
+      tokenCount: spec.exactTokens ? 'exact' : 'estimate',
       badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
     },
     budget: {
@@ -96,10 +107,12 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
         heldOut: card.fidelity.n,
       },
       spreadCalibration: card.spreadCalibration,
-      tokenCalibration: {
-        tokensPerByte: card.tokens.tokensPerByte,
-        heldOutMeanAbsRelError: card.tokens.heldOutMeanAbsRelError,
-        heldOutTotalRelError: card.tokens.heldOutTotalRelError,
+      tokenEstimates: {
+        model: card.tokens.model.kind,
+        fittedOn: card.tokens.fittedOn,
+        heldOut: card.tokens.heldOut,
+        byPolicy: card.tokens.byPolicy,
+        singleRatio: { tokensPerByte: card.tokens.singleRatio.tokensPerByte, heldOut: card.tokens.singleRatio.heldOut },
       },
     },
     policy: threshold.policy,
@@ -107,8 +120,17 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
     selected: {
       docs: selectedDocs,
       tokens: selectedTokens,
+      tokenCount: threshold.tokenCount,
+      estimatedTokens: selectedEstimated,
       budgetFill: budget.amount > 0 ? (budget.unit === 'docs' ? selectedDocs : selectedTokens) / budget.amount : 0,
-      shareOfCorpusTokens: tokens > 0 ? selectedTokens / tokens : 0,
+      estimatedBudgetFill: budget.amount > 0 ? (budget.unit === 'docs' ? selectedDocs : selectedEstimated) / budget.amount : 0,
+      estimateOnly: {
+        docs: threshold.estimateOnly.threshold.expected.docs,
+        estimatedTokens: threshold.estimateOnly.threshold.expected.tokens,
+        tokens: threshold.estimateOnly.tokens,
+      },
+      countPasses: threshold.passes,
+      shareOfCorpusTokens: tokens > 0 ? selectedEstimated / tokens : 0,
       shards,
     },
     artifacts: {
@@ -118,6 +140,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       model: artifactKeys.model,
       card: artifactKeys.card,
       threshold: artifactKeys.threshold,
+      estimate: artifactKeys.estimate,
       scores: 'scores/',
       selected: 'selected/',
       report: artifactKeys.report,
@@ -128,6 +151,6 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   await ctx.store.writeJson(uri, valid);
   if (event.report !== false) await writeReport(ctx.store, run.output);
   await ctx.store.write(run.uri(artifactKeys.success), '');
-  ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens`);
+  ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens (${threshold.tokenCount === 'exact' ? 'exact' : 'estimated'})`);
   return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };
 }

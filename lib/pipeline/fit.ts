@@ -1,6 +1,6 @@
-import { calibrationError, fitTokenCalibration } from '../reference/calibration.ts';
-import { exportEnsembleOnnx, fitProxy as trainProxy } from '../proxy/index.ts';
-import { docHash } from '../select/index.ts';
+import { exportEnsembleOnnx, fitProxy as trainProxy, heldOutSplit } from '../proxy/index.ts';
+import { DOC_STAT_COUNT, docStats, fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
+import type { ProxyExample } from '../proxy/types.ts';
 import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
@@ -20,6 +20,13 @@ export function quantileTable(values: ArrayLike<number>, steps = 1000): number[]
   return out;
 }
 
+/** Whitespace-separated words (as the scorer counts them for the policies' word filters). */
+function countSpaceWords(text: string): number {
+  let n = 0;
+  for (const w of text.split(/\s+/)) if (w.length > 0) n++;
+  return n;
+}
+
 /** The budget as a share of the corpus's tokens, for top-k agreement at the budget's k. */
 export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusDocs: number): number {
   if (budget.form === 'fraction') return budget.fraction;
@@ -29,9 +36,9 @@ export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusD
 
 /**
  * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
- * byte or per token as the spec's lossUnit says),
- * measures its fidelity on a seeded held-out split, fits the bytes->tokens calibration, and writes proxy/model.onnx and
- * proxy/card.json.
+ * byte or per token as the spec's lossUnit says), measures its fidelity on a seeded held-out split, fits the token-count
+ * model on the same training split (and measures it on the held-out one, per policy too), and writes proxy/model.onnx
+ * and proxy/card.json.
  */
 export async function fitProxy(
   event: PlanRef,
@@ -50,26 +57,37 @@ export async function fitProxy(
   if (labels.length !== texts.length) {
     throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
   }
-  const examples = [];
-  const calibrationDocs = [];
+  const examples: ProxyExample[] = [];
+  const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
     const target = labelTarget(l, spec.target, spec.lossUnit);
     if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
     examples.push({ text: texts[i]!, target });
-    calibrationDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens });
+    tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
   }
   if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
 
-  // Bytes -> tokens calibration, with its error measured on a seeded held-out share of the sample.
-  const calSeed = (spec.sample.seed + 0x7f4a7c15) >>> 0;
-  const isHeldOut = (id: string) => docHash(id, calSeed) / 4294967296 < proxy.heldOut;
-  const calibration = fitTokenCalibration(calibrationDocs.filter((d) => !isHeldOut(d.id)));
-  const calError = calibrationError(calibration, calibrationDocs.filter((d) => isHeldOut(d.id)));
+  // The token-count model is fitted on the proxy's training split and measured on its held-out split.
+  const { train, test } = heldOutSplit(
+    examples.map((e) => e.text),
+    proxy.heldOut,
+    spec.sample.seed,
+  );
+  const trainDocs = Array.from(train, (i) => tokenDocs[i]!);
+  const tokenModel = fitTokenModel(trainDocs);
+  let trainBytes = 0;
+  let trainTokens = 0;
+  for (const d of trainDocs) {
+    trainBytes += d.bytes;
+    trainTokens += d.tokens;
+  }
+  const tokensPerByte = trainBytes > 0 ? trainTokens / trainBytes : 0;
+  const byRatio = (bytes: number) => (bytes > 0 ? Math.max(1, Math.round(bytes * tokensPerByte)) : 0);
 
   const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
-  const corpusTokens = stats.corpusTextBytes * calibration.tokensPerByte;
+  const corpusTokens = stats.corpusTextBytes * tokensPerByte;
   const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
 
   ctx.log.info(`fit: ${spec.proxy.members} member(s) on ${examples.length} labelled documents`);
@@ -86,8 +104,25 @@ export async function fitProxy(
   const onnx = exportEnsembleOnnx(fitted.model);
   await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
 
+  const scoreQuantiles = quantileTable(fitted.samplePredictions);
+  const testDocs = Array.from(test, (i) => tokenDocs[i]!);
+  const exact = testDocs.map((d) => d.tokens);
+  const modelEstimates = testDocs.map((d) => predictTokens(tokenModel, d.stats));
+  const ratioEstimates = testDocs.map((d) => byRatio(d.bytes));
+  const heldOutDocs = (estimates: number[]) =>
+    testDocs.map((d, t) => ({
+      id: d.id,
+      score: fitted.heldOut.predicted[t]!,
+      std: fitted.heldOut.spread[t]!,
+      chars: examples[test[t]!]!.text.length,
+      words: countSpaceWords(examples[test[t]!]!.text),
+      tokens: d.tokens,
+      estimate: estimates[t]!,
+    }));
+  const policyOpts = { policy: spec.policy, share: topKFraction, seed: spec.sample.seed, scoreQuantiles };
+
   const card: ProxyCard = {
-    version: 1,
+    version: 2,
     kind: 'hashed-ensemble',
     target: spec.target,
     lossUnit: spec.lossUnit,
@@ -110,13 +145,17 @@ export async function fitProxy(
     },
     spreadCalibration: fitted.spreadCalibration,
     tokens: {
-      tokensPerByte: calibration.tokensPerByte,
-      fittedOn: calibration.n,
-      heldOut: calError.n,
-      heldOutMeanAbsRelError: calError.meanAbsRelError,
-      heldOutTotalRelError: calError.totalRelError,
+      model: tokenModel,
+      fittedOn: trainDocs.length,
+      heldOut: tokenErrors(modelEstimates, exact),
+      byPolicy: policyTokenErrors(heldOutDocs(modelEstimates), policyOpts),
+      singleRatio: {
+        tokensPerByte,
+        heldOut: tokenErrors(ratioEstimates, exact),
+        byPolicy: policyTokenErrors(heldOutDocs(ratioEstimates), policyOpts),
+      },
     },
-    scoreQuantiles: quantileTable(fitted.samplePredictions),
+    scoreQuantiles,
     minSpearman: spec.proxy.minSpearman,
   };
   await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);

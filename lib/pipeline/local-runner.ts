@@ -9,6 +9,7 @@ import { artifactKeys } from './artifacts.ts';
 import { textLogger } from './context.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
+import { countAndSettle } from './settle.ts';
 import { stages } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
 import { StageWorkerPool } from './worker-pool.ts';
@@ -81,7 +82,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
   }
 
   /** Runs a per-item stage over all items, on the pool when there is one; progress in items. */
-  async function overItems<R>(stage: 'sample' | 'select', items: WorkItem[], planUri: string): Promise<R[]> {
+  async function overItems<R>(stage: 'sample' | 'count' | 'select', items: WorkItem[], planUri: string): Promise<R[]> {
     display.stageStart(stage, items.length, 'items');
     const call = (item: WorkItem) => {
       const done = pool
@@ -154,9 +155,23 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
 
     await timed('reduce', async () => {
       display.stageStart('reduce', 1, 'items');
-      const { threshold } = await stages.reduce({ plan: planned.plan }, ctxFor());
-      const t = threshold.threshold;
-      return { value: undefined, detail: `threshold fills ${t.expected.tokens} tokens / ${t.expected.docs} documents` };
+      const { estimate } = await stages.reduce({ plan: planned.plan }, ctxFor());
+      return { value: undefined, detail: `on estimates the threshold fills ${estimate.tokens} tokens / ${estimate.docs} documents` };
+    });
+
+    await timed('count', async () => {
+      let candidates = 0;
+      let tokenized = 0;
+      const settled = await countAndSettle(
+        async () => {
+          const outs = await overItems<{ candidates: number; tokenized: number }>('count', items, planned.plan);
+          candidates = outs.reduce((a, o) => a + o.candidates, 0);
+          tokenized += outs.reduce((a, o) => a + o.tokenized, 0);
+        },
+        () => stages.settle({ plan: planned.plan }, ctxFor()),
+      );
+      const passes = settled.passes > 1 ? ` in ${settled.passes} passes` : '';
+      return { value: undefined, detail: `${tokenized} of ${candidates} candidate documents tokenized${passes}` };
     });
 
     await timed('select', async () => {

@@ -9,6 +9,8 @@ import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
 import { finalizeJob } from './finalize.ts';
 import { reduceScores } from './reduce.ts';
 import { selectWorkItem } from './select.ts';
+import { countAndSettle, settleBudget } from './settle.ts';
+import { countWorkItem } from './count.ts';
 import type { Logger, StageContext } from './types.ts';
 
 export interface ReselectOptions {
@@ -50,7 +52,8 @@ function policyOption(base: PolicySpec, opts: ReselectOptions): PolicySpec | und
 }
 
 /**
- * Re-runs reduce, select and finalize over a finished run's stored scores with a new budget or policy: seconds, not a
+ * Re-runs reduce, count (exact tokens of the new boundary region, re-using the counts made before), settle, select and
+ * finalize over a finished run's stored scores with a new budget or policy: seconds, not a
  * new scoring pass (scores are kept apart from selection).
  */
 export async function reselect(
@@ -66,9 +69,18 @@ export async function reselect(
   const timings: StageTiming[] = [];
   const t0 = performance.now();
   await reduceScores({ plan: planUri, budget, policy }, ctx);
-  const t1 = performance.now();
-  timings.push({ stage: 'reduce', seconds: (t1 - t0) / 1000, detail: 'from stored scores' });
+  const tc = performance.now();
+  timings.push({ stage: 'reduce', seconds: (tc - t0) / 1000, detail: 'from stored scores' });
   const items = await readItems(deps.store, run);
+  let tokenized = 0;
+  const settled = await countAndSettle(
+    async () => {
+      for (const item of items) tokenized += (await countWorkItem({ plan: planUri, item }, ctx)).tokenized;
+    },
+    () => settleBudget({ plan: planUri }, ctx),
+  );
+  const t1 = performance.now();
+  timings.push({ stage: 'count', seconds: (t1 - tc) / 1000, detail: `${tokenized} documents tokenized, ${settled.passes} pass(es)` });
   let docs = 0;
   for (const item of items) docs += (await selectWorkItem({ plan: planUri, item }, ctx)).docs;
   const t2 = performance.now();

@@ -1,14 +1,13 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import type { WorkItem } from '../corpus/types.ts';
 import { ProxyScorer } from '../proxy/index.ts';
-import type { JobSpec } from '../job/spec.ts';
-import { estimateTokens } from '../reference/calibration.ts';
-import { createTokenCounter, type TokenCounter } from '../reference/token-counter.ts';
+import { checkTokenModel, tokenEstimator } from '../tokens/index.ts';
+import { cachedTokenCounter } from '../reference/token-counter.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
 import { resumable, unitFingerprint } from './markers.ts';
-import { canonicalJson, readPlan, type RunFiles } from './plan-file.ts';
+import { readPlan, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import { emptyScoreColumns, encodeScoreFile } from './score-file.ts';
 import type { ItemsEvent, StageContext } from './types.ts';
@@ -54,20 +53,6 @@ async function loadProxy(ctx: StageContext, run: RunFiles): Promise<{ scorer: Pr
   return entry;
 }
 
-/** One token counter per process and reference (only for `exactTokens`). */
-const counters = new Map<string, Promise<TokenCounter>>();
-
-function tokenCounterFor(ctx: StageContext, spec: JobSpec): Promise<TokenCounter> {
-  const key = canonicalJson(spec.reference);
-  let entry = counters.get(key);
-  if (!entry) {
-    entry = createTokenCounter(spec.reference, { store: ctx.store });
-    entry.catch(() => counters.delete(key));
-    counters.set(key, entry);
-  }
-  return entry;
-}
-
 /** Releases the cached proxies (tests, worker shutdown). */
 export async function closeScorers(): Promise<void> {
   const all = [...scorers.values()];
@@ -79,8 +64,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
   const spec = run.plan.spec;
   const { scorer, card } = await loadProxy(ctx, run);
   const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
-  const cal = { tokensPerByte: card.tokens.tokensPerByte, n: card.tokens.fittedOn };
-  const counter = spec.exactTokens ? await tokenCounterFor(ctx, spec) : undefined;
+  const estimate = tokenEstimator(checkTokenModel(card.tokens.model, run.uri(artifactKeys.card)));
+  const counter = spec.exactTokens ? await cachedTokenCounter(spec.reference, { store: ctx.store }) : undefined;
   const hist = new KeyHistogram();
   const bad = new BadRecordLog();
   const cols = emptyScoreColumns();
@@ -92,7 +77,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
-      const t = counter ? counter.count(d.text) : estimateTokens(cal, d.bytes);
+      const t = counter ? counter.count(d.text) : estimate(d.text, d.bytes);
       const chars = d.text.length;
       const words = wordCounts[i]!; // measured in the featurizer's scan
       const score = mean[i]!;

@@ -1,8 +1,9 @@
 import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
 import { materializeFormat } from '../job/spec.ts';
-import { docHash, isSelected, makePolicy } from '../select/index.ts';
+import { docHash, isSelected, makePolicy, skippedRows } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
+import { readCountedTokens } from './count.ts';
 import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -16,26 +17,31 @@ export interface SelectItemOutput {
   /** The shard the documents come from, relative to the corpus prefix. */
   shard: string;
   docs: number;
+  /** Tokens of the selected documents: exact counts where the reference tokenizer is local (`tokenCount`). */
   tokens: number;
+  /** The token model's estimate of the same documents. */
+  estimatedTokens: number;
   /** Key of the materialized documents (or of the row list), relative to the output prefix. */
   file: string;
 }
 
 /**
- * The rows of one item's score file that the threshold selects, and their tokens. The one place that applies a
- * threshold to scores: the select stage and the report both use it.
+ * The rows of one item's score file that the threshold selects, and their estimated tokens (as scored). The one place
+ * that applies a threshold to scores: the select stage and the report both use it.
  */
 export function selectedRows(
   rows: readonly ScoreRow[],
   item: string,
-  threshold: ThresholdFile,
+  threshold: Pick<ThresholdFile, 'policy' | 'threshold'>,
   card: Pick<ProxyCard, 'scoreQuantiles'>,
   seed: number,
 ): { rows: Set<number>; tokens: number } {
   const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
+  const skipped = skippedRows(threshold.threshold, item);
   const chosen = new Set<number>();
   let tokens = 0;
   for (const r of rows) {
+    if (skipped.has(r.row)) continue;
     if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item, row: r.row }, threshold.threshold)) {
       chosen.add(r.row);
       tokens += r.tokens;
@@ -47,18 +53,37 @@ export function selectedRows(
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
  * documents as selected/<item>.jsonl.gz or selected/<item>.parquet ({id, text}: ready for a training loader), or their
- * rows and offsets when the spec does not materialize.
+ * rows and offsets when the spec does not materialize. The selected documents' tokens are the count stage's
+ * (budget/counts/<item>.tokens.json: exact where the reference tokenizer is local), summed here; every selected row
+ * must have one.
  */
 export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promise<SelectItemOutput> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const item = event.item;
   const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
-  const fingerprint = unitFingerprint(run, 'select', item, sha256(canonicalJson(threshold)));
+  const countedUri = run.uri(artifactKeys.countedTokens(item.id));
+  const inputs = {
+    threshold: sha256(canonicalJson(threshold)),
+    counted: (await ctx.store.head(countedUri))?.etag ?? null,
+    scores: (await ctx.store.head(run.uri(artifactKeys.scores(item.id))))?.etag ?? null,
+    card: (await ctx.store.head(run.uri(artifactKeys.card)))?.etag ?? null,
+  };
+  const fingerprint = unitFingerprint(run, 'select', item, canonicalJson(inputs));
   return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
-    const { rows: chosen, tokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
+    const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
+    let tokens = 0;
+    if (chosen.size > 0) {
+      const counted = await readCountedTokens(ctx, countedUri);
+      const byRow = new Map(counted.rows.map((row, i) => [row, counted.tokens[i]!]));
+      for (const row of chosen) {
+        const t = byRow.get(row);
+        if (t === undefined) throw new Error(`select: ${countedUri} has no count for selected row ${row} of item ${item.id}: run the count stage for this threshold`);
+        tokens += t;
+      }
+    }
     let file: string;
     const format = materializeFormat(spec.materialize);
     if (format) {
@@ -78,7 +103,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       await ctx.store.writeJson(run.uri(file), { item: item.id, shard: item.key, range: item.range ?? null, rows: list });
       ctx.progress.add({ docs: rows.length });
     }
-    const out: SelectItemOutput = { item: item.id, shard: item.key, docs: chosen.size, tokens, file };
+    const out: SelectItemOutput = { item: item.id, shard: item.key, docs: chosen.size, tokens, estimatedTokens, file };
     await ctx.store.writeJson(run.uri(artifactKeys.selectedStats(item.id)), out);
     return out;
   });

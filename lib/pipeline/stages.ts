@@ -1,3 +1,4 @@
+import { countWorkItem } from './count.ts';
 import { finalizeJob } from './finalize.ts';
 import { fitProxy } from './fit.ts';
 import { planJob } from './plan.ts';
@@ -6,6 +7,7 @@ import { labelReferenceSlice, mergeLabels } from './reference.ts';
 import { mergeSample, sampleWorkItem } from './sample.ts';
 import { scoreWorkItems } from './score.ts';
 import { selectWorkItem } from './select.ts';
+import { settleBudget } from './settle.ts';
 import type { StageContext } from './types.ts';
 
 /** Every stage by name: the local runner's workers and the Lambda handlers look them up here. */
@@ -18,6 +20,8 @@ export const stages = {
   fit: fitProxy,
   score: scoreWorkItems,
   reduce: reduceScores,
+  count: countWorkItem,
+  settle: settleBudget,
   select: selectWorkItem,
   finalize: finalizeJob,
 } as const satisfies Record<string, (input: never, ctx: StageContext) => Promise<unknown>>;

@@ -1,10 +1,20 @@
 import type { ReferenceSpec } from '../job/spec.ts';
 import type { ObjectStore } from '../store/types.ts';
 
-/** Counts a document's tokens exactly as the reference model's tokenizer does (for `exactTokens: true`). */
+/** Counts a document's tokens exactly as the reference model's tokenizer does (the count stage, `exactTokens: true`). */
 export interface TokenCounter {
   description: string;
   count(text: string): number;
+}
+
+/** Whether the reference's tokenizer runs here (ngram, onnx), so tokens can be counted exactly; openai's does not. */
+export function hasLocalTokenizer(spec: ReferenceSpec): boolean {
+  return spec.kind !== 'openai';
+}
+
+/** The file a token counter for this reference reads besides the spec (its tokenizer.json), if any. */
+export function tokenizerFile(spec: ReferenceSpec): string | undefined {
+  return spec.kind === 'onnx' ? folderFile(spec.model, 'tokenizer.json') : undefined;
 }
 
 function folderFile(uri: string, name: string): string {
@@ -31,6 +41,21 @@ export async function createTokenCounter(spec: ReferenceSpec, deps: { store: Obj
       return { description: `tokenizer.json of ${spec.model}`, count: (text) => tokenizer.encode(text).ids.length };
     }
     case 'openai':
-      throw new Error('exactTokens: an openai reference has no local tokenizer to count every document with');
+      throw new Error('an openai reference has no local tokenizer to count tokens with');
   }
+}
+
+/** One token counter per process and reference (warm Lambdas and long-lived workers reuse it). */
+const counters = new Map<string, Promise<TokenCounter>>();
+
+/** `createTokenCounter`, cached per reference spec (a failed creation is not cached). */
+export function cachedTokenCounter(spec: ReferenceSpec, deps: { store: ObjectStore }): Promise<TokenCounter> {
+  const key = JSON.stringify(spec); // zod-parsed: keys in schema order
+  let entry = counters.get(key);
+  if (!entry) {
+    entry = createTokenCounter(spec, deps);
+    entry.catch(() => counters.delete(key));
+    counters.set(key, entry);
+  }
+  return entry;
 }

@@ -3,7 +3,7 @@ import type { ReportData } from './data.ts';
 import { workflowDiagram, type DiagramStep } from './diagram.ts';
 import {
   barChart,
-  budgetBar,
+  budgetBars,
   escapeXml,
   formatCompact,
   formatNumber,
@@ -97,13 +97,23 @@ function workflow(data: ReportData): string {
     {
       id: 'policy',
       title: 'Policy and threshold',
-      lines: [policyLabel(m.policy), `budget ${budgetLabel}`, `filled in a hash order`, `within one document`],
-      cost: `reduce: ${seconds(stageSeconds(data, 'reduce'))}`,
+      lines: [
+        policyLabel(m.policy),
+        `budget ${budgetLabel}`,
+        m.selected.tokenCount === 'exact' ? `cut by exact counts` : `cut on estimated tokens`,
+        m.selected.countPasses > 1 ? `in ${m.selected.countPasses} passes` : `of the boundary region`,
+      ],
+      cost: `reduce + count: ${seconds(stageSeconds(data, 'reduce', 'count'))}`,
     },
     {
       id: 'selection',
       title: 'Selection',
-      lines: [`${formatCompact(m.selected.docs)} documents`, `${formatCompact(m.selected.tokens)} tokens`, `${pct(m.selected.budgetFill, 2)} of budget`, `${pct(m.selected.shareOfCorpusTokens)} of corpus tokens`],
+      lines: [
+        `${formatCompact(m.selected.docs)} documents`,
+        `${formatCompact(m.selected.tokens)} ${m.selected.tokenCount === 'exact' ? 'real' : 'estimated'} tokens`,
+        `${pct(m.selected.budgetFill, 2)} of budget`,
+        `${pct(m.selected.shareOfCorpusTokens)} of corpus tokens`,
+      ],
       cost: `select + finalize: ${seconds(stageSeconds(data, 'select', 'finalize'))}`,
     },
   ];
@@ -177,13 +187,21 @@ function spreadVsError(data: ReportData): string {
 function budgetFill(data: ReportData): string {
   const m = data.manifest;
   const docs = m.budget.unit === 'docs';
-  return budgetBar({
-    name: 'budget-fill',
-    title: 'Budget fill',
-    used: docs ? m.selected.docs : m.selected.tokens,
-    budget: (docs ? m.budget.docs : m.budget.tokens) ?? 0,
-    unit: docs ? 'documents' : 'tokens',
-  });
+  const budget = (docs ? m.budget.docs : m.budget.tokens) ?? 0;
+  if (docs) return budgetBars({ name: 'budget-fill', title: 'Budget fill', budget, unit: 'documents', bars: [{ label: 'selected', value: m.selected.docs }] });
+  const exact = m.selected.tokenCount === 'exact';
+  const bars: { label: string; value: number; estimate?: boolean }[] = [
+    { label: `selected, ${exact ? 'real (counted) tokens' : 'estimated tokens'}`, value: m.selected.tokens, estimate: !exact },
+  ];
+  if (exact) {
+    bars.push({ label: 'selected, as the token model estimated them', value: m.selected.estimatedTokens, estimate: true });
+    const only = m.selected.estimateOnly;
+    if (only.tokens !== null) {
+      bars.push({ label: 'filling on estimates alone: estimated', value: only.estimatedTokens, estimate: true });
+      bars.push({ label: 'filling on estimates alone: real', value: only.tokens });
+    }
+  }
+  return budgetBars({ name: 'budget-fill', title: 'Budget fill: estimate vs exact', budget, unit: 'tokens', bars });
 }
 
 function perShard(data: ReportData): string {
@@ -236,7 +254,7 @@ function keyNumbers(data: ReportData): string {
   const f = m.proxy.fidelity;
   const rows: string[][] = [
     ['Corpus documents', num('corpus.docs', m.corpus.docs)],
-    ['Corpus tokens (estimated)', num('corpus.tokens', m.corpus.tokens)],
+    [`Corpus tokens (${m.corpus.tokenCount === 'exact' ? 'exact' : 'estimated'})`, num('corpus.tokens', m.corpus.tokens)],
     ['Bad records skipped', num('corpus.badRecords.count', m.corpus.badRecords.count)],
     ['Sample documents', num('sample.docs', m.sample.docs)],
     ['Reference documents', num('reference.docs', m.reference.docs)],
@@ -245,7 +263,8 @@ function keyNumbers(data: ReportData): string {
     ['Reference mean loss (nats/byte)', num('reference.meanLossPerByte', m.reference.meanLossPerByte)],
     ['Loss unit of the proxy and policy', escapeXml(m.proxy.lossUnit)],
     ['Selected documents', num('selected.docs', m.selected.docs)],
-    ['Selected tokens', num('selected.tokens', m.selected.tokens)],
+    [`Selected tokens (${m.selected.tokenCount === 'exact' ? 'exact' : 'estimated'})`, num('selected.tokens', m.selected.tokens)],
+    ['Selected tokens (estimated by the token model)', num('selected.estimatedTokens', m.selected.estimatedTokens)],
     ['Budget fill', num('selected.budgetFill', m.selected.budgetFill)],
   ];
   if (m.budget.tokens !== null) rows.splice(9, 0, ['Budget (tokens)', num('budget.tokens', m.budget.tokens)]);
@@ -256,9 +275,13 @@ function keyNumbers(data: ReportData): string {
     ['Held-out R²', num('proxy.fidelity.r2', f.r2)],
     [`Top-k agreement (k = ${pct(f.topKFraction)} of the held-out split)`, num('proxy.fidelity.topKAgreement', f.topKAgreement)],
     ['Held-out documents', num('proxy.fidelity.heldOut', f.heldOut)],
-    ['Tokens per byte (calibration)', num('proxy.tokenCalibration.tokensPerByte', m.proxy.tokenCalibration.tokensPerByte)],
-    ['Calibration error, per document (held-out)', num('proxy.tokenCalibration.heldOutMeanAbsRelError', m.proxy.tokenCalibration.heldOutMeanAbsRelError)],
-    ['Calibration error, total (held-out)', num('proxy.tokenCalibration.heldOutTotalRelError', m.proxy.tokenCalibration.heldOutTotalRelError)],
+    ['Token model error, per document (held-out)', num('proxy.tokenEstimates.heldOut.meanAbsRelError', m.proxy.tokenEstimates.heldOut.meanAbsRelError)],
+    ['Token model error, total (held-out)', num('proxy.tokenEstimates.heldOut.totalRelError', m.proxy.tokenEstimates.heldOut.totalRelError)],
+    ...m.proxy.tokenEstimates.byPolicy.map((p, i): [string, string] => [
+      `Token model error, total on the held-out ${p.policy} selection`,
+      num(`proxy.tokenEstimates.byPolicy.${i}.totalRelError`, p.totalRelError),
+    ]),
+    ['Single tokens/byte ratio error, per document (held-out)', num('proxy.tokenEstimates.singleRatio.heldOut.meanAbsRelError', m.proxy.tokenEstimates.singleRatio.heldOut.meanAbsRelError)],
   ];
   const warn =
     f.spearman < data.card.minSpearman
@@ -329,7 +352,7 @@ export function renderReport(data: ReportData): string {
 <h1>proxysel report: ${escapeXml(m.name)}</h1>
 <p class="sub">spec ${escapeXml(m.specHash)} · policy ${escapeXml(policyLabel(m.policy))} · output <code>${escapeXml(data.output)}</code></p>
 <p class="headline">Selected ${num('selected.docs', m.selected.docs, formatCompact(m.selected.docs))} documents
-(${formatCompact(m.selected.tokens)} tokens, ${pct(m.selected.budgetFill, 2)} of the budget) from ${formatCompact(m.corpus.docs)} documents.
+(${formatCompact(m.selected.tokens)} ${m.selected.tokenCount === 'exact' ? 'real' : 'estimated'} tokens, ${pct(m.selected.budgetFill, 2)} of the budget) from ${formatCompact(m.corpus.docs)} documents.
 The large model read only ${pct(refShare, 2)} of the corpus's tokens; a ${m.proxy.members}-member proxy scored the rest
 (held-out Spearman ${m.proxy.fidelity.spearman.toFixed(3)}).</p>
 <section class="card"><h2>The workflow, with this run's numbers</h2>${workflow(data)}</section>

@@ -247,17 +247,32 @@ export function barChart(input: BarsInput, f: Frame = { ...defaultFrame, bottom:
   return open(input.name, f, input.title) + parts.join('') + (input.series.length > 1 ? legend : '') + '</svg>';
 }
 
-/** A single horizontal bar: how much of the budget the selection fills. */
-export function budgetBar(input: { name: string; title: string; used: number; budget: number; unit: string }): string {
-  const f = { width: 560, height: 90, left: 16, right: 16, top: 24, bottom: 30 };
+/**
+ * Bars against a budget: one row per bar (say, the selection's exact and estimated tokens), each drawn to scale with a
+ * vertical line at the budget; a bar beyond the budget is drawn in the accent colour.
+ */
+export function budgetBars(input: { name: string; title: string; budget: number; unit: string; bars: { label: string; value: number; estimate?: boolean }[] }): string {
+  const rowHeight = 34;
+  const f = { width: 560, height: 36 + rowHeight * input.bars.length, left: 16, right: 16, top: 16, bottom: 20 };
   const w = f.width - f.left - f.right;
-  const share = input.budget > 0 ? Math.min(1, input.used / input.budget) : 0;
-  return (
-    open(input.name, f, input.title) +
-    `<rect x="${f.left}" y="${f.top}" width="${w}" height="28" fill="${palette.grid}"/>` +
-    `<rect class="mark" x="${f.left}" y="${f.top}" width="${n(Math.max(1, w * share))}" height="28" fill="${palette.selected}"/>` +
-    `<text x="${f.left}" y="${f.top - 8}" class="note">${escapeXml(`${formatNumber(input.used)} of ${formatNumber(input.budget)} ${input.unit} (${(100 * (input.budget > 0 ? input.used / input.budget : 0)).toFixed(3)}%)`)}</text>` +
-    `<text x="${f.left + w}" y="${f.top + 46}" text-anchor="end" class="tick">budget</text>` +
-    '</svg>'
+  const max = Math.max(input.budget, ...input.bars.map((b) => b.value)) * 1.02;
+  const x = (v: number) => f.left + (max > 0 ? (w * v) / max : 0);
+  const parts = [open(input.name, f, input.title)];
+  input.bars.forEach((b, i) => {
+    const y = f.top + i * rowHeight + 12;
+    const share = input.budget > 0 ? b.value / input.budget : 0;
+    const color = b.value > input.budget ? palette.accent : b.estimate ? palette.other : palette.selected;
+    parts.push(
+      `<text x="${f.left}" y="${y - 3}" class="note">${escapeXml(`${b.label}: ${formatNumber(b.value)} ${input.unit} (${(100 * share).toFixed(2)}%)`)}</text>`,
+      `<rect x="${f.left}" y="${y}" width="${w}" height="14" fill="${palette.grid}"/>`,
+      `<rect class="mark" x="${f.left}" y="${y}" width="${n(Math.max(1, x(b.value) - f.left))}" height="14" fill="${color}"/>`,
+    );
+  });
+  const bx = n(x(input.budget));
+  parts.push(
+    `<line x1="${bx}" x2="${bx}" y1="${f.top}" y2="${f.height - f.bottom + 2}" stroke="${palette.ink}" stroke-width="1.5"/>`,
+    `<text x="${bx}" y="${f.height - 6}" text-anchor="end" class="tick">${escapeXml(`budget ${formatNumber(input.budget)}`)}</text>`,
+    '</svg>',
   );
+  return parts.join('');
 }

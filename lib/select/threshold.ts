@@ -12,6 +12,7 @@ export const thresholdSchema = z.object({
   cutoff: docOrderSchema.nullable(),
   expected: totalsSchema,
   exclude: z.object({ boundaryBin: z.number().int().min(0).max(KEY_BINS - 1), cutoff: docOrderSchema.nullable(), excluded: totalsSchema }).optional(),
+  skipped: z.array(docOrderSchema).optional(),
 });
 
 function checkBudget(budget: Budget): void {
@@ -155,16 +156,30 @@ export function isExcluded(bin: number, doc: DocOrder, exclusion: Exclusion): bo
 }
 
 /**
- * Decides one document alone from the threshold: excluded (null key, or in a budget-band's excluded top) -> false;
- * above the boundary bin -> true; in it -> true when its (hash, item, row) is at or before the cut-off; below -> false.
+ * Decides one document alone from the threshold's cut: excluded (null key, or in a budget-band's excluded top) ->
+ * false; above the boundary bin -> true; in it -> true when its (hash, item, row) is at or before the cut-off; below ->
+ * false. The threshold's `skipped` documents are not looked at here: `skippedRows` lists an item's, and the caller
+ * leaves them out.
  */
 export function isSelected(key: number | null, doc: DocOrder, threshold: Threshold): boolean {
   if (key === null) return false;
   const bin = binOf(key);
   if (threshold.exclude && isExcluded(bin, doc, threshold.exclude)) return false;
+  return isSelectedInBin(bin, doc, threshold);
+}
+
+/** `isSelected` for a document whose key's bin is already known, short of the budget-band exclusion. */
+export function isSelectedInBin(bin: number, doc: DocOrder, threshold: Pick<Threshold, 'boundaryBin' | 'cutoff'>): boolean {
   if (bin > threshold.boundaryBin) return true;
   if (bin < threshold.boundaryBin || threshold.cutoff === null) return false;
   return compareDocOrder(doc, threshold.cutoff) <= 0;
+}
+
+/** Rows of one item that the threshold skips (see Threshold.skipped). */
+export function skippedRows(threshold: Pick<Threshold, 'skipped'>, item: string): Set<number> {
+  const rows = new Set<number>();
+  for (const s of threshold.skipped ?? []) if (s.item === item) rows.add(s.row);
+  return rows;
 }
 
 /**

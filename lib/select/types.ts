@@ -112,4 +112,9 @@ export interface Threshold {
   expected: BinTotals;
   /** `budget-band` only: the top of the key order excluded before the budget is filled from what is left. */
   exclude?: Exclusion;
+  /**
+   * Documents at or before the cut-off that are not selected: near the budget's end, those too large for what was left
+   * (settle skips them so that a budget is filled to within a small fraction rather than one document). Absent: none.
+   */
+  skipped?: DocOrder[];
 }

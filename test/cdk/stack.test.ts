@@ -34,9 +34,9 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has three Distributed Maps reading plan/items.json through an ItemReader and writing results with ResultWriter', () => {
+  it('has four Distributed Maps reading plan/items.json through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
@@ -52,6 +52,18 @@ describe('the synthesized stack', () => {
     // CDK does not render JsonPath tokens in batchInput, so the state machine writes 'plan.$' itself
     expect(asl.States.ScoreMap.ItemBatcher).toEqual({ MaxItemsPerBatch: 4, BatchInput: { 'plan.$': '$.run.plan' } });
     expect(asl.States.SampleMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'item.$': '$$.Map.Item.Value' });
+  });
+
+  it('counts the boundary region after Reduce, and loops back to the count while Settle has not settled the cut', () => {
+    expect(asl.States.Reduce.Next).toBe('CountMap');
+    expect(asl.States.CountMap.Next).toBe('Settle');
+    expect(asl.States.Settle.ResultPath).toBe('$.settle');
+    expect(asl.States.Settle.Next).toBe('Settled');
+    const choice = asl.States.Settled;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([{ Variable: '$.settle.settled', BooleanEquals: false, Next: 'CountMap' }]);
+    expect(choice.Default).toBe('SelectMap');
+    expect(asl.States.SelectMap.Next).toBe('Finalize');
   });
 
   it('routes the reference pass to a Batch GPU array job, a single Batch job, or a Lambda', () => {
@@ -127,7 +139,7 @@ describe('the synthesized stack', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
     const stages = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(stages.sort()).toEqual(
-      ['finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'start'].sort(),
+      ['count', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'settle', 'start'].sort(),
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

@@ -66,23 +66,41 @@ export function buildByteLevelBpeTokenizer(opts: TinyTokenizerOptions = {}): { j
     const w = [...enc.encode(m)].map((b) => byteChar[b]!).join('\u0000');
     words.set(w, (words.get(w) ?? 0) + 1);
   }
-  let seqs = [...words.entries()].map(([w, n]) => ({ parts: w.split('\u0000'), n }));
+  const seqs = [...words.entries()].map(([w, n]) => ({ parts: w.split('\u0000'), n }));
   const vocab: Record<string, number> = {};
   byteChar.forEach((c, i) => (vocab[c] = i));
   const merges: string[] = [];
   const want = opts.merges ?? 40;
-  while (merges.length < want) {
-    const pairs = new Map<string, number>();
-    for (const s of seqs) for (let i = 0; i + 1 < s.parts.length; i++) {
+  // Pair counts kept up to date incrementally: a merge only rescans the words that hold its pair.
+  const pairs = new Map<string, number>();
+  const holders = new Map<string, Set<number>>();
+  const count = (index: number, sign: 1 | -1) => {
+    const s = seqs[index]!;
+    for (let i = 0; i + 1 < s.parts.length; i++) {
       const k = `${s.parts[i]} ${s.parts[i + 1]}`;
-      pairs.set(k, (pairs.get(k) ?? 0) + s.n);
+      const c = (pairs.get(k) ?? 0) + sign * s.n;
+      if (c > 0) pairs.set(k, c);
+      else pairs.delete(k);
+      if (sign > 0) {
+        const set = holders.get(k);
+        if (set) set.add(index);
+        else holders.set(k, new Set([index]));
+      }
     }
+  };
+  seqs.forEach((_, index) => count(index, 1));
+  while (merges.length < want) {
     if (pairs.size === 0) break;
-    const [best] = [...pairs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    // The most frequent pair, ties to the lexicographically smallest.
+    let best = '';
+    let bestCount = -1;
+    for (const [k, c] of pairs) if (c > bestCount || (c === bestCount && k < best)) [best, bestCount] = [k, c];
     const [l, r] = best.split(' ') as [string, string];
     merges.push(best);
     vocab[l + r] = Object.keys(vocab).length;
-    seqs = seqs.map((s) => {
+    for (const index of holders.get(best) ?? []) {
+      const s = seqs[index]!;
+      count(index, -1);
       const parts: string[] = [];
       for (let i = 0; i < s.parts.length; i++) {
         if (i + 1 < s.parts.length && s.parts[i] === l && s.parts[i + 1] === r) {
@@ -90,8 +108,10 @@ export function buildByteLevelBpeTokenizer(opts: TinyTokenizerOptions = {}): { j
           i += 1;
         } else parts.push(s.parts[i]!);
       }
-      return { parts, n: s.n };
-    });
+      s.parts = parts;
+      count(index, 1);
+    }
+    holders.delete(best);
   }
   const bosId = Object.keys(vocab).length;
   const bos = '<|endoftext|>';

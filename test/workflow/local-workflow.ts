@@ -8,7 +8,9 @@
  *      what the ItemReader does (reads the JSON array at the ItemReader's Bucket/Key) and, for a map with an
  *      ItemBatcher, what the ItemBatcher does (groups MaxItemsPerBatch items into `{ Items, BatchInput }`), and it
  *      carries the map's Catch, so a failed listing still records `_FAILED`;
- *   3. ResultWriter, ToleratedFailure* and Label are dropped (the maps' results are discarded by ResultPath null).
+ *   3. ResultWriter, ToleratedFailure* and Label are dropped (the maps' results are discarded by ResultPath null);
+ *   4. every Task state without TimeoutSeconds gets TASK_TIMEOUT_SECONDS: the library times tasks out after 60 s by
+ *      default, where Step Functions has no default task timeout (a Lambda's own timeout bounds it there).
  * Everything else (Choice, Retry, Catch, Fail, ItemSelector, payload templates) runs as synthesized.
  */
 import type { Context } from 'aws-lambda';
@@ -35,6 +37,9 @@ export function polyfillPromiseWithResolvers(): void {
 export const MAP_ITEMS_PATH = '$.mapItems';
 /** Resource of the inserted item-loading states (the ItemReader's own; always bound to a local handler). */
 export const ITEM_READER_RESOURCE = 'arn:aws:states:::s3:getObject';
+
+/** Timeout of the Task states that have none (see the transform, step 4). */
+export const TASK_TIMEOUT_SECONDS = 3600;
 
 /** Applies the transform described at the top of this file; returns a new definition and the inserted states' names. */
 export function inlineDistributedMaps(definition: Definition): { definition: Definition; loaders: string[] } {
@@ -68,6 +73,7 @@ export function inlineDistributedMaps(definition: Definition): { definition: Def
     renames.set(name, loader);
     loaders.push(loader);
   }
+  for (const state of taskStates(out).values()) if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = TASK_TIMEOUT_SECONDS;
   const retarget = (target: string) => renames.get(target) ?? target;
   out.StartAt = retarget(out.StartAt);
   for (const [name, state] of Object.entries(out.States)) {

@@ -137,7 +137,8 @@ beforeAll(async () => {
       return bound(input);
     };
   }
-});
+  // Synth bundles the Lambda code and the corpus and model are built: minutes on a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
@@ -146,12 +147,12 @@ afterAll(async () => {
 });
 
 describe('the synthesized workflow, executed locally over s3rver', () => {
-  it('transforms exactly the three Distributed Maps and binds every Task state to real code', () => {
+  it('transforms exactly the four Distributed Maps and binds every Task state to real code', () => {
     const names = Object.keys(localHandlers).sort();
     expect(names).toEqual(
       [
         'Plan', 'SampleMapItems', 'Sample', 'MergeSample', 'ReferenceLambda', 'ReferenceBatchArray', 'ReferenceBatchJob',
-        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'Reduce', 'SelectMapItems', 'Select', 'Finalize',
+        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize',
         'SelectionCompleted', 'RecordFailure',
       ].sort(),
     );
@@ -172,9 +173,12 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     const cloud = await store.read('s3://data/selections/wf/manifest.json');
     const local = await store.read('s3://data/selections/local/manifest.json');
     expect(cloud.toString()).toBe(local.toString());
-    const manifest = JSON.parse(cloud.toString()) as { selected: { docs: number; tokens: number }; budget: { tokens: number } };
+    const manifest = JSON.parse(cloud.toString()) as { selected: { docs: number; tokens: number; tokenCount: string }; budget: { tokens: number } };
     expect(manifest.selected.docs).toBeGreaterThan(0);
+    // Counted exactly (CountMap, Settle) and filled in real tokens, in the cloud as locally.
+    expect(manifest.selected.tokenCount).toBe('exact');
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens);
+    expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.99 * manifest.budget.tokens);
 
     // ScoreMap ran in ItemBatcher batches over the same items: every item has its scores.
     const items = (await store.readJson('s3://data/selections/wf/plan/items.json')) as { id: string }[];
@@ -188,7 +192,7 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     // Step Functions passes an object Detail through as JSON text; the local run hands over the object itself.
     const detail: unknown = typeof event.Detail === 'string' ? JSON.parse(event.Detail) : event.Detail;
     expect(detail).toMatchObject({ specUri: 's3://data/jobs/wf.json', manifest: output.result.manifest });
-  });
+  }, 300_000);
 
   it('takes the Catch path on a bad record with onBadRecord "fail": the run fails and _FAILED holds a readable cause', async () => {
     const spec = cloudJob('s3://data/selections/wf-fail/', { corpus: { uri: 's3://data/corpora/demo/corpus/', onBadRecord: 'fail' } });
@@ -231,5 +235,5 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     for (const part of ['reference/part-00000.jsonl.gz', 'reference/part-00001.jsonl.gz', 'reference/labels.jsonl.gz', '_SUCCESS']) {
       expect(await store.exists(`s3://data/selections/wf-onnx/${part}`)).toBe(true);
     }
-  });
+  }, 300_000);
 });

@@ -1,0 +1,148 @@
+import { compareDocOrder, isSelectedInBin, type DocOrder, type Threshold } from '../select/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { itemCountsSchema, type ItemCounts } from './count.ts';
+import { readItems, readPlan } from './plan-file.ts';
+import { estimateCuts, MAX_REGION_ATTEMPT, type EstimateFile, type ThresholdFile } from './reduce.ts';
+import type { PlanRef, StageContext } from './types.ts';
+
+export interface SettleOutput {
+  plan: string;
+  /** True when threshold.json is written; false when the region was too narrow and budget/estimate.json was widened. */
+  settled: boolean;
+  passes: number;
+}
+
+interface RegionDoc extends DocOrder {
+  bin: number;
+  tokens: number;
+  estimated: number;
+}
+
+/** Global selection order: higher bins first, then (hash, item, row) within a bin. */
+function compareRegion(a: RegionDoc, b: RegionDoc): number {
+  return b.bin - a.bin || compareDocOrder(a, b);
+}
+
+/** Once this share of a token budget is filled, the walk stops at the next document that does not fit. */
+export const FILL_TOLERANCE = 0.002;
+/** At most this many documents are skipped (too large for what was left) before the walk stops anyway. */
+export const MAX_SKIPPED = 256;
+
+/**
+ * Where the budget runs out in exact tokens: from the documents certainly selected (`certain`), walks the boundary
+ * region in selection order, taking documents while they fit. A document that does not fit is skipped (recorded in
+ * the threshold's `skipped`) while more than FILL_TOLERANCE of the budget is left, so one large document near the end
+ * cannot leave the budget short by its size; the walk stops at the first one that does not fit after that (or after
+ * MAX_SKIPPED). The cut is the last document taken. Null when the region cannot hold the cut: the certain documents
+ * alone exceed the budget, or the region ran out first while documents beyond it (`upperTakesAll` false) might fit.
+ */
+export function cutInRegion(
+  certain: { docs: number; tokens: number },
+  region: readonly RegionDoc[],
+  lower: Threshold,
+  budget: { unit: 'tokens' | 'docs'; amount: number },
+  upperTakesAll: boolean,
+): Threshold | null {
+  const cost = (tokens: number) => (budget.unit === 'docs' ? 1 : tokens);
+  let used = budget.unit === 'docs' ? certain.docs : certain.tokens;
+  if (used > budget.amount) return null;
+  const expected = { docs: certain.docs, tokens: certain.tokens };
+  let last: RegionDoc | undefined;
+  let skipped: RegionDoc[] = [];
+  let stopped = false;
+  for (const r of region) {
+    if (used + cost(r.tokens) > budget.amount) {
+      if (used >= (1 - FILL_TOLERANCE) * budget.amount || skipped.length >= MAX_SKIPPED) {
+        stopped = true;
+        break;
+      }
+      skipped.push(r);
+      continue;
+    }
+    used += cost(r.tokens);
+    expected.docs += 1;
+    expected.tokens += r.tokens;
+    last = r;
+  }
+  if (!stopped && !upperTakesAll) return null;
+  if (!last) return { boundaryBin: lower.boundaryBin, cutoff: lower.cutoff, expected };
+  // Skipped documents after the last one taken lie beyond the cut anyway.
+  skipped = skipped.filter((s) => compareRegion(s, last) < 0);
+  return {
+    boundaryBin: last.bin,
+    cutoff: { hash: last.hash, item: last.item, row: last.row },
+    expected,
+    ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ hash: s.hash, item: s.item, row: s.row })) } : {}),
+  };
+}
+
+/**
+ * settle: moves the cut over the boundary region by exact counts. Reads every item's budget/counts/<item>.json and
+ * writes threshold.json, whose selection holds at most the budget in real tokens and misses it by less than one
+ * document. When the region did not hold the cut (the estimates were off by more than the margin), it widens the region
+ * instead (budget/estimate.json, next attempt) and returns settled: false, so the count stage runs again (re-using the
+ * counts it made) before settle does.
+ */
+export async function settleBudget(event: PlanRef, ctx: StageContext): Promise<SettleOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const estimate = await ctx.store.readJson<EstimateFile>(run.uri(artifactKeys.estimate));
+  const items = await readItems(ctx.store, run);
+  const certain = { docs: 0, tokens: 0 };
+  const region: RegionDoc[] = [];
+  for (const item of items) {
+    const uri = run.uri(artifactKeys.counts(item.id));
+    const parsed = itemCountsSchema.safeParse(await ctx.store.readJson(uri));
+    if (!parsed.success) throw new Error(`settle: ${uri}: not a valid counts file: ${parsed.error.issues[0]?.message}`);
+    const counts: ItemCounts = parsed.data;
+    certain.docs += counts.certain.docs;
+    certain.tokens += counts.certain.tokens;
+    for (const [bin, hash, row, tokens, estimated] of counts.region) region.push({ bin, hash, item: item.id, row, tokens, estimated });
+  }
+  region.sort(compareRegion);
+  const passes = estimate.attempt + 1;
+  const cut =
+    estimate.margin === 0
+      ? { ...estimate.estimate, expected: { docs: certain.docs, tokens: certain.tokens } }
+      : cutInRegion(certain, region, estimate.lower, estimate.budget, estimate.upper.boundaryBin < 0);
+  // A budget-band's excluded top stays the one the estimate at the budget implied (the lower and upper cuts keep it).
+  const exclude = estimate.estimate.exclude;
+  const final = cut && exclude ? { ...cut, exclude } : cut;
+  if (!final) {
+    if (estimate.attempt >= MAX_REGION_ATTEMPT) throw new Error(`settle: the budget's cut is outside the whole candidate list (a bug)`);
+    const wider = await estimateCuts(ctx, run, estimate.input, estimate.attempt + 1);
+    ctx.log.warn(
+      `settle: the exact tokens put the budget's cut outside the boundary region (margin ${estimate.margin}); ` +
+        `counting again over a wider one (margin ${wider.margin ?? 'unbounded'})`,
+    );
+    return { plan: event.plan, settled: false, passes };
+  }
+  // The estimate-only cut lies between the lower and the upper cut: its exact tokens are known too.
+  let estimateOnlyTokens = certain.tokens;
+  for (const r of region) if (isSelectedInBin(r.bin, r, estimate.estimate)) estimateOnlyTokens += r.tokens;
+  const file: ThresholdFile = {
+    policy: estimate.policy,
+    budget: estimate.budget,
+    corpus: estimate.corpus,
+    tokenCount: estimate.tokenCount,
+    threshold: final,
+    estimateOnly: { threshold: estimate.estimate, tokens: estimate.tokenCount === 'exact' ? estimateOnlyTokens : null },
+    passes,
+  };
+  await ctx.store.writeJson(run.uri(artifactKeys.threshold), file);
+  const unit = estimate.budget.unit === 'docs' ? 'documents' : `${estimate.tokenCount === 'exact' ? 'real' : 'estimated'} tokens`;
+  ctx.log.info(`settle: the threshold fills ${estimate.budget.unit === 'docs' ? final.expected.docs : final.expected.tokens} of ${estimate.budget.amount} ${unit}`);
+  return { plan: event.plan, settled: true, passes };
+}
+
+/**
+ * Runs the count stage over every item and settle until settle has written threshold.json (the local runner's and
+ * `proxysel select`'s loop; the state machine runs the same loop with a Choice state).
+ */
+export async function countAndSettle(countAll: () => Promise<void>, settle: () => Promise<SettleOutput>): Promise<SettleOutput> {
+  for (let pass = 0; pass <= MAX_REGION_ATTEMPT; pass++) {
+    await countAll();
+    const out = await settle();
+    if (out.settled) return out;
+  }
+  throw new Error(`settle: not settled after ${MAX_REGION_ATTEMPT + 1} passes (a bug: the last pass counts every candidate)`);
+}

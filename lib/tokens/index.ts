@@ -1,0 +1,13 @@
+export { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats, type DocStatName } from './doc-stats.ts';
+export {
+  checkTokenModel,
+  fitTokenModel,
+  nnls,
+  predictTokens,
+  tokenErrors,
+  tokenEstimator,
+  tokenModelSchema,
+  type TokenErrors,
+  type TokenModel,
+} from './token-model.ts';
+export { policyTokenErrors, REPORTED_POLICIES, type HeldOutTokenDoc, type PolicyTokenErrors } from './policy-errors.ts';
