@@ -13,9 +13,8 @@
  *
  * Prints the tables and writes bench/results/quality.md (no dates or timings in it: a fresh run gives the same file).
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDemoCorpus, DEMO_CATEGORIES, DEMO_LAYOUT_VERSION } from '../examples/demo-corpus.ts';
@@ -30,6 +29,7 @@ import { labelTarget, readSampleFile, type LabelRecord } from '../lib/pipeline/s
 import type { StageContext } from '../lib/pipeline/types.ts';
 import { docHash } from '../lib/select/index.ts';
 import { createStore } from '../lib/store/index.ts';
+import { builderHash } from './lib/demo-cache.ts';
 import { composition, randomSelection } from './lib/quality-metrics.ts';
 import { scoreCorpus } from './lib/quality-oracle.ts';
 import { renderReport, type ScenarioResult } from './lib/quality-report.ts';
@@ -87,16 +87,6 @@ sample (as the proxy's come from its predictions on the sample). Both selections
   see docs/quality.md for what the numbers show.
 - **Spearman (all docs)**: proxy mean vs oracle on every document (not only the held-out split).
 `;
-
-/** Hash of the demo corpus builder's sources: the cached corpus is rebuilt whenever the builder changes. */
-async function builderHash(): Promise<string> {
-  const h = createHash('sha256');
-  const root = new URL('../examples/', import.meta.url);
-  h.update(await readFile(new URL('demo-corpus.ts', root)));
-  const parts = new URL('demo-corpus/', root);
-  for (const name of (await readdir(parts)).sort()) h.update(name).update(await readFile(new URL(name, parts)));
-  return h.digest('hex').slice(0, 12);
-}
 
 async function ensureCorpus(dir: string): Promise<void> {
   if (existsSync(join(dir, '_COMPLETE.json'))) return;

@@ -129,6 +129,26 @@ async function main(): Promise<void> {
     const r = child<ScoreRun>('score-child.ts', [fitDir, join(dataDir, 'runs', `workers-${workers}`), String(workers), ...shards]);
     rows.push({ name: `proxysel score stage, ${workers} worker thread${workers > 1 ? 's' : ''}`, docs: r.docs, bytes: shardBytes, ...pick(r), cores: workers });
   }
+  // The score stage with and without deduplication's inputs (exact hash; MinHash signatures and band keys), one
+  // thread over the same shards, then the dedup stages themselves over the band files the minhash run wrote.
+  type DedupRun = ScoreRun & { dedup?: { partitions: number; records: number; pairs: number; cpuSeconds: number } };
+  const byDedup: Record<string, DedupRun> = {};
+  for (const kind of ['none', 'exact', 'minhash']) {
+    log(`scorer, 1 thread, dedup ${kind}, ${shards.length} shards ...`);
+    byDedup[kind] = child<DedupRun>('score-child.ts', ['--dedup', kind, fitDir, join(dataDir, 'runs', `dedup-${kind}`), '0', ...shards]);
+    rows.push({ name: `proxysel score stage, 1 thread, dedup ${kind}${kind === 'minhash' ? ' (signatures + band keys)' : kind === 'exact' ? ' (normalized-text hash)' : ''}`, docs: byDedup[kind]!.docs, bytes: shardBytes, ...pick(byDedup[kind]!), cores: 1 });
+  }
+  const dedupStage = byDedup.minhash!.dedup!;
+  rows.push({
+    name: `dedup stages (${dedupStage.partitions} partitions + clusters, 1 thread): ${dedupStage.records.toLocaleString('en-US')} band/exact records, ${dedupStage.pairs} verified pairs`,
+    docs: byDedup.minhash!.docs,
+    bytes: shardBytes,
+    wallSeconds: dedupStage.cpuSeconds,
+    cpuSeconds: dedupStage.cpuSeconds,
+    peakRssBytes: byDedup.minhash!.peakRssBytes,
+    cores: 1,
+    note: 'CPU seconds of the stage alone',
+  });
   await rm(join(dataDir, 'runs'), { recursive: true, force: true });
 
   const peers: Record<string, ChildTiming> = {};
@@ -156,10 +176,14 @@ async function main(): Promise<void> {
   const perCore = (r: Row | undefined) => (r ? r.bytes / r.cpuSeconds : Number.NaN);
   const scorerPerCore = perCore(rows[1]);
   const ftRow = rows.find((r) => r.name.includes('dim 16'));
+  const rowOf = (tag: string) => rows.find((r) => r.name.includes(tag));
   const summary = [
     `scorer per core: ${fmt(mb(scorerPerCore))} MB/s = ${fmt((100 * scorerPerCore) / perCore(floor), 0)}% of the floor` +
       (ftRow ? `, ${fmt(scorerPerCore / perCore(ftRow), 2)}x fastText dim 16` : ''),
     `scorer peak RSS on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard: ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB (whole process)`,
+    `score stage per core with dedup inputs, against dedup none in the same run: exact ${fmt(perCore(rowOf('dedup exact')) / perCore(rowOf('dedup none')), 2)}x, ` +
+      `minhash ${fmt(perCore(rowOf('dedup minhash')) / perCore(rowOf('dedup none')), 2)}x; the dedup stages ` +
+      `${fmt(dedupStage.records / dedupStage.cpuSeconds / 1e6, 2)} million records per CPU-second (${fmt((100 * dedupStage.cpuSeconds) / byDedup.minhash!.cpuSeconds, 0)}% of the minhash score stage's CPU time)`,
   ];
   const host = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}`;
   const report = [
@@ -193,7 +217,11 @@ async function main(): Promise<void> {
       bigShardJsonlBytes: corpus.big.jsonlBytes,
       peakRssBytes: single.peakRssBytes,
       workers: rows.slice(2, 4).map((r) => ({ workers: r.cores, bytesPerSecond: r.bytes / r.wallSeconds, peakRssBytes: r.peakRssBytes })),
+      dedupNoneBytesPerCoreSecond: perCore(rowOf('dedup none')),
+      exactBytesPerCoreSecond: perCore(rowOf('dedup exact')),
+      minhashBytesPerCoreSecond: perCore(rowOf('dedup minhash')),
     },
+    dedup: { recordsPerCoreSecond: dedupStage.records / dedupStage.cpuSeconds, partitions: dedupStage.partitions, records: dedupStage.records, pairs: dedupStage.pairs },
     fasttext: Object.fromEntries(Object.entries(peers).map(([k, t]) => [k, { bytesPerCoreSecond: shardBytes / t.cpuSeconds, bytesPerSecond: shardBytes / t.wallSeconds, peakRssBytes: t.peakRssBytes }])),
     rows,
   };

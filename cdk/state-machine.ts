@@ -101,15 +101,15 @@ export class SelectionStateMachine extends Construct {
       task.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
       return task;
     };
-    const itemsMap = (id: string, options: { concurrency: number; batch?: number }) =>
+    const itemsMap = (id: string, options: { concurrency: number; batch?: number; keyPath?: string; itemSelector?: Record<string, unknown> }) =>
       new sfn.DistributedMap(this, id, {
         itemReader: new sfn.S3JsonItemReader({
           bucketNamePath: sfn.JsonPath.stringAt('$.run.itemsBucket'),
-          key: sfn.JsonPath.stringAt('$.run.itemsKey'),
+          key: sfn.JsonPath.stringAt(options.keyPath ?? '$.run.itemsKey'),
         }),
         ...(options.batch
           ? { itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: options.batch, batchInput: { 'plan.$': '$.run.plan' } }) }
-          : { itemSelector: { plan: planPath, item: sfn.JsonPath.stringAt('$$.Map.Item.Value') } }),
+          : { itemSelector: options.itemSelector ?? { plan: planPath, item: sfn.JsonPath.stringAt('$$.Map.Item.Value') } }),
         maxConcurrency: options.concurrency,
         toleratedFailurePercentage: tolerated,
         mapExecutionType: sfn.StateMachineType.STANDARD,
@@ -167,6 +167,22 @@ export class SelectionStateMachine extends Construct {
     const score = invoke('Score', 'score', { plan: sfn.JsonPath.stringAt('$.BatchInput.plan'), items: sfn.JsonPath.listAt('$.Items') }, '$');
     score.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     scoreMap.itemProcessor(score);
+    // Dedup: one child per band-key partition (plan/dedup-partitions.json; empty when the spec deduplicates nothing),
+    // then one function that merges their pairs into clusters.
+    const dedupMap = withPolicy(
+      itemsMap('DedupMap', {
+        concurrency,
+        keyPath: '$.run.dedupPartitionsKey',
+        itemSelector: { plan: planPath, partition: sfn.JsonPath.numberAt('$$.Map.Item.Value.partition') },
+      }),
+      false,
+    );
+    const dedupPartition = invoke('Dedup', 'dedup', { plan: sfn.JsonPath.stringAt('$.plan'), partition: sfn.JsonPath.numberAt('$.partition') }, '$');
+    dedupPartition.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    dedupMap.itemProcessor(dedupPartition);
+    const dedupClusters = withPolicy(invoke('DedupClusters', 'dedup-clusters', { plan: planPath }));
+    const dedupChoice = new sfn.Choice(this, 'DedupKind', { comment: 'Skips deduplication when the spec asks for none' })
+      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), dedupMap.next(dedupClusters));
     const reduce = withPolicy(invoke('Reduce', 'reduce', { plan: planPath }));
     // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
     // settle and counted again.
@@ -196,7 +212,8 @@ export class SelectionStateMachine extends Construct {
       }),
     );
 
-    mergeLabels.next(fit).next(scoreMap).next(reduce).next(countMap).next(settle).next(settled);
+    mergeLabels.next(fit).next(scoreMap).next(dedupChoice);
+    dedupChoice.afterwards({ includeOtherwise: true }).next(reduce).next(countMap).next(settle).next(settled);
     settled.when(sfn.Condition.booleanEquals('$.settle.settled', false), countMap);
     settled.otherwise(selectMap);
     selectMap.next(finalize).next(notify).next(new sfn.Succeed(this, 'Done'));

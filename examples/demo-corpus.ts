@@ -10,7 +10,7 @@
  * - `labels.jsonl.gz`: `{id, category, source, url}` per good document (for benchmarks only)
  * - `_COMPLETE.json`: the {@link DemoCorpusSummary}, written last
  *
- * Run as a script: `npx tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1]`.
+ * Run as a script: `npx tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]`.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -99,10 +99,21 @@ function slug(text: string): string {
   );
 }
 
-function quotas(scale: number): Record<DemoCategory, number> {
+/**
+ * Documents per category. With `junkShare` the six `junk-*` categories share it equally and the other categories
+ * keep their relative shares in the rest; without it, {@link CATEGORY_SHARES} as they are.
+ */
+function quotas(scale: number, junkShare?: number): Record<DemoCategory, number> {
   const total = Math.round(DOCS_AT_SCALE_1 * scale);
+  const isJunk = (c: DemoCategory) => c.startsWith('junk-');
+  const junkCats = DEMO_CATEGORIES.filter(isJunk);
+  const cleanTotal = DEMO_CATEGORIES.filter((c) => !isJunk(c)).reduce((a, c) => a + CATEGORY_SHARES[c], 0);
+  const share = (c: DemoCategory): number => {
+    if (junkShare === undefined) return CATEGORY_SHARES[c];
+    return isJunk(c) ? junkShare / junkCats.length : (CATEGORY_SHARES[c] * (1 - junkShare)) / cleanTotal;
+  };
   const out = {} as Record<DemoCategory, number>;
-  for (const c of DEMO_CATEGORIES) out[c] = Math.max(1, Math.round(total * CATEGORY_SHARES[c]));
+  for (const c of DEMO_CATEGORIES) out[c] = Math.max(1, Math.round(total * share(c)));
   return out;
 }
 
@@ -135,7 +146,11 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
   const scale = options.scale ?? 1;
   if (!Number.isInteger(seed) || seed < 0) throw new DemoOptionsError(`buildDemoCorpus: seed must be a non-negative integer, got ${seed}`);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10) throw new DemoOptionsError(`buildDemoCorpus: scale must be in (0, 10], got ${scale}`);
-  const q = quotas(scale);
+  const junkShare = options.junkShare;
+  if (junkShare !== undefined && !(Number.isFinite(junkShare) && junkShare > 0 && junkShare < 1)) {
+    throw new DemoOptionsError(`buildDemoCorpus: junkShare must be in (0, 1), got ${junkShare}`);
+  }
+  const q = quotas(scale, junkShare);
 
   await rm(join(dir, '_COMPLETE.json'), { force: true });
   await mkdir(join(dir, 'corpus'), { recursive: true });
@@ -248,27 +263,29 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
   return summary;
 }
 
-function parseArgs(argv: readonly string[]): { dir: string; scale: number; seed: number } {
+function parseArgs(argv: readonly string[]): { dir: string } & DemoCorpusOptions {
   let dir: string | undefined;
   let scale = 1;
   let seed = 1;
+  let junkShare: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--scale' || a === '--seed') {
+    if (a === '--scale' || a === '--seed' || a === '--junk-share') {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v)) throw new DemoOptionsError(`${a} needs a number`);
       if (a === '--scale') scale = v;
-      else seed = v;
+      else if (a === '--seed') seed = v;
+      else junkShare = v;
     } else if (!dir) dir = a;
     else throw new DemoOptionsError(`unexpected argument "${a}"`);
   }
-  if (!dir) throw new DemoOptionsError('usage: tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1]');
-  return { dir, scale, seed };
+  if (!dir) throw new DemoOptionsError('usage: tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]');
+  return { dir, scale, seed, ...(junkShare === undefined ? {} : { junkShare }) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { dir, scale, seed } = parseArgs(process.argv.slice(2));
-  buildDemoCorpus(dir, { scale, seed }).then(
+  const { dir, ...options } = parseArgs(process.argv.slice(2));
+  buildDemoCorpus(dir, options).then(
     (s) => console.log(`demo corpus: ${s.docs} documents, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.shards} shards (${(s.junkShare * 100).toFixed(0)}% generated junk) -> ${dir}`),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -3,6 +3,8 @@
  * variable, so esbuild bundles once per synth (one artifact, many functions, each with its own memory and timeout).
  */
 import type { Context } from 'aws-lambda';
+import { handler as dedup } from './dedup/handler.ts';
+import { handler as dedupClusters } from './dedup-clusters/handler.ts';
 import { handler as count } from './count/handler.ts';
 import { handler as finalize } from './finalize/handler.ts';
 import { handler as fit } from './fit/handler.ts';
@@ -27,6 +29,8 @@ export const handlers = {
   'merge-labels': mergeLabels,
   fit,
   score,
+  dedup,
+  'dedup-clusters': dedupClusters,
   reduce,
   count,
   settle,

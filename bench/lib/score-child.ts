@@ -4,12 +4,19 @@
  * parquet + histogram) over the given shards, in this thread (`--workers 0`) or on the local runner's pool of N
  * worker threads (StageWorkerPool). Prints one JSON line: docs, bytes, wall and CPU seconds, peak RSS.
  *
- * Usage: tsx bench/lib/score-child.ts <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
+ * With `--dedup <none|exact|minhash>` first, the plan's dedup setting is replaced (so the same shards are scored
+ * with and without signatures), and for a deduplicating kind the dedup stages then run in this thread over the
+ * band files just written: their records and CPU seconds are reported too.
+ *
+ * Usage: tsx bench/lib/score-child.ts [--dedup KIND] <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
  */
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { WorkItem } from '../../lib/corpus/types.ts';
+import { dedupSchema } from '../../lib/job/dedup-spec.ts';
 import { closeScorers, scoreWorkItems, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
+import { dedupClusters, dedupPartition } from '../../lib/pipeline/dedup.ts';
+import { dedupPartitionsFor } from '../../lib/pipeline/dedup-files.ts';
 import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
@@ -21,9 +28,17 @@ export interface ScoreChildResult {
   cpuSeconds: number;
   /** Peak resident set of the whole process (all threads), bytes. */
   peakRssBytes: number;
+  /** The dedup stages over the band files this run wrote (absent for kind none). */
+  dedup?: { kind: string; partitions: number; records: number; pairs: number; cpuSeconds: number };
 }
 
-async function main(argv: string[]): Promise<ScoreChildResult> {
+async function main(args: string[]): Promise<ScoreChildResult> {
+  let dedupKind: string | undefined;
+  let argv = args;
+  if (argv[0] === '--dedup') {
+    dedupKind = argv[1];
+    argv = argv.slice(2);
+  }
   const [fitDir, runDirArg, workersArg, ...shards] = argv;
   if (!fitDir || !runDirArg || workersArg === undefined || shards.length === 0) {
     throw new Error('usage: score-child.ts <fit-dir> <run-dir> <workers> <shard>...');
@@ -32,6 +47,7 @@ async function main(argv: string[]): Promise<ScoreChildResult> {
   const workers = Number(workersArg);
   await rm(runDir, { recursive: true, force: true });
   await mkdir(join(runDir, 'proxy'), { recursive: true });
+  await mkdir(join(runDir, 'plan'), { recursive: true });
   await copyFile(join(fitDir, 'plan.json'), join(runDir, 'plan.json'));
   for (const f of ['model.onnx', 'card.json']) await copyFile(join(fitDir, 'proxy', f), join(runDir, 'proxy', f));
   const items: WorkItem[] = [];
@@ -41,6 +57,13 @@ async function main(argv: string[]): Promise<ScoreChildResult> {
     items.push({ id: `b${String(i).padStart(4, '0')}`, uri: abs, key: basename(abs), format: 'jsonl.gz', size, etag: `${size.toString(16)}`, bytes: size });
   }
   const plan = join(runDir, 'plan.json');
+  await writeFile(join(runDir, 'plan', 'items.json'), JSON.stringify(items));
+  if (dedupKind !== undefined) {
+    const p = JSON.parse(await readFile(plan, 'utf8'));
+    p.spec.dedup = dedupSchema.parse({ kind: dedupKind });
+    p.dedupPartitions = dedupPartitionsFor(p.spec.dedup, items.reduce((a, it) => a + it.bytes, 0));
+    await writeFile(plan, JSON.stringify(p));
+  }
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let docs = 0;
@@ -62,6 +85,22 @@ async function main(argv: string[]): Promise<ScoreChildResult> {
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
+  let dedup: ScoreChildResult['dedup'];
+  const partitions = (JSON.parse(await readFile(plan, 'utf8')) as { dedupPartitions: number }).dedupPartitions;
+  if (partitions > 0) {
+    const ctx = stageContext(createStore(), silentLogger);
+    const d0 = process.cpuUsage();
+    let records = 0;
+    let pairs = 0;
+    for (let partition = 0; partition < partitions; partition++) {
+      const out = await dedupPartition({ plan, partition }, ctx);
+      records += out.records;
+      pairs += out.pairs;
+    }
+    await dedupClusters({ plan }, ctx);
+    const du = process.cpuUsage(d0);
+    dedup = { kind: dedupKind ?? 'plan', partitions, records, pairs, cpuSeconds: (du.user + du.system) / 1e6 };
+  }
   return {
     workers,
     items: items.length,
@@ -69,6 +108,7 @@ async function main(argv: string[]): Promise<ScoreChildResult> {
     wallSeconds,
     cpuSeconds: (cu.user + cu.system) / 1e6,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(dedup ? { dedup } : {}),
   };
 }
 

@@ -53,6 +53,12 @@ export interface DemoCorpusOptions {
   seed?: number;
   /** Multiplies the document count: 1 gives about 20k documents (~35 MB of text); 0.15 about 3k (default 1). */
   scale?: number;
+  /**
+   * Share of the documents in the generated `junk-*` categories, split equally among them; the other categories keep
+   * their relative shares (default: the fixed shares, about 30% junk). Source categories stay capped by what the
+   * packages hold.
+   */
+  junkShare?: number;
 }
 
 /** A deliberately bad record planted in the corpus. */

@@ -9,6 +9,8 @@ export interface CloudPlanOutput extends PlanOutput {
   itemsKey?: string;
   /** Key prefix for the Map Runs' result manifests (ResultWriter), inside the output. */
   resultsPrefix?: string;
+  /** Key of plan/dedup-partitions.json (the DedupMap's ItemReader), in the same bucket. */
+  dedupPartitionsKey?: string;
 }
 
 /** Splits the S3 URIs of the plan's output into bucket and key for the ItemReader/ResultWriter (no-op for local). */
@@ -17,5 +19,11 @@ export function cloudPlanOutput(output: PlanOutput): CloudPlanOutput {
   if (items.scheme !== 's3') return output;
   const itemsKey = items.key;
   const outputPrefix = itemsKey.slice(0, itemsKey.length - artifactKeys.items.length);
-  return { ...output, itemsBucket: items.bucket, itemsKey, resultsPrefix: `${outputPrefix}plan/map-results` };
+  return {
+    ...output,
+    itemsBucket: items.bucket,
+    itemsKey,
+    resultsPrefix: `${outputPrefix}plan/map-results`,
+    dedupPartitionsKey: `${outputPrefix}${artifactKeys.dedupPartitions}`,
+  };
 }

@@ -15,7 +15,7 @@ export const ESTIMATE_USAGE = `proxysel estimate (--corpus-bytes SIZE | --corpus
       --tokens-per-byte T (0.25)   --scorer-mbps M (per core)   --shard-bytes SIZE (256MB)   --items-per-invocation N (1)
       --lambda-memory-mb M (1769)   --concurrency C (1000)   --sample-docs N (20000)   --gpu-tokens-per-second T (10000)
       --price-gb-second, --price-request, --price-transition, --price-get, --price-put, --price-gpu-hour (USD)
-      --throughput <file>     another bench result file
+      --dedup none|exact|minhash   the job's duplicate removal (default exact)   --throughput <file>   another bench result file
 `;
 
 const NUMBER_FLAGS = {
@@ -60,6 +60,7 @@ export async function estimateCommand(args: string[]): Promise<string> {
     'scorer-mbps': { type: 'string' },
     'shard-bytes': { type: 'string' },
     throughput: { type: 'string' },
+    dedup: { type: 'string' },
   };
   for (const f of [...Object.keys(NUMBER_FLAGS), ...Object.keys(PRICE_FLAGS)]) options[f] = { type: 'string' };
   let values: Record<string, string | undefined>;
@@ -96,5 +97,9 @@ export async function estimateCommand(args: string[]): Promise<string> {
     if (v !== undefined) prices[field] = num(flag, v);
   }
   input.prices = prices;
+  if (values.dedup !== undefined) {
+    if (!['none', 'exact', 'minhash'].includes(values.dedup)) throw new CostInputError(`--dedup: "${values.dedup}" is not one of none, exact, minhash`);
+    input.dedupKind = values.dedup as 'none' | 'exact' | 'minhash';
+  }
   return formatEstimate(estimateCost(input), source);
 }

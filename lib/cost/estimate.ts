@@ -1,6 +1,6 @@
 import { CostInputError } from './errors.ts';
 import { costInputSchema } from './schema.ts';
-import type { CostEstimate, CostInput } from './types.ts';
+import type { CostEstimate, CostInput, ResolvedCostInput } from './types.ts';
 
 /** Lambda allocates one vCPU per 1769 MB of memory. */
 export const LAMBDA_MB_PER_VCPU = 1769;
@@ -10,6 +10,37 @@ export const LAMBDA_MAX_SECONDS = 900;
 export const S3_GETS_PER_INVOCATION = 4;
 /** S3 writes per work item: scores parquet, histogram, completion marker. */
 export const S3_PUTS_PER_ITEM = 3;
+
+/**
+ * Dedup partitions: one per GiB of stored corpus (4..4096), as the plan resolves them. Each partition reads a header and
+ * a section of every item's band file: items x partitions x 2 GETs, the shuffle's cost, which dominates the stage's bill
+ * on a large corpus.
+ */
+function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number): CostEstimate['dedup'] {
+  if (input.dedupKind === 'none') {
+    return { kind: 'none', partitions: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
+  }
+  const partitions = Math.min(4096, Math.max(4, Math.ceil(input.corpusBytes / 2 ** 30)));
+  // Every document has one exact record; minhash adds one band record per band.
+  const records = docs * (1 + (input.dedupKind === 'minhash' ? input.dedupBands : 0));
+  const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;
+  const lambdaSeconds = records / (input.dedupRecordsPerCoreSecond * Math.min(1, vcpus));
+  const gbSeconds = lambdaSeconds * (input.dedupLambdaMemoryMb / 1024);
+  const wallSeconds = (lambdaSeconds / partitions) * Math.ceil(partitions / input.concurrency);
+  // Each partition reads, per work item, the band file's header and its section (plus signature ranges, not counted).
+  const s3Gets = partitions * workItems * 2;
+  const s3Puts = partitions + 2;
+  const p = input.prices;
+  const cost = {
+    lambdaCompute: gbSeconds * p.lambdaGbSecond,
+    lambdaRequests: (partitions + 1) * p.lambdaRequest,
+    stepFunctions: partitions * input.transitionsPerInvocation * p.sfnTransition,
+    s3Requests: s3Gets * p.s3Get + s3Puts * p.s3Put,
+    total: 0,
+  };
+  cost.total = cost.lambdaCompute + cost.lambdaRequests + cost.stepFunctions + cost.s3Requests;
+  return { kind: input.dedupKind, partitions, records, lambdaSeconds, gbSeconds, wallSeconds, s3Gets, s3Puts, cost };
+}
 
 /**
  * The cost model (pure): from a corpus size and the scorer's measured per-core throughput, the score stage's time and
@@ -32,7 +63,9 @@ export function estimateCost(raw: CostInput): CostEstimate {
   const workItems = Math.max(1, Math.ceil(input.corpusBytes / input.shardBytes));
   const invocations = Math.ceil(workItems / input.itemsPerInvocation);
   const vcpus = input.lambdaMemoryMb / LAMBDA_MB_PER_VCPU;
-  const bytesPerSecondPerLambda = input.scorerBytesPerCoreSecond * Math.min(1, vcpus);
+  const scorerPerCore =
+    input.dedupKind === 'minhash' ? (input.minhashScorerBytesPerCoreSecond ?? input.scorerBytesPerCoreSecond) : input.scorerBytesPerCoreSecond;
+  const bytesPerSecondPerLambda = scorerPerCore * Math.min(1, vcpus);
   const itemUncompressed = Math.min(input.shardBytes, input.corpusBytes) * input.compressionRatio;
   const secondsPerItem = itemUncompressed / bytesPerSecondPerLambda;
   const lambdaSeconds = uncompressedBytes / bytesPerSecondPerLambda;
@@ -55,6 +88,8 @@ export function estimateCost(raw: CostInput): CostEstimate {
   const s3Requests = s3Gets * p.s3Get + s3Puts * p.s3Put;
   const scoringTotal = lambdaCompute + lambdaRequests + stepFunctions + s3Requests;
 
+  const dedup = estimateDedup(input, docs, workItems);
+
   const sampleDocs = Math.min(input.sampleDocs, Math.max(1, Math.round(docs)));
   const referenceTokens = sampleDocs * input.docBytes * input.tokensPerByte;
   const referenceGpuHours = referenceTokens / input.gpuTokensPerSecond / 3600;
@@ -62,7 +97,7 @@ export function estimateCost(raw: CostInput): CostEstimate {
 
   const largeGpuHours = tokens / input.gpuTokensPerSecond / 3600;
   const largeCost = largeGpuHours * p.gpuHour;
-  const totalCost = scoringTotal + referenceCost;
+  const totalCost = scoringTotal + dedup.cost.total + referenceCost;
   if (!Number.isFinite(totalCost)) throw new CostInputError('cost model input: the estimate is not finite (sizes too large?)');
   return {
     input,
@@ -82,6 +117,7 @@ export function estimateCost(raw: CostInput): CostEstimate {
       cost: { lambdaCompute, lambdaRequests, stepFunctions, s3Requests, total: scoringTotal },
       warnings,
     },
+    dedup,
     reference: { docs: sampleDocs, tokens: referenceTokens, gpuHours: referenceGpuHours, cost: referenceCost },
     largeModelEverything: { gpuHours: largeGpuHours, cost: largeCost, ratio: largeCost / totalCost },
     totalCost,

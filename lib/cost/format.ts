@@ -37,10 +37,21 @@ export function formatEstimate(e: CostEstimate, source: string): string {
     `  S3 requests         ${count(s.s3Gets)} GET x $${(p.s3Get * 1000).toFixed(4)}/1000 + ${count(s.s3Puts)} PUT x $${(p.s3Put * 1000).toFixed(3)}/1000 = ${usd(s.cost.s3Requests)}`,
     `  scoring total       ${usd(s.cost.total)}`,
     '',
+    ...(e.dedup.kind === 'none'
+      ? ['dedup: none', '']
+      : [
+          `dedup stage (${e.dedup.kind}, ${count(e.dedup.partitions)} partitions, ${i.dedupLambdaMemoryMb} MB Lambdas, ${count(i.dedupRecordsPerCoreSecond)} records/s per core):`,
+          `  records             ${count(e.dedup.records)} (${e.dedup.kind === 'minhash' ? `${i.dedupBands} band keys + 1 exact hash` : '1 exact hash'} per document)`,
+          `  wall time           ${duration(e.dedup.wallSeconds)}`,
+          `  Lambda compute      ${count(e.dedup.gbSeconds)} GB-s = ${usd(e.dedup.cost.lambdaCompute)}`,
+          `  requests            ${usd(e.dedup.cost.lambdaRequests + e.dedup.cost.stepFunctions)} (Lambda + Step Functions), S3 ${count(e.dedup.s3Gets)} GET + ${count(e.dedup.s3Puts)} PUT = ${usd(e.dedup.cost.s3Requests)}`,
+          `  dedup total         ${usd(e.dedup.cost.total)}`,
+          '',
+        ]),
     `reference pass (large model on the sample, ${count(i.gpuTokensPerSecond)} tokens/s per GPU at ${usd(p.gpuHour)}/GPU-hour):`,
     `  ${count(e.reference.docs)} documents, ${count(e.reference.tokens)} tokens: ${e.reference.gpuHours.toFixed(2)} GPU-hours = ${usd(e.reference.cost)}`,
     '',
-    `proxysel total (scoring + reference): ${usd(e.totalCost)}`,
+    `proxysel total (scoring + dedup + reference): ${usd(e.totalCost)}`,
     `large model on every document instead: ${count(e.largeModelEverything.gpuHours)} GPU-hours = ${usd(e.largeModelEverything.cost)} ` +
       `(${e.largeModelEverything.ratio >= 10 ? count(e.largeModelEverything.ratio) : e.largeModelEverything.ratio.toFixed(1)}x the proxy path)`,
     '',

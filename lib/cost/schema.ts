@@ -11,6 +11,11 @@ export const MEASURED_DEFAULTS = {
   scorerBytesPerCoreSecond: 11.8e6,
   compressionRatio: 2.38,
   docBytes: 1829,
+  /**
+   * `npm run bench --quick`, 2026-12-01: the dedup stages over the bench corpus's band files, 72k records per CPU-second.
+   * That corpus repeats its documents (about 70% are copies), so nearly every record is verified: a pessimistic rate.
+   */
+  dedupRecordsPerCoreSecond: 0.07e6,
 } as const;
 
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
@@ -38,6 +43,19 @@ export const costInputSchema = z
     concurrency: z.number().int().positive().default(1000),
     /** Step Functions transitions per invocation (child execution start, the Task state, its end). */
     transitionsPerInvocation: z.number().int().nonnegative().default(3),
+    /** Duplicate removal the job runs (`proxysel estimate --dedup`): its partitions stage is priced apart. */
+    dedupKind: z.enum(['none', 'exact', 'minhash']).default('exact'),
+    /** LSH bands per document (minhash): band records per document. */
+    dedupBands: z.number().int().positive().default(14),
+    /**
+     * Scorer throughput per core with MinHash signatures computed in the same pass (from the bench); absent: the plain
+     * scorer throughput (`scorerBytesPerCoreSecond`) is used for minhash too.
+     */
+    minhashScorerBytesPerCoreSecond: positive('minhashScorerBytesPerCoreSecond').optional(),
+    /** Band and exact records one dedup partition sorts and verifies per CPU-second (from the bench). */
+    dedupRecordsPerCoreSecond: positive('dedupRecordsPerCoreSecond').default(MEASURED_DEFAULTS.dedupRecordsPerCoreSecond),
+    /** Memory of the dedup partition Lambdas, MB. */
+    dedupLambdaMemoryMb: z.number().int().min(128).max(10240).default(2048),
     /** Documents the reference (large) model labels. */
     sampleDocs: z.number().int().positive().default(20000),
     /** Large-model scoring throughput on one GPU, tokens per second (forward pass only). */
@@ -59,6 +77,7 @@ export const costInputSchema = z
 export const throughputFileSchema = z.object({
   version: z.literal(1),
   measuredAt: z.string(),
-  scorer: z.object({ bytesPerCoreSecond: z.number().positive() }).loose(),
+  scorer: z.object({ bytesPerCoreSecond: z.number().positive(), minhashBytesPerCoreSecond: z.number().positive().optional() }).loose(),
+  dedup: z.object({ recordsPerCoreSecond: z.number().positive() }).loose().optional(),
   corpus: z.object({ compressionRatio: z.number().positive(), meanDocBytes: z.number().positive() }).loose(),
 }).loose();

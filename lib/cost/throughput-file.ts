@@ -17,9 +17,13 @@ export function parseThroughputFile(value: unknown, where: string): ThroughputFi
 }
 
 /** The cost-model inputs a throughput file provides. */
-export function inputsFromThroughput(file: ThroughputFile): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes'> {
+export function inputsFromThroughput(
+  file: ThroughputFile,
+): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes' | 'minhashScorerBytesPerCoreSecond' | 'dedupRecordsPerCoreSecond'> {
   return {
     scorerBytesPerCoreSecond: file.scorer.bytesPerCoreSecond,
+    ...(file.scorer.minhashBytesPerCoreSecond ? { minhashScorerBytesPerCoreSecond: file.scorer.minhashBytesPerCoreSecond } : {}),
+    ...(file.dedup ? { dedupRecordsPerCoreSecond: file.dedup.recordsPerCoreSecond } : {}),
     compressionRatio: file.corpus.compressionRatio,
     docBytes: file.corpus.meanDocBytes,
   };

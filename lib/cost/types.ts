@@ -49,6 +49,19 @@ export interface CostEstimate {
     /** Set when one item would run longer than Lambda's 15-minute limit. */
     warnings: string[];
   };
+  /** The dedup stage: partitions of band keys, each a Lambda sorting and verifying its records. */
+  dedup: {
+    kind: 'none' | 'exact' | 'minhash';
+    partitions: number;
+    /** Band and exact records over the corpus. */
+    records: number;
+    lambdaSeconds: number;
+    gbSeconds: number;
+    wallSeconds: number;
+    s3Gets: number;
+    s3Puts: number;
+    cost: CostLines;
+  };
   reference: {
     docs: number;
     tokens: number;
@@ -62,6 +75,6 @@ export interface CostEstimate {
     /** largeModelEverything.cost / (scoring total + reference cost). */
     ratio: number;
   };
-  /** Proxy path total: scoring + reference pass. */
+  /** Proxy path total: scoring + dedup + reference pass. */
   totalCost: number;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
 
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
 const uri = z.string().min(1, 'must be a non-empty URI or path');
@@ -205,6 +206,11 @@ export const jobSpecSchema = z
      * then shows the selection's composition by category against the corpus's. Never used to select.
      */
     labels: uri.optional(),
+    /**
+     * Duplicate removal before selection, keeping in each cluster the copy the policy ranks best: `exact` (normalized
+     * text), `minhash` (near duplicates by MinHash LSH) or `none`.
+     */
+    dedup: dedupSchema.prefault(DEFAULT_DEDUP),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -248,3 +254,4 @@ export type ProxySpec = z.output<typeof proxySchema>;
 export type PolicySpec = z.output<typeof policySchema>;
 export type FiltersSpec = z.output<typeof filtersSchema>;
 export type BudgetSpec = z.output<typeof budgetSchema>;
+export type { DedupSpec } from './dedup-spec.ts';

@@ -1,1 +1,1 @@
-export { manifestSchema, type Manifest } from './schema.ts';
+export { manifestDedupSchema, manifestSchema, type Manifest } from './schema.ts';

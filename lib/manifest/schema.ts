@@ -8,6 +8,33 @@ const badRecordsSchema = z.object({
   examples: z.array(z.object({ file: z.string(), line: z.number(), offset: z.number(), reason: z.string(), message: z.string() })),
 });
 
+/** The manifest's `dedup` section: what duplicate removal found and removed. */
+export const manifestDedupSchema = z.object({
+  kind: z.enum(['exact', 'minhash']),
+  params: z.record(z.string(), z.unknown()),
+  partitions: z.number().int(),
+  /** Verified pairs (exact: equal normalized text; minhash: estimated Jaccard >= threshold). */
+  pairs: z.number().int(),
+  clusters: z.number().int(),
+  docsRemoved: z.number().int(),
+  /** In the corpus's token unit: estimated from bytes unless the spec counts tokens exactly (`tokensEstimated`). */
+  tokensRemoved: z.number(),
+  tokensEstimated: z.boolean(),
+  /** Clusters verified pairwise against kept representatives (too large, or emptying a work item). */
+  guarded: z.object({ clusters: z.number().int(), docs: z.number().int(), kept: z.number().int() }),
+  /** The largest clusters: documents, removed, the kept document's id and a removed example's id. */
+  largest: z.array(
+    z.object({
+      docs: z.number().int(),
+      removed: z.number().int(),
+      kept: z.string(),
+      example: z.string().nullable(),
+      jaccard: z.number().nullable(),
+      guard: z.enum(['size', 'item-share']).optional(),
+    }),
+  ),
+});
+
 /**
  * manifest.json: the run's result, deterministic (the same spec and seed give the same bytes), referring to its own
  * artifacts by keys relative to the output prefix. Times, host and output location go to run.json instead.
@@ -111,6 +138,8 @@ export const manifestSchema = z.object({
       }),
     ),
   }),
+  /** Duplicate removal (absent when the spec's dedup.kind is "none"). */
+  dedup: manifestDedupSchema.optional(),
   artifacts: z.record(z.string(), z.string()),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

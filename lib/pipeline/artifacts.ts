@@ -16,6 +16,14 @@ export const artifactKeys = {
   heldOut: 'proxy/held-out.json',
   scores: (item: string) => `scores/${item}.parquet`,
   histogram: (item: string) => `scores/${item}.hist.json`,
+  /** Per document: normalized-text hash, MinHash signature, policy key, tokens (fixed-size records). */
+  signatures: (item: string) => `scores/${item}.dedup`,
+  /** LSH band keys and exact hashes, laid out by dedup partition. */
+  bands: (item: string) => `scores/${item}.bands`,
+  dedupPartitions: 'plan/dedup-partitions.json',
+  dedupPairs: (partition: number) => `dedup/pairs/p-${String(partition).padStart(5, '0')}.bin`,
+  dedupRemoved: (item: string) => `dedup/removed/${item}.json`,
+  dedupSummary: 'dedup/summary.json',
   estimate: 'budget/estimate.json',
   counts: (item: string) => `budget/counts/${item}.json`,
   countedTokens: (item: string) => `budget/counts/${item}.tokens.json`,
@@ -31,7 +39,7 @@ export const artifactKeys = {
 } as const;
 
 /** Prefixes holding intermediate artifacts only (safe to expire once a run has finished). */
-export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'plan/', 'budget/'] as const;
+export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'dedup/', 'plan/', 'budget/'] as const;
 
 /** Object tag marking an intermediate artifact; the stack's lifecycle rule expires objects carrying it. */
 export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate' } as const;
@@ -46,8 +54,9 @@ const INTERMEDIATE_KEY = new RegExp(
   [
     String.raw`/sample/(part-[A-Za-z0-9._-]+\.jsonl\.gz|sample\.jsonl\.gz|stats\.json)`,
     String.raw`/reference/(part-\d+\.jsonl\.gz|labels\.jsonl\.gz|stats\.json)`,
-    String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json)`,
-    String.raw`/plan/items\.json`,
+    String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json|dedup|bands)`,
+    String.raw`/dedup/(pairs/p-\d+\.bin|removed/[A-Za-z0-9._-]+\.json|summary\.json)`,
+    String.raw`/plan/(items|dedup-partitions)\.json`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
     String.raw`/plan/done/[^/]+/[^/]+\.json`,
   ]

@@ -8,6 +8,7 @@ import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, sha256, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { EstimateFile } from './reduce.ts';
+import { removedRows } from './dedup-files.ts';
 import { readScoreFile } from './score-file.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import type { WorkItem } from '../corpus/types.ts';
@@ -80,8 +81,10 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
   const policy = makePolicy(estimate.policy, { seed, scoreQuantiles: card.scoreQuantiles });
   const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
+  const gone = new Set((await (await removedRows(ctx.store, run)).forItem(item.id)).rows);
   const candidates: { row: number; bin: number; hash: number; estimated: number; certain: boolean }[] = [];
   for (const r of rows) {
+    if (gone.has(r.row)) continue; // removed as a duplicate: never selected, never counted
     const key = policy.key(r);
     const order = { hash: docHash(r.id, seed), item: item.id, row: r.row };
     if (!isSelected(key, order, estimate.upper)) continue;

@@ -3,6 +3,7 @@ import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
+import { readDedupSummary, type DedupSummary } from './dedup-files.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import type { ThresholdFile } from './reduce.ts';
 import type { ReferenceStats } from './reference.ts';
@@ -13,6 +14,11 @@ import type { FinalizeEvent, StageContext } from './types.ts';
 export interface FinalizeOutput {
   manifest: string;
   selected: { docs: number; tokens: number };
+}
+
+/** The summary's fields the manifest carries (the per-item list stays in dedup/summary.json). */
+function withoutItemList({ itemsWithRemovals: _items, ...rest }: DedupSummary): Omit<DedupSummary, 'itemsWithRemovals'> {
+  return rest;
 }
 
 /** Bad-record examples kept in the manifest (per file, the log keeps its first few). */
@@ -60,6 +66,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
     );
   }
   const badJson = bad.toJSON();
+  const dedupSummary = await readDedupSummary(ctx.store, run);
   const budget = threshold.budget;
   const manifest: Manifest = {
     version: 1,
@@ -133,6 +140,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       shareOfCorpusTokens: tokens > 0 ? selectedEstimated / tokens : 0,
       shards,
     },
+    ...(dedupSummary ? { dedup: { ...withoutItemList(dedupSummary), tokensEstimated: !spec.exactTokens } } : {}),
     artifacts: {
       plan: artifactKeys.plan,
       sample: artifactKeys.sample,
@@ -142,6 +150,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       threshold: artifactKeys.threshold,
       estimate: artifactKeys.estimate,
       scores: 'scores/',
+      ...(dedupSummary ? { dedup: artifactKeys.dedupSummary } : {}),
       selected: 'selected/',
       report: artifactKeys.report,
     },

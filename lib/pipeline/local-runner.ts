@@ -153,6 +153,26 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       return { value: undefined, detail: `${docs} documents scored${bad ? `, ${bad} bad record(s) skipped` : ''}` };
     });
 
+    if (run.plan.dedupPartitions > 0) {
+      await timed('dedup', async () => {
+        const partitions = run.plan.dedupPartitions;
+        display.stageStart('dedup', partitions, 'items');
+        const outs = await settleAll(
+          Array.from({ length: partitions }, (_, partition) => {
+            const input = { plan: planned.plan, partition };
+            const p = pool ? pool.run('dedup', input) : stages.dedup(input, ctxFor());
+            return p.then((r) => {
+              display.advance(1);
+              return r;
+            });
+          }),
+        );
+        const found = await stages.dedupClusters({ plan: planned.plan }, ctxFor());
+        const pairs = outs.reduce((a, o) => a + o.pairs, 0);
+        return { value: undefined, detail: `${pairs} verified pair(s), ${found.clusters} cluster(s), ${found.docsRemoved} duplicate(s) removed` };
+      });
+    }
+
     await timed('reduce', async () => {
       display.stageStart('reduce', 1, 'items');
       const { estimate } = await stages.reduce({ plan: planned.plan }, ctxFor());

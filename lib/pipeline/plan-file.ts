@@ -29,6 +29,8 @@ export const planSchema = z.object({
   sampleQuotas: z.record(z.string(), z.number().int().nonnegative()),
   /** How many slices the reference pass is cut into (Batch array size, or local workers). */
   referenceSlices: z.number().int().positive(),
+  /** Partitions of the dedup stage's band keys (0 when the spec deduplicates nothing). */
+  dedupPartitions: z.number().int().nonnegative(),
 });
 export type Plan = z.infer<typeof planSchema>;
 

@@ -3,6 +3,7 @@ import { parseJobSpec } from '../job/load.ts';
 import type { BudgetSpec, JobSpec } from '../job/spec.ts';
 import { joinUri } from '../store/index.ts';
 import { artifactKeys } from './artifacts.ts';
+import { dedupPartitionsFor } from './dedup-files.ts';
 import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
 import type { StageContext } from './types.ts';
 
@@ -23,6 +24,9 @@ export interface PlanOutput {
   items: number;
   referenceKind: JobSpec['reference']['kind'];
   referenceSlices: number;
+  /** URI of the JSON array of dedup partitions `{ partition }` (the DedupMap's ItemReader); empty without dedup. */
+  dedupPartitionsUri: string;
+  dedupPartitions: number;
   output: string;
 }
 
@@ -96,10 +100,13 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
     budget: planBudget(spec.budget),
     sampleQuotas,
     referenceSlices: referenceSlicesFor(spec),
+    dedupPartitions: dedupPartitionsFor(spec.dedup, bytes),
   };
   const planUri = joinUri(spec.output, artifactKeys.plan);
   const itemsUri = joinUri(spec.output, artifactKeys.items);
   await ctx.store.writeJson(itemsUri, items);
+  const dedupPartitionsUri = joinUri(spec.output, artifactKeys.dedupPartitions);
+  await ctx.store.writeJson(dedupPartitionsUri, Array.from({ length: plan.dedupPartitions }, (_, partition) => ({ partition })));
   await ctx.store.writeJson(planUri, plan);
   ctx.log.info(`planned ${items.length} work item(s) over ${plan.corpus.shards} shard(s), ${bytes} bytes`);
   return {
@@ -108,6 +115,8 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
     items: items.length,
     referenceKind: spec.reference.kind,
     referenceSlices: plan.referenceSlices,
+    dedupPartitionsUri,
+    dedupPartitions: plan.dedupPartitions,
     output: spec.output,
   };
 }

@@ -3,6 +3,7 @@ import { hasLocalTokenizer } from '../reference/token-counter.ts';
 import { docHash, KeyHistogram, makePolicy, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
+import { removedRows } from './dedup-files.ts';
 import { readItems, readPlan, type PlanBudget, type RunFiles } from './plan-file.ts';
 import { readScoreFile } from './score-file.ts';
 import type { ItemHistogramFile } from './score.ts';
@@ -24,6 +25,9 @@ export interface CorpusTotals {
   tokens: number;
   excludedDocs: number;
   excludedTokens: number;
+  /** Duplicates the dedup stage removed (never selected, not counted as excluded). */
+  removedDocs: number;
+  removedTokens: number;
 }
 
 /**
@@ -108,9 +112,14 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
 
   const merged = new KeyHistogram();
   const perItem = new Map<string, KeyHistogram>();
-  const corpus: CorpusTotals = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0 };
+  const corpus: CorpusTotals = { docs: 0, tokens: 0, excludedDocs: 0, excludedTokens: 0, removedDocs: 0, removedTokens: 0 };
+  const removed = await removedRows(ctx.store, run);
+  const removedOf = new Map<string, Set<number>>();
   for (const item of items) {
     let hist: KeyHistogram;
+    const gone = await removed.forItem(item.id);
+    const goneRows = new Set(gone.rows);
+    removedOf.set(item.id, goneRows);
     if (input.policy === undefined) {
       const histUri = run.uri(artifactKeys.histogram(item.id));
       const file = await ctx.store.readJson<ItemHistogramFile>(histUri);
@@ -119,12 +128,28 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
       corpus.tokens += file.tokens;
       corpus.excludedDocs += file.excluded.docs;
       corpus.excludedTokens += file.excluded.tokens;
+      // Duplicates were counted by the score stage; take them back out of the histogram (or of the excluded).
+      gone.rows.forEach((_, i) => {
+        const key = gone.keys[i]!;
+        const tokens = gone.tokens[i]!;
+        if (key === null) {
+          corpus.excludedDocs -= 1;
+          corpus.excludedTokens -= tokens;
+        } else hist.remove(key, tokens);
+        corpus.removedDocs += 1;
+        corpus.removedTokens += tokens;
+      });
     } else {
       hist = new KeyHistogram();
       for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
-        const key = policy.key(r);
         corpus.docs += 1;
         corpus.tokens += r.tokens;
+        if (goneRows.has(r.row)) {
+          corpus.removedDocs += 1;
+          corpus.removedTokens += r.tokens;
+          continue;
+        }
+        const key = policy.key(r);
         if (key === null) {
           corpus.excludedDocs += 1;
           corpus.excludedTokens += r.tokens;
@@ -158,7 +183,9 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
         const out: BoundaryCandidate[] = [];
         for (const item of items) {
           if (!perItem.get(item.id)!.hasBin(bin)) continue;
+          const goneRows = removedOf.get(item.id)!;
           for (const r of await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)))) {
+            if (goneRows.has(r.row)) continue;
             const key = policy.key(r);
             if (key !== null && binOf(key) === bin) out.push({ hash: docHash(r.id, seed), item: item.id, row: r.row, tokens: r.tokens });
           }

@@ -5,6 +5,7 @@ import { checkTokenModel, tokenEstimator } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/token-counter.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
+import { DedupItemWriter } from './dedup-files.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
 import { resumable, unitFingerprint } from './markers.ts';
 import { readPlan, type RunFiles } from './plan-file.ts';
@@ -72,6 +73,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
   let tokens = 0;
   let textBytes = 0;
   const excluded = { docs: 0, tokens: 0 };
+  // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
+  const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
   for await (const batch of readDocs(ctx.store, item, readOptionsFor(spec, bad))) {
     const { mean, std, words: wordCounts } = await scorer.score(batch.map((d) => d.text));
     let batchBytes = 0;
@@ -92,6 +95,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
       cols.score.push(score);
       cols.std.push(spread);
       const key = policy.key({ id: d.id, score, std: spread, chars, words });
+      dedup?.add(d.text, d.row, t, key, d.id);
       if (key === null) {
         excluded.docs += 1;
         excluded.tokens += t;
@@ -103,6 +107,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
     ctx.progress.add({ docs: batch.length, bytes: batchBytes });
   }
   await ctx.store.write(run.uri(artifactKeys.scores(item.id)), Buffer.from(encodeScoreFile(cols)));
+  await dedup?.write(ctx.store, run, item.id);
   const file: ItemHistogramFile = {
     item: item.id,
     docs: cols.id.length,

@@ -4,6 +4,7 @@ import { docHash, isSelected, makePolicy, skippedRows } from '../select/index.ts
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
 import { readCountedTokens } from './count.ts';
+import { dedupSummaryHash, removedRows } from './dedup-files.ts';
 import { resumable, unitFingerprint } from './markers.ts';
 import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -27,7 +28,8 @@ export interface SelectItemOutput {
 
 /**
  * The rows of one item's score file that the threshold selects, and their estimated tokens (as scored). The one place
- * that applies a threshold to scores: the select stage and the report both use it.
+ * that applies a threshold to scores: the select stage and the report both use it. Rows deduplication removed
+ * (`removed`) are never selected.
  */
 export function selectedRows(
   rows: readonly ScoreRow[],
@@ -35,13 +37,14 @@ export function selectedRows(
   threshold: Pick<ThresholdFile, 'policy' | 'threshold'>,
   card: Pick<ProxyCard, 'scoreQuantiles'>,
   seed: number,
+  removed: ReadonlySet<number> = new Set(),
 ): { rows: Set<number>; tokens: number } {
   const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
   const skipped = skippedRows(threshold.threshold, item);
   const chosen = new Set<number>();
   let tokens = 0;
   for (const r of rows) {
-    if (skipped.has(r.row)) continue;
+    if (skipped.has(r.row) || removed.has(r.row)) continue;
     if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item, row: r.row }, threshold.threshold)) {
       chosen.add(r.row);
       tokens += r.tokens;
@@ -63,17 +66,20 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const item = event.item;
   const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
   const countedUri = run.uri(artifactKeys.countedTokens(item.id));
+  const removed = await removedRows(ctx.store, run);
   const inputs = {
     threshold: sha256(canonicalJson(threshold)),
     counted: (await ctx.store.head(countedUri))?.etag ?? null,
     scores: (await ctx.store.head(run.uri(artifactKeys.scores(item.id))))?.etag ?? null,
     card: (await ctx.store.head(run.uri(artifactKeys.card)))?.etag ?? null,
+    dedup: dedupSummaryHash(removed.summary),
   };
   const fingerprint = unitFingerprint(run, 'select', item, canonicalJson(inputs));
   return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
-    const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed);
+    const gone = new Set((await removed.forItem(item.id)).rows);
+    const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed, gone);
     let tokens = 0;
     if (chosen.size > 0) {
       const counted = await readCountedTokens(ctx, countedUri);

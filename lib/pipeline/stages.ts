@@ -1,4 +1,5 @@
 import { countWorkItem } from './count.ts';
+import { dedupClusters, dedupPartition } from './dedup.ts';
 import { finalizeJob } from './finalize.ts';
 import { fitProxy } from './fit.ts';
 import { planJob } from './plan.ts';
@@ -19,6 +20,8 @@ export const stages = {
   mergeLabels,
   fit: fitProxy,
   score: scoreWorkItems,
+  dedup: dedupPartition,
+  dedupClusters,
   reduce: reduceScores,
   count: countWorkItem,
   settle: settleBudget,

@@ -8,6 +8,7 @@ import type { ThresholdFile } from '../pipeline/reduce.ts';
 import type { ItemHistogramFile } from '../pipeline/score.ts';
 import { readScoreFile } from '../pipeline/score-file.ts';
 import { selectedRows, type SelectItemOutput } from '../pipeline/select.ts';
+import { removedRows } from '../pipeline/dedup-files.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
@@ -103,10 +104,11 @@ export async function loadReportData(store: ObjectStore, output: string, options
   const scored: ScoredDocs = { score: [], tokens: [], selected: [], itemsRead: 0, itemsTotal: items.length };
   if (categories) scored.category = [];
   const seed = run.plan.spec.sample.seed;
+  const removed = await removedRows(store, run);
   for (const index of spread(items.length, options.maxItems ?? 64)) {
     const item = items[index]!;
     const rows = await readScoreFile(store, run.uri(artifactKeys.scores(item.id)));
-    const chosen = selectedRows(rows, item.id, threshold, card, seed).rows;
+    const chosen = selectedRows(rows, item.id, threshold, card, seed, new Set((await removed.forItem(item.id)).rows)).rows;
     for (const r of rows) {
       scored.score.push(r.score);
       scored.tokens.push(r.tokens);

@@ -320,6 +320,26 @@ function badRecords(data: ReportData): string {
   return `<p>${num('corpus.badRecords.count', bad.count)} bad records (${reasons}); skipped and counted, first examples by file:</p>` + table(['file', 'examples', 'first lines'], rows);
 }
 
+function duplicates(data: ReportData): string {
+  const d = data.manifest.dedup;
+  if (!d) return '<p class="missing">Deduplication was off (dedup.kind "none").</p>';
+  const tokens = d.tokensEstimated ? 'tokens (estimated)' : 'tokens';
+  const head =
+    `<p>${escapeXml(d.kind)} deduplication over ${num('dedup.partitions', d.partitions)} partitions: ${num('dedup.pairs', d.pairs)} verified pairs in ` +
+    `${num('dedup.clusters', d.clusters)} clusters; removed ${num('dedup.docsRemoved', d.docsRemoved)} documents and ` +
+    `${num('dedup.tokensRemoved', d.tokensRemoved, formatCompact(d.tokensRemoved))} ${tokens}, keeping in each cluster the copy the policy ranks best. ` +
+    `${num('dedup.guarded.clusters', d.guarded.clusters)} cluster(s) were verified pairwise against kept representatives.</p>`;
+  const rows = d.largest.map((c) => [
+    String(c.docs),
+    String(c.removed),
+    `<code>${escapeXml(c.kept)}</code>`,
+    c.example ? `<code>${escapeXml(c.example)}</code>` : '',
+    c.jaccard === null ? '' : c.jaccard.toFixed(3),
+    c.guard ?? '',
+  ]);
+  return head + (rows.length ? table(['documents', 'removed', 'kept', 'a removed copy', 'Jaccard to kept', 'guard'], rows) : '');
+}
+
 const css = `
 body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:${palette.ink};margin:0;background:#f7f8fa}
 main{max-width:1240px;margin:0 auto;padding:24px}
@@ -366,6 +386,7 @@ ${figure('Tokens per work item', perShard(data))}
 ${figure('Composition of the selection vs the corpus', composition(data))}
 ${figure('Ensemble spread vs error', spreadVsError(data))}
 </div>
+<h2>Duplicates removed</h2><div class="card">${duplicates(data)}</div>
 <h2>Per-stage timings</h2><div class="card">${timings(data)}</div>
 <h2>Bad records</h2><div class="card">${badRecords(data)}</div>
 <h2>Job spec as run</h2><pre>${escapeXml(JSON.stringify(data.plan.spec, null, 2))}</pre>

@@ -58,6 +58,25 @@ export class KeyHistogram {
     this.tokens += tokens;
   }
 
+  /**
+   * Takes one document with this key and token count back out (a document removed after it was counted, e.g. as a
+   * duplicate).
+   *
+   * @throws HistogramError when the key's bin holds no such document
+   */
+  remove(key: number, tokens: number): void {
+    const bin = binOf(key);
+    const b = this.bins.get(bin);
+    if (!b || b.docs < 1 || b.tokens < tokens) throw new HistogramError(`KeyHistogram.remove: bin ${bin} holds no document of ${tokens} tokens to remove`);
+    if (b.docs === 1) this.bins.delete(bin);
+    else {
+      b.docs -= 1;
+      b.tokens -= tokens;
+    }
+    this.docs -= 1;
+    this.tokens -= tokens;
+  }
+
   /** Adds another histogram's counts into this one; returns this. */
   merge(other: KeyHistogram): this {
     for (const [bin, t] of other.bins) this.addToBin(bin, t.docs, t.tokens);

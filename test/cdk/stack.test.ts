@@ -34,14 +34,16 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has four Distributed Maps reading plan/items.json through an ItemReader and writing results with ResultWriter', () => {
+  it('has five Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
       expect(m.ItemReader.ReaderConfig.InputType).toBe('JSON');
-      expect(m.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.run.itemsBucket', 'Key.$': '$.run.itemsKey' });
+      // The dedup map reads the plan's partition list (plan/dedup-partitions.json); the others the work items.
+      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : '$.run.itemsKey';
+      expect(m.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.run.itemsBucket', 'Key.$': key });
       expect(m.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
       expect(m.ResultWriter.Parameters['Prefix.$']).toBe('$.run.resultsPrefix');
       // no silent loss: no tolerated failures (CDK omits the field at 0, which is also the service default)
@@ -52,6 +54,11 @@ describe('the synthesized stack', () => {
     // CDK does not render JsonPath tokens in batchInput, so the state machine writes 'plan.$' itself
     expect(asl.States.ScoreMap.ItemBatcher).toEqual({ MaxItemsPerBatch: 4, BatchInput: { 'plan.$': '$.run.plan' } });
     expect(asl.States.SampleMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'item.$': '$$.Map.Item.Value' });
+    expect(asl.States.DedupMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'partition.$': '$$.Map.Item.Value.partition' });
+    // Without partitions (dedup "none") the choice goes straight to Reduce.
+    expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupMap');
+    expect(asl.States.DedupKind.Default).toBe('Reduce');
+    expect(asl.States.DedupClusters.Next).toBe('Reduce');
   });
 
   it('counts the boundary region after Reduce, and loops back to the count while Settle has not settled the cut', () => {
@@ -139,7 +146,7 @@ describe('the synthesized stack', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
     const stages = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(stages.sort()).toEqual(
-      ['count', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'settle', 'start'].sort(),
+      ['count', 'dedup', 'dedup-clusters', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'settle', 'start'].sort(),
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

@@ -114,3 +114,21 @@ describe('estimateCost', () => {
     expect(text).toContain('2026');
   });
 });
+
+describe('the dedup stage in the estimate', () => {
+  it('prices one partition per GiB of text, its records by kind, and adds the stage to the total', () => {
+    const base = { corpusBytes: 100e9, compressionRatio: 2, docBytes: 2000 };
+    const none = estimateCost({ ...base, dedupKind: 'none' });
+    const exact = estimateCost({ ...base, dedupKind: 'exact' });
+    const minhash = estimateCost({ ...base, dedupKind: 'minhash', dedupBands: 14, minhashScorerBytesPerCoreSecond: 5e6 });
+    expect(none.dedup.cost.total).toBe(0);
+    expect(exact.dedup.partitions).toBe(Math.ceil(100e9 / 2 ** 30));
+    expect(exact.dedup.s3Gets).toBe(exact.dedup.partitions * exact.scoring.workItems * 2);
+    expect(exact.dedup.records).toBeCloseTo(1e8, 3);
+    expect(minhash.dedup.records).toBeCloseTo(15e8, 3);
+    expect(minhash.dedup.gbSeconds).toBeCloseTo(15 * exact.dedup.gbSeconds, 6);
+    expect(exact.totalCost).toBeCloseTo(none.totalCost + exact.dedup.cost.total, 9);
+    // MinHash signatures slow the score stage by the measured ratio.
+    expect(minhash.scoring.lambdaSeconds).toBeGreaterThan(exact.scoring.lambdaSeconds);
+  });
+});

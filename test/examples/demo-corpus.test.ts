@@ -246,6 +246,17 @@ describe('buildDemoCorpus', () => {
     expect(all.includes(prose.slice(50, 250))).toBe(true);
   });
 
+  it('sets the share of generated junk with junkShare, split equally among the junk categories', async () => {
+    const mixed = await buildDemoCorpus(join(root, 'junk60'), { scale: SCALE, seed: 1, junkShare: 0.6 });
+    expect(mixed.docs).toBeCloseTo(summary.docs, -1);
+    expect(mixed.junkShare).toBeGreaterThan(0.57);
+    expect(mixed.junkShare).toBeLessThan(0.63);
+    const junk = Object.entries(mixed.categories).filter(([c]) => c.startsWith('junk-'));
+    for (const [, n] of junk) expect(n).toBe(junk[0]![1]);
+    expect(mixed.categories.prose! / mixed.categories['email-ham']!).toBeCloseTo(summary.categories.prose! / summary.categories['email-ham']!, 1);
+    await expect(buildDemoCorpus(join(root, 'never'), { junkShare: 1 })).rejects.toThrow(/junkShare/);
+  });
+
   it('rejects a non-positive scale and a fractional seed', async () => {
     await expect(buildDemoCorpus(join(root, 'never'), { scale: 0 })).rejects.toThrow(DemoOptionsError);
     await expect(buildDemoCorpus(join(root, 'never'), { seed: 1.5 })).rejects.toThrow(/seed/);

@@ -40,7 +40,8 @@ export function bytesToUnicode(): string[] {
   return map;
 }
 
-const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/** GPT-2's pre-tokenizer pattern (what the ByteLevel pre-tokenizer with use_regex splits on). */
+export const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 /** A short English text the tokenizer's merges are learned from. */
 export const TOKENIZER_TRAINING_TEXT =
@@ -113,6 +114,18 @@ export function buildByteLevelBpeTokenizer(opts: TinyTokenizerOptions = {}): { j
     }
     holders.delete(best);
   }
+  return byteLevelTokenizerJson(vocab, merges, opts.bos ?? false);
+}
+
+/**
+ * A byte-level BPE tokenizer.json object (GPT-2 pre-tokenizer and decoder) from a vocabulary and its ranked merges,
+ * plus one special token `<|endoftext|>` after the vocabulary; with `withBos`, every encoding starts with it.
+ */
+export function byteLevelTokenizerJson(
+  vocab: Record<string, number>,
+  merges: string[],
+  withBos: boolean,
+): { json: Record<string, unknown>; vocabSize: number; bosId: number } {
   const bosId = Object.keys(vocab).length;
   const bos = '<|endoftext|>';
   vocab[bos] = bosId;
@@ -124,7 +137,7 @@ export function buildByteLevelBpeTokenizer(opts: TinyTokenizerOptions = {}): { j
     added_tokens: [{ id: bosId, content: bos, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: opts.bos
+    post_processor: withBos
       ? {
           type: 'TemplateProcessing',
           single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],

@@ -147,19 +147,20 @@ afterAll(async () => {
 });
 
 describe('the synthesized workflow, executed locally over s3rver', () => {
-  it('transforms exactly the four Distributed Maps and binds every Task state to real code', () => {
+  it('transforms exactly the five Distributed Maps and binds every Task state to real code', () => {
     const names = Object.keys(localHandlers).sort();
     expect(names).toEqual(
       [
         'Plan', 'SampleMapItems', 'Sample', 'MergeSample', 'ReferenceLambda', 'ReferenceBatchArray', 'ReferenceBatchJob',
-        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize',
+        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'DedupMapItems', 'Dedup', 'DedupClusters', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize',
         'SelectionCompleted', 'RecordFailure',
       ].sort(),
     );
   });
 
-  it('writes a manifest byte-identical to the local runner\'s for the same spec, and publishes SelectionCompleted', async () => {
-    const spec = cloudJob('s3://data/selections/wf/');
+  it('writes a manifest byte-identical to the local runner\'s for the same spec (near-duplicate removal on), and publishes SelectionCompleted', async () => {
+    invoked.clear();
+    const spec = cloudJob('s3://data/selections/wf/', { dedup: { kind: 'minhash', bands: 28, rows: 4, threshold: 0.6, partitions: 3 } });
     const { first, duplicate, result } = await dropAndRun('wf', spec);
     expect(first.started).toBe(true);
     expect(duplicate).toEqual({ ...first, started: false });
@@ -173,10 +174,14 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     const cloud = await store.read('s3://data/selections/wf/manifest.json');
     const local = await store.read('s3://data/selections/local/manifest.json');
     expect(cloud.toString()).toBe(local.toString());
-    const manifest = JSON.parse(cloud.toString()) as { selected: { docs: number; tokens: number; tokenCount: string }; budget: { tokens: number } };
+    const manifest = JSON.parse(cloud.toString()) as { selected: { docs: number; tokens: number; tokenCount: string }; budget: { tokens: number }; dedup: { docsRemoved: number } };
     expect(manifest.selected.docs).toBeGreaterThan(0);
     // Counted exactly (CountMap, Settle) and filled in real tokens, in the cloud as locally.
     expect(manifest.selected.tokenCount).toBe('exact');
+    expect(manifest.dedup.docsRemoved).toBeGreaterThan(0);
+    // DedupMap ran one child per partition, then one DedupClusters.
+    expect((invoked.get('Dedup') as { partition: number }[]).map((i) => i.partition).sort()).toEqual([0, 1, 2]);
+    expect(invoked.get('DedupClusters')).toHaveLength(1);
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens);
     expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.99 * manifest.budget.tokens);
 

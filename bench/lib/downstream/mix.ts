@@ -1,0 +1,341 @@
+/**
+ * One corpus mix of the downstream benchmark: every row's selection (proxysel policies, random, oracles, the Gopher
+ * peer), packed to the budget of real tokens, trained on by a fresh copy of the pretrained GPT, and evaluated on the
+ * held-out target. Training results are cached by the packed tokens' hash, so an unchanged selection is not retrained.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
+import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec.ts';
+import { artifactKeys } from '../../../lib/pipeline/artifacts.ts';
+import { readProxyCard } from '../../../lib/pipeline/card.ts';
+import { silentLogger } from '../../../lib/pipeline/context.ts';
+import { runJob } from '../../../lib/pipeline/local-runner.ts';
+import { readItems, readPlan } from '../../../lib/pipeline/plan-file.ts';
+import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
+import { countWorkItem } from '../../../lib/pipeline/count.ts';
+import { reduceScores, type ThresholdFile } from '../../../lib/pipeline/reduce.ts';
+import { countAndSettle, settleBudget } from '../../../lib/pipeline/settle.ts';
+import { readLabelsFile } from '../../../lib/pipeline/sample-file.ts';
+import { readScoreFile } from '../../../lib/pipeline/score-file.ts';
+import { selectedRows } from '../../../lib/pipeline/select.ts';
+import type { StageContext } from '../../../lib/pipeline/types.ts';
+import type { ObjectStore } from '../../../lib/store/types.ts';
+import { gopherDedupKeep } from './gopher.ts';
+import { writeU16, type BuiltModel } from './model.ts';
+import { runGpt } from './python.ts';
+import { keepThenRandom, oracleSelect, packSelection, randomSelect, type OracleRule } from './select.ts';
+
+/** How the benchmark trains each row (part of the training cache key). */
+export const TRAIN = { seed: 7, batch: 8, lr: 3e-4, warmup: 0.3 } as const;
+/** Bump when gpt.py's continued training or evaluation changes: cached training results are then redone. */
+const TRAIN_VERSION = 1;
+/** Seed of the packing order (which selected documents fill the budget first). */
+const PACK_SEED = 0xbac;
+/**
+ * Selection budget: this share of the corpus's tokens (proxysel: its `fraction` budget; the other rows: of the real
+ * tokens). Each row then trains on the training budget drawn from its selection in a seeded random order, the same
+ * number of real tokens for every row: a realistic selection budget at a training cost this machine can afford.
+ */
+export const SELECT_FRACTION = 0.1;
+
+/** A proxysel configuration: spec fields over the benchmark's base spec, and the policies re-selected from its scores. */
+export interface ProxyselRun {
+  name: string;
+  spec: Record<string, unknown>;
+  policies: { name: string; policy: z.input<typeof policySchema> | 'default' }[];
+}
+
+export interface MixOptions {
+  name: string;
+  corpusDir: string;
+  workDir: string;
+  model: BuiltModel;
+  /** Training budget: real tokens of the GPT's tokenizer, a multiple of context + 1. */
+  budget: number;
+  /** Selection budget as a share of the corpus's tokens. */
+  selectFraction: number;
+  sampleDocs: number;
+  runs: ProxyselRun[];
+  oracle: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[];
+  randomSeeds: number[];
+  store: ObjectStore;
+  log: (line: string) => void;
+}
+
+export type RowKind = 'proxysel' | 'random' | 'oracle' | 'peer' | 'pretrained';
+
+export interface RowResult {
+  name: string;
+  kind: RowKind;
+  isDefault: boolean;
+  /** Real tokens the selection holds (before packing to the budget). */
+  selectedTokens: number;
+  trainedTokens: number;
+  /** Token shares of the trained tokens by category group. */
+  junkShare: number;
+  dupShare: number;
+  /** Target loss after training: nats per byte and per token. */
+  lossPerByte: number;
+  lossPerToken: number;
+  seconds: number;
+}
+
+export interface MixResult {
+  name: string;
+  docs: number;
+  corpusTokens: number;
+  junkDocShare: number;
+  sampleDocs: number;
+  budget: number;
+  selectFraction: number;
+  pretrained: { lossPerByte: number; lossPerToken: number };
+  rows: RowResult[];
+  timings: { stage: string; seconds: number }[];
+  proxyFidelity: Record<string, number>;
+  /** Largest |proxysel's onnx reference loss - the torch oracle's| over the labelled sample (nats/token). */
+  oracleAgreement: number;
+}
+
+interface CorpusDoc {
+  id: string;
+  item: string;
+  row: number;
+  text: string;
+  category: string;
+}
+
+async function readCorpusDocs(spec: JobSpec, planUri: string, store: ObjectStore, categories: Map<string, string>): Promise<CorpusDoc[]> {
+  const run = await readPlan(store, planUri);
+  const docs: CorpusDoc[] = [];
+  for (const item of await readItems(store, run)) {
+    for await (const batch of readDocs(store, item, { ...readOptionsFor(spec, new BadRecordLog()), batchDocs: 256 })) {
+      for (const d of batch) docs.push({ id: d.id, item: item.id, row: d.row, text: d.text, category: categories.get(d.id) ?? 'unknown' });
+    }
+  }
+  return docs;
+}
+
+async function readCategories(path: string): Promise<Map<string, string>> {
+  const { gunzipSync } = await import('node:zlib');
+  const out = new Map<string, string>();
+  for (const line of gunzipSync(await readFile(path)).toString('utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const r = JSON.parse(line) as { id: string; category: string };
+    out.set(r.id, r.category);
+  }
+  return out;
+}
+
+/**
+ * The documents a proxysel run selects under `policy`: re-selected from its stored scores through the pipeline's own
+ * reduce, count and settle stages (as `proxysel select` does), then the select stage's row rule on threshold.json.
+ */
+async function proxyselSelection(planUri: string, policy: z.input<typeof policySchema> | 'default', index: Map<string, number>, n: number, ctx: StageContext): Promise<boolean[]> {
+  const run = await readPlan(ctx.store, planUri);
+  const items = await readItems(ctx.store, run);
+  await reduceScores({ plan: planUri, policy: policy === 'default' ? undefined : policySchema.parse(policy) }, ctx);
+  await countAndSettle(
+    async () => {
+      for (const item of items) await countWorkItem({ plan: planUri, item }, ctx);
+    },
+    () => settleBudget({ plan: planUri }, ctx),
+  );
+  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
+  const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+  const out = new Array<boolean>(n).fill(false);
+  for (const item of items) {
+    const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
+    for (const r of selectedRows(rows, item.id, threshold, card, run.plan.spec.sample.seed).rows) out[index.get(`${item.id}:${r}`)!] = true;
+  }
+  return out;
+}
+
+export async function runMix(o: MixOptions): Promise<MixResult> {
+  const timings: { stage: string; seconds: number }[] = [];
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    timings.push({ stage, seconds: (now - t) / 1000 });
+    o.log(`  ${stage}: ${((now - t) / 1000).toFixed(0)} s`);
+    t = now;
+  };
+  await mkdir(o.workDir, { recursive: true });
+  const ctx: StageContext = { store: o.store, log: silentLogger, progress: { add() {} } };
+  const categories = await readCategories(join(o.corpusDir, 'labels.jsonl.gz'));
+  const base = {
+    name: `downstream-${o.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
+    corpus: { uri: join(o.corpusDir, 'corpus') },
+    budget: { fraction: o.selectFraction },
+    sample: { docs: o.sampleDocs, seed: 1 },
+    reference: { kind: 'onnx', model: o.model.modelDir, maxTokens: o.model.context },
+    materialize: false,
+    labels: join(o.corpusDir, 'labels.jsonl.gz'),
+  };
+
+  // 1. proxysel runs (each a full job: reference pass on the sample, proxy fit, scoring every document).
+  const plans: { run: ProxyselRun; plan: string; spec: JobSpec }[] = [];
+  const fidelity: Record<string, number> = {};
+  for (const r of o.runs) {
+    // A finished run of the same spec is resumed (nothing redone); selections are re-reduced below in any case.
+    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
+    const spec = jobSpecSchema.parse({ ...base, ...r.spec, output });
+    const res = await runJob(spec, { store: o.store, log: silentLogger });
+    fidelity[r.name] = res.manifest.proxy.fidelity.spearman;
+    plans.push({ run: r, plan: res.plan, spec });
+    lap(`proxysel run "${r.name}" (held-out Spearman ${res.manifest.proxy.fidelity.spearman.toFixed(3)})`);
+  }
+
+  // 2. Every document, tokenized by the GPT's tokenizer (the real tokens of the budget); cached per corpus and model.
+  const docs = await readCorpusDocs(plans[0]!.spec, plans[0]!.plan, o.store, categories);
+  const index = new Map(docs.map((d, i) => [`${d.item}:${d.row}`, i]));
+  const ids = docs.map((d) => d.id);
+  const modelKey = o.model.dir.split('/').pop()!;
+  const flatFile = join(o.workDir, `docs-${modelKey}.u16`);
+  const offsetsFile = join(o.workDir, `offsets-${modelKey}.i64`);
+  if (!existsSync(offsetsFile)) {
+    const parts = docs.map((d) => Uint16Array.from(o.model.tokenizer.encode(d.text).ids));
+    const offsets = new BigInt64Array(docs.length + 1);
+    const flat = new Uint16Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    parts.forEach((a, i) => {
+      flat.set(a, at);
+      at += a.length;
+      offsets[i + 1] = BigInt(at);
+    });
+    await writeFile(flatFile, Buffer.from(flat.buffer));
+    await writeFile(`${offsetsFile}.tmp`, Buffer.from(offsets.buffer));
+    await rename(`${offsetsFile}.tmp`, offsetsFile);
+    lap(`tokenized ${docs.length} documents`);
+  }
+  const flatBuf = await readFile(flatFile);
+  const flat = new Uint16Array(flatBuf.buffer.slice(flatBuf.byteOffset, flatBuf.byteOffset + flatBuf.byteLength));
+  const offBuf = await readFile(offsetsFile);
+  const offsets = new BigInt64Array(offBuf.buffer.slice(offBuf.byteOffset, offBuf.byteOffset + offBuf.byteLength));
+  if (offsets.length !== docs.length + 1) throw new Error(`${offsetsFile}: ${offsets.length - 1} documents, the corpus has ${docs.length}`);
+  const tokenIds: Uint16Array[] = docs.map((_, i) => flat.subarray(Number(offsets[i]!), Number(offsets[i + 1]!)));
+  const tokens = tokenIds.map((a) => a.length);
+
+  // 3. The oracle: the GPT's true loss on every document (same window as proxysel's onnx reference), cached.
+  const oracleFile = join(o.workDir, `oracle-${modelKey}.f64`);
+  if (!existsSync(oracleFile)) {
+    await runGpt(['score', '--dir', o.model.dir, '--docs', flatFile, '--offsets', offsetsFile, '--max-tokens', String(o.model.context), '--out', `${oracleFile}.tmp`], o.log);
+    await rename(`${oracleFile}.tmp`, oracleFile);
+    lap('oracle: the GPT scored every document');
+  }
+  const buf = await readFile(oracleFile);
+  const oracleRaw = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const perToken = docs.map((_, i) => (oracleRaw[2 * i + 1]! > 0 ? oracleRaw[2 * i]! / oracleRaw[2 * i + 1]! : 0));
+  const perByte = docs.map((_, i) => {
+    const n = Math.min(tokens[i]!, o.model.context);
+    let bytes = 0;
+    for (let k = 1; k < n; k++) bytes += o.model.tokenBytes[tokenIds[i]![k]!]!;
+    return bytes > 0 ? oracleRaw[2 * i]! / bytes : 0;
+  });
+
+  // The oracle is the reference itself: proxysel's onnx losses on its labelled sample must match torch's.
+  let oracleAgreement = 0;
+  const first = await readPlan(o.store, plans[0]!.plan);
+  for await (const l of readLabelsFile(o.store, first.uri(artifactKeys.labels))) {
+    const i = index.get(`${l.item}:${l.row}`);
+    if (i !== undefined) oracleAgreement = Math.max(oracleAgreement, Math.abs(l.loss - perToken[i]!));
+  }
+  o.log(`  oracle vs proxysel's onnx reference on the sample: max |difference| ${oracleAgreement.toExponential(1)} nats/token`);
+  if (oracleAgreement > 1e-3) throw new Error(`the torch oracle and proxysel's onnx reference disagree by ${oracleAgreement} nats/token`);
+
+  // 4. Selections.
+  const corpusTokens = tokens.reduce((a, b) => a + b, 0);
+  const sel = Math.round(corpusTokens * o.selectFraction);
+  const selections: { name: string; kind: RowKind; isDefault: boolean; selected: boolean[] }[] = [];
+  for (const p of plans) {
+    for (const pol of p.run.policies) {
+      selections.push({ name: pol.name, kind: 'proxysel', isDefault: p.run.name === 'default' && pol.policy === 'default', selected: await proxyselSelection(p.plan, pol.policy, index, docs.length, ctx) });
+    }
+  }
+  for (const s of o.randomSeeds) selections.push({ name: `random (seed ${s})`, kind: 'random', isDefault: false, selected: randomSelect(ids, tokens, sel, s) });
+  for (const or of o.oracle) {
+    selections.push({ name: or.name, kind: 'oracle', isDefault: false, selected: oracleSelect(or.unit === 'byte' ? perByte : perToken, tokens, or.rule, sel) });
+  }
+  selections.push({ name: 'Gopher rules + exact dedup', kind: 'peer', isDefault: false, selected: keepThenRandom(gopherDedupKeep(docs.map((d) => d.text)), ids, tokens, sel, 1) });
+  lap(`${selections.length} selections`);
+
+  // 5. Pack each to the budget; train and evaluate (cached by content).
+  const trainDir = join(o.workDir, '..', 'train-cache');
+  await mkdir(trainDir, { recursive: true });
+  const trainKey = createHash('sha256')
+    .update(JSON.stringify(TRAIN))
+    .update(o.model.dir)
+    .update(o.model.targetTokensPath)
+    .update(String(TRAIN_VERSION))
+    .digest('hex')
+    .slice(0, 8);
+  const packed = selections.map((s) => {
+    const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, o.budget, PACK_SEED);
+    const hash = createHash('sha256').update(Buffer.from(p.ids.buffer)).digest('hex').slice(0, 16);
+    return { ...s, p, job: `${trainKey}-${hash}` };
+  });
+  const jobs = [];
+  const seen = new Set<string>();
+  for (const s of packed) {
+    if (seen.has(s.job)) continue;
+    seen.add(s.job);
+    const file = join(trainDir, `${s.job}.u16`);
+    if (!existsSync(file)) await writeU16(file, s.p.ids);
+    jobs.push({ name: s.job, tokens: file });
+  }
+  const resultsFile = join(trainDir, `results-${trainKey}.jsonl`);
+  const jobsFile = join(o.workDir, 'jobs.json');
+  await writeFile(jobsFile, JSON.stringify({ ...TRAIN, target: o.model.targetTokensPath, jobs }));
+  await runGpt(['train-eval', '--dir', o.model.dir, '--jobs', jobsFile, '--out', resultsFile], o.log);
+  const results = new Map<string, { nll: number; tokens: number; bytes: number; seconds: number }>();
+  for (const line of (await readFile(resultsFile, 'utf8')).split('\n')) {
+    if (line.trim()) {
+      const r = JSON.parse(line) as { name: string; nll: number; tokens: number; bytes: number; seconds: number };
+      results.set(r.name, r);
+    }
+  }
+  lap(`trained and evaluated ${jobs.length} selections`);
+
+  const pre = results.get('__pretrained__')!;
+  const rows: RowResult[] = packed.map((s) => {
+    const r = results.get(s.job)!;
+    let trained = 0;
+    let junk = 0;
+    let dup = 0;
+    for (const [i, n] of s.p.usedTokens) {
+      trained += n;
+      const c = docs[i]!.category;
+      if (c.startsWith('junk-')) junk += n;
+      if (c.endsWith('duplicate')) dup += n;
+    }
+    return {
+      name: s.name,
+      kind: s.kind,
+      isDefault: s.isDefault,
+      selectedTokens: s.p.selectedTokens,
+      trainedTokens: trained,
+      junkShare: trained ? junk / trained : 0,
+      dupShare: trained ? dup / trained : 0,
+      lossPerByte: r.nll / r.bytes,
+      lossPerToken: r.nll / r.tokens,
+      seconds: r.seconds,
+    };
+  });
+  return {
+    name: o.name,
+    docs: docs.length,
+    corpusTokens,
+    selectFraction: o.selectFraction,
+    junkDocShare: docs.filter((d) => d.category.startsWith('junk-')).length / docs.length,
+    sampleDocs: o.sampleDocs,
+    budget: o.budget,
+    pretrained: { lossPerByte: pre.nll / pre.bytes, lossPerToken: pre.nll / pre.tokens },
+    rows,
+    timings,
+    proxyFidelity: fidelity,
+    oracleAgreement,
+  };
+}

@@ -1,0 +1,156 @@
+import type { PartitionRecords } from './band-file.ts';
+import { refKey, refOfKey } from './doc-ref.ts';
+import { estimateJaccard } from './signature.ts';
+import type { SignatureRecord } from './signature-file.ts';
+import type { DuplicateEdge } from './types.ts';
+
+/** Looks up a document's signature record by ref key (see `refKey`). */
+export type SignatureLookup = (key: number) => SignatureRecord | undefined;
+
+export interface PairFinderOptions {
+  /** Estimated Jaccard at or above which a band collision is a near-duplicate pair. */
+  threshold: number;
+  /**
+   * Most pivots tried in one band bucket: a bucket of many unrelated documents (a false collision, or a template) costs
+   * at most maxPivots x size comparisons. Documents left unverified may still pair through another band.
+   */
+  maxPivots: number;
+}
+
+export interface PairFinderStats {
+  /** Band buckets (equal keys) holding two or more documents. */
+  bandBuckets: number;
+  /** Signature comparisons made. */
+  comparisons: number;
+  /** Buckets where maxPivots stopped the verification early. */
+  truncatedBuckets: number;
+  /** Groups of equal normalized-text hash with two or more documents. */
+  exactGroups: number;
+}
+
+/** The ref keys of every document that shares a band key with another one: the signatures verification will read. */
+export function collidingDocs(records: PartitionRecords): number[] {
+  const order = bandOrder(records);
+  const out = new Set<number>();
+  forEachRun(records, order, (from, to) => {
+    for (let i = from; i < to; i++) out.add(refKey(records.bandItem[order[i]!]!, records.bandPos[order[i]!]!));
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Band records in (key, item, pos) order. */
+function bandOrder(r: PartitionRecords): Uint32Array {
+  const order = new Uint32Array(r.bands);
+  for (let i = 0; i < r.bands; i++) order[i] = i;
+  return order.sort((x, y) => r.bandKey[x]! - r.bandKey[y]! || r.bandItem[x]! - r.bandItem[y]! || r.bandPos[x]! - r.bandPos[y]!);
+}
+
+/** Calls `fn(from, to)` for each run of two or more equal band keys in `order`. */
+function forEachRun(r: PartitionRecords, order: Uint32Array, fn: (from: number, to: number) => void): void {
+  let from = 0;
+  for (let i = 1; i <= order.length; i++) {
+    if (i === order.length || r.bandKey[order[i]!] !== r.bandKey[order[from]!]) {
+      if (i - from >= 2) fn(from, i);
+      from = i;
+    }
+  }
+}
+
+/** Edges collected once per pair, whatever the number of bands they share. */
+class EdgeSet {
+  private readonly byPair = new Map<string, DuplicateEdge>();
+  add(x: number, y: number, jaccard: number): void {
+    const [lo, hi] = x < y ? [x, y] : [y, x];
+    const id = `${lo}:${hi}`;
+    if (!this.byPair.has(id)) this.byPair.set(id, { a: refOfKey(lo), b: refOfKey(hi), jaccard });
+  }
+  sorted(): DuplicateEdge[] {
+    return [...this.byPair.values()].sort((e, f) => e.a.item - f.a.item || e.a.pos - f.a.pos || e.b.item - f.b.item || e.b.pos - f.b.pos);
+  }
+}
+
+/**
+ * Finds one partition's duplicate pairs.
+ * - Exact: documents of equal normalized-text hash are linked to the group's first document (Jaccard 1).
+ * - Near: documents sharing a band key are candidates; within a bucket, documents of equal exact hash count once, and
+ *   the rest are verified against pivots: the first unassigned document becomes a pivot, every unassigned document whose
+ *   estimated Jaccard to it reaches the threshold is linked to it, and so on. So every edge is a verified pair, and a
+ *   bucket of n near-copies costs n - 1 comparisons, not n^2 / 2.
+ * Deterministic: the result depends only on the records' contents, not their order.
+ */
+export function findDuplicatePairs(
+  records: PartitionRecords,
+  lookup: SignatureLookup,
+  options: PairFinderOptions,
+): { edges: DuplicateEdge[]; stats: PairFinderStats } {
+  const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
+  const edges = new EdgeSet();
+
+  const ne = records.exactHi.length;
+  const exactOrder = Array.from({ length: ne }, (_, i) => i).sort(
+    (x, y) =>
+      records.exactHi[x]! - records.exactHi[y]! ||
+      records.exactLo[x]! - records.exactLo[y]! ||
+      records.exactItem[x]! - records.exactItem[y]! ||
+      records.exactPos[x]! - records.exactPos[y]!,
+  );
+  for (let from = 0; from < ne; ) {
+    let to = from + 1;
+    const f = exactOrder[from]!;
+    while (to < ne && records.exactHi[exactOrder[to]!] === records.exactHi[f] && records.exactLo[exactOrder[to]!] === records.exactLo[f]) to++;
+    if (to - from >= 2) {
+      stats.exactGroups++;
+      const first = refKey(records.exactItem[f]!, records.exactPos[f]!);
+      for (let i = from + 1; i < to; i++) edges.add(first, refKey(records.exactItem[exactOrder[i]!]!, records.exactPos[exactOrder[i]!]!), 1);
+    }
+    from = to;
+  }
+
+  const order = bandOrder(records);
+  forEachRun(records, order, (from, to) => {
+    // Distinct documents of the bucket in (item, pos) order (order is sorted by key, item, pos).
+    const docs: number[] = [];
+    for (let i = from; i < to; i++) {
+      const k = refKey(records.bandItem[order[i]!]!, records.bandPos[order[i]!]!);
+      if (docs[docs.length - 1] !== k) docs.push(k);
+    }
+    if (docs.length < 2) return;
+    stats.bandBuckets++;
+    // One leader per exact hash; its exact copies are linked to it.
+    const leaders: { key: number; sig: SignatureRecord }[] = [];
+    const leaderOf = new Map<string, number>();
+    for (const k of docs) {
+      const sig = lookup(k);
+      if (!sig || !sig.hasWords) continue;
+      const id = `${sig.exact[0]}:${sig.exact[1]}`;
+      const leader = leaderOf.get(id);
+      if (leader !== undefined) edges.add(leader, k, 1);
+      else {
+        leaderOf.set(id, k);
+        leaders.push({ key: k, sig });
+      }
+    }
+    const assigned = new Uint8Array(leaders.length);
+    let pivots = 0;
+    for (let p = 0; p < leaders.length; p++) {
+      if (assigned[p]) continue;
+      if (pivots === options.maxPivots) {
+        stats.truncatedBuckets++;
+        break;
+      }
+      pivots++;
+      assigned[p] = 1;
+      const pivot = leaders[p]!;
+      for (let q = p + 1; q < leaders.length; q++) {
+        if (assigned[q]) continue;
+        stats.comparisons++;
+        const j = estimateJaccard(pivot.sig.signature, leaders[q]!.sig.signature);
+        if (j >= options.threshold) {
+          assigned[q] = 1;
+          edges.add(pivot.key, leaders[q]!.key, j);
+        }
+      }
+    }
+  });
+  return { edges: edges.sorted(), stats };
+}

@@ -1,0 +1,70 @@
+import { BandFileWriter, decodeBandHeader, PartitionRecords } from './band-file.ts';
+import { findDuplicatePairs, type PairFinderStats } from './candidates.ts';
+import { resolveClusters, type Cluster } from './clusters.ts';
+import { refKey } from './doc-ref.ts';
+import { bandKeys, MinHasher } from './signature.ts';
+import { decodeSignatureFile, SignatureFileWriter, type SignatureRecord } from './signature-file.ts';
+import type { ClusterGuard, DocInfo, MinHashParams } from './types.ts';
+
+/** One document handed to `deduplicateInMemory`. */
+export interface InMemoryDoc {
+  text: string;
+  /** Policy key (higher is better), or null when excluded. */
+  key: number | null;
+  tie: number;
+  tokens: number;
+}
+
+export interface InMemoryOptions {
+  kind: 'minhash' | 'exact';
+  params: MinHashParams;
+  partitions: number;
+  guard: ClusterGuard;
+  maxPivots: number;
+}
+
+/**
+ * Runs the whole deduplication over documents held in memory, through the same file formats and steps as the pipeline
+ * (signature and band files per item, one pair finder per partition, one clustering): for tests and benchmarks.
+ */
+export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], o: InMemoryOptions): { clusters: Cluster[]; stats: PairFinderStats } {
+  const hasher = new MinHasher(o.params);
+  const hashes = o.kind === 'minhash' ? o.params.hashes : 0;
+  const keys = new Uint32Array(o.params.bands);
+  const sigFiles: Buffer[] = [];
+  const bandFiles: Buffer[] = [];
+  for (const docs of items) {
+    const sigs = new SignatureFileWriter(hashes, docs.length);
+    const bands = new BandFileWriter(o.partitions);
+    docs.forEach((d, pos) => {
+      const hasWords = hasher.hash(d.text);
+      sigs.add(pos, d.tokens, d.tie, d.key, hasher.exact, hasWords, hasher.signature);
+      bands.add(pos, o.kind === 'minhash' && hasWords ? bandKeys(hasher.signature, o.params, keys) : null, hasher.exact);
+    });
+    sigFiles.push(sigs.finish());
+    bandFiles.push(bands.finish());
+  }
+  const records: SignatureRecord[][] = sigFiles.map((b, i) => decodeSignatureFile(b, `item ${i}`));
+  const lookup = (key: number) => {
+    const item = Math.floor(key / 4294967296);
+    return records[item]?.[key - item * 4294967296];
+  };
+  const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
+  const edges = [];
+  for (let p = 0; p < o.partitions; p++) {
+    const part = new PartitionRecords();
+    bandFiles.forEach((buf, item) => {
+      const s = decodeBandHeader(buf, o.partitions, `item ${item}`).sections[p]!;
+      part.addSection(item, buf.subarray(s.start, s.end), s.bandRecords, `item ${item}`);
+    });
+    const found = findDuplicatePairs(part, lookup, { threshold: o.guard.threshold, maxPivots: o.maxPivots });
+    edges.push(...found.edges);
+    for (const k of Object.keys(stats) as (keyof PairFinderStats)[]) stats[k] += found.stats[k];
+  }
+  const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
+    const r = lookup(refKey(ref.item, ref.pos));
+    return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };
+  };
+  const clusters = resolveClusters(edges, infoOf, items.map((d) => d.length), o.guard);
+  return { clusters, stats };
+}

@@ -1,0 +1,19 @@
+export { BandFileWriter, bandHeaderBytes, decodeBandHeader, PartitionRecords, type BandSection } from './band-file.ts';
+export { collidingDocs, findDuplicatePairs, type PairFinderOptions, type PairFinderStats, type SignatureLookup } from './candidates.ts';
+export { compareKeepOrder, resolveClusters, type Cluster, type Removal } from './clusters.ts';
+export { compareRefs, refKey, refOfKey } from './doc-ref.ts';
+export { deduplicateInMemory, type InMemoryDoc, type InMemoryOptions } from './in-memory.ts';
+export { bandKeys, checkMinHashParams, estimateJaccard, MinHasher, partitionOf, truncateSignature } from './signature.ts';
+export {
+  decodeSignatureFile,
+  decodeSignatureHeader,
+  decodeSignatureRecords,
+  recordRange,
+  SIGNATURE_HEADER_BYTES,
+  SignatureFileWriter,
+  signatureRecordBytes,
+  type SignatureRecord,
+} from './signature-file.ts';
+export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './errors.ts';
+export { DEFAULT_MINHASH, type ClusterGuard, type DocInfo, type DocRef, type DuplicateEdge, type MinHashParams } from './types.ts';
+export { decodeEdges, encodeEdges } from './edge-file.ts';

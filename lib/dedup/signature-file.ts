@@ -1,0 +1,124 @@
+import { DedupFileError } from './errors.ts';
+
+/**
+ * scores/<item>.dedup: one fixed-size record per document of the item's score file, in the same order, so document
+ * `pos` is a single byte range (`recordRange`). Little-endian.
+ *
+ * header (20 bytes): magic "PXDS", version 1, hashes K (0: exact hashes only), documents N, record bytes
+ * record (24 + 2K bytes): row u32, tokens u32, tie u32, key f32 (NaN: excluded by the policy), exact hash u32 x 2,
+ *   flags u32 (bit 0: the text has words, so its signature means something), signature u16 x K
+ */
+const MAGIC = 0x53445850; // "PXDS"
+const VERSION = 1;
+export const SIGNATURE_HEADER_BYTES = 20;
+
+/** One document's record in a signature file. */
+export interface SignatureRecord {
+  row: number;
+  tokens: number;
+  tie: number;
+  /** null when the policy excludes the document. */
+  key: number | null;
+  exact: [number, number];
+  hasWords: boolean;
+  signature: Uint16Array;
+}
+
+export function signatureRecordBytes(hashes: number): number {
+  return 28 + 2 * hashes;
+}
+
+/** Byte range of document `pos`'s record. */
+export function recordRange(hashes: number, pos: number): { start: number; end: number } {
+  const start = SIGNATURE_HEADER_BYTES + pos * signatureRecordBytes(hashes);
+  return { start, end: start + signatureRecordBytes(hashes) };
+}
+
+/** Appends records to a growing buffer (doubling: amortised, no per-document allocation). */
+export class SignatureFileWriter {
+  private buf: Buffer;
+  private used = SIGNATURE_HEADER_BYTES;
+  private count = 0;
+  private readonly recordBytes: number;
+
+  constructor(readonly hashes: number, expectedDocs = 1024) {
+    this.recordBytes = signatureRecordBytes(hashes);
+    this.buf = Buffer.alloc(SIGNATURE_HEADER_BYTES + this.recordBytes * Math.max(1, expectedDocs));
+  }
+
+  get docs(): number {
+    return this.count;
+  }
+
+  /** Adds one document; `signature` holds K full 32-bit values (their low 16 bits are stored), or is empty when K = 0. */
+  add(row: number, tokens: number, tie: number, key: number | null, exact: readonly [number, number], hasWords: boolean, signature: Uint32Array): void {
+    if (this.used + this.recordBytes > this.buf.length) {
+      const next = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    const b = this.buf;
+    let o = this.used;
+    b.writeUInt32LE(row >>> 0, o);
+    b.writeUInt32LE(Math.max(0, Math.round(tokens)) >>> 0, o + 4);
+    b.writeUInt32LE(tie >>> 0, o + 8);
+    b.writeFloatLE(key === null ? Number.NaN : key, o + 12);
+    b.writeUInt32LE(exact[0] >>> 0, o + 16);
+    b.writeUInt32LE(exact[1] >>> 0, o + 20);
+    b.writeUInt32LE(hasWords ? 1 : 0, o + 24);
+    o += 28;
+    for (let i = 0; i < this.hashes; i++, o += 2) b.writeUInt16LE(signature[i]! & 0xffff, o);
+    this.used = o;
+    this.count++;
+  }
+
+  /** The file's bytes (header filled in). */
+  finish(): Buffer {
+    const b = this.buf;
+    b.writeUInt32LE(MAGIC, 0);
+    b.writeUInt32LE(VERSION, 4);
+    b.writeUInt32LE(this.hashes, 8);
+    b.writeUInt32LE(this.count, 12);
+    b.writeUInt32LE(this.recordBytes, 16);
+    return b.subarray(0, this.used);
+  }
+}
+
+/** Reads the header of a signature file (its first SIGNATURE_HEADER_BYTES bytes). */
+export function decodeSignatureHeader(buf: Buffer, uri: string): { hashes: number; docs: number } {
+  if (buf.length < SIGNATURE_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel signature file');
+  if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `signature file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
+  const hashes = buf.readUInt32LE(8);
+  if (buf.readUInt32LE(16) !== signatureRecordBytes(hashes)) throw new DedupFileError(uri, 'record size does not match the hash count');
+  return { hashes, docs: buf.readUInt32LE(12) };
+}
+
+/** Decodes consecutive records from `buf` (which starts at a record boundary). */
+export function decodeSignatureRecords(buf: Buffer, hashes: number, uri: string): SignatureRecord[] {
+  const size = signatureRecordBytes(hashes);
+  if (buf.length % size !== 0) throw new DedupFileError(uri, `${buf.length} bytes is not a whole number of ${size}-byte records`);
+  const out: SignatureRecord[] = [];
+  for (let o = 0; o < buf.length; o += size) {
+    const key = buf.readFloatLE(o + 12);
+    const signature = new Uint16Array(hashes);
+    for (let i = 0; i < hashes; i++) signature[i] = buf.readUInt16LE(o + 28 + 2 * i);
+    out.push({
+      row: buf.readUInt32LE(o),
+      tokens: buf.readUInt32LE(o + 4),
+      tie: buf.readUInt32LE(o + 8),
+      key: Number.isNaN(key) ? null : key,
+      exact: [buf.readUInt32LE(o + 16), buf.readUInt32LE(o + 20)],
+      hasWords: (buf.readUInt32LE(o + 24) & 1) === 1,
+      signature,
+    });
+  }
+  return out;
+}
+
+/** Decodes a whole signature file. */
+export function decodeSignatureFile(buf: Buffer, uri: string): SignatureRecord[] {
+  const { hashes, docs } = decodeSignatureHeader(buf, uri);
+  const body = buf.subarray(SIGNATURE_HEADER_BYTES);
+  if (body.length !== docs * signatureRecordBytes(hashes)) throw new DedupFileError(uri, `holds ${body.length} record bytes, header says ${docs} documents`);
+  return decodeSignatureRecords(body, hashes, uri);
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import {
+  bandHeaderBytes,
+  collidingDocs,
+  decodeBandHeader,
+  decodeEdges,
+  encodeEdges,
+  findDuplicatePairs,
+  PartitionRecords,
+  PartitionTooLargeError,
+  refKey,
+  resolveClusters,
+  type DocInfo,
+  type DuplicateEdge,
+  type PairFinderStats,
+} from '../dedup/index.ts';
+import { artifactKeys } from './artifacts.ts';
+import { minHashParamsOf, readSignatureRecords, type DedupSummary, type RemovedFile } from './dedup-files.ts';
+import { resumable, unitFingerprint } from './markers.ts';
+import { readItems, readPlan, sha256, type RunFiles } from './plan-file.ts';
+import { readScoreFile } from './score-file.ts';
+import type { ItemHistogramFile } from './score.ts';
+import type { StageContext } from './types.ts';
+
+/** Input of one dedup unit: a partition of the band keys. */
+export const dedupPartitionEventSchema = z.object({ plan: z.string().min(1), partition: z.number().int().nonnegative() }).strict();
+export type DedupPartitionEvent = z.infer<typeof dedupPartitionEventSchema>;
+
+export interface DedupPartitionOutput {
+  partition: number;
+  /** Band records read (documents x bands that fell in this partition). */
+  records: number;
+  pairs: number;
+  stats: PairFinderStats;
+}
+
+/** Largest clusters listed in the manifest, each with an example. */
+const LARGEST_LISTED = 5;
+
+/** Versions of the files a dedup unit reads: part of its fingerprint, so a rescored item redoes it. */
+async function inputVersions(ctx: StageContext, run: RunFiles, keys: string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const key of keys) {
+    const head = await ctx.store.head(run.uri(key));
+    if (!head) throw new Error(`dedup: ${run.uri(key)} does not exist; run the score stage first`);
+    parts.push(`${key}#${head.etag}#${head.size}`);
+  }
+  return sha256(parts.join('\n'));
+}
+
+function dedupSpecOf(run: RunFiles) {
+  const d = run.plan.spec.dedup;
+  if (d.kind === 'none') throw new Error('dedup: the spec deduplicates nothing (dedup.kind "none")');
+  return d;
+}
+
+/**
+ * dedup (one partition): reads this partition's band keys and exact hashes from every item's band file (one range read
+ * each), finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
+ * pairs verified at the threshold to dedup/pairs/p-<partition>.bin. Memory: 12 bytes per band record of the partition,
+ * bounded by dedup.maxPartitionRecords.
+ */
+export async function dedupPartition(event: DedupPartitionEvent, ctx: StageContext): Promise<DedupPartitionOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const d = dedupSpecOf(run);
+  const P = run.plan.dedupPartitions;
+  if (event.partition >= P) throw new Error(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
+  const items = await readItems(ctx.store, run);
+  const unit = `p-${String(event.partition).padStart(5, '0')}`;
+  const versions = await inputVersions(ctx, run, items.flatMap((it) => [artifactKeys.bands(it.id), artifactKeys.signatures(it.id)]));
+  return resumable(ctx, run, 'dedup', unit, unitFingerprint(run, 'dedup', unit, versions), async () => {
+    const records = new PartitionRecords();
+    for (let i = 0; i < items.length; i++) {
+      const uri = run.uri(artifactKeys.bands(items[i]!.id));
+      const { sections } = decodeBandHeader(await ctx.store.read(uri, { start: 0, end: bandHeaderBytes(P) }), P, uri);
+      const s = sections[event.partition]!;
+      if (records.bands + s.bandRecords > d.maxPartitionRecords) throw new PartitionTooLargeError(event.partition, records.bands + s.bandRecords, d.maxPartitionRecords);
+      if (s.end > s.start) records.addSection(i, await ctx.store.read(uri, { start: s.start, end: s.end }), s.bandRecords, uri);
+      ctx.progress.add({ docs: 0 });
+    }
+    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), collidingDocs(records));
+    const threshold = d.kind === 'minhash' ? d.threshold : 1;
+    const maxPivots = d.kind === 'minhash' ? d.maxPivots : 1;
+    const { edges, stats } = findDuplicatePairs(records, (k) => sigs.get(k), { threshold, maxPivots });
+    await ctx.store.write(run.uri(artifactKeys.dedupPairs(event.partition)), encodeEdges(edges));
+    return { partition: event.partition, records: records.bands + records.exactHi.length, pairs: edges.length, stats };
+  });
+}
+
+/**
+ * dedup clusters (one): merges every partition's verified pairs by union-find, reads the clustered documents'
+ * signature records (policy key, tokens, signature), keeps in each cluster the copy with the best policy key and
+ * writes the others' rows per item (dedup/removed/<item>.json) and dedup/summary.json. Large or item-emptying clusters
+ * are verified pairwise against kept representatives (see resolveClusters). Partitions are read in order, and
+ * components do not depend on the order of unions: deterministic.
+ */
+export interface DedupClustersOutput {
+  /** URI of dedup/summary.json. */
+  summary: string;
+  clusters: number;
+  docsRemoved: number;
+  tokensRemoved: number;
+}
+
+export async function dedupClusters(event: { plan: string }, ctx: StageContext): Promise<DedupClustersOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const d = dedupSpecOf(run);
+  const P = run.plan.dedupPartitions;
+  const items = await readItems(ctx.store, run);
+  const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
+  const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
+  return resumable(ctx, run, 'dedup-clusters', 'all', unitFingerprint(run, 'dedup-clusters', 'all', versions), async () => {
+    const edges: DuplicateEdge[] = [];
+    for (const key of pairKeys) edges.push(...decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key)));
+    const refs = new Set<number>();
+    for (const e of edges) {
+      refs.add(refKey(e.a.item, e.a.pos));
+      refs.add(refKey(e.b.item, e.b.pos));
+    }
+    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs]);
+    const itemDocs: number[] = [];
+    for (const it of items) itemDocs.push((await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(it.id)))).docs);
+    const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
+      const r = sigs.get(refKey(ref.item, ref.pos));
+      return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };
+    };
+    const threshold = d.kind === 'minhash' ? d.threshold : 1;
+    const clusters = resolveClusters(edges, infoOf, itemDocs, { threshold, maxClusterSize: d.maxClusterSize, maxItemShare: d.maxItemShare });
+
+    const removedByItem = new Map<number, { row: number; key: number | null; tokens: number }[]>();
+    let docsRemoved = 0;
+    let tokensRemoved = 0;
+    const guarded = { clusters: 0, docs: 0, kept: 0 };
+    for (const c of clusters) {
+      if (c.guard) {
+        guarded.clusters++;
+        guarded.docs += c.members.length;
+        guarded.kept += c.kept.length;
+      }
+      for (const r of c.removed) {
+        const rec = sigs.get(refKey(r.ref.item, r.ref.pos))!;
+        const list = removedByItem.get(r.ref.item) ?? [];
+        list.push({ row: rec.row, key: rec.key, tokens: rec.tokens });
+        removedByItem.set(r.ref.item, list);
+        docsRemoved++;
+        tokensRemoved += rec.tokens;
+      }
+    }
+    const itemsWithRemovals: string[] = [];
+    for (const [index, list] of [...removedByItem].sort((a, b) => a[0] - b[0])) {
+      list.sort((a, b) => a.row - b.row);
+      const id = items[index]!.id;
+      const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
+      await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
+      itemsWithRemovals.push(id);
+    }
+
+    // The largest clusters, each with its kept document and one removed example, by id (from the score files).
+    const idCache = new Map<number, string[]>();
+    const idOf = async (ref: { item: number; pos: number }) => {
+      let ids = idCache.get(ref.item);
+      if (!ids) {
+        ids = (await readScoreFile(ctx.store, run.uri(artifactKeys.scores(items[ref.item]!.id)))).map((r) => r.id);
+        idCache.set(ref.item, ids);
+      }
+      return ids[ref.pos]!;
+    };
+    const largest: DedupSummary['largest'] = [];
+    for (const c of clusters.slice(0, LARGEST_LISTED)) {
+      const example = c.removed[0];
+      largest.push({
+        docs: c.members.length,
+        removed: c.removed.length,
+        kept: await idOf(c.kept[0]!),
+        example: example ? await idOf(example.ref) : null,
+        jaccard: example ? Math.round(example.jaccard * 1000) / 1000 : null,
+        ...(c.guard ? { guard: c.guard } : {}),
+      });
+    }
+    const { seed: _seed, ...params } = minHashParamsOf(run.plan.spec);
+    const summary: DedupSummary = {
+      kind: d.kind,
+      params: d.kind === 'minhash' ? { ...params, threshold: d.threshold } : {},
+      partitions: P,
+      pairs: edges.length,
+      clusters: clusters.length,
+      docsRemoved,
+      tokensRemoved,
+      guarded,
+      largest,
+      itemsWithRemovals,
+    };
+    await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
+    ctx.log.info(`dedup: ${clusters.length} cluster(s), ${docsRemoved} document(s) and ${tokensRemoved} tokens removed`);
+    return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
+  });
+}
