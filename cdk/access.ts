@@ -44,3 +44,14 @@ export function grantPrefixReadWrite(grantee: iam.IGrantable, location: S3Locati
   );
   key?.grantEncryptDecrypt(grantee);
 }
+
+/** The object ARN pattern of failure records (`<spec>.FAILED`) under a jobs prefix. */
+export function failureRecordObjects(location: S3Location): string {
+  return location.bucket.arnForObjects(`${checkPrefix(location)}*.FAILED`);
+}
+
+/** PutObject on `<prefix>*.FAILED` only: where a run that failed before its plan records why (RecordFailure). */
+export function grantFailureRecords(grantee: iam.IGrantable, location: S3Location, key?: kms.IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [failureRecordObjects(location)] }));
+  key?.grantEncrypt(grantee);
+}

@@ -29,6 +29,11 @@ export function applyNagSuppressions(stack: ProxyselStack, locations: { reads: {
       'Object-level access limited to one key prefix (least privilege: the corpus/model/jobs prefixes read, the output prefix written); S3 object ARNs need a wildcard under a prefix.',
     );
   }
+  const jobs = locations.reads[0]!;
+  ack(
+    `AwsSolutions-IAM5[Resource::${bucketObjects(stack, jobs.bucket, jobs.prefix).replace(/\*$/, '*.FAILED')}]`,
+    'RecordFailure writes <spec>.FAILED beside a spec that failed before its plan: PutObject on <jobs>/*.FAILED only.',
+  );
   for (const fn of Object.values(stack.functions.functions)) {
     ack(
       `AwsSolutions-IAM5[Resource::${arnRef(stack, fn)}:*]`,

@@ -34,6 +34,8 @@ export interface ReferenceBatchProps {
   projectRoot?: string;
   /** Per-child timeout (default 6 hours). */
   timeout?: Duration;
+  /** Environment of the container (the operator's allow-lists, lib/job/secrets.ts). */
+  environment?: Record<string, string>;
 }
 
 /**
@@ -74,6 +76,7 @@ export class ReferenceBatch extends Construct {
         memory: Size.gibibytes(15),
         gpu: 1,
         jobRole: this.jobRole,
+        environment: props.environment,
         logging: ecs.LogDriver.awsLogs({ streamPrefix: 'reference', logGroup }),
       }),
       timeout: props.timeout ?? Duration.hours(6),

@@ -3,7 +3,8 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { grantPrefixRead, grantPrefixReadWrite, type S3Location } from './access.ts';
+import { ALLOW_LIST_ENV } from '../lib/job/secrets.ts';
+import { grantFailureRecords, grantPrefixRead, grantPrefixReadWrite, type S3Location } from './access.ts';
 import { Buckets } from './buckets.ts';
 import { StageFunctions, type FunctionSize, type LambdaStage } from './functions.ts';
 import { ReferenceBatch } from './reference-batch.ts';
@@ -35,6 +36,13 @@ export interface ProxyselStackProps extends StackProps {
   intermediateExpiryDays?: number;
   /** Project root holding functions/ (default: the current directory). */
   projectRoot?: string;
+  /**
+   * URL prefixes an openai reference may point to (`https://vllm.internal:8000/v1`); none by default, so a spec
+   * dropped under jobs/ cannot send sampled text and a key to a server of its author's choosing (docs/cloud.md).
+   */
+  referenceUrls?: string[];
+  /** Environment variables an openai reference's `apiKeyEnv` may name (default: any that is not the platform's). */
+  apiKeyEnvs?: string[];
 }
 
 function parseS3Location(scope: Construct, id: string, uri: string): S3Location {
@@ -71,21 +79,30 @@ export class ProxyselStack extends Stack {
     ];
 
     this.locations = { reads, output };
+    // The operator's allow-lists, read by plan, the reference Lambda and the Batch job (lib/job/secrets.ts).
+    const allowLists: Record<string, string> = {
+      [ALLOW_LIST_ENV.referenceUrls]: (props.referenceUrls ?? []).join(','),
+      ...(props.apiKeyEnvs ? { [ALLOW_LIST_ENV.apiKeyEnvs]: props.apiKeyEnvs.join(',') } : {}),
+    };
     const layer = new ScorerLayer(this, 'ScorerLayer', { resolveFrom: props.projectRoot });
     this.functions = new StageFunctions(this, 'Stages', {
       scorerLayer: layer.layer,
       architecture: layer.architecture,
       sizes: props.sizes,
       projectRoot: props.projectRoot,
+      environment: allowLists,
     });
     for (const fn of Object.values(this.functions.functions)) {
       for (const r of reads) grantPrefixRead(fn, r, key);
       grantPrefixReadWrite(fn, output, key);
     }
+    // A run that fails before its plan knows the output records `<spec>.FAILED` beside the spec: RecordFailure may put
+    // exactly those objects under the jobs prefix, and nothing else there.
+    grantFailureRecords(this.functions.functions['record-failure'], { bucket, prefix: jobsPrefix }, key);
 
     if (props.referenceBatch !== false) {
       const b = props.referenceBatch ?? {};
-      this.referenceBatch = new ReferenceBatch(this, 'ReferenceBatch', { ...b, projectRoot: props.projectRoot });
+      this.referenceBatch = new ReferenceBatch(this, 'ReferenceBatch', { ...b, projectRoot: props.projectRoot, environment: allowLists });
       for (const r of reads) grantPrefixRead(this.referenceBatch.jobRole, r, key);
       grantPrefixReadWrite(this.referenceBatch.jobRole, output, key);
     }

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
 import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/demo.ts';
+import { joinNegativeValues } from './cli/args.ts';
 import { formatSummary } from './cli/summary.ts';
 import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
 import { textLogger } from './pipeline/context.ts';
@@ -15,29 +16,45 @@ import { writeReport } from './report/index.ts';
 import { createStore, s3OptionsFromEnv } from './store/index.ts';
 import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
 
+/** Each command's usage, shown by `proxysel <command> --help` and together by `proxysel --help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  run: `proxysel run <job.json> [--out <uri>] [--workers N] [--quiet]
+      run every stage of a job on this machine (local paths, file:// or s3:// on any S3-compatible endpoint:
+      set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like); a second run resumes
+`,
+  demo: `proxysel demo [--out DIR] [--scale N]
+      build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
+`,
+  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|budget-band|sample|reducible]
+      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
+      re-run reduce and select over the stored scores for a new budget or policy (no scoring)
+`,
+  report: `proxysel report <output-uri>
+      (re)generate report.html from the artifacts of a finished run and print where it is
+`,
+  validate: `proxysel validate <job.json>
+      check a job spec and print it with its defaults filled in
+`,
+  watch: `proxysel watch <jobs-prefix> [--interval S] [--once] [--workers N] [--quiet]
+      poll a jobs/ prefix (s3:// on any S3-compatible endpoint, or a folder) and run each new spec once, locally:
+      the cloud trigger without EventBridge (same execution names; markers under <jobs-prefix>_started/)
+`,
+  estimate: ESTIMATE_USAGE,
+};
+
 const USAGE = `proxysel: select LLM training data under a compute budget with a small proxy model
 
 usage:
-  proxysel run <job.json> [--out <uri>] [--workers N] [--quiet]
-      run every stage of a job on this machine (local paths, file:// or s3:// on any S3-compatible endpoint:
-      set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like)
-  proxysel demo [--out DIR] [--scale N]
-      build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
-  proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|budget-band|sample]
-      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
-      re-run reduce and select over the stored scores for a new budget or policy (no scoring)
-  proxysel report <output-uri>
-      (re)generate report.html from the artifacts of a finished run and print where it is
-  proxysel validate <job.json>
-      check a job spec and print it with its defaults filled in
-  proxysel watch <jobs-prefix> [--interval S] [--once] [--workers N] [--quiet]
-      poll a jobs/ prefix (s3:// on any S3-compatible endpoint, or a folder) and run each new spec once, locally:
-      the cloud trigger without EventBridge (same execution names; markers under <jobs-prefix>_started/)
-  ${ESTIMATE_USAGE}
-options:
+${Object.values(COMMAND_USAGE)
+  .map((u) => `  ${u}`)
+  .join('')}options:
   --workers N   worker threads for per-item stages (default: all cores)
   --quiet       no progress bars
+  --help, -h    this text; after a command, that command's usage
 `;
+
+/** Options that take a value: a negative number after a space (`--lambda -1`) is their value, not an option. */
+const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'interval'];
 
 function displayFor(quiet: boolean): ProgressDisplay {
   if (quiet) return noDisplay;
@@ -66,13 +83,18 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  if (command !== undefined && COMMAND_USAGE[command] && wantsHelp) {
+    process.stdout.write(`usage:\n  ${COMMAND_USAGE[command]}`);
+    return 0;
+  }
   if (command === 'estimate') {
     // Its own flags (sizes, prices): parsed by the cost module.
     process.stdout.write((await estimateCommand(rest)) + '\n');
     return 0;
   }
   const { values, positionals } = parseArgs({
-    args: rest,
+    args: joinNegativeValues(rest, VALUE_OPTIONS),
     allowPositionals: true,
     options: {
       out: { type: 'string' },

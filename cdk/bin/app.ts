@@ -10,6 +10,8 @@
  *   proxysel:spot               "true" for Spot GPU capacity
  *   proxysel:maxConcurrency     Distributed Map concurrency (default 1000)
  *   proxysel:scoreItemsPerBatch work items per score invocation (default 4)
+ *   proxysel:referenceUrls      comma-separated URL prefixes an openai reference may use (default: none)
+ *   proxysel:apiKeyEnvs         comma-separated variables an openai apiKeyEnv may name (default: any non-platform one)
  * Account and region come from CDK_DEFAULT_ACCOUNT/REGION; without credentials synth uses a placeholder env.
  */
 import { App, Validations } from 'aws-cdk-lib';
@@ -50,6 +52,8 @@ const props: ProxyselStackProps = {
         },
   maxConcurrency: num('maxConcurrency'),
   scoreItemsPerBatch: num('scoreItemsPerBatch'),
+  referenceUrls: list(ctx('referenceUrls')),
+  apiKeyEnvs: list(ctx('apiKeyEnvs')),
 };
 new ProxyselStack(app, ctx('stackName') ?? 'Proxysel', props);
 if (ctx('nag') !== 'false') Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

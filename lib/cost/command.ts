@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { joinNegativeValues } from '../cli/args.ts';
 import { createStore, s3OptionsFromEnv } from '../store/index.ts';
 import { CostInputError } from './errors.ts';
 import { estimateCost } from './estimate.ts';
@@ -41,6 +42,7 @@ const PRICE_FLAGS = {
 function num(flag: string, text: string): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v)) throw new CostInputError(`--${flag}: "${text}" is not a number`);
+  if (!(v > 0)) throw new CostInputError(`--${flag}: "${text}" must be a positive number`);
   return v;
 }
 
@@ -65,7 +67,8 @@ export async function estimateCommand(args: string[]): Promise<string> {
   for (const f of [...Object.keys(NUMBER_FLAGS), ...Object.keys(PRICE_FLAGS)]) options[f] = { type: 'string' };
   let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({ args, options, allowPositionals: false }) as { values: Record<string, string | undefined> });
+    const joined = joinNegativeValues(args, Object.keys(options));
+    ({ values } = parseArgs({ args: joined, options, allowPositionals: false }) as { values: Record<string, string | undefined> });
   } catch (e) {
     throw new CostInputError(`proxysel estimate: ${(e as Error).message}\n\n${ESTIMATE_USAGE}`);
   }

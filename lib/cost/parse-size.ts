@@ -14,6 +14,9 @@ const UNITS: Record<string, number> = {
   pib: 2 ** 50,
 };
 
+/** The largest size accepted: 1 EB, about a thousand times every public web crawl together. */
+const MAX_SIZE = 1e18;
+
 /**
  * Parses a size such as `10TB`, `2.5 GiB`, `750mb` or `1e12` into bytes (decimal units for KB..PB, binary for
  * KiB..PiB). `what` names the flag or field in the error.
@@ -27,6 +30,7 @@ export function parseSize(text: string, what: string): number {
   }
   const bytes = Number(m[1]) * factor;
   if (!(bytes > 0) || !Number.isFinite(bytes)) throw new CostInputError(`${what}: "${text}" must be a positive size`);
+  if (bytes > MAX_SIZE) throw new CostInputError(`${what}: "${text}" is ${bytes.toExponential(2)} bytes; sizes are at most 1 EB (1e18 bytes)`);
   return bytes;
 }
 

@@ -15,7 +15,7 @@ import { FeatureConfigError } from './errors.ts';
 import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket } from './hashing.ts';
 import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
 import { StampSet } from './stamp-set.ts';
-import { STOPWORD_HASHES } from './stopwords.ts';
+import { STOPWORD_SHIFT, STOPWORD_SLOTS } from './stopwords.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 
 /** Words per document that feed the hashed n-grams, unless configured otherwise. */
@@ -80,7 +80,10 @@ class HashedNgramFeaturizer implements Featurizer {
   private readonly raw = new Float64Array(RAW_DIM);
   // Reused buffers.
   private hashBuf = new Int32Array(1 << 16);
+  private countBuf = new Int32Array(1 << 16);
   private idsBuf = new Int32Array(1 << 16);
+  private countsOut = new Float32Array(1 << 14);
+  private offsetsOut = new Int32Array(65);
   private scaleOut = new Float32Array(64);
   private denseOut = new Float32Array(64 * RAW_DIM);
 
@@ -114,9 +117,13 @@ class HashedNgramFeaturizer implements Featurizer {
     for (let i = 0; i < n; i++) {
       const need = pos + 2 * this.maxWords;
       if (need > this.hashBuf.length) {
-        const grown = new Int32Array(Math.max(need, this.hashBuf.length * 2));
+        const size = Math.max(need, this.hashBuf.length * 2);
+        const grown = new Int32Array(size);
         grown.set(this.hashBuf.subarray(0, pos));
         this.hashBuf = grown;
+        const grownCounts = new Int32Array(size);
+        grownCounts.set(this.countBuf.subarray(0, pos));
+        this.countBuf = grownCounts;
       }
       const used = this.scanText(texts[i]!, pos);
       const words = this.lastWords;
@@ -130,7 +137,7 @@ class HashedNgramFeaturizer implements Featurizer {
         dense[row + d] = (this.raw[c]! - this.mean[d]!) * this.invStd[d]!;
       }
     }
-    return { n, hashes: this.hashBuf.slice(0, pos), offsets, scale, dense, spaceWords };
+    return { n, hashes: this.hashBuf.slice(0, pos), counts: this.countBuf.slice(0, pos), offsets, scale, dense, spaceWords };
   }
 
   private lastWords = 0;
@@ -139,12 +146,15 @@ class HashedNgramFeaturizer implements Featurizer {
   private readonly kindCounts = new Int32Array(256);
 
   /**
-   * Scans one text, appending its base hashes at `pos`; fills this.raw, this.lastWords and this.lastSpaceWords; returns
-   * the new end. One pass over the characters with one table lookup each (CHAR_KIND): character classes are counted by
-   * kind (`kindCounts[kind]++`) and summed per document, and each word is consumed by a tight inner loop.
+   * Scans one text, appending its base hashes and their counts at `pos`; fills this.raw, this.lastWords and
+   * this.lastSpaceWords; returns the new end. One pass over the characters with one table lookup each (CHAR_KIND):
+   * character classes are counted by kind (`kindCounts[kind]++`) and summed per document, and each word is consumed by
+   * a tight inner loop. Each word costs one probe of the document's type set, which deduplicates the unigrams (a
+   * repeated word adds to the count of its first occurrence), and one load of the direct-mapped stopword table.
    */
   private scanText(text: string, pos: number): number {
     const hashes = this.hashBuf;
+    const hashCounts = this.countBuf;
     const maxWords = this.maxWords;
     const types = this.typeSet;
     const lines = this.lineSet;
@@ -168,7 +178,7 @@ class HashedNgramFeaturizer implements Featurizer {
     let prev = 0;
     let capitalized = 0;
     let stopPairs = 0;
-    let prevStop = false;
+    let prevStop = 0;
     let sentenceEnd = true; // the text's first word opens a sentence
     let sentenceStarts = 0;
     let spaceWords = 0;
@@ -204,17 +214,27 @@ class HashedNgramFeaturizer implements Featurizer {
         lengths[LENGTH_BIN[wlen < 12 ? wlen : 12]!]!++;
         if (used < maxWords) {
           const h = fmix32(wh);
-          hashes[pos++] = h;
-          if (used > 0) hashes[pos++] = bigramHash(prev, h);
+          // The type set never fills: it holds at most maxWords keys in at least 2 * maxWords slots.
+          const slot = types.slotOf(h);
+          if (types.holds(slot)) {
+            hashCounts[types.valueAt(slot)]!++; // a repeated word: its first occurrence's position
+          } else {
+            types.put(slot, h, pos);
+            hashes[pos] = h;
+            hashCounts[pos++] = 1;
+            distinct++;
+          }
+          if (used > 0) {
+            hashes[pos] = bigramHash(prev, h);
+            hashCounts[pos++] = 1;
+          }
           prev = h;
           used++;
-          if (types.add(h)) distinct++;
-          const isStop = STOPWORD_HASHES.has(h);
-          if (isStop) {
-            stops++;
-            if (prevStop) stopPairs++;
-          }
-          prevStop = isStop;
+          // Stopwords counted without branches: 1 or 0.
+          const stop = STOPWORD_SLOTS[h >>> STOPWORD_SHIFT] === h ? 1 : 0;
+          stops += stop;
+          stopPairs += stop & prevStop;
+          prevStop = stop;
         }
         if (i === len) break;
       }
@@ -291,66 +311,74 @@ class HashedNgramFeaturizer implements Featurizer {
   }
 
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch {
-    const order = docs ?? identity(batch.n);
-    const n = order.length;
+    const n = docs ? docs.length : batch.n;
     const k = this.members;
-    const buckets = this.config.buckets;
-    const shift = this.shift;
-    const pad = this.padId;
+    const d = this.denseDim;
     const offsets = batch.offsets;
-    const hashes = batch.hashes;
-    let length = 1;
-    for (let r = 0; r < n; r++) {
-      const i = order[r]!;
-      const l = offsets[i + 1]! - offsets[i]!;
-      if (l > length) length = l;
-    }
-    const size = n * k * length;
-    if (this.idsBuf.length < size) this.idsBuf = new Int32Array(Math.max(size, this.idsBuf.length * 2));
+    let used = 0;
+    if (docs) for (let r = 0; r < n; r++) used += offsets[docs[r]! + 1]! - offsets[docs[r]!]!;
+    else used = offsets[n]!;
+    const width = used + 1; // the padding column
+    if (this.idsBuf.length < k * width) this.idsBuf = new Int32Array(Math.max(k * width, this.idsBuf.length * 2));
+    if (this.countsOut.length < width) this.countsOut = new Float32Array(Math.max(width, this.countsOut.length * 2));
     if (this.scaleOut.length < n) {
       this.scaleOut = new Float32Array(Math.max(n, this.scaleOut.length * 2));
-      this.denseOut = new Float32Array(this.scaleOut.length * this.denseDim);
+      this.denseOut = new Float32Array(this.scaleOut.length * d);
+      this.offsetsOut = new Int32Array(this.scaleOut.length + 1);
     }
     const ids = this.idsBuf;
-    const d = this.denseDim;
-    for (let r = 0; r < n; r++) {
-      const i = order[r]!;
-      const start = offsets[i]!;
-      const end = offsets[i + 1]!;
-      for (let m = 0; m < k; m++) {
-        const seed = this.seeds[m]!;
-        const base = m * buckets;
-        let o = (r * k + m) * length;
-        for (let p = start; p < end; p++) {
-          let x = Math.imul(hashes[p]! ^ seed, 0x9e3779b1);
-          x ^= x >>> 16;
-          x = Math.imul(x, 0x85ebca6b);
-          ids[o++] = base + (x >>> shift);
-        }
-        const stop = (r * k + m + 1) * length;
-        if (o < stop) ids.fill(pad, o, stop);
+    const counts = this.countsOut;
+    const offsetsOut = this.offsetsOut;
+    if (!docs) {
+      // All documents in order: their hashes are already contiguous, one pass per member.
+      for (let m = 0; m < k; m++) this.remix(batch.hashes, 0, used, m, ids, m * width);
+      for (let p = 0; p < used; p++) counts[p] = batch.counts[p]!;
+      offsetsOut.set(offsets);
+      this.scaleOut.set(batch.scale);
+      this.denseOut.set(batch.dense);
+    } else {
+      let col = 0;
+      for (let r = 0; r < n; r++) {
+        const i = docs[r]!;
+        const start = offsets[i]!;
+        const end = offsets[i + 1]!;
+        offsetsOut[r] = col;
+        for (let m = 0; m < k; m++) this.remix(batch.hashes, start, end, m, ids, m * width + col);
+        for (let p = start; p < end; p++) counts[col++] = batch.counts[p]!;
+        this.scaleOut[r] = batch.scale[i]!;
+        for (let c = 0; c < d; c++) this.denseOut[r * d + c] = batch.dense[i * d + c]!;
       }
-      this.scaleOut[r] = batch.scale[i]!;
-      for (let c = 0; c < d; c++) this.denseOut[r * d + c] = batch.dense[i * d + c]!;
     }
+    offsetsOut[n] = used;
+    counts[used] = 0;
+    for (let m = 0; m < k; m++) ids[m * width + used] = this.padId;
     return {
       n,
       members: k,
-      length,
-      ids: ids.subarray(0, size),
+      width,
+      ids: ids.subarray(0, k * width),
+      counts: counts.subarray(0, width),
+      offsets: offsetsOut.subarray(0, n + 1),
       scale: this.scaleOut.subarray(0, n),
       dense: this.denseOut.subarray(0, n * d),
       denseDim: d,
     };
   }
 
+  /** Member m's bucket ids (remixBucket, inlined) of hashes[start, end), written to out from `at`. */
+  private remix(hashes: Int32Array, start: number, end: number, m: number, out: Int32Array, at: number): void {
+    const seed = this.seeds[m]!;
+    const base = m * this.config.buckets;
+    const shift = this.shift;
+    for (let p = start; p < end; p++) {
+      let x = Math.imul(hashes[p]! ^ seed, 0x9e3779b1);
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x85ebca6b);
+      out[at++] = base + (x >>> shift);
+    }
+  }
+
   featurize(texts: readonly string[]): FeatureBatch {
     return this.pack(this.analyze(texts));
   }
-}
-
-function identity(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }

@@ -5,14 +5,17 @@ import type { featureConfigSchema } from './schema.ts';
 export type FeatureConfig = z.output<typeof featureConfigSchema>;
 
 /**
- * Documents tokenised once: per document a run of 32-bit base hashes (unigrams and bigrams interleaved) and the
- * standardised dense statistics. Member-specific bucket ids are derived from the base hashes when packing.
+ * Documents tokenised once: per document the base hashes of its unigrams and bigrams in text order, each distinct
+ * unigram once (at its first occurrence, with its count), each bigram with count 1; and the standardised dense
+ * statistics. Member-specific bucket ids are derived from the base hashes when packing.
  */
 export interface AnalyzedBatch {
   /** Number of documents. */
   readonly n: number;
   /** Base hashes of all documents, concatenated. */
   readonly hashes: Int32Array;
+  /** How many times each hash occurs in its document (same length as hashes). */
+  readonly counts: Int32Array;
   /** Document i's hashes are hashes[offsets[i] .. offsets[i+1]); length n+1. */
   readonly offsets: Int32Array;
   /** Per-document pooling scale: 1 / (words used), 0 for a document without words. */
@@ -26,16 +29,24 @@ export interface AnalyzedBatch {
   readonly spaceWords: Int32Array;
 }
 
-/** The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses). */
+/**
+ * The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses), without padding:
+ * the batch's hashed n-grams flattened into W columns, document r owning columns offsets[r] .. offsets[r+1], and one
+ * more column at the end holding the padding id with count 0 (so every offset, W - 1 included, is a valid column).
+ */
 export interface FeatureBatch {
   /** Documents in the batch (N). */
   readonly n: number;
   /** Members (K). */
   readonly members: number;
-  /** Padded positions per document and member (L, at least 1). */
-  readonly length: number;
-  /** Bucket ids into the concatenated member tables, [N, K, L]; member k's ids lie in [k*buckets, (k+1)*buckets), padding is members*buckets. */
+  /** Columns (W): the batch's distinct-per-document n-grams plus the one padding column. */
+  readonly width: number;
+  /** Bucket ids into the concatenated member tables, member-major [K, W]; member k's ids lie in [k*buckets, (k+1)*buckets), padding is members*buckets. */
   readonly ids: Int32Array;
+  /** Occurrences of each column's n-gram in its document [W] (the same for every member; 0 for the padding column). */
+  readonly counts: Float32Array;
+  /** Column offsets of the documents [N+1]: offsets[0] = 0, offsets[N] = W - 1. */
+  readonly offsets: Int32Array;
   /** Per-document pooling scale [N]. */
   readonly scale: Float32Array;
   /** Standardised dense statistics [N, D]. */
@@ -55,7 +66,7 @@ export interface Featurizer {
   readonly padId: number;
   /** Tokenises texts once into base hashes and dense statistics. */
   analyze(texts: readonly string[]): AnalyzedBatch;
-  /** Packs the chosen documents of an analysed batch (in that order) into graph tensors, padded to their longest. */
+  /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, no padding). */
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
   /** analyze + pack of all documents. */
   featurize(texts: readonly string[]): FeatureBatch;

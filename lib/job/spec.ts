@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
+import { locationOverlap } from '../store/uri.ts';
+import { platformVariableProblem } from './secrets.ts';
 
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
 const uri = z.string().min(1, 'must be a non-empty URI or path');
@@ -16,18 +18,73 @@ export const corpusSchema = z
   })
   .strict();
 
-export const budgetSchema = z.union([
-  z.object({ tokens: z.number().int().positive() }).strict(),
-  z.object({ fraction: z.number().gt(0).lte(1) }).strict(),
-  z.object({ docs: z.number().int().positive() }).strict(),
-  z
-    .object({
-      /** Training compute in FLOPs; tokens D = C / (6 N). */
-      flops: z.number().positive(),
-      modelParams: z.number().positive(),
-    })
-    .strict(),
-]);
+const BUDGET_FORMS = 'give exactly one of {"tokens": N}, {"fraction": F}, {"docs": N} or {"flops": C, "modelParams": N}';
+const BUDGET_FIELDS = ['tokens', 'fraction', 'docs', 'flops', 'modelParams'];
+
+/** A positive whole number within the range a double counts exactly, or why not. */
+function wholeCountProblem(value: unknown, unit: string): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number of ${unit} (got ${JSON.stringify(value)})`;
+  if (!Number.isInteger(value)) return `must be a whole number of ${unit} (got ${value})`;
+  if (value <= 0) return `must be a positive number of ${unit} (got ${value})`;
+  if (!Number.isSafeInteger(value)) return `must be at most ${Number.MAX_SAFE_INTEGER} ${unit} (got ${value})`;
+  return undefined;
+}
+
+/**
+ * Checks a budget with a message for each way it can be wrong (the union below would only say "Invalid input"): the
+ * one form it must take, and each field's range.
+ */
+function checkBudget(value: unknown, ctx: z.RefinementCtx): void {
+  const issue = (message: string, path: string[] = []) => ctx.addIssue({ code: 'custom', path, message });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return issue(`expected an object: ${BUDGET_FORMS}`);
+  const budget = value as Record<string, unknown>;
+  const keys = Object.keys(budget);
+  const unknown = keys.filter((k) => !BUDGET_FIELDS.includes(k));
+  if (unknown.length > 0) return issue(`unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; ${BUDGET_FORMS}`);
+  const forms = keys.filter((k) => k !== 'modelParams');
+  if (forms.length !== 1) return issue(`${BUDGET_FORMS}; got ${keys.length > 0 ? keys.join(', ') : 'none'}`);
+  const form = forms[0]!;
+  if (form !== 'flops' && 'modelParams' in budget) return issue(`modelParams goes with flops only; ${BUDGET_FORMS}`, ['modelParams']);
+  if (form === 'tokens' || form === 'docs') {
+    const problem = wholeCountProblem(budget[form], form === 'tokens' ? 'tokens' : 'documents');
+    if (problem) issue(problem, [form]);
+    return;
+  }
+  if (form === 'fraction') {
+    const f = budget.fraction;
+    if (typeof f !== 'number' || !(f > 0 && f <= 1)) issue(`must be a share of the corpus's tokens, greater than 0 and at most 1 (got ${JSON.stringify(f)})`, ['fraction']);
+    return;
+  }
+  const { flops, modelParams } = budget;
+  if (typeof flops !== 'number' || !Number.isFinite(flops) || flops <= 0) issue(`must be a positive number of training FLOPs (got ${JSON.stringify(flops)})`, ['flops']);
+  if (modelParams === undefined) return issue('is required with flops: the trained model\'s parameter count N (tokens D = C / 6N)', ['modelParams']);
+  if (typeof modelParams !== 'number' || !Number.isFinite(modelParams) || modelParams <= 0) {
+    return issue(`must be a positive parameter count (got ${JSON.stringify(modelParams)})`, ['modelParams']);
+  }
+  if (typeof flops === 'number' && flops > 0) {
+    const tokens = Math.floor(flops / (6 * modelParams));
+    const problem = wholeCountProblem(tokens, 'tokens');
+    if (problem) issue(`gives D = C / 6N = ${tokens} tokens, which ${problem.replace(/^must be/, 'must be')}`, ['flops']);
+  }
+}
+
+export const budgetSchema = z
+  .unknown()
+  .superRefine(checkBudget)
+  .pipe(
+    z.union([
+      z.object({ tokens: z.number().int().positive() }).strict(),
+      z.object({ fraction: z.number().gt(0).lte(1) }).strict(),
+      z.object({ docs: z.number().int().positive() }).strict(),
+      z
+        .object({
+          /** Training compute in FLOPs; tokens D = C / (6 N). */
+          flops: z.number().positive(),
+          modelParams: z.number().positive(),
+        })
+        .strict(),
+    ]),
+  );
 
 export const sampleSchema = z
   .object({
@@ -65,8 +122,14 @@ export const openaiReferenceSchema = z
     /** Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 */
     url: z.string().url(),
     model: z.string().min(1),
-    /** Environment variable holding the API key (never the key itself). */
-    apiKeyEnv: z.string().default('OPENAI_API_KEY'),
+    /** Environment variable holding the API key (never the key itself); never a platform variable (secrets.ts). */
+    apiKeyEnv: z
+      .string()
+      .default('OPENAI_API_KEY')
+      .superRefine((name, ctx) => {
+        const problem = platformVariableProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     flavor: z.enum(['vllm', 'tgi', 'llama.cpp']).default('vllm'),
     concurrency: z.number().int().positive().default(8),
     timeoutMs: z.number().int().positive().default(60_000),
@@ -164,6 +227,22 @@ export const policySchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/**
+ * Why an output location may not be used with this corpus, or undefined: inside the corpus prefix, equal to it, or
+ * containing it, a second run would list its own artifacts (samples, scores, selections) as corpus shards.
+ */
+export function outputOverlapProblem(output: string, corpus: string): string | undefined {
+  let relation: ReturnType<typeof locationOverlap>;
+  try {
+    relation = locationOverlap(output, corpus);
+  } catch {
+    return undefined; // an invalid URI is reported by the store when it is used
+  }
+  if (!relation) return undefined;
+  const how = relation === 'same' ? 'is corpus.uri' : relation === 'inside' ? 'lies inside corpus.uri' : 'contains corpus.uri';
+  return `"${output}" ${how} "${corpus}": a later run would read its own artifacts as corpus shards; write the output elsewhere`;
+}
+
 export const jobSpecSchema = z
   .object({
     name: z
@@ -220,6 +299,8 @@ export const jobSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    const overlap = outputOverlapProblem(spec.output, spec.corpus.uri);
+    if (overlap) ctx.addIssue({ code: 'custom', path: ['output'], message: overlap });
     if (spec.target === 'reducible' && !spec.smallReference && spec.targetText === undefined) {
       ctx.addIssue({
         code: 'custom',

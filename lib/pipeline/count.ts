@@ -4,7 +4,7 @@ import { cachedTokenCounter, tokenizerFile } from '../reference/token-counter.ts
 import { binOf, docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
-import { resumable, unitFingerprint } from './markers.ts';
+import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { canonicalJson, readPlan, sha256, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { EstimateFile } from './reduce.ts';
@@ -147,10 +147,15 @@ export async function countWorkItem(event: ItemEvent, ctx: StageContext): Promis
   const source = await countSource(ctx, run, item);
   const inputs = {
     estimate: sha256(canonicalJson(estimate)),
-    scores: await etagOf(ctx, run.uri(artifactKeys.scores(item.id))),
-    card: await etagOf(ctx, run.uri(artifactKeys.card)),
+    scores: outputDigest(await finishedUnit(ctx.store, run, 'score', item.id), artifactKeys.scores(item.id)),
+    card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
     source,
   };
-  const fingerprint = unitFingerprint(run, 'count', item, canonicalJson(inputs));
-  return resumable(ctx, run, 'count', item.id, fingerprint, () => countCandidates(ctx, run, item, estimate, source));
+  const unit = {
+    stage: 'count',
+    unit: item.id,
+    inputs: { item: itemVersion(item), ...inputs },
+    outputs: [artifactKeys.counts(item.id), artifactKeys.countedTokens(item.id)],
+  };
+  return resumable(ctx, run, unit, () => countCandidates(ctx, run, item, estimate, source));
 }

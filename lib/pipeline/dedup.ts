@@ -16,7 +16,7 @@ import {
 } from '../dedup/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { minHashParamsOf, readSignatureRecords, type DedupSummary, type RemovedFile } from './dedup-files.ts';
-import { resumable, unitFingerprint } from './markers.ts';
+import { resumable, SINGLE_UNIT } from './markers.ts';
 import { readItems, readPlan, sha256, type RunFiles } from './plan-file.ts';
 import { readScoreFile } from './score-file.ts';
 import type { ItemHistogramFile } from './score.ts';
@@ -68,7 +68,7 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
   const items = await readItems(ctx.store, run);
   const unit = `p-${String(event.partition).padStart(5, '0')}`;
   const versions = await inputVersions(ctx, run, items.flatMap((it) => [artifactKeys.bands(it.id), artifactKeys.signatures(it.id)]));
-  return resumable(ctx, run, 'dedup', unit, unitFingerprint(run, 'dedup', unit, versions), async () => {
+  return resumable(ctx, run, { stage: 'dedup', unit, inputs: versions, outputs: [artifactKeys.dedupPairs(event.partition)] }, async () => {
     const records = new PartitionRecords();
     for (let i = 0; i < items.length; i++) {
       const uri = run.uri(artifactKeys.bands(items[i]!.id));
@@ -109,7 +109,7 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
   const items = await readItems(ctx.store, run);
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
-  return resumable(ctx, run, 'dedup-clusters', 'all', unitFingerprint(run, 'dedup-clusters', 'all', versions), async () => {
+  return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions, outputs: [artifactKeys.dedupSummary] }, async () => {
     const edges: DuplicateEdge[] = [];
     for (const key of pairKeys) edges.push(...decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key)));
     const refs = new Set<number>();

@@ -5,6 +5,7 @@ import { artifactKeys } from './artifacts.ts';
 import { readProxyCard } from './card.ts';
 import { readDedupSummary, type DedupSummary } from './dedup-files.ts';
 import { readItems, readPlan } from './plan-file.ts';
+import { markSuccess } from './run-state.ts';
 import type { ThresholdFile } from './reduce.ts';
 import type { ReferenceStats } from './reference.ts';
 import type { ItemHistogramFile } from './score.ts';
@@ -25,8 +26,9 @@ function withoutItemList({ itemsWithRemovals: _items, ...rest }: DedupSummary): 
 const MANIFEST_BAD_EXAMPLES = 50;
 
 /**
- * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location) and
- * writes _SUCCESS.
+ * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location), renders
+ * report.html and writes _SUCCESS last. With `report: false` it writes the manifest only: the caller renders the report
+ * and then writes _SUCCESS itself (the local runner, whose report carries the run's timings).
  */
 export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Promise<FinalizeOutput> {
   const run = await readPlan(ctx.store, event.plan);
@@ -159,8 +161,10 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   const valid = manifestSchema.parse(manifest);
   const uri = run.uri(artifactKeys.manifest);
   await ctx.store.writeJson(uri, valid);
-  if (event.report !== false) await writeReport(ctx.store, run.output);
-  await ctx.store.write(run.uri(artifactKeys.success), '');
+  if (event.report !== false) {
+    await writeReport(ctx.store, run.output);
+    await markSuccess(ctx.store, run.output);
+  }
   ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens (${threshold.tokenCount === 'exact' ? 'exact' : 'estimated'})`);
   return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };
 }

@@ -3,6 +3,7 @@ import { DOC_STAT_COUNT, docStats, fitTokenModel, policyTokenErrors, predictToke
 import type { ProxyExample } from '../proxy/types.ts';
 import { artifactKeys } from './artifacts.ts';
 import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
+import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readPlan, type PlanBudget } from './plan-file.ts';
 import type { SampleStats } from './sample.ts';
 import { labelTarget, readLabelsFile, readSampleFile } from './sample-file.ts';
@@ -37,9 +38,8 @@ export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusD
 /**
  * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
  * byte or per token as the spec's lossUnit says), measures its fidelity on a seeded held-out split and its fidelity
- * learning curve (25%, 50%, 100% of the training labels), fits the token-count
- * model on the same training split (and measures it on the held-out one, per policy too), and writes proxy/model.onnx
- * and proxy/card.json.
+ * learning curve (25%, 50%, 100% of the training labels), fits the token-count model on the same training split (and
+ * measures it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json.
  */
 export async function fitProxy(
   event: PlanRef,
@@ -51,126 +51,148 @@ export async function fitProxy(
     throw new Error(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
   }
   const proxy = spec.proxy;
-  const texts: string[] = [];
-  for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) texts.push(rec.text);
-  const labels = [];
-  for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
-  if (labels.length !== texts.length) {
-    throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
-  }
-  const examples: ProxyExample[] = [];
-  const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
-    const target = labelTarget(l, spec.target, spec.lossUnit);
-    if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
-    examples.push({ text: texts[i]!, target });
-    tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
-  }
-  if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
-
-  // The token-count model is fitted on the proxy's training split and measured on its held-out split.
-  const { train, test } = heldOutSplit(
-    examples.map((e) => e.text),
-    proxy.heldOut,
-    spec.sample.seed,
-  );
-  const trainDocs = Array.from(train, (i) => tokenDocs[i]!);
-  const tokenModel = fitTokenModel(trainDocs);
-  let trainBytes = 0;
-  let trainTokens = 0;
-  for (const d of trainDocs) {
-    trainBytes += d.bytes;
-    trainTokens += d.tokens;
-  }
-  const tokensPerByte = trainBytes > 0 ? trainTokens / trainBytes : 0;
-  const byRatio = (bytes: number) => (bytes > 0 ? Math.max(1, Math.round(bytes * tokensPerByte)) : 0);
-
-  const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
-  const corpusTokens = stats.corpusTextBytes * tokensPerByte;
-  const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
-
-  ctx.log.info(`fit: ${spec.proxy.members} member(s) on ${examples.length} labelled documents`);
-  const trainOptions = {
-    members: spec.proxy.members,
-    buckets: spec.proxy.buckets,
-    epochs: spec.proxy.epochs,
-    l2: spec.proxy.l2,
-    heldOut: spec.proxy.heldOut,
-    seed: spec.sample.seed,
-    topKFraction,
+  const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
+  const labelled = await finishedUnit(ctx.store, run, 'merge-labels', SINGLE_UNIT);
+  const unit = {
+    stage: 'fit',
+    unit: SINGLE_UNIT,
+    inputs: {
+      sample: outputDigest(sample, artifactKeys.sample),
+      sampleStats: outputDigest(sample, artifactKeys.sampleStats),
+      labels: outputDigest(labelled, artifactKeys.labels),
+    },
+    outputs: [artifactKeys.model, artifactKeys.card, artifactKeys.heldOut],
   };
-  const fitted = trainProxy(examples, trainOptions);
-  const curve = learningCurve(examples, trainOptions, fitted);
-  ctx.log.info(`fit: held-out Spearman ${curve.points.map((p) => `${p.spearman.toFixed(3)} (${p.labels} labels)`).join(', ')}: ${describeLearningCurve(curve)}`);
-  ctx.progress.add({ docs: examples.length });
-  const onnx = exportEnsembleOnnx(fitted.model);
-  await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
+  const out = await resumable(ctx, run, unit, async () => {
+    const texts: string[] = [];
+    const ids: string[] = [];
+    for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) {
+      texts.push(rec.text);
+      ids.push(rec.id);
+    }
+    const labels = [];
+    for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
+    if (labels.length !== texts.length) {
+      throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
+    }
+    const examples: ProxyExample[] = [];
+    const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i]!;
+      if (l.id !== ids[i]) {
+        throw new Error(`fit: label ${i} of ${run.uri(artifactKeys.labels)} is for document ${l.id}, but sample document ${i} is ${ids[i]}`);
+      }
+      if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
+      const target = labelTarget(l, spec.target, spec.lossUnit);
+      if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
+      examples.push({ text: texts[i]!, target });
+      tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
+    }
+    if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
 
-  const scoreQuantiles = quantileTable(fitted.samplePredictions);
-  const testDocs = Array.from(test, (i) => tokenDocs[i]!);
-  const exact = testDocs.map((d) => d.tokens);
-  const modelEstimates = testDocs.map((d) => predictTokens(tokenModel, d.stats));
-  const ratioEstimates = testDocs.map((d) => byRatio(d.bytes));
-  const heldOutDocs = (estimates: number[]) =>
-    testDocs.map((d, t) => ({
-      id: d.id,
-      score: fitted.heldOut.predicted[t]!,
-      std: fitted.heldOut.spread[t]!,
-      chars: examples[test[t]!]!.text.length,
-      words: countSpaceWords(examples[test[t]!]!.text),
-      tokens: d.tokens,
-      estimate: estimates[t]!,
-    }));
-  const policyOpts = { policy: spec.policy, share: topKFraction, seed: spec.sample.seed, scoreQuantiles };
-
-  const card: ProxyCard = {
-    version: 2,
-    kind: 'hashed-ensemble',
-    target: spec.target,
-    lossUnit: spec.lossUnit,
-    members: spec.proxy.members,
-    features: fitted.model.features,
-    training: {
-      examples: examples.length,
-      heldOut: fitted.fidelity.n,
-      epochs: spec.proxy.epochs,
-      l2: spec.proxy.l2,
-      seed: spec.sample.seed,
-    },
-    fidelity: {
-      spearman: fitted.fidelity.spearman,
-      pearson: fitted.fidelity.pearson,
-      r2: fitted.fidelity.r2,
-      topKAgreement: fitted.fidelity.topKAgreement,
-      topKFraction,
-      n: fitted.fidelity.n,
-    },
-    learningCurve: curve,
-    spreadCalibration: fitted.spreadCalibration,
-    tokens: {
-      model: tokenModel,
-      fittedOn: trainDocs.length,
-      heldOut: tokenErrors(modelEstimates, exact),
-      byPolicy: policyTokenErrors(heldOutDocs(modelEstimates), policyOpts),
-      singleRatio: {
-        tokensPerByte,
-        heldOut: tokenErrors(ratioEstimates, exact),
-        byPolicy: policyTokenErrors(heldOutDocs(ratioEstimates), policyOpts),
-      },
-    },
-    scoreQuantiles,
-    minSpearman: spec.proxy.minSpearman,
-  };
-  await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
-  const heldOut: HeldOutPredictions = fitted.heldOut;
-  await ctx.store.writeJson(run.uri(artifactKeys.heldOut), heldOut);
-  if (card.fidelity.spearman < spec.proxy.minSpearman) {
-    ctx.log.warn(
-      `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${spec.proxy.minSpearman} ` +
-        `(proxy.minSpearman): the proxy ranks documents unlike the reference model; a larger sample or more members may help`,
+    // The token-count model is fitted on the proxy's training split and measured on its held-out split.
+    const { train, test } = heldOutSplit(
+      examples.map((e) => e.text),
+      proxy.heldOut,
+      spec.sample.seed,
     );
-  }
-  return { plan: event.plan, members: card.members, fidelity: card.fidelity };
+    const trainDocs = Array.from(train, (i) => tokenDocs[i]!);
+    const tokenModel = fitTokenModel(trainDocs);
+    let trainBytes = 0;
+    let trainTokens = 0;
+    for (const d of trainDocs) {
+      trainBytes += d.bytes;
+      trainTokens += d.tokens;
+    }
+    const tokensPerByte = trainBytes > 0 ? trainTokens / trainBytes : 0;
+    const byRatio = (bytes: number) => (bytes > 0 ? Math.max(1, Math.round(bytes * tokensPerByte)) : 0);
+
+    const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
+    const corpusTokens = stats.corpusTextBytes * tokensPerByte;
+    const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
+
+    ctx.log.info(`fit: ${proxy.members} member(s) on ${examples.length} labelled documents`);
+    const trainOptions = {
+      members: proxy.members,
+      buckets: proxy.buckets,
+      epochs: proxy.epochs,
+      l2: proxy.l2,
+      heldOut: proxy.heldOut,
+      seed: spec.sample.seed,
+      topKFraction,
+    };
+    const fitted = trainProxy(examples, trainOptions);
+    const curve = learningCurve(examples, trainOptions, fitted);
+    ctx.log.info(`fit: held-out Spearman ${curve.points.map((p) => `${p.spearman.toFixed(3)} (${p.labels} labels)`).join(', ')}: ${describeLearningCurve(curve)}`);
+    ctx.progress.add({ docs: examples.length });
+    const onnx = exportEnsembleOnnx(fitted.model);
+    await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
+
+    const scoreQuantiles = quantileTable(fitted.samplePredictions);
+    const testDocs = Array.from(test, (i) => tokenDocs[i]!);
+    const exact = testDocs.map((d) => d.tokens);
+    const modelEstimates = testDocs.map((d) => predictTokens(tokenModel, d.stats));
+    const ratioEstimates = testDocs.map((d) => byRatio(d.bytes));
+    const heldOutDocs = (estimates: number[]) =>
+      testDocs.map((d, t) => ({
+        id: d.id,
+        score: fitted.heldOut.predicted[t]!,
+        std: fitted.heldOut.spread[t]!,
+        chars: examples[test[t]!]!.text.length,
+        words: countSpaceWords(examples[test[t]!]!.text),
+        tokens: d.tokens,
+        estimate: estimates[t]!,
+      }));
+    const policyOpts = { policy: spec.policy, share: topKFraction, seed: spec.sample.seed, scoreQuantiles };
+
+    const card: ProxyCard = {
+      version: 2,
+      kind: 'hashed-ensemble',
+      target: spec.target,
+      lossUnit: spec.lossUnit,
+      members: proxy.members,
+      features: fitted.model.features,
+      training: {
+        examples: examples.length,
+        heldOut: fitted.fidelity.n,
+        epochs: proxy.epochs,
+        l2: proxy.l2,
+        seed: spec.sample.seed,
+      },
+      fidelity: {
+        spearman: fitted.fidelity.spearman,
+        pearson: fitted.fidelity.pearson,
+        r2: fitted.fidelity.r2,
+        topKAgreement: fitted.fidelity.topKAgreement,
+        topKFraction,
+        n: fitted.fidelity.n,
+      },
+      learningCurve: curve,
+      spreadCalibration: fitted.spreadCalibration,
+      tokens: {
+        model: tokenModel,
+        fittedOn: trainDocs.length,
+        heldOut: tokenErrors(modelEstimates, exact),
+        byPolicy: policyTokenErrors(heldOutDocs(modelEstimates), policyOpts),
+        singleRatio: {
+          tokensPerByte,
+          heldOut: tokenErrors(ratioEstimates, exact),
+          byPolicy: policyTokenErrors(heldOutDocs(ratioEstimates), policyOpts),
+        },
+      },
+      scoreQuantiles,
+      minSpearman: proxy.minSpearman,
+    };
+    await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);
+    const heldOut: HeldOutPredictions = fitted.heldOut;
+    await ctx.store.writeJson(run.uri(artifactKeys.heldOut), heldOut);
+    if (card.fidelity.spearman < proxy.minSpearman) {
+      ctx.log.warn(
+        `PROXY FIDELITY LOW: held-out Spearman ${card.fidelity.spearman.toFixed(3)} is below the floor ${proxy.minSpearman} ` +
+          `(proxy.minSpearman): the proxy ranks documents unlike the reference model; a larger sample or more members may help`,
+      );
+    }
+    return { members: card.members, fidelity: card.fidelity };
+  });
+  return { plan: event.plan, ...out };
 }

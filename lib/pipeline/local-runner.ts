@@ -6,9 +6,13 @@ import { writeReport } from '../report/index.ts';
 import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/types.ts';
 import { artifactKeys } from './artifacts.ts';
-import { textLogger } from './context.ts';
+import { JobSpecError } from '../job/errors.ts';
+import { jobSpecSchema } from '../job/spec.ts';
+import { recordFailure } from '../trigger/failure.ts';
+import { noProgress, textLogger } from './context.ts';
 import { readItems, readPlan } from './plan-file.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
+import { markSuccess } from './run-state.ts';
 import { countAndSettle } from './settle.ts';
 import { stages } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
@@ -25,6 +29,8 @@ export interface RunJobOptions {
   output?: string;
   display?: ProgressDisplay;
   log?: Logger;
+  /** The spec's URI, recorded in `_FAILED` when the run fails (`proxysel watch`). */
+  specUri?: string;
 }
 
 export interface StageTiming {
@@ -53,10 +59,30 @@ async function settleAll<T>(calls: Promise<T>[]): Promise<T[]> {
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
+/** Where a spec that failed before its plan was written sends its outputs: none when the spec itself is invalid. */
+function outputOfSpec(spec: unknown, override: string | undefined): string | undefined {
+  const parsed = jobSpecSchema.safeParse(spec);
+  return parsed.success ? (override ?? parsed.data.output) : undefined;
+}
+
+/**
+ * Writes `_FAILED` (error and cause) into the output of a failed run, as the cloud workflow's Catch does; not for an
+ * invalid spec, whose output may be the very place it must not write to (the corpus, for one).
+ */
+async function recordLocalFailure(error: unknown, output: string | undefined, specUri: string | undefined, ctx: StageContext): Promise<void> {
+  if (!output || error instanceof JobSpecError) return;
+  const e = error as Error;
+  await recordFailure(
+    { ...(specUri ? { specUri } : {}), run: { output }, error: { Error: e?.name ?? 'Error', Cause: e?.message ?? String(error) } },
+    ctx,
+  ).catch((recordError: Error) => ctx.log.error(`could not record the failure in ${output}: ${recordError.message}`));
+}
+
 /**
  * Runs every stage of a job on this machine, in order, per-item stages in parallel on worker threads, with progress.
- * A second run of the same job resumes: items whose outputs exist and match are skipped. Writes run.json (times, host,
- * output location) beside the deterministic manifest.json.
+ * A second run of the same job resumes: units whose inputs and outputs are unchanged are skipped (markers.ts). Writes
+ * run.json (times, host, output location) beside the deterministic manifest.json, then report.html, then _SUCCESS; a
+ * failed run writes `_FAILED` with the cause.
  */
 export async function runJob(spec: unknown, options: RunJobOptions = {}): Promise<RunJobResult> {
   const store = options.store ?? createStore({ s3: options.s3 });
@@ -96,12 +122,14 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
     return settleAll(items.map(call));
   }
 
+  let output: string | undefined;
   try {
     const planned = await timed('plan', async () => {
       display.stageStart('plan', 1, 'items');
       const value = await stages.plan({ spec, output: options.output }, ctxFor());
       return { value, detail: `${value.items} work item(s)` };
     });
+    output = planned.output;
     const run = await readPlan(store, planned.plan);
     const items = await readItems(store, run);
 
@@ -218,9 +246,13 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       finishedAt: new Date().toISOString(),
       stages: timings,
     });
-    // The report is rendered once, here, so that it shows this run's per-stage timings from run.json.
+    // The report is rendered once, here, so that it shows this run's per-stage timings from run.json; _SUCCESS after it.
     await writeReport(store, run.output);
+    await markSuccess(store, run.output);
     return { output: run.output, plan: planned.plan, manifestUri: finalized.manifest, manifest, timings };
+  } catch (error) {
+    await recordLocalFailure(error, output ?? outputOfSpec(spec, options.output), options.specUri, { store, log, progress: noProgress });
+    throw error;
   } finally {
     display.stop();
     await pool?.close();

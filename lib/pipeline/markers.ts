@@ -1,44 +1,140 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkItem } from '../corpus/types.ts';
+import type { ReferenceSpec } from '../job/spec.ts';
+import type { ObjectStore } from '../store/types.ts';
 import { canonicalJson, sha256, type RunFiles } from './plan-file.ts';
 import type { StageContext } from './types.ts';
 
-const markerSchema = z.object({ fingerprint: z.string(), output: z.unknown() });
+/** Size and content hash of one file a unit wrote (key relative to the output prefix). */
+const outputDigestSchema = z.object({ key: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export type OutputDigest = z.infer<typeof outputDigestSchema>;
+
+/**
+ * plan/done/<stage>/<unit>.json: written after a unit's outputs. `fingerprint` identifies everything the unit read;
+ * `outputs` the size and sha256 of every file it wrote; `output` is what the stage function returned.
+ */
+const markerSchema = z
+  .object({ version: z.literal(2), fingerprint: z.string(), outputs: z.array(outputDigestSchema), output: z.unknown() })
+  .strict();
+export type UnitMarker = z.infer<typeof markerSchema>;
+
+/** One unit of work of a stage, as {@link resumable} sees it. */
+export interface Unit {
+  /** Stage name, as in the marker's key (`sample`, `merge-sample`, `score`...). */
+  stage: string;
+  /** The unit within the stage (an item id, a slice, or `all` for single stages). */
+  unit: string;
+  /**
+   * Everything the unit reads besides the spec (which every fingerprint covers): versions of corpus objects, digests of
+   * artifacts from earlier units ({@link outputDigest}), quotas, thresholds. Any JSON; a change means a redo.
+   */
+  inputs: unknown;
+  /** Keys (relative to the output prefix) of every file the unit writes; each is hashed and verified on resume. */
+  outputs: readonly string[];
+}
+
+/** The unit name of single (non fan-out) stages. */
+export const SINGLE_UNIT = 'all';
 
 /** Where the completion marker of one unit of a stage lives. */
 export function markerKey(stage: string, unit: string): string {
   return `plan/done/${stage}/${unit}.json`;
 }
 
-/** Identifies the inputs a unit of work depended on: the spec, the item's version, and any extra inputs. */
-export function unitFingerprint(run: RunFiles, stage: string, item: WorkItem | string, extra = ''): string {
-  const itemPart = typeof item === 'string' ? item : { id: item.id, etag: item.etag, range: item.range ?? null, size: item.size };
-  return sha256(canonicalJson({ stage, spec: run.plan.specHash, item: itemPart, extra })).slice(0, 24);
+/** The fingerprint of a unit: its stage and name, the spec's hash and its inputs. */
+export function unitFingerprint(run: RunFiles, unit: Pick<Unit, 'stage' | 'unit' | 'inputs'>): string {
+  return sha256(canonicalJson({ stage: unit.stage, unit: unit.unit, spec: run.plan.specHash, inputs: unit.inputs ?? null })).slice(0, 32);
+}
+
+/** The version of a work item as listed: what the sample, score and select units of it read from the corpus. */
+export function itemVersion(item: WorkItem): Record<string, unknown> {
+  return { id: item.id, uri: item.uri, etag: item.etag, size: item.size, range: item.range ?? null };
+}
+
+/** Size and sha256 of a stored object, streamed. Throws naming the URI when it cannot be read. */
+export async function digestObject(store: ObjectStore, uri: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await store.readStream(uri)) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    hash.update(bytes);
+    size += bytes.length;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /**
- * Runs `work` unless a marker says this unit already finished with the same fingerprint, in which case its stored
- * output is returned. The marker is written after the outputs, so a crash mid-way simply redoes the unit; outputs
- * have deterministic keys, so a redo overwrites.
+ * Versions of the files a reference scorer loads (the n-gram text, the onnx folder): key, size and ETag of each, so
+ * that replacing the model or text at the same location redoes what depends on it. An openai reference is identified
+ * by its URL and model name, which the spec holds.
  */
-export async function resumable<T>(
-  ctx: StageContext,
-  run: RunFiles,
-  stage: string,
-  unit: string,
-  fingerprint: string,
-  work: () => Promise<T>,
-): Promise<T> {
-  const uri = run.uri(markerKey(stage, unit));
-  const existing = await ctx.store.head(uri);
-  if (existing) {
-    const parsed = markerSchema.safeParse(await ctx.store.readJson(uri).catch(() => undefined));
-    if (parsed.success && parsed.data.fingerprint === fingerprint) {
-      ctx.log.debug(`${stage} ${unit}: outputs exist and match, skipped`);
-      return parsed.data.output as T;
+export async function referenceVersion(store: ObjectStore, reference: ReferenceSpec | undefined): Promise<unknown> {
+  if (!reference || reference.kind === 'openai') return null;
+  const uri = reference.kind === 'ngram' ? reference.text : reference.model;
+  return (await store.list(uri)).map((o) => ({ key: o.key, size: o.size, etag: o.etag }));
+}
+
+async function readMarker(store: ObjectStore, uri: string): Promise<UnitMarker | undefined> {
+  if (!(await store.head(uri))) return undefined;
+  const parsed = markerSchema.safeParse(await store.readJson(uri).catch(() => undefined));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Why a marker's recorded outputs no longer hold (a file missing, truncated or changed), or undefined when they do. */
+async function outputsMismatch(ctx: StageContext, run: RunFiles, marker: UnitMarker, unit: Unit): Promise<string | undefined> {
+  const recorded = marker.outputs.map((o) => o.key).join('\n');
+  if (recorded !== unit.outputs.join('\n')) return 'its outputs are not the ones recorded';
+  for (const o of marker.outputs) {
+    const uri = run.uri(o.key);
+    const head = await ctx.store.head(uri);
+    if (!head) return `${o.key} is missing`;
+    if (head.size !== o.size) return `${o.key} has ${head.size} bytes, ${o.size} were written`;
+    const now = await digestObject(ctx.store, uri);
+    if (now.sha256 !== o.sha256) return `${o.key} changed since it was written (sha256 differs)`;
+  }
+  return undefined;
+}
+
+/**
+ * Runs `work` unless this unit already finished with the same fingerprint and every output it recorded is still
+ * there with the same size and sha256; then the stored output is returned. Otherwise the unit is (re)done: its outputs
+ * have deterministic keys, so a redo overwrites them, and the marker is written after them, so a crash mid-way simply
+ * redoes the unit at the next run.
+ */
+export async function resumable<T>(ctx: StageContext, run: RunFiles, unit: Unit, work: () => Promise<T>): Promise<T> {
+  const uri = run.uri(markerKey(unit.stage, unit.unit));
+  const fingerprint = unitFingerprint(run, unit);
+  const marker = await readMarker(ctx.store, uri);
+  if (marker) {
+    const why = marker.fingerprint !== fingerprint ? 'its inputs changed' : await outputsMismatch(ctx, run, marker, unit);
+    if (why === undefined) {
+      ctx.log.debug(`${unit.stage} ${unit.unit}: outputs exist and match, skipped`);
+      return marker.output as T;
     }
+    ctx.log.info(`${unit.stage} ${unit.unit}: redone (${why})`);
+    // The old marker must not vouch for outputs this redo is about to replace.
+    await ctx.store.delete(uri);
   }
   const output = await work();
-  await ctx.store.writeJson(uri, { fingerprint, output });
+  const outputs: OutputDigest[] = [];
+  for (const key of unit.outputs) outputs.push({ key, ...(await digestObject(ctx.store, run.uri(key))) });
+  const record: UnitMarker = { version: 2, fingerprint, outputs, output };
+  await ctx.store.writeJson(uri, record);
   return output;
+}
+
+/** The marker of a finished unit (an earlier stage's): throws naming the marker when the unit has not finished. */
+export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: string, unit: string): Promise<UnitMarker> {
+  const uri = run.uri(markerKey(stage, unit));
+  const marker = await readMarker(store, uri);
+  if (!marker) throw new Error(`${uri}: no valid completion marker: the ${stage} stage has not finished ${unit === SINGLE_UNIT ? 'its work' : `unit ${unit}`}`);
+  return marker;
+}
+
+/** The recorded sha256 of one output of a finished unit: what a later unit's fingerprint covers. */
+export function outputDigest(marker: UnitMarker, key: string): string {
+  const found = marker.outputs.find((o) => o.key === key);
+  if (!found) throw new Error(`completion marker has no output ${key}`);
+  return found.sha256;
 }

@@ -23,7 +23,14 @@ export const planSchema = z.object({
   /** Hash of the resolved spec without its output location: identifies the job's content. */
   specHash: z.string(),
   spec: jobSpecSchema,
-  corpus: z.object({ uri: z.string(), shards: z.number(), items: z.number(), bytes: z.number() }),
+  corpus: z.object({
+    uri: z.string(),
+    shards: z.number(),
+    items: z.number(),
+    bytes: z.number(),
+    /** Shards of a known format with 0 bytes, left out of the plan (reported, not silently dropped). */
+    emptyShards: z.array(z.string()).optional(),
+  }),
   budget: planBudgetSchema,
   /** Documents to sample from each work item (largest-remainder apportionment by bytes); absent = 0. */
   sampleQuotas: z.record(z.string(), z.number().int().nonnegative()),
@@ -86,9 +93,4 @@ export async function readItems(store: ObjectStore, run: RunFiles): Promise<Work
   const parsed = z.array(workItemSchema).safeParse(await store.readJson(uri));
   if (!parsed.success) throw new PlanError(`${uri}: not a valid work item list: ${describeZodError(parsed.error).join('; ')}`);
   return parsed.data;
-}
-
-/** Fingerprint that says whether an item's stored outputs belong to this job and this version of the item. */
-export function itemFingerprint(plan: Plan, item: WorkItem, stage: string): string {
-  return sha256(canonicalJson({ stage, spec: plan.specHash, id: item.id, etag: item.etag, range: item.range ?? null, size: item.size })).slice(0, 16);
 }

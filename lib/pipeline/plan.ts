@@ -1,10 +1,14 @@
-import { planWorkItems } from '../corpus/index.ts';
+import { realpath } from 'node:fs/promises';
+import { detectFormat, planWorkItems } from '../corpus/index.ts';
+import { JobSpecError } from '../job/errors.ts';
+import { apiKeyEnvProblem, referenceUrlProblem } from '../job/secrets.ts';
 import { parseJobSpec } from '../job/load.ts';
-import type { BudgetSpec, JobSpec } from '../job/spec.ts';
-import { joinUri } from '../store/index.ts';
+import { outputOverlapProblem, type BudgetSpec, type JobSpec } from '../job/spec.ts';
+import { joinUri, parseUri } from '../store/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { dedupPartitionsFor } from './dedup-files.ts';
 import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
+import { beginRun } from './run-state.ts';
 import type { StageContext } from './types.ts';
 
 export interface PlanInput {
@@ -63,6 +67,33 @@ function referenceSlicesFor(spec: JobSpec): number {
   return Math.min(64, Math.max(1, Math.ceil(spec.sample.docs / 2000)));
 }
 
+/** A local path with its symbolic links resolved where it exists (so a link cannot hide an overlap). */
+async function realLocation(uri: string): Promise<string> {
+  const parsed = parseUri(uri);
+  if (parsed.scheme !== 'file') return uri;
+  return realpath(parsed.path).catch(() => uri);
+}
+
+/**
+ * What the spec's schema cannot check alone: the output against the corpus once paths are final (after `--out`, with
+ * links resolved), and the openai reference against the operator's allow-lists of this environment (secrets.ts).
+ */
+async function checkRunnable(spec: JobSpec, source: string): Promise<void> {
+  const problems: string[] = [];
+  const overlap =
+    outputOverlapProblem(spec.output, spec.corpus.uri) ??
+    outputOverlapProblem(await realLocation(spec.output), await realLocation(spec.corpus.uri));
+  if (overlap) problems.push(`output: ${overlap}`);
+  for (const [path, reference] of [['reference', spec.reference], ['smallReference', spec.smallReference]] as const) {
+    if (reference?.kind !== 'openai') continue;
+    const key = apiKeyEnvProblem(reference.apiKeyEnv);
+    if (key) problems.push(`${path}.apiKeyEnv: ${key}`);
+    const url = referenceUrlProblem(reference.url);
+    if (url) problems.push(`${path}.url: ${url}`);
+  }
+  if (problems.length > 0) throw new JobSpecError(source, problems);
+}
+
 /**
  * plan: validate the spec, list the corpus, cut it into work items, resolve the budget, apportion the sample.
  * Writes plan.json and plan/items.json under the output prefix.
@@ -77,8 +108,15 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
   }
   const parsed = parseJobSpec(raw, source);
   const spec: JobSpec = input.output ? { ...parsed, output: input.output } : parsed;
+  await checkRunnable(spec, source);
+  await beginRun(ctx.store, spec.output, ctx.log);
   const objects = await ctx.store.list(spec.corpus.uri);
   const items = planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes });
+  const emptyShards = objects.filter((o) => o.size === 0 && detectFormat(o.key) !== undefined).map((o) => o.key);
+  if (emptyShards.length > 0) {
+    const shown = emptyShards.slice(0, 20).join(', ') + (emptyShards.length > 20 ? `, ... (${emptyShards.length - 20} more)` : '');
+    ctx.log.warn(`${spec.corpus.uri}: ${emptyShards.length} empty shard(s) (0 bytes) left out of the plan: ${shown}`);
+  }
   if (items.length === 0) {
     throw new PlanError(
       `${spec.corpus.uri}: no shards found (looked for .jsonl, .jsonl.gz, .jsonl.zst and .parquet files among ${objects.length} object(s))`,
@@ -96,7 +134,13 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
     name: spec.name,
     specHash: specHashOf(spec),
     spec,
-    corpus: { uri: spec.corpus.uri, shards: new Set(items.map((it) => it.key)).size, items: items.length, bytes },
+    corpus: {
+      uri: spec.corpus.uri,
+      shards: new Set(items.map((it) => it.key)).size,
+      items: items.length,
+      bytes,
+      ...(emptyShards.length > 0 ? { emptyShards } : {}),
+    },
     budget: planBudget(spec.budget),
     sampleQuotas,
     referenceSlices: referenceSlicesFor(spec),

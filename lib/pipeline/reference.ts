@@ -3,7 +3,7 @@ import { smallReferenceOf } from '../job/spec.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/types.ts';
 import { artifactKeys } from './artifacts.ts';
-import { resumable, unitFingerprint } from './markers.ts';
+import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readPlan } from './plan-file.ts';
 import { readLabelsFile, readSampleFile, type LabelRecord } from './sample-file.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
@@ -16,9 +16,15 @@ export function sliceBounds(n: number, index: number, count: number): { start: n
   return { start: Math.floor((n * index) / count), end: Math.floor((n * (index + 1)) / count) };
 }
 
+/** The marker unit name of one reference slice. */
+function sliceUnit(index: number, count: number): string {
+  return `${String(index).padStart(5, '0')}-of-${count}`;
+}
+
 /**
  * reference: labels one slice of the sample with the large model's loss (and the small model's, for the reducible
- * target: the smallReference, or the n-gram trained on targetText); writes reference/part-<index>.jsonl.gz. Runs as a Batch array child, a Lambda, or a local worker.
+ * target: the smallReference, or the n-gram trained on targetText); writes reference/part-<index>.jsonl.gz. Runs as a
+ * Batch array child, a Lambda, or a local worker.
  */
 export async function labelReferenceSlice(
   event: ReferenceSliceEvent,
@@ -27,8 +33,19 @@ export async function labelReferenceSlice(
   if (event.index >= event.count) throw new RangeError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
-  const unit = `${String(event.index).padStart(5, '0')}-of-${event.count}`;
-  return resumable(ctx, run, 'reference', unit, unitFingerprint(run, 'reference', unit), async () => {
+  const merged = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
+  const unit = {
+    stage: 'reference',
+    unit: sliceUnit(event.index, event.count),
+    inputs: {
+      sample: outputDigest(merged, artifactKeys.sample),
+      slice: { index: event.index, count: event.count },
+      reference: await referenceVersion(ctx.store, spec.reference),
+      smallReference: await referenceVersion(ctx.store, smallReferenceOf(spec)),
+    },
+    outputs: [artifactKeys.referencePart(event.index)],
+  };
+  const out = await resumable(ctx, run, unit, async () => {
     const sample = [];
     for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) sample.push(rec);
     const { start, end } = sliceBounds(sample.length, event.index, event.count);
@@ -62,8 +79,9 @@ export async function labelReferenceSlice(
       await small?.close();
     }
     await writeJsonlGz(ctx.store, run.uri(artifactKeys.referencePart(event.index)), labels);
-    return { plan: event.plan, index: event.index, docs: labels.length, tokens: labels.reduce((a, l) => a + l.tokens, 0) };
+    return { index: event.index, docs: labels.length, tokens: labels.reduce((a, l) => a + l.tokens, 0) };
   });
+  return { plan: event.plan, ...out };
 }
 
 /** reference/stats.json: mean losses of the labelled sample, per token (token-weighted) and per byte. */
@@ -84,37 +102,43 @@ export interface ReferenceStats {
 export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
   const run = await readPlan(ctx.store, event.plan);
   const count = run.plan.referenceSlices;
-  const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };
-  let lossSum = 0;
-  let nllSum = 0;
-  let smallSum = 0;
-  let smallCount = 0;
-  let smallNllSum = 0;
-  let smallBytes = 0;
-  const store = ctx.store;
-  async function* records(): AsyncIterable<LabelRecord> {
-    for (let i = 0; i < count; i++) {
-      for await (const rec of readLabelsFile(store, run.uri(artifactKeys.referencePart(i)))) {
-        stats.docs += 1;
-        stats.tokens += rec.tokens;
-        stats.bytes += rec.bytes;
-        lossSum += rec.loss * rec.tokens;
-        nllSum += rec.nll;
-        if (rec.smallLoss !== undefined) {
-          smallSum += rec.smallLoss * rec.tokens;
-          smallCount += rec.tokens;
-          smallNllSum += rec.smallNll ?? 0;
-          smallBytes += rec.smallBytes ?? 0;
+  const slices = [];
+  for (let i = 0; i < count; i++) slices.push((await finishedUnit(ctx.store, run, 'reference', sliceUnit(i, count))).outputs);
+  const unit = { stage: 'merge-labels', unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
+  const docs = await resumable(ctx, run, unit, async () => {
+    const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };
+    let lossSum = 0;
+    let nllSum = 0;
+    let smallSum = 0;
+    let smallCount = 0;
+    let smallNllSum = 0;
+    let smallBytes = 0;
+    const store = ctx.store;
+    async function* records(): AsyncIterable<LabelRecord> {
+      for (let i = 0; i < count; i++) {
+        for await (const rec of readLabelsFile(store, run.uri(artifactKeys.referencePart(i)))) {
+          stats.docs += 1;
+          stats.tokens += rec.tokens;
+          stats.bytes += rec.bytes;
+          lossSum += rec.loss * rec.tokens;
+          nllSum += rec.nll;
+          if (rec.smallLoss !== undefined) {
+            smallSum += rec.smallLoss * rec.tokens;
+            smallCount += rec.tokens;
+            smallNllSum += rec.smallNll ?? 0;
+            smallBytes += rec.smallBytes ?? 0;
+          }
+          yield rec;
         }
-        yield rec;
       }
     }
-  }
-  await writeJsonlGz(ctx.store, run.uri(artifactKeys.labels), records());
-  stats.meanLoss = stats.tokens > 0 ? lossSum / stats.tokens : 0;
-  stats.meanLossPerByte = stats.bytes > 0 ? nllSum / stats.bytes : 0;
-  if (smallCount > 0) stats.meanSmallLoss = smallSum / smallCount;
-  if (smallBytes > 0) stats.meanSmallLossPerByte = smallNllSum / smallBytes;
-  await ctx.store.writeJson(run.uri(artifactKeys.referenceStats), stats);
-  return { plan: event.plan, docs: stats.docs };
+    await writeJsonlGz(ctx.store, run.uri(artifactKeys.labels), records());
+    stats.meanLoss = stats.tokens > 0 ? lossSum / stats.tokens : 0;
+    stats.meanLossPerByte = stats.bytes > 0 ? nllSum / stats.bytes : 0;
+    if (smallCount > 0) stats.meanSmallLoss = smallSum / smallCount;
+    if (smallBytes > 0) stats.meanSmallLossPerByte = smallNllSum / smallBytes;
+    await ctx.store.writeJson(run.uri(artifactKeys.referenceStats), stats);
+    return stats.docs;
+  });
+  return { plan: event.plan, docs };
 }

@@ -1,5 +1,5 @@
 import { describeZodError } from '../job/load.ts';
-import { policySchema, type PolicySpec } from '../job/spec.ts';
+import { budgetSchema, policySchema, type PolicySpec } from '../job/spec.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/types.ts';
@@ -7,7 +7,9 @@ import { artifactKeys } from './artifacts.ts';
 import type { StageTiming } from './local-runner.ts';
 import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
 import { finalizeJob } from './finalize.ts';
+import { planBudget } from './plan.ts';
 import { reduceScores } from './reduce.ts';
+import { beginRun } from './run-state.ts';
 import { selectWorkItem } from './select.ts';
 import { countAndSettle, settleBudget } from './settle.ts';
 import { countWorkItem } from './count.ts';
@@ -22,22 +24,17 @@ export interface ReselectOptions {
   temperature?: string;
 }
 
-/** `tokens=N`, `fraction=F`, `docs=N` -> a plan budget. */
+/** `tokens=N`, `fraction=F`, `docs=N` -> a plan budget, checked like the spec's `budget` (whole tokens and docs). */
 export function parseBudgetOption(text: string): PlanBudget {
-  const m = /^(tokens|fraction|docs)=([0-9.eE+]+)$/.exec(text.trim());
-  const value = m ? Number(m[2]) : Number.NaN;
-  if (!m || !Number.isFinite(value) || value <= 0) {
-    throw new Error(`--budget "${text}": expected tokens=N, fraction=F (0 < F <= 1) or docs=N`);
-  }
-  if (m[1] === 'fraction') {
-    if (value > 1) throw new Error(`--budget "${text}": a fraction must be at most 1`);
-    return { form: 'fraction', unit: 'tokens', fraction: value };
-  }
-  if (m[1] === 'docs') return { form: 'docs', unit: 'docs', amount: Math.floor(value) };
-  return { form: 'tokens', unit: 'tokens', amount: Math.floor(value) };
+  const m = /^(tokens|fraction|docs)=(.+)$/.exec(text.trim());
+  if (!m) throw new Error(`--budget "${text}": expected tokens=N, fraction=F (0 < F <= 1) or docs=N`);
+  const value = m[2]!.trim() === '' ? Number.NaN : Number(m[2]);
+  const parsed = budgetSchema.safeParse({ [m[1]!]: value });
+  if (!parsed.success) throw new Error(`--budget "${text}": ${describeZodError(parsed.error).join('; ')}`);
+  return planBudget(parsed.data);
 }
 
-function policyOption(base: PolicySpec, opts: ReselectOptions): PolicySpec | undefined {
+function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
   if (!opts.policy && opts['drop-top'] === undefined && opts.multiple === undefined && opts.lambda === undefined && opts.temperature === undefined) {
     return undefined;
   }
@@ -48,6 +45,9 @@ function policyOption(base: PolicySpec, opts: ReselectOptions): PolicySpec | und
   if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) throw new Error(`policy options: ${describeZodError(parsed.error).join('; ')}`);
+  if (parsed.data.kind === 'reducible' && target !== 'reducible') {
+    throw new Error(`--policy reducible needs a run whose proxy learned the reducible loss; this run's target is "${target}"`);
+  }
   return parsed.data;
 }
 
@@ -64,8 +64,9 @@ export async function reselect(
   const planUri = joinUri(output, artifactKeys.plan);
   const ctx: StageContext = { store: deps.store, log: deps.log, progress: { add() {} } };
   const run = await readPlan(deps.store, planUri);
-  const budget = opts.budget ? parseBudgetOption(opts.budget) : undefined;
-  const policy = policyOption(run.plan.spec.policy, opts);
+  const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
+  const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
+  await beginRun(deps.store, run.output, deps.log);
   const timings: StageTiming[] = [];
   const t0 = performance.now();
   await reduceScores({ plan: planUri, budget, policy }, ctx);

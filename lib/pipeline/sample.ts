@@ -4,7 +4,7 @@ import type { Doc } from '../corpus/types.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { readItems, readPlan } from './plan-file.ts';
-import { markerKey, resumable, unitFingerprint } from './markers.ts';
+import { finishedUnit, itemVersion, resumable, SINGLE_UNIT, type UnitMarker } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import { readSampleFile, sampleRecordSchema } from './sample-file.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
@@ -69,8 +69,9 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const run = await readPlan(ctx.store, event.plan);
   const { plan } = run;
   const item = event.item;
-  return resumable(ctx, run, 'sample', item.id, unitFingerprint(run, 'sample', item), async () => {
-    const quota = plan.sampleQuotas[item.id] ?? 0;
+  const quota = plan.sampleQuotas[item.id] ?? 0;
+  const unit = { stage: 'sample', unit: item.id, inputs: { item: itemVersion(item), quota }, outputs: [artifactKeys.samplePart(item.id)] };
+  return resumable(ctx, run, unit, async () => {
     const keep = new BottomK(quota);
     const bad = new BadRecordLog();
     // A salt keeps the sample independent of hash-based policy noise (sample policy, boundary order) that also use the seed.
@@ -116,27 +117,37 @@ export interface SampleStats {
 export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
   const run = await readPlan(ctx.store, event.plan);
   const items = await readItems(ctx.store, run);
-  const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
-  for (const item of items) {
-    const out = await ctx.store.readJson<{ output: SampleItemOutput }>(run.uri(markerKey('sample', item.id)));
-    stats.corpusDocs += out.output.docs;
-    stats.corpusTextBytes += out.output.textBytes;
-  }
-  let docs = 0;
-  const store = ctx.store;
-  async function* records(): AsyncIterable<SampleRecord> {
-    for (const item of items) {
-      const uri = run.uri(artifactKeys.samplePart(item.id));
-      for await (const rec of readSampleFile(store, uri)) {
-        docs += 1;
-        yield rec;
+  const parts: { item: string; marker: UnitMarker }[] = [];
+  for (const item of items) parts.push({ item: item.id, marker: await finishedUnit(ctx.store, run, 'sample', item.id) });
+  const unit = {
+    stage: 'merge-sample',
+    unit: SINGLE_UNIT,
+    inputs: parts.map((p) => ({ item: p.item, outputs: p.marker.outputs, output: p.marker.output })),
+    outputs: [artifactKeys.sample, artifactKeys.sampleStats],
+  };
+  const docs = await resumable(ctx, run, unit, async () => {
+    const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
+    for (const { marker } of parts) {
+      const out = marker.output as SampleItemOutput;
+      stats.corpusDocs += out.docs;
+      stats.corpusTextBytes += out.textBytes;
+    }
+    let count = 0;
+    const store = ctx.store;
+    async function* records(): AsyncIterable<SampleRecord> {
+      for (const item of items) {
+        const uri = run.uri(artifactKeys.samplePart(item.id));
+        for await (const rec of readSampleFile(store, uri)) {
+          count += 1;
+          yield rec;
+        }
       }
     }
-  }
-  await writeJsonlGz(ctx.store, run.uri(artifactKeys.sample), records());
-  stats.sampled = docs;
-  await ctx.store.writeJson(run.uri(artifactKeys.sampleStats), stats);
-  ctx.log.info(`sample: ${docs} documents of ${stats.corpusDocs}`);
+    await writeJsonlGz(ctx.store, run.uri(artifactKeys.sample), records());
+    stats.sampled = count;
+    await ctx.store.writeJson(run.uri(artifactKeys.sampleStats), stats);
+    ctx.log.info(`sample: ${count} documents of ${stats.corpusDocs}`);
+    return count;
+  });
   return { plan: event.plan, docs };
 }
-

@@ -59,7 +59,12 @@ export type ScoreRow = z.infer<typeof scoreRowSchema>;
 export async function readScoreFile(store: ObjectStore, uri: string): Promise<ScoreRow[]> {
   const buf = await store.read(uri);
   const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  const rows = await parquetReadObjects({ file });
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await parquetReadObjects({ file });
+  } catch (err) {
+    throw new Error(`${uri}: not a readable score file (${(err as Error).message})`, { cause: err });
+  }
   return rows.map((r, i) => {
     const parsed = scoreRowSchema.safeParse(r);
     if (!parsed.success) throw new Error(`${uri} row ${i}: not a valid score row (${parsed.error.issues[0]?.message})`);

@@ -7,7 +7,7 @@ import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
 import { DedupItemWriter } from './dedup-files.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
-import { resumable, unitFingerprint } from './markers.ts';
+import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readPlan, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import { emptyScoreColumns, encodeScoreFile } from './score-file.ts';
@@ -35,17 +35,18 @@ export interface ScoreItemOutput {
 /** One loaded proxy per process and model version: warm Lambdas and long-lived workers reuse it. */
 const scorers = new Map<string, Promise<{ scorer: ProxyScorer; card: ProxyCard }>>();
 
-async function loadProxy(ctx: StageContext, run: RunFiles): Promise<{ scorer: ProxyScorer; card: ProxyCard }> {
+/** Loads the proxy; `version` is the fit marker's sha256 of model and card, so a refitted proxy is never reused. */
+async function loadProxy(ctx: StageContext, run: RunFiles, version: { model: string; card: string }): Promise<{ scorer: ProxyScorer; card: ProxyCard }> {
   const modelUri = run.uri(artifactKeys.model);
-  const head = await ctx.store.head(modelUri);
-  if (!head) throw new Error(`score: ${modelUri} does not exist; run the fit stage first`);
-  const cacheKey = `${modelUri}#${head.etag}`;
+  const cacheKey = `${modelUri}#${version.model}#${version.card}`;
   let entry = scorers.get(cacheKey);
   if (!entry) {
     entry = (async () => {
       const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
       const bytes = await ctx.store.read(modelUri);
-      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features);
+      const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features).catch((err: Error) => {
+        throw new Error(`${modelUri}: not a loadable proxy model (${err.message})`, { cause: err });
+      });
       return { scorer, card };
     })();
     entry.catch(() => scorers.delete(cacheKey));
@@ -61,9 +62,9 @@ export async function closeScorers(): Promise<void> {
   for (const entry of all) await (await entry.catch(() => undefined))?.scorer.close();
 }
 
-async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): Promise<ScoreItemOutput> {
+async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, proxy: { model: string; card: string }): Promise<ScoreItemOutput> {
   const spec = run.plan.spec;
-  const { scorer, card } = await loadProxy(ctx, run);
+  const { scorer, card } = await loadProxy(ctx, run, proxy);
   const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
   const estimate = tokenEstimator(checkTokenModel(card.tokens.model, run.uri(artifactKeys.card)));
   const counter = spec.exactTokens ? await cachedTokenCounter(spec.reference, { store: ctx.store }) : undefined;
@@ -127,9 +128,18 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem): 
  */
 export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Promise<{ items: ScoreItemOutput[] }> {
   const run = await readPlan(ctx.store, event.plan);
+  const fitted = await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT);
+  const proxy = { model: outputDigest(fitted, artifactKeys.model), card: outputDigest(fitted, artifactKeys.card) };
+  const tokenizer = run.plan.spec.exactTokens ? await referenceVersion(ctx.store, run.plan.spec.reference) : null;
   const out: ScoreItemOutput[] = [];
   for (const item of event.items) {
-    out.push(await resumable(ctx, run, 'score', item.id, unitFingerprint(run, 'score', item), () => scoreWorkItem(ctx, run, item)));
+    const unit = {
+      stage: 'score',
+      unit: item.id,
+      inputs: { item: itemVersion(item), proxy, tokenizer },
+      outputs: [artifactKeys.scores(item.id), artifactKeys.histogram(item.id)],
+    };
+    out.push(await resumable(ctx, run, unit, () => scoreWorkItem(ctx, run, item, proxy)));
   }
   return { items: out };
 }

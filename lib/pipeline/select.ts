@@ -5,7 +5,7 @@ import { artifactKeys } from './artifacts.ts';
 import { readProxyCard, type ProxyCard } from './card.ts';
 import { readCountedTokens } from './count.ts';
 import { dedupSummaryHash, removedRows } from './dedup-files.ts';
-import { resumable, unitFingerprint } from './markers.ts';
+import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ThresholdFile } from './reduce.ts';
@@ -67,15 +67,22 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
   const countedUri = run.uri(artifactKeys.countedTokens(item.id));
   const removed = await removedRows(ctx.store, run);
-  const inputs = {
-    threshold: sha256(canonicalJson(threshold)),
-    counted: (await ctx.store.head(countedUri))?.etag ?? null,
-    scores: (await ctx.store.head(run.uri(artifactKeys.scores(item.id))))?.etag ?? null,
-    card: (await ctx.store.head(run.uri(artifactKeys.card)))?.etag ?? null,
-    dedup: dedupSummaryHash(removed.summary),
+  const counted = await ctx.store.head(countedUri);
+  const format = materializeFormat(spec.materialize);
+  const unit = {
+    stage: 'select',
+    unit: item.id,
+    inputs: {
+      item: itemVersion(item),
+      threshold: sha256(canonicalJson(threshold)),
+      counted: counted ? (await digestObject(ctx.store, countedUri)).sha256 : null,
+      scores: outputDigest(await finishedUnit(ctx.store, run, 'score', item.id), artifactKeys.scores(item.id)),
+      card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
+      dedup: dedupSummaryHash(removed.summary),
+    },
+    outputs: [format ? artifactKeys.selected(item.id, format) : artifactKeys.selectedRows(item.id), artifactKeys.selectedStats(item.id)],
   };
-  const fingerprint = unitFingerprint(run, 'select', item, canonicalJson(inputs));
-  return resumable(ctx, run, 'select', item.id, fingerprint, async () => {
+  return resumable(ctx, run, unit, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     const gone = new Set((await removed.forItem(item.id)).rows);

@@ -38,7 +38,10 @@ export const workItemSchema = z
 export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();
 export type PlanRef = z.infer<typeof planRefSchema>;
 
-/** Input of finalize: the plan, and whether to render report.html (a caller that renders it later says false). */
+/**
+ * Input of finalize: the plan, and whether to render report.html and write _SUCCESS (a caller that renders the report
+ * later says false, and writes _SUCCESS after it).
+ */
 export const finalizeEventSchema = z.object({ plan: z.string().min(1), report: z.boolean().default(true) }).strict();
 export type FinalizeEvent = z.input<typeof finalizeEventSchema>;
 

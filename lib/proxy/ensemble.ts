@@ -1,16 +1,20 @@
 import { createFeaturizer, type FeatureBatch } from '../features/index.ts';
 import type { EnsembleModel, ProxyScores } from './types.ts';
 
-/** Per-member predictions [N, K] (float64) of a featurised batch, as the ONNX graph computes them. */
+/**
+ * Per-member predictions [N, K] (float64) of a featurised batch, as the ONNX graph computes them: member m of
+ * document r sums table[ids[m, c]] * counts[c] over the document's columns, times its pooling scale, plus the dense
+ * part and the bias.
+ */
 export function memberPredictions(model: EnsembleModel, batch: FeatureBatch): Float64Array {
-  const { n, members: k, length, ids, scale, dense, denseDim: d } = batch;
+  const { n, members: k, width, ids, counts, offsets, scale, dense, denseDim: d } = batch;
   const out = new Float64Array(n * k);
   const table = model.table;
   for (let r = 0; r < n; r++) {
     for (let m = 0; m < k; m++) {
       let s = 0;
-      const base = (r * k + m) * length;
-      for (let l = 0; l < length; l++) s += table[ids[base + l]!]!;
+      const row = m * width;
+      for (let c = offsets[r]!; c < offsets[r + 1]!; c++) s += table[ids[row + c]!]! * counts[c]!;
       let p = s * scale[r]! + model.bias[m]!;
       for (let c = 0; c < d; c++) p += dense[r * d + c]! * model.denseWeights[c * k + m]!;
       out[r * k + m] = p;

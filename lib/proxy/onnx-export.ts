@@ -5,11 +5,16 @@ const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT32 = onnx.TensorProto.DataType.INT32;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 
 /** Input and output names of the proxy graph (also what a user-provided proxy graph must take and give). */
 export const PROXY_GRAPH = {
-  /** int32 [N, K, L]: bucket ids into the concatenated member tables (padding = K * buckets). */
+  /** int32 [K, W]: member-major bucket ids into the concatenated member tables, the batch's documents side by side. */
   ids: 'ids',
+  /** float [W]: occurrences of each column's n-gram in its document (0 for the padding column). */
+  counts: 'counts',
+  /** int32 [N+1]: column offsets of the documents (document r owns columns offsets[r] .. offsets[r+1]). */
+  offsets: 'offsets',
   /** float [N]: per-document pooling scale. */
   scale: 'scale',
   /** float [N, D]: standardised dense statistics. */
@@ -54,9 +59,12 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: Record
 }
 
 /**
- * Exports the ensemble as one ONNX graph (opset 17): GatherElements of each member's bucket weights, ReduceSum over positions,
- * times the pooling scale, plus MatMul of the dense statistics and the bias, giving member predictions [N, K]; outputs
- * `mean` [N] and `std` [N] (population std over members). Deterministic: the same model gives the same bytes.
+ * Exports the ensemble as one ONNX graph (opset 17), without padding: GatherElements of each member's bucket weights
+ * over the flattened columns, times the counts, and per-document segment sums as differences of an exclusive CumSum
+ * taken at the document offsets (in float64, so the sums are the float32 rounding of the exact sums, whatever the
+ * other documents of the run); times the pooling scale, plus MatMul of the dense statistics and the bias, giving member
+ * predictions [N, K]; outputs `mean` [N] and `std` [N] (population std over members). Deterministic: the same model
+ * gives the same bytes.
  */
 export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
   const k = model.members;
@@ -66,12 +74,22 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
     name: 'proxysel_hashed_ensemble',
     node: [
       // GatherElements on the flattened ids, not Gather: onnxruntime's Gather copies scalar elements one memcpy at a
-      // time (about 25 ns per id on one core), GatherElements is a typed loop (about 2.5 ns); same values.
+      // time, GatherElements is a typed loop; same values.
       node('Shape', [g.ids], ['ids_shape']),
       node('Reshape', [g.ids, 'flat_shape'], ['ids_flat']),
       node('GatherElements', ['table', 'ids_flat'], ['gathered_flat'], { axis: 0 }),
       node('Reshape', ['gathered_flat', 'ids_shape'], ['gathered']),
-      node('ReduceSum', ['gathered', 'axis_l'], ['summed'], { keepdims: 0 }),
+      node('Cast', ['gathered'], ['gathered64'], { to: DOUBLE }),
+      node('Cast', [g.counts], ['counts64'], { to: DOUBLE }),
+      node('Mul', ['gathered64', 'counts64'], ['weighted']),
+      // prefix[m, c] = sum of weighted[m, 0 .. c-1]; a document's sum is prefix at its end minus prefix at its start.
+      node('CumSum', ['weighted', 'axis_w'], ['prefix'], { exclusive: 1 }),
+      node('Gather', ['prefix', g.offsets], ['at_offsets'], { axis: 1 }),
+      node('Slice', ['at_offsets', 'one', 'slice_end', 'axis_w'], ['at_ends']),
+      node('Slice', ['at_offsets', 'zero', 'minus_one', 'axis_w'], ['at_starts']),
+      node('Sub', ['at_ends', 'at_starts'], ['sums64']),
+      node('Cast', ['sums64'], ['sums_kn'], { to: FLOAT }),
+      node('Transpose', ['sums_kn'], ['summed'], { perm: [1, 0] }),
       node('Unsqueeze', [g.scale, 'axis_k'], ['scale_col']),
       node('Mul', ['summed', 'scale_col'], ['pooled']),
       node('MatMul', [g.dense, 'dense_weights'], ['dense_part']),
@@ -89,10 +107,20 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
       floatTensor('dense_weights', [d, k], model.denseWeights),
       floatTensor('bias', [k], model.bias),
       int64Tensor('flat_shape', [-1]),
-      int64Tensor('axis_l', [2]),
+      int64Tensor('axis_w', [1]),
       int64Tensor('axis_k', [1]),
+      int64Tensor('zero', [0]),
+      int64Tensor('one', [1]),
+      int64Tensor('minus_one', [-1]),
+      int64Tensor('slice_end', [2 ** 31 - 1]),
     ],
-    input: [valueInfo(g.ids, INT32, ['N', k, 'L']), valueInfo(g.scale, FLOAT, ['N']), valueInfo(g.dense, FLOAT, ['N', d])],
+    input: [
+      valueInfo(g.ids, INT32, [k, 'W']),
+      valueInfo(g.counts, FLOAT, ['W']),
+      valueInfo(g.offsets, INT32, ['N1']),
+      valueInfo(g.scale, FLOAT, ['N']),
+      valueInfo(g.dense, FLOAT, ['N', d]),
+    ],
     output: [valueInfo(g.mean, FLOAT, ['N']), valueInfo(g.std, FLOAT, ['N'])],
   });
   const m = onnx.ModelProto.create({

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { createFeaturizer, featureConfigSchema, type FeatureConfig, type Featurizer } from '../features/index.ts';
+import { createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
 import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
@@ -9,9 +9,8 @@ export interface ProxyScorerOptions {
   /** onnxruntime intra-op threads (default 1: one per worker). */
   intraOpNumThreads?: number;
   /**
-   * Upper bound on N*K*L ids per graph run (default 2^18); larger batches run in length-sorted chunks. Documents are
-   * padded to the longest in their run, so smaller runs pad less (2^18 measured 1.23x faster than 2^20 here). Part of
-   * the model's numerics: the float sums round differently with another bound, so keep it fixed for reproducibility.
+   * Upper bound on the ids (K * columns) per graph run (default 2^21, about 64 MB of onnxruntime buffers); a larger
+   * batch runs in consecutive chunks of documents. The graph's sums do not depend on which documents share a run.
    */
   maxIdsPerRun?: number;
 }
@@ -23,8 +22,9 @@ export interface ProxyTextScores extends ProxyScores {
 }
 
 /**
- * Scores texts with an exported proxy graph in onnxruntime-node. Texts are featurised once, ordered by length and run
- * in chunks padded to their own longest document (little padding waste); results come back in input order.
+ * Scores texts with an exported proxy graph in onnxruntime-node. Texts are featurised once and packed without padding
+ * (each document's distinct n-grams with their counts, flattened); a batch is one graph run unless it passes
+ * maxIdsPerRun. Results come back in input order.
  */
 export class ProxyScorer {
   /**
@@ -59,10 +59,12 @@ export class ProxyScorer {
       throw new ProxyModelError(`proxy model: onnxruntime could not load it: ${(err as Error).message}`);
     }
     const g = PROXY_GRAPH;
-    for (const name of [g.ids, g.scale, g.dense]) {
+    for (const name of [g.ids, g.counts, g.offsets, g.scale, g.dense]) {
       if (!session.inputNames.includes(name)) {
+        const inputs = session.inputNames.join(', ');
         await session.release();
-        throw new ProxyModelError(`proxy model: graph has no input "${name}" (inputs: ${session.inputNames.join(', ')})`);
+        const hint = name === g.counts || name === g.offsets ? '; a graph with padded ids [N, K, L] comes from an earlier proxysel: refit the proxy' : '';
+        throw new ProxyModelError(`proxy model: graph has no input "${name}" (inputs: ${inputs})${hint}`);
       }
     }
     for (const name of [g.mean, g.std]) {
@@ -71,7 +73,7 @@ export class ProxyScorer {
         throw new ProxyModelError(`proxy model: graph has no output "${name}" (outputs: ${session.outputNames.join(', ')})`);
       }
     }
-    return new ProxyScorer(session, createFeaturizer(parsed.data), opts.maxIdsPerRun ?? 1 << 18);
+    return new ProxyScorer(session, createFeaturizer(parsed.data), opts.maxIdsPerRun ?? 1 << 21);
   }
 
   /** Ensemble mean and std for each text, in input order, with each text's whitespace-separated word count. */
@@ -94,32 +96,32 @@ export class ProxyScorer {
     if (n === 0) return { mean, std, words: new Int32Array(0) };
     const f = this.featurizer;
     const batch = f.analyze(texts);
-    const words = batch.spaceWords;
-    const len = (i: number) => batch.offsets[i + 1]! - batch.offsets[i]!;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => len(a) - len(b) || a - b);
-    const g = PROXY_GRAPH;
+    const k = f.members;
     let s = 0;
     while (s < n) {
-      // Longest document last in the chunk: grow while N * K * L stays within the bound.
+      // Consecutive documents while K * (their columns + the padding column) stays within the bound (at least one).
       let e = s + 1;
-      while (e < n && (e + 1 - s) * f.members * Math.max(1, len(order[e]!)) <= this.maxIds) e++;
-      const docs = order.slice(s, e);
-      const packed = f.pack(batch, docs);
-      const feeds = {
-        [g.ids]: new ort.Tensor('int32', packed.ids, [packed.n, packed.members, packed.length]),
-        [g.scale]: new ort.Tensor('float32', packed.scale, [packed.n]),
-        [g.dense]: new ort.Tensor('float32', packed.dense, [packed.n, packed.denseDim]),
-      };
-      const out = await this.session.run(feeds, [g.mean, g.std]);
-      const m = out[g.mean]!.data as Float32Array;
-      const sd = out[g.std]!.data as Float32Array;
-      for (let r = 0; r < docs.length; r++) {
-        mean[docs[r]!] = m[r]!;
-        std[docs[r]!] = sd[r]!;
-      }
+      while (e < n && k * (batch.offsets[e + 1]! - batch.offsets[s]! + 1) <= this.maxIds) e++;
+      const packed = s === 0 && e === n ? f.pack(batch) : f.pack(batch, Int32Array.from({ length: e - s }, (_, r) => s + r));
+      const out = await this.run(packed);
+      mean.set(out.mean, s);
+      std.set(out.std, s);
       s = e;
     }
-    return { mean, std, words };
+    return { mean, std, words: batch.spaceWords };
+  }
+
+  private async run(packed: FeatureBatch): Promise<ProxyScores> {
+    const g = PROXY_GRAPH;
+    const feeds = {
+      [g.ids]: new ort.Tensor('int32', packed.ids, [packed.members, packed.width]),
+      [g.counts]: new ort.Tensor('float32', packed.counts, [packed.width]),
+      [g.offsets]: new ort.Tensor('int32', packed.offsets, [packed.n + 1]),
+      [g.scale]: new ort.Tensor('float32', packed.scale, [packed.n]),
+      [g.dense]: new ort.Tensor('float32', packed.dense, [packed.n, packed.denseDim]),
+    };
+    const out = await this.session.run(feeds, [g.mean, g.std]);
+    return { mean: out[g.mean]!.data as Float32Array, std: out[g.std]!.data as Float32Array };
   }
 
   /** Releases the onnxruntime session. */

@@ -18,7 +18,7 @@ export const DEFAULT_LEARNING_RATE = 2;
 const ADAGRAD_EPS = 1e-8;
 /** Initial AdaGrad accumulator of the sparse weights: damps the first steps of rarely seen buckets. */
 const ADAGRAD_INIT = 1;
-/** Documents per packed chunk when predicting (bounds the padded tensor). */
+/** Documents per packed chunk when predicting (bounds the packed tensors). */
 const PREDICT_CHUNK = 128;
 
 function checkOptions(examples: readonly ProxyExample[], opts: FitProxyOptions): void {
@@ -78,29 +78,33 @@ interface SparseRows {
   vals: Float64Array;
 }
 
+/** A document's hashes number fewer than this (2 * maxWords <= 2^17), so (bucket, position) packs into one float64 key. */
+const POSITION_RANGE = 1 << 17;
+
 function memberRows(f: Featurizer, batch: AnalyzedBatch, member: number): SparseRows {
   const n = batch.n;
   const start = new Int32Array(n + 1);
   const cols = new Int32Array(batch.hashes.length);
   const vals = new Float64Array(batch.hashes.length);
-  let tmp = new Int32Array(64);
+  let keys = new Float64Array(64);
   let o = 0;
   for (let i = 0; i < n; i++) {
     const a = batch.offsets[i]!;
     const b = batch.offsets[i + 1]!;
     const len = b - a;
-    if (tmp.length < len) tmp = new Int32Array(len * 2);
-    for (let p = 0; p < len; p++) tmp[p] = f.bucketOf(batch.hashes[a + p]!, member);
-    const sorted = tmp.subarray(0, len).sort();
+    if (keys.length < len) keys = new Float64Array(len * 2);
+    // Sorted by bucket: the hashes that share a bucket (repeated n-grams, collisions) merge into one column.
+    for (let p = 0; p < len; p++) keys[p] = f.bucketOf(batch.hashes[a + p]!, member) * POSITION_RANGE + p;
+    const sorted = keys.subarray(0, len).sort();
     const scale = batch.scale[i]!;
     let p = 0;
     while (p < len) {
-      let q = p + 1;
-      while (q < len && sorted[q] === sorted[p]) q++;
-      cols[o] = sorted[p]!;
-      vals[o] = (q - p) * scale;
+      const bucket = Math.floor(sorted[p]! / POSITION_RANGE);
+      let count = 0;
+      while (p < len && Math.floor(sorted[p]! / POSITION_RANGE) === bucket) count += batch.counts[a + (sorted[p++]! % POSITION_RANGE)]!;
+      cols[o] = bucket;
+      vals[o] = count * scale;
       o++;
-      p = q;
     }
     start[i + 1] = o;
   }
@@ -174,22 +178,17 @@ function standardiseDense(base: FeatureConfig, raw: Float32Array, train: Int32Ar
   return { ...base, denseMean: mean, denseStd: std };
 }
 
-/** Ensemble mean and std of every document of an analysed batch, in chunks of similar length. */
+/** Ensemble mean and std of every document of an analysed batch, packed in chunks of PREDICT_CHUNK documents. */
 export function predictAnalyzed(model: EnsembleModel, f: Featurizer, batch: AnalyzedBatch): ProxyScores {
   const n = batch.n;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => batch.offsets[a + 1]! - batch.offsets[a]! - (batch.offsets[b + 1]! - batch.offsets[b]!) || a - b,
-  );
   const mean = new Float32Array(n);
   const std = new Float32Array(n);
   for (let s = 0; s < n; s += PREDICT_CHUNK) {
-    const docs = order.slice(s, s + PREDICT_CHUNK);
+    const docs = Int32Array.from({ length: Math.min(PREDICT_CHUNK, n - s) }, (_, r) => s + r);
     const packed = f.pack(batch, docs);
     const out = combineMembers(memberPredictions(model, packed), packed.n, packed.members);
-    docs.forEach((i, r) => {
-      mean[i] = out.mean[r]!;
-      std[i] = out.std[r]!;
-    });
+    mean.set(out.mean, s);
+    std.set(out.std, s);
   }
   return { mean, std };
 }

@@ -11,8 +11,12 @@ export type { ReferenceScore, ReferenceScorer } from './types.ts';
 export async function createReferenceScorer(spec: ReferenceSpec, deps: { store: ObjectStore }): Promise<ReferenceScorer> {
   switch (spec.kind) {
     case 'ngram': {
-      const { createNgramScorer, loadReferenceText, trainNgramModel } = await import('./ngram/index.ts');
-      const model = await trainNgramModel(loadReferenceText(deps.store, spec.text), { order: spec.order });
+      const { createNgramScorer, loadReferenceText, trainNgramModel, NgramTrainingError, ReferenceTextError } = await import('./ngram/index.ts');
+      const model = await trainNgramModel(loadReferenceText(deps.store, spec.text), { order: spec.order }).catch((err: unknown) => {
+        // Training errors (no words, too many n-grams) are about the text: name it.
+        if (err instanceof NgramTrainingError) throw new ReferenceTextError(spec.text, err.message, { cause: err });
+        throw err;
+      });
       return createNgramScorer(model);
     }
     case 'onnx': {

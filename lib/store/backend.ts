@@ -9,6 +9,7 @@ export interface StoreBackend {
   readStream(uri: string, range?: ByteRange): Promise<Readable>;
   write(uri: string, body: Body, options?: WriteOptions): Promise<void>;
   delete(uri: string): Promise<void>;
+  removeTemporaries(prefixUri: string): Promise<string[]>;
 }
 
 /** Sorts objects by key in byte (UTF-8) order, in place. */

@@ -77,6 +77,10 @@ class DispatchingStore implements ObjectStore {
   delete(uri: string): Promise<void> {
     return this.backend(uri).delete(uri);
   }
+
+  removeTemporaries(prefixUri: string): Promise<string[]> {
+    return this.backend(prefixUri).removeTemporaries(prefixUri);
+  }
 }
 
 /** Options of {@link createStore}. */

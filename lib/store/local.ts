@@ -6,11 +6,23 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
 import { StoreError, StoreNotFoundError } from './errors.ts';
+import { writeFaultPoint } from './fault-injection.ts';
 import type { Body, ByteRange, ObjectInfo } from './types.ts';
 import { joinUri, parseUri } from './uri.ts';
 
 /** Names of the temporary files of in-progress atomic writes: `.<name>.<pid>-<rand>.tmp`. */
-const TEMP_FILE = /^\..+\.\d+-[0-9a-f]+\.tmp$/;
+const TEMP_FILE = /^\..+\.(\d+)-[0-9a-f]+\.tmp$/;
+
+/** Whether a process with this id is running (a temporary file of a live process may still be in use). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return code(err) === 'EPERM';
+  }
+}
 
 function localPath(uri: string): string {
   const parsed = parseUri(uri);
@@ -118,11 +130,40 @@ export class LocalBackend implements StoreBackend {
       } else {
         await writeFile(tmp, body);
       }
+      writeFaultPoint('tmp', uri);
       await rename(tmp, path);
+      writeFaultPoint('written', uri);
     } catch (err) {
       await unlink(tmp).catch(() => {});
       throw new StoreError(`${uri}: write failed (${(err as Error).message})`, { cause: err });
     }
+  }
+
+  async removeTemporaries(prefixUri: string): Promise<string[]> {
+    const root = localPath(prefixUri);
+    const removed: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        const m = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
+        if (m && !isAlive(Number(m[1]))) {
+          await unlink(path).catch((err: unknown) => {
+            if (code(err) !== 'ENOENT') throw err;
+          });
+          removed.push(path);
+        }
+      }
+    };
+    await walk(root);
+    return removed.sort();
   }
 
   async delete(uri: string): Promise<void> {

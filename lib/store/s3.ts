@@ -218,6 +218,11 @@ export class S3Backend implements StoreBackend {
     }
   }
 
+  /** A PutObject or a completed multipart upload appears whole or not at all: no temporaries to remove. */
+  async removeTemporaries(): Promise<string[]> {
+    return [];
+  }
+
   async delete(uri: string): Promise<void> {
     const { bucket, key } = objectKey(uri);
     try {

@@ -53,6 +53,11 @@ export interface ObjectStore {
   /** JSON with 2-space indent and a trailing newline, keys in insertion order. */
   writeJson(uri: string, value: unknown): Promise<void>;
   delete(uri: string): Promise<void>;
+  /**
+   * Removes, under `prefixUri`, the temporary files of atomic writes whose process has died (killed mid-write); returns
+   * their paths. Objects in S3 appear whole or not at all, so there it removes nothing.
+   */
+  removeTemporaries(prefixUri: string): Promise<string[]>;
 }
 
 /** How to reach S3 or any S3-compatible endpoint (MinIO, s3rver, Ceph, R2...). */

@@ -85,3 +85,31 @@ export function relativeKey(prefixUri: string, uri: string): string {
   }
   throw outside();
 }
+
+/**
+ * How two locations overlap, taken as folders: `same`, `inside` (a lies under b), `contains` (b lies under a), or
+ * undefined when neither lies under the other (different schemes, buckets or folders; `s3://b/cc` and `s3://b/cc-x`
+ * are siblings). Local paths are resolved (`..`, relative to the working directory); symbolic links are not followed.
+ */
+export function locationOverlap(a: string, b: string): 'same' | 'inside' | 'contains' | undefined {
+  const pa = parseUri(a);
+  const pb = parseUri(b);
+  let fa: string;
+  let fb: string;
+  if (pa.scheme === 's3' && pb.scheme === 's3') {
+    if (pa.bucket !== pb.bucket) return undefined;
+    fa = pa.key.replace(/\/*$/, '/');
+    fb = pb.key.replace(/\/*$/, '/');
+    if (fa === '/') fa = '';
+    if (fb === '/') fb = '';
+  } else if (pa.scheme === 'file' && pb.scheme === 'file') {
+    fa = resolve(pa.path).replace(/[\\/]*$/, sep);
+    fb = resolve(pb.path).replace(/[\\/]*$/, sep);
+  } else {
+    return undefined;
+  }
+  if (fa === fb) return 'same';
+  if (fa.startsWith(fb)) return 'inside';
+  if (fb.startsWith(fa)) return 'contains';
+  return undefined;
+}

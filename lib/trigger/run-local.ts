@@ -1,4 +1,4 @@
-import { parseJobSpecText, resolveSpecPaths, specBaseDir } from '../job/index.ts';
+import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from '../job/index.ts';
 import { silentLogger } from '../pipeline/context.ts';
 import { runJob, type RunJobOptions, type RunJobResult } from '../pipeline/local-runner.ts';
 import type { Logger } from '../pipeline/types.ts';
@@ -26,13 +26,15 @@ export async function runSpecLocally(spec: JobSpecObject, executionName: string,
     const parsed = parseJobSpecText(await options.store.readText(spec.uri), spec.uri);
     const job = isS3Uri(spec.uri) ? parsed : resolveSpecPaths(parsed, specBaseDir(spec.uri));
     output = job.output;
-    const result = await runJob(job, { store: options.store, s3: options.s3, workers: options.workers, display: options.display, log });
+    const result = await runJob(job, { store: options.store, s3: options.s3, workers: options.workers, display: options.display, log, specUri: spec.uri });
     log.info(`${executionName}: ${result.manifest.selected.docs} documents selected into ${result.output}`);
     return result;
   } catch (error) {
     const e = error as Error;
+    // runJob has written _FAILED into the output; a spec it refused (invalid, or its output not allowed) gets <spec>.FAILED.
+    if (output && !(error instanceof JobSpecError)) throw error;
     await recordFailure(
-      { specUri: spec.uri, ...(output ? { run: { output } } : {}), error: { Error: e.name ?? 'Error', Cause: e.message ?? String(e) } },
+      { specUri: spec.uri, error: { Error: e.name ?? 'Error', Cause: e.message ?? String(e) } },
       { store: options.store, log, progress: { add() {} } },
     ).catch((recordError: Error) => log.error(`${executionName}: could not record the failure: ${recordError.message}`));
     throw error;

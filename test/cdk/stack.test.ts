@@ -139,7 +139,29 @@ describe('the synthesized stack', () => {
       expect(JSON.stringify(s.Resource)).not.toMatch(/"\/\*"\]|:::\*/);
     }
     const writes = s3Statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
-    for (const s of writes) expect(JSON.stringify(s.Resource)).toContain('/selections/*');
+    for (const s of writes) expect(JSON.stringify(s.Resource)).toMatch(/\/selections\/\*"|\/jobs\/\*\.FAILED"/);
+  });
+
+  it('lets RecordFailure alone put <spec>.FAILED under jobs/, and nothing else new there', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const onJobs = policies.flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => [s.Action].flat().some((a) => /^s3:(Put|Delete|Abort)/.test(a)) && JSON.stringify(s.Resource).includes('/jobs/'))
+        .map((s) => ({ roles: JSON.stringify(p.Properties.Roles), statement: s })),
+    );
+    expect(onJobs).toHaveLength(1);
+    expect(onJobs[0]!.statement.Action).toBe('s3:PutObject');
+    expect(JSON.stringify(onJobs[0]!.statement.Resource)).toMatch(/\/jobs\/\*\.FAILED"\]/);
+    expect(onJobs[0]!.roles).toMatch(/RecordFailureRole/);
+    expect(onJobs[0]!.roles.match(/Role[0-9A-F]{8}/g)).toHaveLength(1);
+  });
+
+  it('gives every stage and the Batch job the operator\'s reference URL allow-list (empty by default: no openai reference)', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE && f.Properties.Environment.Variables.STAGE !== 'start');
+    for (const f of stageFns) expect(f.Properties.Environment.Variables.PROXYSEL_REFERENCE_URLS).toBe('');
+    const jobs = Object.values(template.findResources('AWS::Batch::JobDefinition')) as any[];
+    expect(JSON.stringify(jobs[0].Properties.ContainerProperties.Environment)).toContain('PROXYSEL_REFERENCE_URLS');
   });
 
   it('runs every stage on Node 22 x86_64 from one bundle, with the slim onnxruntime layer', () => {

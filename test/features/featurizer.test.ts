@@ -3,47 +3,60 @@ import { createFeaturizer, defaultFeatureConfig, DENSE_FEATURE_NAMES, FeatureCon
 
 const config = defaultFeatureConfig({ buckets: 1 << 12, members: 3, seed: 7 });
 
-function idsOf(f: ReturnType<typeof createFeaturizer>, text: string): number[][] {
+/** Per member, the (bucket id, count) columns of a one-text batch (the padding column left out). */
+function columnsOf(f: ReturnType<typeof createFeaturizer>, text: string): Array<Array<[number, number]>> {
   const b = f.featurize([text]);
-  return Array.from({ length: b.members }, (_, m) => Array.from(b.ids.subarray(m * b.length, (m + 1) * b.length)));
+  return Array.from({ length: b.members }, (_, m) =>
+    Array.from({ length: b.width - 1 }, (_, c): [number, number] => [b.ids[m * b.width + c]!, b.counts[c]!]),
+  );
+}
+
+/** Per member, the multiset of bucket ids (id -> occurrences). */
+function bagsOf(f: ReturnType<typeof createFeaturizer>, text: string): Array<Map<number, number>> {
+  return columnsOf(f, text).map((cols) => {
+    const bag = new Map<number, number>();
+    for (const [id, count] of cols) bag.set(id, (bag.get(id) ?? 0) + count);
+    return bag;
+  });
 }
 
 describe('featurizer', () => {
-  it('emits unigrams and bigrams of lowercased words, mean-pooled over words', () => {
+  it('emits unigrams (each distinct one once, with its count) and bigrams of lowercased words, mean-pooled over words', () => {
     const f = createFeaturizer(config);
     const b = f.featurize(['The cat, the CAT!']);
     expect(b.n).toBe(1);
     expect(b.members).toBe(3);
-    expect(b.length).toBe(4 + 3); // 4 unigrams + 3 bigrams
+    // "the" (x2) and "cat" (x2) once each, then the bigrams "the cat", "cat the", "the cat"; plus the padding column.
+    expect(b.width).toBe(2 + 3 + 1);
+    expect(Array.from(b.offsets)).toEqual([0, 5]);
     expect(b.scale[0]).toBeCloseTo(1 / 4, 7);
-    const ids = idsOf(f, 'The cat, the CAT!');
-    // "the"/"the" and "cat"/"cat" hash alike after lowercasing; bigrams "the cat" (x2) alike too.
-    for (const row of ids) {
-      const [the1, cat1, bi1, the2, bi2, cat2, bi3] = row;
-      expect(the1).toBe(the2);
-      expect(cat1).toBe(cat2);
-      expect(bi1).toBe(bi3);
-      expect(bi2).not.toBe(bi1);
+    for (const row of columnsOf(f, 'The cat, the CAT!')) {
+      const [the, cat, bi1, bi2, bi3] = row;
+      expect([the![1], cat![1], bi1![1], bi2![1], bi3![1]]).toEqual([2, 2, 1, 1, 1]);
+      expect(the![0]).not.toBe(cat![0]);
+      expect(bi1![0]).toBe(bi3![0]); // "the cat" twice
+      expect(bi2![0]).not.toBe(bi1![0]);
     }
   });
 
   it('gives each member its own bucket range and hash layout', () => {
     const f = createFeaturizer(config);
-    const ids = idsOf(f, 'alpha beta gamma delta epsilon zeta eta theta');
+    const ids = columnsOf(f, 'alpha beta gamma delta epsilon zeta eta theta').map((row) => row.map(([id]) => id));
     const b = config.buckets;
     ids.forEach((row, m) => row.forEach((id) => expect(id >= m * b && id < (m + 1) * b).toBe(true)));
-    const local = ids.map((row) => row.map((id, _) => id % b));
+    const local = ids.map((row) => row.map((id) => id % b));
     expect(local[0]).not.toEqual(local[1]);
     expect(local[1]).not.toEqual(local[2]);
   });
 
-  it('pads shorter documents with the padding id and gives an empty text scale 0', () => {
+  it('flattens documents without padding: offsets delimit them, one padding column (count 0) closes the batch', () => {
     const f = createFeaturizer(config);
-    const b = f.featurize(['one two three', '', '   ...  ']);
-    expect(b.length).toBe(5);
-    expect(Array.from(b.scale)).toEqual([1 / 3, 0, 0].map((x) => Math.fround(x)));
-    const row1 = b.ids.subarray(1 * 3 * 5, 2 * 3 * 5);
-    expect(Array.from(row1).every((id) => id === f.padId)).toBe(true);
+    const b = f.featurize(['one two three', '', '   ...  ', 'four five']);
+    expect(Array.from(b.offsets)).toEqual([0, 5, 5, 5, 8]);
+    expect(b.width).toBe(9);
+    expect(Array.from(b.scale)).toEqual([1 / 3, 0, 0, 1 / 2].map((x) => Math.fround(x)));
+    expect(b.counts[8]).toBe(0);
+    for (let m = 0; m < 3; m++) expect(b.ids[m * b.width + 8]).toBe(f.padId);
     expect(f.padId).toBe(3 * config.buckets);
   });
 
@@ -51,27 +64,50 @@ describe('featurizer', () => {
     const f = createFeaturizer({ ...config, maxWords: 10 });
     const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
     const b = f.featurize([text]);
-    expect(b.length).toBe(10 + 9);
+    expect(b.width - 1).toBe(10 + 9);
     expect(b.scale[0]).toBeCloseTo(1 / 10, 7);
   });
 
-  it('featurises a document identically alone and inside a batch', () => {
+  it('counts every occurrence of a repeated word once it is deduplicated (the bag of n-grams is unchanged)', () => {
+    const f = createFeaturizer(config);
+    const text = 'a rose is a rose is a rose';
+    const bags = bagsOf(f, text);
+    // 8 unigrams (a x3, rose x3, is x2) and 7 bigrams (a rose x3, rose is x2, is a x2) per member.
+    for (const bag of bags) {
+      expect([...bag.values()].reduce((x, y) => x + y, 0)).toBe(8 + 7);
+      expect(bag.size).toBe(6);
+    }
+    expect(f.featurize([text]).width - 1).toBe(3 + 7); // 3 distinct unigrams + 7 bigram columns
+  });
+
+  it('featurises a document identically alone and inside a batch, and packs chosen documents in the order given', () => {
     const f = createFeaturizer(config);
     const texts = ['short one', 'a much longer document with many more words than the others in it', 'médium Ünïcode tëxt ÉTÉ'];
     const alone = f.featurize([texts[2]!]);
     const aloneIds = Array.from(alone.ids);
+    const aloneCounts = Array.from(alone.counts);
     const aloneDense = Array.from(alone.dense);
+    const w = alone.width - 1;
     const batch = f.featurize(texts);
+    const at = batch.offsets[2]!;
+    expect(batch.offsets[3]! - at).toBe(w);
     for (let m = 0; m < 3; m++) {
-      const row = Array.from(batch.ids.subarray((2 * 3 + m) * batch.length, (2 * 3 + m) * batch.length + alone.length));
-      expect(row).toEqual(aloneIds.slice(m * alone.length, (m + 1) * alone.length));
+      const row = Array.from(batch.ids.subarray(m * batch.width + at, m * batch.width + at + w));
+      expect(row).toEqual(aloneIds.slice(m * alone.width, m * alone.width + w));
     }
+    expect(Array.from(batch.counts.subarray(at, at + w))).toEqual(aloneCounts.slice(0, w));
     expect(Array.from(batch.dense.subarray(2 * batch.denseDim, 3 * batch.denseDim))).toEqual(aloneDense);
+    const firstWidth = batch.offsets[1]!;
+    const picked = f.pack(f.analyze(texts), [2, 0]); // reuses the buffers `batch` views
+    expect(picked.n).toBe(2);
+    expect(Array.from(picked.offsets)).toEqual([0, w, w + firstWidth]);
+    expect(Array.from(picked.ids.subarray(0, w))).toEqual(aloneIds.slice(0, w));
+    expect(Array.from(picked.dense.subarray(0, picked.denseDim))).toEqual(aloneDense);
   });
 
   it('lowercases non-ASCII letters too', () => {
     const f = createFeaturizer(config);
-    expect(idsOf(f, 'ÉTÉ Über')).toEqual(idsOf(f, 'été über'));
+    expect(columnsOf(f, 'ÉTÉ Über')).toEqual(columnsOf(f, 'été über'));
   });
 
   it('measures dense statistics (raw when standardisation is identity)', () => {

@@ -29,7 +29,7 @@ async function start(opts: Partial<LogprobServerOptions> = {}): Promise<LogprobS
 }
 
 function spec(url: string, overrides: Partial<OpenAIReferenceSpec> = {}): OpenAIReferenceSpec {
-  return openaiReferenceSchema.parse({ kind: 'openai', url, model: 'test-lm', apiKeyEnv: 'PROXYSEL_TEST_KEY', ...overrides });
+  return openaiReferenceSchema.parse({ kind: 'openai', url, model: 'test-lm', apiKeyEnv: 'OPENAI_TEST_KEY', ...overrides });
 }
 
 function expectLosses(scores: { loss: number; tokens: number; nll: number; bytes: number }[], maxTokens = Infinity) {
@@ -138,7 +138,7 @@ describe('openai reference backend', () => {
 
   it('sends the API key from the named environment variable, and none when it is unset', async () => {
     const s = await start();
-    await createOpenAIScorer(spec(s.url), { env: { PROXYSEL_TEST_KEY: 'sk-test-123' } }).score([TEXTS[0]!]);
+    await createOpenAIScorer(spec(s.url), { env: { OPENAI_TEST_KEY: 'sk-test-123' } }).score([TEXTS[0]!]);
     await createOpenAIScorer(spec(s.url), { env: {} }).score([TEXTS[0]!]);
     expect(s.authHeaders).toEqual(['Bearer sk-test-123', undefined]);
   });

@@ -217,6 +217,21 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     expect(await store.exists('s3://data/selections/wf-fail/_SUCCESS')).toBe(false);
   });
 
+  it('records a spec refused before its plan as jobs/<spec>.FAILED (an output inside the corpus), writing nothing there', async () => {
+    const spec = cloudJob('s3://data/corpora/demo/corpus/selected/');
+    const { result } = await dropAndRun('wf-refused', spec);
+    const failure = await result.then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(failure?.name).toBe('ExecutionError');
+    const record = (await store.readJson('s3://data/jobs/wf-refused.json.FAILED')) as Record<string, string>;
+    expect(record.specUri).toBe('s3://data/jobs/wf-refused.json');
+    expect(record.output).toBeUndefined();
+    expect(record.cause).toMatch(/output: .*lies inside corpus\.uri/);
+    expect(await store.list('s3://data/corpora/demo/corpus/selected/')).toEqual([]);
+  });
+
   it('routes an onnx reference to the Batch array job, whose children run the reference-job entrypoint', async () => {
     invoked.clear();
     // 2001 planned sample documents make two reference slices: an array job of size 2 (the corpus holds fewer).

@@ -33,6 +33,8 @@ export async function postJsonWithRetries(url: string, body: unknown, headers: R
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
+        // A redirect would carry the key and the documents to a location the URL allow-list never saw.
+        redirect: 'error',
         signal: AbortSignal.timeout(policy.timeoutMs),
       });
       if (res.ok) {

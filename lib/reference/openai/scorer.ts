@@ -1,6 +1,7 @@
 import type { OpenAIReferenceSpec } from '../../job/spec.ts';
 import type { ReferenceScore, ReferenceScorer } from '../types.ts';
-import { OpenAIResponseError } from './errors.ts';
+import { apiKeyEnvProblem, referenceUrlProblem } from '../../job/secrets.ts';
+import { OpenAIRequestError, OpenAIResponseError } from './errors.ts';
 import { parsePromptLogprobs, promptLogprobsRequest } from './flavors.ts';
 import { mapWithConcurrency, postJsonWithRetries } from './http.ts';
 import type { OpenAIScorerOptions, PromptLogprobs } from './types.ts';
@@ -53,6 +54,9 @@ export function lossFromPromptLogprobs(p: PromptLogprobs, text: string, maxToken
  */
 export function createOpenAIScorer(spec: OpenAIReferenceSpec, options: OpenAIScorerOptions = {}): ReferenceScorer {
   const env = options.env ?? process.env;
+  // Checked here too (plan checks first): the Reference Lambda and the Batch job may be started on any plan.
+  const refused = apiKeyEnvProblem(spec.apiKeyEnv, env) ?? referenceUrlProblem(spec.url, env);
+  if (refused) throw new OpenAIRequestError(`openai reference refused: ${refused}`);
   const key = env[spec.apiKeyEnv];
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   const policy = {
