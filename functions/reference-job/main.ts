@@ -16,11 +16,10 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { jsonLogger } from '../../lib/pipeline/context.ts';
-import { readPlan } from '../../lib/pipeline/plan-file.ts';
+import { intermediateArtifactTags, readPlan } from '../../lib/run/index.ts';
 import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/reference.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
-import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
 
 const intFromEnv = (name: string, fallback: number, min: number) =>
   z

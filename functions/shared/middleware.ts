@@ -7,7 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
+import { intermediateArtifactTags } from '../../lib/run/index.ts';
 import { noProgress } from '../../lib/pipeline/context.ts';
 import type { Logger, StageContext } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';

@@ -1,13 +1,11 @@
-export { artifactKeys, intermediatePrefixes } from './artifacts.ts';
 export { jsonLogger, noProgress, silentLogger, stageContext, textLogger } from './context.ts';
 export { finalizeJob, type FinalizeOutput } from './finalize.ts';
 export { fitProxy } from './fit.ts';
-export { runJob, type RunJobOptions, type RunJobResult, type StageTiming } from './local-runner.ts';
+export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';
 export { planJob, type PlanInput, type PlanOutput } from './plan.ts';
-export { readPlan, type Plan } from './plan-file.ts';
-export { reduceScores, type ReduceInput, type ThresholdFile } from './reduce.ts';
+export { reduceScores, type ReduceInput } from './reduce.ts';
 export { labelReferenceSlice, mergeLabels } from './reference.ts';
-export { reselect, parseBudgetOption } from './reselect.ts';
+export { reselect } from './reselect.ts';
 export { mergeSample, sampleWorkItem } from './sample.ts';
 export { scoreWorkItems, closeScorers } from './score.ts';
 export { selectWorkItem } from './select.ts';

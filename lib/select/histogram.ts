@@ -22,7 +22,8 @@ export function binOf(key: number): number {
   return ordered >>> 12;
 }
 
-const histogramJsonSchema = z.object({
+/** A KeyHistogram as stored (scores/<item>.hist.json's `histogram`). */
+export const keyHistogramSchema = z.object({
   bins: z.array(
     z.tuple([
       z.number().int().min(0).max(KEY_BINS - 1),
@@ -134,7 +135,7 @@ export class KeyHistogram {
    * @throws HistogramError on a malformed histogram (wrong shape, bins out of range, not strictly ascending)
    */
   static fromJSON(json: unknown, source = 'histogram'): KeyHistogram {
-    const parsed = histogramJsonSchema.safeParse(json);
+    const parsed = keyHistogramSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new HistogramError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

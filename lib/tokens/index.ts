@@ -7,6 +7,7 @@ export {
   tokenErrors,
   tokenEstimator,
   tokenModelSchema,
+  tokenErrorsSchema,
   type TokenErrors,
   type TokenModel,
 } from './token-model.ts';
