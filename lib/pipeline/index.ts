@@ -11,3 +11,4 @@ export { scoreWorkItems, closeScorers } from './score.ts';
 export { selectWorkItem } from './select.ts';
 export { stages, type StageName } from './stages.ts';
 export * from './types.ts';
+export * from './errors.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HistogramError } from './errors.ts';
 import type { BinTotals, KeyHistogramJSON } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Number of key bins: the top 20 bits of the ordered float32 bit pattern. */
 export const KEY_BINS = 1 << 20;
@@ -137,8 +138,7 @@ export class KeyHistogram {
   static fromJSON(json: unknown, source = 'histogram'): KeyHistogram {
     const parsed = keyHistogramSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new HistogramError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new HistogramError(`${source}: ${formatZodError(parsed.error)}`);
     }
     const hist = new KeyHistogram();
     let prev = -1;

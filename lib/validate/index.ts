@@ -1,18 +1,29 @@
-/** One way to turn a failed zod parse into words: every problem as `path: message`, the path as `a.b[0].c`. */
+/**
+ * The one way a failed zod parse becomes words: every problem as `path: message`, the path as `a.b[0].c`, sorted by
+ * path for stable messages. Errors that name a file or field put these after the file's name.
+ */
 import type { ZodError } from 'zod';
 
-/** `corpus.textField`-style path of one zod issue, `(root)` for the value itself. */
-export function issuePath(path: readonly PropertyKey[], root = '(root)'): string {
-  if (path.length === 0) return root;
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+export interface DescribeOptions {
+  /** What the path of a problem with the value itself reads as (default `(root)`). */
+  root?: string;
+  /** A path the value sits under, put before every problem's path (`features` gives `features.buckets`). */
+  under?: string;
 }
 
-/** Every problem of a failed parse, one line each (`path: message`), sorted by path for stable messages. */
-export function describeZodError(error: ZodError, root = '(root)'): string[] {
-  return error.issues.map((issue) => `${issuePath(issue.path, root)}: ${issue.message}`).sort();
+/** `corpus.textField`-style path of one zod issue. */
+export function issuePath(path: readonly PropertyKey[], options: DescribeOptions = {}): string {
+  const inner = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  if (options.under !== undefined) return inner === '' ? options.under : inner.startsWith('[') ? `${options.under}${inner}` : `${options.under}.${inner}`;
+  return inner === '' ? (options.root ?? '(root)') : inner;
+}
+
+/** Every problem of a failed parse, one line each (`path: message`), sorted by path. */
+export function describeZodError(error: ZodError, options: DescribeOptions = {}): string[] {
+  return error.issues.map((issue) => `${issuePath(issue.path, options)}: ${issue.message}`).sort();
 }
 
 /** Every problem of a failed parse on one line: `path: message; path: message`. */
-export function formatZodError(error: ZodError, root = '(root)'): string {
-  return describeZodError(error, root).join('; ');
+export function formatZodError(error: ZodError, options: DescribeOptions = {}): string {
+  return describeZodError(error, options).join('; ');
 }
