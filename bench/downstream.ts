@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { buildDemoCorpus, DEMO_LAYOUT_VERSION } from '../examples/demo-corpus.ts';
+import { buildDemoCorpus, DEMO_LAYOUT_VERSION } from '../lib/demo/index.ts';
 import { jobSpecSchema, policySchema } from '../lib/job/spec.ts';
 import { createStore } from '../lib/store/index.ts';
 import { builderHash } from './lib/demo-cache.ts';

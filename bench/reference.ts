@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { onnxReferenceSchema } from '../lib/job/spec.ts';
 import { createOnnxScorer } from '../lib/reference/onnx/index.ts';
 import { createStore } from '../lib/store/index.ts';
-import { seededRandom, writeTinyModelFolder } from '../test/helpers/tiny-causal-lm.ts';
+import { seededRandom, writeTinyModelFolder } from './lib/tiny-causal-lm.ts';
 
 const { values } = parseArgs({
   options: {

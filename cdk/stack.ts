@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ALLOW_LIST_ENV } from '../lib/job/secrets.ts';
+import { ALLOW_LIST_ENV } from '../lib/job/index.ts';
 import { grantFailureRecords, grantPrefixRead, grantPrefixReadWrite, type S3Location } from './access.ts';
 import { Buckets } from './buckets.ts';
 import { StageFunctions, type FunctionSize, type LambdaStage } from './functions.ts';

@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
-import { buildDemoCorpus } from '../../examples/demo-corpus.ts';
+import { buildDemoCorpus } from '../../lib/demo/index.ts';
 import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /** Options of ensureBenchCorpus. */

@@ -5,9 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 /** Hash of the demo corpus builder's sources: the cached corpus is rebuilt whenever the builder changes. */
 export async function builderHash(): Promise<string> {
   const h = createHash('sha256');
-  const root = new URL('../../examples/', import.meta.url);
-  h.update(await readFile(new URL('demo-corpus.ts', root)));
-  const parts = new URL('demo-corpus/', root);
-  for (const name of (await readdir(parts)).sort()) h.update(name).update(await readFile(new URL(name, parts)));
+  const dir = new URL('../../lib/demo/', import.meta.url);
+  for (const name of (await readdir(dir)).sort()) h.update(name).update(await readFile(new URL(name, dir)));
   return h.digest('hex').slice(0, 12);
 }

@@ -1,6 +1,6 @@
-import { countWorkItem } from '../../lib/pipeline/count.ts';
-import { itemEventSchema } from '../../lib/pipeline/types.ts';
-import { stageHandler } from '../shared/middleware.ts';
+import { countWorkItem } from '../../lib/pipeline/index.ts';
+import { itemEventSchema } from '../../lib/pipeline/index.ts';
+import { stageHandler } from '../shared/index.ts';
 
 /** count: exact tokens of one work item's candidate documents (CountMap). */
 export const handler = stageHandler('count', itemEventSchema, countWorkItem);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { planJob } from '../../lib/pipeline/plan.ts';
-import { stageHandler } from '../shared/middleware.ts';
-import { cloudPlanOutput } from '../shared/plan-output.ts';
+import { planJob } from '../../lib/pipeline/index.ts';
+import { stageHandler } from '../shared/index.ts';
+import { cloudPlanOutput } from '../shared/index.ts';
 
 /** Execution input: the URI of the dropped job spec. */
 export const planEventSchema = z.object({ specUri: z.string().min(1), output: z.string().min(1).optional() }).strict();

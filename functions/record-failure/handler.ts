@@ -1,5 +1,5 @@
-import { failureEventSchema, recordFailure } from '../../lib/trigger/failure.ts';
-import { stageHandler } from '../shared/middleware.ts';
+import { failureEventSchema, recordFailure } from '../../lib/trigger/index.ts';
+import { stageHandler } from '../shared/index.ts';
 
 /** The Catch target of every state: writes `_FAILED` with the readable cause next to the job's output. */
 export const handler = stageHandler('recordFailure', failureEventSchema, recordFailure);

@@ -15,10 +15,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { jsonLogger } from '../../lib/pipeline/context.ts';
+import { jsonLogger } from '../../lib/pipeline/index.ts';
 import { intermediateArtifactTags, readPlan } from '../../lib/run/index.ts';
-import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/reference.ts';
-import type { Logger } from '../../lib/pipeline/types.ts';
+import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/index.ts';
+import type { Logger } from '../../lib/pipeline/index.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
 import { formatZodError } from '../../lib/validate/index.ts';
 

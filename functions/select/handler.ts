@@ -1,6 +1,6 @@
-import { selectWorkItem } from '../../lib/pipeline/select.ts';
-import { itemEventSchema } from '../../lib/pipeline/types.ts';
-import { stageHandler } from '../shared/middleware.ts';
+import { selectWorkItem } from '../../lib/pipeline/index.ts';
+import { itemEventSchema } from '../../lib/pipeline/index.ts';
+import { stageHandler } from '../shared/index.ts';
 
 /** select: one work item of the SelectMap. */
 export const handler = stageHandler('select', itemEventSchema, selectWorkItem);

@@ -8,10 +8,10 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { intermediateArtifactTags } from '../../lib/run/index.ts';
-import { noProgress } from '../../lib/pipeline/context.ts';
-import type { Logger, StageContext } from '../../lib/pipeline/types.ts';
+import { noProgress } from '../../lib/pipeline/index.ts';
+import type { Logger, StageContext } from '../../lib/pipeline/index.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
-import type { ObjectStore } from '../../lib/store/types.ts';
+import type { ObjectStore } from '../../lib/store/index.ts';
 import { formatZodError } from '../../lib/validate/index.ts';
 
 /** A Lambda event the stage's schema rejects: the message lists every field at fault. */

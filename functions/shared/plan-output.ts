@@ -1,6 +1,6 @@
-import type { PlanOutput } from '../../lib/pipeline/plan.ts';
+import type { PlanOutput } from '../../lib/pipeline/index.ts';
 import { artifactKeys } from '../../lib/run/index.ts';
-import { parseUri } from '../../lib/store/uri.ts';
+import { parseUri } from '../../lib/store/index.ts';
 
 /** The plan's output plus what the state machine's Distributed Maps need: ItemReader and ResultWriter locations. */
 export interface CloudPlanOutput extends PlanOutput {

@@ -1,7 +1,7 @@
 import { SFNClient, StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
-import { objectCreatedEventSchema } from '../../lib/trigger/s3-event.ts';
-import { startRunForEvent, type StartExecution } from '../../lib/trigger/start.ts';
-import { stageHandler } from '../shared/middleware.ts';
+import { objectCreatedEventSchema } from '../../lib/trigger/index.ts';
+import { startRunForEvent, type StartExecution } from '../../lib/trigger/index.ts';
+import { stageHandler } from '../shared/index.ts';
 
 const sfn = new SFNClient({});
 

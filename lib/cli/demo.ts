@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildDemoCorpus } from '../../examples/demo-corpus.ts';
-import type { Logger } from '../pipeline/types.ts';
+import { buildDemoCorpus } from '../demo/index.ts';
+import type { Logger } from '../pipeline/index.ts';
 
 /** Version of the demo corpus layout: bump to rebuild caches after the builder changes. */
 const DEMO_CORPUS_VERSION = 'v3';

@@ -1,7 +1,7 @@
 import { Readable, Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { z } from 'zod';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { JsonlRecordError } from './errors.ts';
 import { gunzipChunks } from './jsonl.ts';
 import { LineSplitter } from './lines.ts';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress } from 'fzstd';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { DocBatcher, DocumentBuilder } from './documents.ts';
 import { BadRecordError, CorruptShardError } from './errors.ts';
 import { LineSplitter } from './lines.ts';

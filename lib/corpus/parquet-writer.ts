@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 /** A document as the training loader sees it: the same columns as the `.jsonl.gz` selection. */
 export interface TextRecord {

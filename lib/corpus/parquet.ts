@@ -1,5 +1,5 @@
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { DocBatcher, DocumentBuilder } from './documents.ts';
 import { CorruptShardError } from './errors.ts';
 import type { BatchLimits } from './jsonl.ts';

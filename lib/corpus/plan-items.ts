@@ -1,4 +1,4 @@
-import type { ObjectInfo } from '../store/types.ts';
+import type { ObjectInfo } from '../store/index.ts';
 import { detectFormat } from './formats.ts';
 import type { WorkItem } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { readJsonlDocs } from './jsonl.ts';
 import { readParquetDocs } from './parquet.ts';
 import type { Doc, ReadOptions, WorkItem } from './types.ts';

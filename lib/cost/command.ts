@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { joinNegativeValues } from '../cli/args.ts';
+import { joinNegativeValues } from '../cli/index.ts';
 import { createStore, s3OptionsFromEnv } from '../store/index.ts';
 import { CostInputError } from './errors.ts';
 import { estimateCost } from './estimate.ts';

@@ -1,5 +1,5 @@
-import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE, WORD_CLASSES } from '../features/char-classes.ts';
-import { FNV_OFFSET, FNV_PRIME, fmix32, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from '../features/hashing.ts';
+import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE, WORD_CLASSES } from '../features/index.ts';
+import { FNV_OFFSET, FNV_PRIME, fmix32, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from '../features/index.ts';
 import { MinHashParamsError } from './errors.ts';
 import type { MinHashParams } from './types.ts';
 

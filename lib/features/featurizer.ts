@@ -16,7 +16,7 @@ import { FeatureConfigError } from './errors.ts';
 import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from './hashing.ts';
 import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
 import { StampSet } from './stamp-set.ts';
-import { ASCII_PAIR_FLAGS, DOC_STAT_COUNT, LONG_WORD } from '../tokens/doc-stats.ts';
+import { ASCII_PAIR_FLAGS, DOC_STAT_COUNT, LONG_WORD } from '../tokens/index.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from './stopwords.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 import { formatZodError } from '../validate/index.ts';

@@ -45,11 +45,16 @@ export function bigramHash(a: number, b: number): number {
   return fmix32((Math.imul(a, 0x2545f491) + b + 0x3c6ef372) | 0);
 }
 
-/** FNV-1a + fmix32 of a string's char codes (no lowercasing; used for seeds and splits, not tokens). */
-export function hashString(s: string, seed = 0): number {
+/** 32-bit FNV-1a of a string's char codes, unsigned (no lowercasing). */
+export function fnv1a32(s: string, seed = 0): number {
   let h = FNV_OFFSET ^ seed;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return fmix32(h) >>> 0;
+  return h >>> 0;
+}
+
+/** FNV-1a + fmix32 of a string's char codes (no lowercasing; used for seeds and splits, not tokens). */
+export function hashString(s: string, seed = 0): number {
+  return fmix32(fnv1a32(s, seed)) >>> 0;
 }
 
 /** Member bucket of a base hash: remixed with the member's seed, top `bits` bits. */

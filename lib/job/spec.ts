@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
-import { locationOverlap } from '../store/uri.ts';
+import { locationOverlap } from '../store/index.ts';
 import { platformVariableProblem } from './secrets.ts';
 
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */

@@ -1,5 +1,5 @@
 import type { Logger, ProgressSink, StageContext } from './types.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 export const noProgress: ProgressSink = { add() {} };
 

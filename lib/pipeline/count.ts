@@ -1,11 +1,11 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
-import { cachedTokenCounter, tokenizerFile } from '../reference/token-counter.ts';
+import { cachedTokenCounter, tokenizerFile } from '../reference/index.ts';
 import { binOf, docHash, isSelected, makePolicy } from '../select/index.ts';
 import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
 import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
-import type { WorkItem } from '../corpus/types.ts';
+import type { WorkItem } from '../corpus/index.ts';
 import { MissingInputError, StaleInputError } from './errors.ts';
 
 export interface CountItemOutput {

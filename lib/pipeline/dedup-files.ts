@@ -16,10 +16,10 @@ import {
   type MinHashParams,
   type SignatureRecord,
 } from '../dedup/index.ts';
-import type { DedupSpec } from '../job/dedup-spec.ts';
-import type { JobSpec } from '../job/spec.ts';
+import type { DedupSpec } from '../job/index.ts';
+import type { JobSpec } from '../job/index.ts';
 import { docHash } from '../select/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys, type RunFiles } from '../run/index.ts';
 import { StaleInputError } from './errors.ts';
 

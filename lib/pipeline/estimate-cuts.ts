@@ -1,4 +1,4 @@
-import { hasLocalTokenizer } from '../reference/token-counter.ts';
+import { hasLocalTokenizer } from '../reference/index.ts';
 import { MAX_REGION_ATTEMPT, regionMargin, resolveBudget } from '../job/index.ts';
 import { docHash, KeyHistogram, makePolicy, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys, type CorpusTotals, type EstimateFile, itemHistogramFileSchema, readItems, readProxyCard, readScoreFile, removedRows, type RunFiles } from '../run/index.ts';

@@ -12,3 +12,7 @@ export { selectWorkItem } from './select.ts';
 export { stages, type StageName } from './stages.ts';
 export * from './types.ts';
 export * from './errors.ts';
+export { countWorkItem } from './count.ts';
+export { dedupClusters, dedupPartition, dedupPartitionEventSchema } from './dedup.ts';
+export { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './progress-display.ts';
+export { settleBudget } from './settle.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { WorkItem } from '../corpus/types.ts';
-import type { ReferenceSpec } from '../job/spec.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { WorkItem } from '../corpus/index.ts';
+import type { ReferenceSpec } from '../job/index.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
 import type { StageContext } from './types.ts';
 import { MissingInputError, StaleInputError } from './errors.ts';

@@ -1,9 +1,9 @@
 import { realpath } from 'node:fs/promises';
 import { detectFormat, planWorkItems } from '../corpus/index.ts';
-import { JobSpecError } from '../job/errors.ts';
-import { apiKeyEnvProblem, referenceUrlProblem } from '../job/secrets.ts';
-import { parseJobSpec } from '../job/load.ts';
-import { outputOverlapProblem, type JobSpec } from '../job/spec.ts';
+import { JobSpecError } from '../job/index.ts';
+import { apiKeyEnvProblem, referenceUrlProblem } from '../job/index.ts';
+import { parseJobSpec } from '../job/index.ts';
+import { outputOverlapProblem, type JobSpec } from '../job/index.ts';
 import { joinUri, parseUri } from '../store/index.ts';
 import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
 import { dedupPartitionsFor } from './dedup-files.ts';

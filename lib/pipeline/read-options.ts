@@ -1,6 +1,6 @@
 import type { BadRecordLog } from '../corpus/index.ts';
-import type { ReadOptions } from '../corpus/types.ts';
-import type { JobSpec } from '../job/spec.ts';
+import type { ReadOptions } from '../corpus/index.ts';
+import type { JobSpec } from '../job/index.ts';
 
 /** Corpus read options from the job spec; bad records go to `bad`. */
 export function readOptionsFor(spec: JobSpec, bad: BadRecordLog): ReadOptions {

@@ -1,4 +1,4 @@
-import type { PolicySpec } from '../job/spec.ts';
+import type { PolicySpec } from '../job/index.ts';
 import { readPlan } from '../run/index.ts';
 import type { StageContext } from './types.ts';
 import { type PlanBudget } from '../job/index.ts';

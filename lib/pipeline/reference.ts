@@ -1,7 +1,7 @@
 import { writeJsonlGz } from '../corpus/index.ts';
-import { smallReferenceOf } from '../job/spec.ts';
+import { smallReferenceOf } from '../job/index.ts';
 import { createReferenceScorer } from '../reference/index.ts';
-import type { ReferenceScorer } from '../reference/types.ts';
+import type { ReferenceScorer } from '../reference/index.ts';
 import { artifactKeys, type LabelRecord, readLabelsFile, readPlan, readSampleFile, type ReferenceStats } from '../run/index.ts';
 import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';

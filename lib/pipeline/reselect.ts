@@ -1,8 +1,8 @@
 import { formatZodError } from '../validate/index.ts';
-import { policySchema, type PolicySpec } from '../job/spec.ts';
+import { policySchema, type PolicySpec } from '../job/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
 import { finalizeJob } from './finalize.ts';
 import { InvalidOptionError, parseBudgetOption } from '../job/index.ts';

@@ -1,5 +1,5 @@
-import type { ObjectStore } from '../store/types.ts';
-import { joinUri } from '../store/uri.ts';
+import type { ObjectStore } from '../store/index.ts';
+import { joinUri } from '../store/index.ts';
 import { artifactKeys } from '../run/index.ts';
 import type { Logger } from './types.ts';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { readDocs, writeJsonlGz, BadRecordLog } from '../corpus/index.ts';
-import type { Doc } from '../corpus/types.ts';
+import type { Doc } from '../corpus/index.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys, readItems, readPlan, readSampleFile, sampleRecordSchema, type SampleStats, type UnitMarker } from '../run/index.ts';
 import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';

@@ -1,8 +1,8 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
-import type { WorkItem } from '../corpus/types.ts';
+import type { WorkItem } from '../corpus/index.ts';
 import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
-import { cachedTokenCounter } from '../reference/token-counter.ts';
+import { cachedTokenCounter } from '../reference/index.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys, emptyScoreColumns, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';

@@ -1,5 +1,5 @@
 import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
-import { materializeFormat } from '../job/spec.ts';
+import { materializeFormat } from '../job/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
 import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';

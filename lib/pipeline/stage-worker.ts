@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createStore } from '../store/index.ts';
-import type { S3Options } from '../store/types.ts';
+import type { S3Options } from '../store/index.ts';
 import { closeScorers } from './score.ts';
 import { stages, type StageName } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';

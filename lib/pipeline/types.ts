@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { workItemSchema } from '../run/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 /** Structured logger: local runner prints it, Lambda handlers emit JSON lines. */
 export interface Logger {

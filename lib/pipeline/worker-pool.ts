@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { S3Options } from '../store/types.ts';
+import type { S3Options } from '../store/index.ts';
 import type { StageInput, StageName, StageOutput } from './stages.ts';
 import type { Logger } from './types.ts';
 

@@ -1,5 +1,5 @@
-import type { ReferenceSpec } from '../job/spec.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ReferenceSpec } from '../job/index.ts';
+import type { ObjectStore } from '../store/index.ts';
 import type { ReferenceScorer } from './types.ts';
 
 export type { ReferenceScore, ReferenceScorer } from './types.ts';
@@ -29,3 +29,4 @@ export async function createReferenceScorer(spec: ReferenceSpec, deps: { store: 
     }
   }
 }
+export { cachedTokenCounter, hasLocalTokenizer, tokenizerFile } from './token-counter.ts';

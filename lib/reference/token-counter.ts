@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ReferenceSpec } from '../job/spec.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ReferenceSpec } from '../job/index.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 
 /** tokenizer.json and tokenizer_config.json: JSON objects, read by @huggingface/tokenizers itself. */

@@ -4,7 +4,7 @@ import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys, type HeldOutPredictions, heldOutSchema, itemHistogramFileSchema, type Plan, type ProxyCard, readItems, readPlan, readProxyCard, readScoreFile, removedRows, type RunFile, runFileSchema, selectedStatsSchema, type ThresholdFile, thresholdFileSchema } from '../run/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { joinUri } from '../store/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 const labelLineSchema = z.object({ id: z.string(), category: z.string() });
 

@@ -1,6 +1,6 @@
 import { artifactKeys } from '../run/index.ts';
 import { joinUri } from '../store/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { loadReportData, type LoadReportOptions } from './data.ts';
 import { renderReport } from './render.ts';
 

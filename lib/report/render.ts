@@ -1,5 +1,5 @@
-import { formatBytes } from '../cost/parse-size.ts';
-import { describeLearningCurve } from '../proxy/learning-curve.ts';
+import { formatBytes } from '../cost/index.ts';
+import { describeLearningCurve } from '../proxy/index.ts';
 import type { ReportData } from './data.ts';
 import { workflowDiagram, type DiagramStep } from './diagram.ts';
 import {

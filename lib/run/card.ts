@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { featureConfigSchema, fidelitySchema, learningCurveSchema, spreadCalibrationSchema } from '../proxy/index.ts';
 import { tokenErrorsSchema, tokenModelSchema } from '../tokens/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 const policyTokenErrorsSchema = tokenErrorsSchema.extend({ policy: z.string() });
 

@@ -1,5 +1,5 @@
 /** The dedup stages' removal lists and summary as reduce, count, select, finalize and the report read them. */
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys } from './keys.ts';
 import { canonicalJson, sha256, type RunFiles } from './plan-file.ts';
 import { dedupSummarySchema, removedFileSchema, type DedupSummary, type RemovedFile } from './schemas.ts';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { WorkItem } from '../corpus/types.ts';
+import type { WorkItem } from '../corpus/index.ts';
 import { jobSpecSchema, planBudgetSchema, type JobSpec } from '../job/index.ts';
 import { formatZodError } from '../validate/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { joinUri } from '../store/index.ts';
 import { artifactKeys } from './keys.ts';
 

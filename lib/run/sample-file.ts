@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { iterateJsonlGz } from '../corpus/index.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 
 export const sampleRecordSchema = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { z } from 'zod';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { formatZodError } from '../validate/index.ts';
 
 /** The columns of scores/<item>.parquet, one row per good document of the item, in reading order. */

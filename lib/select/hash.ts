@@ -1,3 +1,5 @@
+import { fmix32 } from '../features/index.ts';
+
 /**
  * MurmurHash3 (x86, 32-bit) over a string's UTF-16 code units, two units per 32-bit block. Fast, seeded, well mixed:
  * used for the sample's bottom-k, held-out splits, the `sample` policy's noise and the boundary bin's order.
@@ -30,12 +32,7 @@ export function docHash(id: string, seed: number): number {
     h ^= k;
   }
   h ^= n * 2; // length in bytes, as murmur3 counts it
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h) >>> 0;
 }
 
 /** A hash mapped to the open interval (0, 1): (h + 0.5) / 2^32. */

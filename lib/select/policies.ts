@@ -1,4 +1,4 @@
-import type { FiltersSpec, PolicySpec } from '../job/spec.ts';
+import type { FiltersSpec, PolicySpec } from '../job/index.ts';
 import { NonFiniteScoreError, PolicyConfigError } from './errors.ts';
 import { docHash, hashToUnit } from './hash.ts';
 import type { Policy, PolicyDoc, PolicyOptions } from './types.ts';

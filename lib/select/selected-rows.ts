@@ -1,4 +1,4 @@
-import type { PolicySpec } from '../job/spec.ts';
+import type { PolicySpec } from '../job/index.ts';
 import { docHash } from './hash.ts';
 import { makePolicy } from './policies.ts';
 import { isSelected, skippedRows } from './threshold.ts';

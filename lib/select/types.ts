@@ -1,4 +1,4 @@
-import type { PolicySpec } from '../job/spec.ts';
+import type { PolicySpec } from '../job/index.ts';
 
 /** What a policy sees of one scored document. */
 export interface PolicyDoc {

@@ -11,3 +11,4 @@ export {
   type TokenModel,
 } from './token-model.ts';
 export { policyTokenErrors, REPORTED_POLICIES, type HeldOutTokenDoc, type PolicyTokenErrors } from './policy-errors.ts';
+export { ASCII_PAIR_FLAGS, LONG_WORD } from './doc-stats.ts';

@@ -3,8 +3,8 @@
  * since a policy picks a mix (say, prose and no tables) unlike the sample's, and the model's per-kind biases add up
  * over that mix instead of cancelling.
  */
-import type { PolicySpec } from '../job/spec.ts';
-import { policySchema } from '../job/spec.ts';
+import type { PolicySpec } from '../job/index.ts';
+import { policySchema } from '../job/index.ts';
 import { docHash, makePolicy } from '../select/index.ts';
 import { tokenErrors, type TokenErrors } from './token-model.ts';
 

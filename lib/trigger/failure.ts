@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { artifactKeys } from '../run/index.ts';
-import type { StageContext } from '../pipeline/types.ts';
-import { joinUri } from '../store/uri.ts';
+import type { StageContext } from '../pipeline/index.ts';
+import { joinUri } from '../store/index.ts';
 import type { FailureRecord } from './types.ts';
 
 /** What a Step Functions Catch (ResultPath `$.error`) hands to the failure recorder, plus what the run knew. */

@@ -1,5 +1,5 @@
-import type { ObjectStore } from '../store/types.ts';
-import type { Logger } from '../pipeline/types.ts';
+import type { ObjectStore } from '../store/index.ts';
+import type { Logger } from '../pipeline/index.ts';
 
 /** A job spec object that was created under the jobs prefix: what a trigger needs to start a run exactly once. */
 export interface JobSpecObject {

@@ -1,5 +1,5 @@
-import { joinUri } from '../store/uri.ts';
-import { silentLogger } from '../pipeline/context.ts';
+import { joinUri } from '../store/index.ts';
+import { silentLogger } from '../pipeline/index.ts';
 import { executionNameFor } from './execution-name.ts';
 import { isJobSpecKey } from './s3-event.ts';
 import type { JobSpecObject, PollResult, WatchOptions } from './types.ts';

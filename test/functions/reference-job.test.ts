@@ -13,7 +13,7 @@ import { onnxReferenceSchema } from '../../lib/job/spec.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
 import { startS3rver, type RunningS3rver } from '../helpers/s3rver.ts';
-import { seededRandom, writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { seededRandom, writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../functions/reference-job/main.ts');

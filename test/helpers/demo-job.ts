@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDemoCorpus } from '../../examples/demo-corpus.ts';
+import { buildDemoCorpus } from '../../lib/demo/index.ts';
 
 /** A small demo corpus in a temp folder, for end-to-end tests. */
 export async function smallDemoCorpus(scale = 0.15): Promise<{ dir: string; cleanup: () => Promise<void> }> {

@@ -17,7 +17,7 @@ import { reselect } from '../../lib/pipeline/reselect.ts';
 import type { Manifest } from '../../lib/manifest/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
-import { writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 
 const BUDGET = 60_000;
 let corpus: { dir: string; cleanup: () => Promise<void> };

@@ -7,7 +7,7 @@ import { jobSpecSchema } from '../../lib/job/spec.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { trainNgramModel } from '../../lib/reference/ngram/index.ts';
-import { writeTinyCorpus, writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { writeTinyCorpus, writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 
 let root: string;
 /** The text the user wants more of: sentences about cats and mats (the tiny corpus mixes these words with others). */

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { writeTinyCorpus, writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { writeTinyCorpus, writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 
 let root: string;
 beforeAll(async () => {

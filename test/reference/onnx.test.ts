@@ -13,7 +13,7 @@ import {
   planWindows,
 } from '../../lib/reference/onnx/index.ts';
 import { createStore } from '../../lib/store/index.ts';
-import { bytesToUnicode, referenceNlls, writeTinyModelFolder, type TinyCausalLm } from '../helpers/tiny-causal-lm.ts';
+import { bytesToUnicode, referenceNlls, writeTinyModelFolder, type TinyCausalLm } from '../../bench/lib/tiny-causal-lm.ts';
 
 const store = createStore();
 let root: string;

@@ -7,7 +7,7 @@ import { silentLogger } from '../../lib/pipeline/context.ts';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { tokenizeWords, trainNgramModel } from '../../lib/reference/ngram/index.ts';
 import { expectedLoss, ngramPromptLm, startLogprobServer, type LogprobServer } from '../helpers/logprob-server.ts';
-import { writeTinyCorpus } from '../helpers/tiny-causal-lm.ts';
+import { writeTinyCorpus } from '../../bench/lib/tiny-causal-lm.ts';
 
 const lm = ngramPromptLm(
   await trainNgramModel('the cat sat on the mat. the dog sat on the log. she said that the end is near. the others are there to see it.', { order: 3 }),

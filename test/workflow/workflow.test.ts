@@ -17,7 +17,7 @@ import type { ObjectStore } from '../../lib/store/types.ts';
 import { startRunForEvent } from '../../lib/trigger/start.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
 import { startS3rver, type RunningS3rver } from '../helpers/s3rver.ts';
-import { writeTinyModelFolder } from '../helpers/tiny-causal-lm.ts';
+import { writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 import { resolvedDefinition, stageOfFunctionArn, synthStack } from '../cdk/synth.ts';
 import {
   asLambdaTask,

@@ -2,7 +2,7 @@
  * Byte-level BPE training fast enough for a megabyte of text: pair counts are kept incrementally, and a merge only
  * revisits the words that hold its pair. Gives the tokenizer.json object the downstream benchmark's GPT uses.
  */
-import { byteLevelTokenizerJson, bytesToUnicode, GPT2_SPLIT } from '../../../test/helpers/tiny-causal-lm.ts';
+import { byteLevelTokenizerJson, bytesToUnicode, GPT2_SPLIT } from '../tiny-causal-lm.ts';
 
 interface Word {
   syms: number[];

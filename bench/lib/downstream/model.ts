@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { readBrown, splitBrown } from '../../../examples/demo-corpus/sources.ts';
+import { readBrown, splitBrown } from '../../../lib/demo/index.ts';
 import { docHash } from '../../../lib/select/index.ts';
 import { trainByteLevelBpe } from './bpe.ts';
 import { ensureTorch, GPT_SCRIPT, runGpt } from './python.ts';
@@ -70,7 +70,7 @@ export function writeU16(path: string, values: ArrayLike<number>): Promise<void>
 export async function inputsHash(): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify(MODEL_BUILD));
-  for (const rel of ['./bpe.ts', '../../../examples/demo-corpus/sources.ts']) h.update(await readFile(new URL(rel, import.meta.url)));
+  for (const rel of ['./bpe.ts', '../../../lib/demo/sources.ts']) h.update(await readFile(new URL(rel, import.meta.url)));
   return h.digest('hex').slice(0, 12);
 }
 

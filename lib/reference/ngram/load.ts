@@ -1,6 +1,6 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { ObjectStore } from '../../store/types.ts';
+import type { ObjectStore } from '../../store/index.ts';
 import { ReferenceTextError } from './errors.ts';
 
 /** File names read from a folder: plain text, optionally gzipped. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { ObjectStore } from '../../store/types.ts';
+import type { ObjectStore } from '../../store/index.ts';
 import { OnnxModelFolderError } from './errors.ts';
 import type { CausalLmConfig } from './types.ts';
 import { formatZodError } from '../../validate/index.ts';

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { OnnxReferenceSpec } from '../../job/spec.ts';
+import type { OnnxReferenceSpec } from '../../job/index.ts';
 import type { ReferenceScore, ReferenceScorer } from '../types.ts';
 import { halfToFloat, nextTokenNll } from './log-softmax.ts';
 import { loadModelFolder } from './model-folder.ts';

@@ -1,5 +1,5 @@
-import type { OnnxReferenceSpec } from '../../job/spec.ts';
-import type { ObjectStore } from '../../store/types.ts';
+import type { OnnxReferenceSpec } from '../../job/index.ts';
+import type { ObjectStore } from '../../store/index.ts';
 
 /** Execution device of the onnx reference backend. */
 export type OnnxDevice = OnnxReferenceSpec['device'];

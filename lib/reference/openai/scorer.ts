@@ -1,6 +1,6 @@
-import type { OpenAIReferenceSpec } from '../../job/spec.ts';
+import type { OpenAIReferenceSpec } from '../../job/index.ts';
 import type { ReferenceScore, ReferenceScorer } from '../types.ts';
-import { apiKeyEnvProblem, referenceUrlProblem } from '../../job/secrets.ts';
+import { apiKeyEnvProblem, referenceUrlProblem } from '../../job/index.ts';
 import { OpenAIRequestError, OpenAIResponseError } from './errors.ts';
 import { parsePromptLogprobs, promptLogprobsRequest } from './flavors.ts';
 import { mapWithConcurrency, postJsonWithRetries } from './http.ts';

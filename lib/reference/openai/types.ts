@@ -1,4 +1,4 @@
-import type { OpenAIReferenceSpec } from '../../job/spec.ts';
+import type { OpenAIReferenceSpec } from '../../job/index.ts';
 
 /** Server dialect: how prompt logprobs are asked for and where they come back. */
 export type OpenAIFlavor = OpenAIReferenceSpec['flavor'];

@@ -1,34 +1,19 @@
 /** Seeded pseudo-random numbers for the demo corpus: every stream is derived from (seed, label), so adding a stream never shifts another. */
+import { fnv1a32 } from '../features/index.ts';
+import { mulberry32 } from '../seeded-random.ts';
 
-/** 32-bit FNV-1a hash of a string. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** A small deterministic generator (mulberry32) with the helpers the builders need. */
+/** The project's seeded generator (mulberry32) with the helpers the builders need. */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = mulberry32(seed);
   }
 
   /** A generator for the stream `label` under `seed`. */
   static stream(seed: number, label: string): Rng {
-    return new Rng(hashString(`${seed}:${label}`) ^ Math.imul(seed | 0, 0x9e3779b1));
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return new Rng(fnv1a32(`${seed}:${label}`) ^ Math.imul(seed | 0, 0x9e3779b1));
   }
 
   /** Integer in [lo, hi] (inclusive). */

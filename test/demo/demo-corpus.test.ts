@@ -4,8 +4,8 @@ import { isAbsolute, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoCorpus, DEMO_CATEGORIES, DemoOptionsError, SHARD_FILES } from '../../examples/demo-corpus.ts';
-import type { DemoCorpusSummary } from '../../examples/demo-corpus.ts';
+import { buildDemoCorpus, DEMO_CATEGORIES, DemoOptionsError, SHARD_FILES } from '../../lib/demo/index.ts';
+import type { DemoCorpusSummary } from '../../lib/demo/index.ts';
 import { parseJobSpec } from '../../lib/job/index.ts';
 
 const SCALE = 0.05;

@@ -10,17 +10,17 @@
  * - `labels.jsonl.gz`: `{id, category, source, url}` per good document (for benchmarks only)
  * - `_COMPLETE.json`: the {@link DemoCorpusSummary}, written last
  *
- * Run as a script: `npx tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]`.
+ * Run as a script: `npx tsx lib/demo/corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]`.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DemoOptionsError } from './demo-corpus/errors.ts';
-import { boilerplate, codeDump, gibberish, keywordSpam, shuffledWords } from './demo-corpus/junk.ts';
-import { markup } from './demo-corpus/markup.ts';
-import { nearDuplicate } from './demo-corpus/near-duplicate.ts';
-import { Rng } from './demo-corpus/random.ts';
-import { gzipDeterministic, writeShards } from './demo-corpus/shards.ts';
+import { DemoOptionsError } from './errors.ts';
+import { boilerplate, codeDump, gibberish, keywordSpam, shuffledWords } from './junk.ts';
+import { markup } from './markup.ts';
+import { nearDuplicate } from './near-duplicate.ts';
+import { Rng } from './random.ts';
+import { gzipDeterministic, writeShards } from './shards.ts';
 import {
   chunkPieces,
   MAX_DOC_CHARS,
@@ -31,13 +31,13 @@ import {
   splitBrown,
   truncateAtWord,
   wellFormed,
-} from './demo-corpus/sources.ts';
-import { DEMO_CATEGORIES } from './demo-corpus/types.ts';
-import type { DemoCategory, DemoCorpusOptions, DemoCorpusSummary, DemoDoc, DemoDraft } from './demo-corpus/types.ts';
+} from './sources.ts';
+import { DEMO_CATEGORIES } from './types.ts';
+import type { DemoCategory, DemoCorpusOptions, DemoCorpusSummary, DemoDoc, DemoDraft } from './types.ts';
 
-export { DemoOptionsError, DemoSourceError } from './demo-corpus/errors.ts';
-export { SHARD_FILES } from './demo-corpus/shards.ts';
-export { DEMO_CATEGORIES } from './demo-corpus/types.ts';
+export { DemoOptionsError, DemoSourceError } from './errors.ts';
+export { SHARD_FILES } from './shards.ts';
+export { DEMO_CATEGORIES } from './types.ts';
 export type {
   DemoCategory,
   DemoCorpusOptions,
@@ -45,7 +45,7 @@ export type {
   DemoDoc,
   DemoShardInfo,
   PlantedBadRecord,
-} from './demo-corpus/types.ts';
+} from './types.ts';
 
 /** Layout version, recorded in `_COMPLETE.json`. */
 export const DEMO_LAYOUT_VERSION = 'v2';
@@ -279,7 +279,7 @@ function parseArgs(argv: readonly string[]): { dir: string } & DemoCorpusOptions
     } else if (!dir) dir = a;
     else throw new DemoOptionsError(`unexpected argument "${a}"`);
   }
-  if (!dir) throw new DemoOptionsError('usage: tsx examples/demo-corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]');
+  if (!dir) throw new DemoOptionsError('usage: tsx lib/demo/corpus.ts <dir> [--scale 1] [--seed 1] [--junk-share 0.3]');
   return { dir, scale, seed, ...(junkShare === undefined ? {} : { junkShare }) };
 }
 

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every .ts/.js/.mjs file under `dir` (relative to the repository root, `/`-separated). */
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...sources(path));
+    else if (/\.(ts|js|mjs)$/.test(e.name)) out.push(path);
+  }
+  return out;
+}
+
+/** The relative imports of a file (static, re-exports and dynamic), resolved against the repository root. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return specs.map((s) => relative(ROOT, normalize(join(ROOT, dirname(file), s))).split('\\').join('/'));
+}
+
+/** The folder a file belongs to: lib/<name>, functions/<name>, or the top folder (lib/ for lib's single-file modules). */
+function folderOf(file: string): string {
+  const parts = file.split('/');
+  if ((parts[0] === 'lib' || parts[0] === 'functions') && parts.length > 2) return `${parts[0]}/${parts[1]}`;
+  return parts[0]!;
+}
+
+const CODE = ['lib', 'functions', 'cdk', 'bin'].flatMap(sources);
+const edges = CODE.flatMap((from) => importsOf(from).map((to) => ({ from, to })));
+
+/** A cross-folder import that may name a file: lib's single-file modules, and each Lambda's handler (functions/index.ts bundles them). */
+function isPublicFile(to: string): boolean {
+  if (/^lib\/[^/]+\.ts$/.test(to)) return true;
+  if (/^functions\/[^/]+\/handler\.ts$/.test(to)) return true;
+  return to === `${folderOf(to)}/index.ts`;
+}
+
+/** The stage modules of lib/pipeline: pure stage functions that import lib/run and domain modules only. */
+const STAGES = ['plan', 'sample', 'reference', 'fit', 'score', 'dedup', 'reduce', 'count', 'settle', 'select', 'finalize'].map((s) => `lib/pipeline/${s}.ts`);
+
+describe('the module structure', () => {
+  it('finds the code it checks', () => {
+    expect(CODE.length).toBeGreaterThan(100);
+    expect(edges.length).toBeGreaterThan(300);
+  });
+
+  it("imports another folder only through its index.ts (lib/, functions/, cdk/, bin/)", () => {
+    const deep = edges.filter((e) => folderOf(e.from) !== folderOf(e.to) && !isPublicFile(e.to)).map((e) => `${e.from} -> ${e.to}`);
+    expect(deep).toEqual([]);
+  });
+
+  it('keeps the stages apart: no stage module imports another', () => {
+    const crossed = edges.filter((e) => STAGES.includes(e.from) && STAGES.includes(e.to) && e.from !== e.to).map((e) => `${e.from} -> ${e.to}`);
+    expect(crossed).toEqual([]);
+  });
+
+  it('lets neither the run files (lib/run) nor the report (lib/report) depend on the pipeline', () => {
+    const back = edges.filter((e) => /^lib\/(run|report)\//.test(e.from) && e.to.startsWith('lib/pipeline/')).map((e) => `${e.from} -> ${e.to}`);
+    expect(back).toEqual([]);
+  });
+
+  it('never imports examples/ or test/ from the code, nor test/ from the benchmarks', () => {
+    const bench = sources('bench').flatMap((from) => importsOf(from).map((to) => ({ from, to })));
+    const wrong = [...edges, ...bench].filter((e) => /^(examples|test)\//.test(e.to)).map((e) => `${e.from} -> ${e.to}`);
+    expect(wrong).toEqual([]);
+  });
+});
