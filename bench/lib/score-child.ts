@@ -50,6 +50,9 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   await mkdir(join(runDir, 'plan'), { recursive: true });
   await copyFile(join(fitDir, 'plan.json'), join(runDir, 'plan.json'));
   for (const f of ['model.onnx', 'card.json']) await copyFile(join(fitDir, 'proxy', f), join(runDir, 'proxy', f));
+  // The fit stage's completion marker: the score stage reads the model's and card's digests from it.
+  await mkdir(join(runDir, 'plan', 'done', 'fit'), { recursive: true });
+  await copyFile(join(fitDir, 'plan', 'done', 'fit', 'all.json'), join(runDir, 'plan', 'done', 'fit', 'all.json'));
   const items: WorkItem[] = [];
   for (const [i, path] of shards.entries()) {
     const size = (await stat(path)).size;

@@ -1,5 +1,5 @@
 import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE, WORD_CLASSES } from '../features/char-classes.ts';
-import { FNV_OFFSET, FNV_PRIME, fmix32 } from '../features/hashing.ts';
+import { FNV_OFFSET, FNV_PRIME, fmix32, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from '../features/hashing.ts';
 import { MinHashParamsError } from './errors.ts';
 import type { MinHashParams } from './types.ts';
 
@@ -100,7 +100,7 @@ export class MinHasher {
     const filled = this.filled;
     filled.fill(0);
     let e1 = FNV_OFFSET;
-    let e2 = 0x3c6ef372;
+    let e2 = TEXT_HASH_SEED;
     let words = 0;
     let roll = 0;
     const outWeight = this.outWeight;
@@ -125,8 +125,7 @@ export class MinHasher {
         if ((CHAR_KIND[c]! & WORD_CLASSES) === 0) break;
       }
       const w = fmix32(wh);
-      e2 = Math.imul(e2 ^ w, GOLDEN);
-      e2 = (e2 << 15) | (e2 >>> 17);
+      e2 = textHashWord(e2, w);
       // Rolling hash of the last n word hashes: drop the oldest, shift, add the newest (O(1) per word).
       const slot = words % n;
       if (words >= n) roll = (roll - Math.imul(ring[slot]!, outWeight)) | 0;
@@ -136,8 +135,8 @@ export class MinHasher {
       if (words >= n && !exactOnly) this.addShingle(fmix32(roll ^ seed));
     }
     this.words = words;
-    this.exact[0] = fmix32(e1 ^ words) >>> 0;
-    this.exact[1] = fmix32(e2 ^ Math.imul(words, GOLDEN)) >>> 0;
+    this.exact[0] = textHashFirst(e1, words);
+    this.exact[1] = textHashSecond(e2, words);
     if (words === 0 || exactOnly) {
       if (words === 0) sig.fill(0xffffffff);
       return words > 0;

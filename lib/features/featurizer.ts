@@ -1,6 +1,7 @@
 import {
   CHAR_KIND,
   CLASS_DIGIT,
+  CLASS_LOWER,
   CLASS_PUNCT,
   CLASS_SPACE,
   CLASS_UPPER,
@@ -12,9 +13,10 @@ import {
   WORD_CLASSES,
 } from './char-classes.ts';
 import { FeatureConfigError } from './errors.ts';
-import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket } from './hashing.ts';
+import { FNV_OFFSET, FNV_PRIME, bigramHash, deriveSeed, fmix32, remixBucket, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from './hashing.ts';
 import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
 import { StampSet } from './stamp-set.ts';
+import { ASCII_PAIR_FLAGS, DOC_STAT_COUNT, LONG_WORD } from '../tokens/doc-stats.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from './stopwords.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 
@@ -22,6 +24,8 @@ import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './t
 export const DEFAULT_MAX_WORDS = 1024;
 
 const RAW_DIM = DENSE_FEATURE_NAMES.length;
+const EMPTY_STATS = new Float64Array(0);
+const EMPTY_HASHES = new Uint32Array(0);
 const LINE_SET_CAPACITY = 4096;
 /** Word length (capped at 12) -> length-histogram bin: 1-2, 3-4, 5-6, 7-8, 9-11, 12+. */
 const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
@@ -107,12 +111,16 @@ class HashedNgramFeaturizer implements Featurizer {
     return remixBucket(hash, this.seeds[member]!, this.shift);
   }
 
-  analyze(texts: readonly string[]): AnalyzedBatch {
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>): AnalyzedBatch {
     const n = texts.length;
     const offsets = new Int32Array(n + 1);
     const scale = new Float32Array(n);
     const dense = new Float32Array(n * this.denseDim);
     const spaceWords = new Int32Array(n);
+    const tokenStats = new Float64Array(n * DOC_STAT_COUNT);
+    const textHashes = new Uint32Array(2 * n);
+    this.tokenStats = tokenStats;
+    this.textHashes = textHashes;
     let pos = 0;
     for (let i = 0; i < n; i++) {
       const need = pos + 2 * this.maxWords;
@@ -125,7 +133,8 @@ class HashedNgramFeaturizer implements Featurizer {
         grownCounts.set(this.countBuf.subarray(0, pos));
         this.countBuf = grownCounts;
       }
-      const used = this.scanText(texts[i]!, pos);
+      const text = texts[i]!;
+      const used = this.scanText(text, pos, i, bytes ? bytes[i]! : Buffer.byteLength(text));
       const words = this.lastWords;
       pos = used;
       offsets[i + 1] = pos;
@@ -137,9 +146,15 @@ class HashedNgramFeaturizer implements Featurizer {
         dense[row + d] = (this.raw[c]! - this.mean[d]!) * this.invStd[d]!;
       }
     }
-    return { n, hashes: this.hashBuf.slice(0, pos), counts: this.countBuf.slice(0, pos), offsets, scale, dense, spaceWords };
+    this.tokenStats = EMPTY_STATS;
+    this.textHashes = EMPTY_HASHES;
+    return { n, hashes: this.hashBuf.slice(0, pos), counts: this.countBuf.slice(0, pos), offsets, scale, dense, spaceWords, tokenStats, textHashes };
   }
 
+  /** The batch's token-count statistics while analyze() runs (scanText writes document i's row at i * DOC_STAT_COUNT). */
+  private tokenStats = EMPTY_STATS;
+  /** The batch's normalized-text hashes while analyze() runs (document i's at 2i, 2i + 1). */
+  private textHashes = EMPTY_HASHES;
   private lastWords = 0;
   private lastSpaceWords = 0;
   private readonly lengthCounts = new Int32Array(6);
@@ -151,8 +166,15 @@ class HashedNgramFeaturizer implements Featurizer {
    * character classes are counted by kind (`kindCounts[kind]++`) and summed per document, and each word is consumed by
    * a tight inner loop. Each word costs one probe of the document's type set, which deduplicates the unigrams (a
    * repeated word adds to the count of its first occurrence), and one load of the direct-mapped stopword table.
+   *
+   * The same pass measures the token-count statistics (lib/tokens docStats, bit-identical: tested) into
+   * this.tokenStats at `statsAt`, `bytes` being the text's UTF-8 length: case and letter/digit switches from the class
+   * of the previous character of the word, rare letter pairs and vowels from one ASCII_PAIR_FLAGS load per word
+   * character, word lengths at each word's end, runs and line breaks outside words. And deduplication's normalized-text
+   * hash (hashing.ts: textHashWord and the rest; MinHasher's `exact`, tested equal) into this.textHashes. Document
+   * `doc`'s rows are written.
    */
-  private scanText(text: string, pos: number): number {
+  private scanText(text: string, pos: number, doc: number, bytes: number): number {
     const hashes = this.hashBuf;
     const hashCounts = this.countBuf;
     const maxWords = this.maxWords;
@@ -183,6 +205,19 @@ class HashedNgramFeaturizer implements Featurizer {
     let sentenceStarts = 0;
     let spaceWords = 0;
     let afterSeparator = true; // whitespace-separated words: a non-separator after a separator (or the start) opens one
+    // Token-count statistics (docStats) beyond the class counts.
+    let caseSwitches = 0;
+    let letterDigit = 0;
+    let rarePairs = 0;
+    let vowels = 0;
+    let longWordChars = 0;
+    let shortWords = 0;
+    let punctRuns = 0;
+    let spaceRuns = 0;
+    let newlines = 0;
+    let e1 = FNV_OFFSET; // the normalized-text hash's halves
+    let e2 = TEXT_HASH_SEED;
+    let prevOut = CLASS_SPACE; // class of the previous character outside words, 0 after a word (docStats starts at space)
     let i = 0;
     while (i < len) {
       let c = text.charCodeAt(i);
@@ -197,23 +232,44 @@ class HashedNgramFeaturizer implements Featurizer {
         lineHasText = true;
         const start = i;
         let wh = FNV_OFFSET;
+        let prevCls = 0; // class of the word's previous character (none yet)
+        let prevAscii = 0; // the word's previous character if ASCII, else 0
+        if (words > 0) e1 = Math.imul(e1 ^ 32, FNV_PRIME);
         for (;;) {
           counts[k]!++;
-          wh = Math.imul(wh ^ (c < LOWER_TABLE_SIZE ? LOWER[c]! : c), FNV_PRIME);
+          const lc = c < LOWER_TABLE_SIZE ? LOWER[c]! : c;
+          wh = Math.imul(wh ^ lc, FNV_PRIME);
+          e1 = Math.imul(e1 ^ lc, FNV_PRIME);
           lineHash = Math.imul(lineHash ^ c, FNV_PRIME);
+          const cls = k & KIND_CLASS_MASK;
+          if (cls !== prevCls && prevCls !== 0) {
+            // A switch inside the word: lower to upper, or between digits and letters.
+            if (cls === CLASS_UPPER && prevCls === CLASS_LOWER) caseSwitches++;
+            else if (cls === CLASS_DIGIT || prevCls === CLASS_DIGIT) letterDigit++;
+          }
+          prevCls = cls;
+          const ascii = c < 128 ? c : 0;
+          const flags = ASCII_PAIR_FLAGS[(prevAscii << 7) | ascii]!;
+          rarePairs += flags & 1;
+          vowels += flags >> 1;
+          prevAscii = ascii;
           if (++i === len) break;
           c = text.charCodeAt(i);
           k = CHAR_KIND[c]!;
           if ((k & WORD_CLASSES) === 0) break;
         }
         const wlen = i - start;
+        if (wlen > LONG_WORD) longWordChars += wlen - LONG_WORD;
+        if (wlen < 3) shortWords++;
+        prevOut = 0;
         words++;
         wordChars += wlen;
         if (wlen > longest) longest = wlen;
         if (firstUpper) capitalized++;
         lengths[LENGTH_BIN[wlen < 12 ? wlen : 12]!]!++;
+        const h = fmix32(wh);
+        e2 = textHashWord(e2, h);
         if (used < maxWords) {
-          const h = fmix32(wh);
           // The type set never fills: it holds at most maxWords keys in at least 2 * maxWords slots.
           const slot = types.slotOf(h);
           if (types.holds(slot)) {
@@ -247,8 +303,13 @@ class HashedNgramFeaturizer implements Featurizer {
       }
       const cls = k & KIND_CLASS_MASK;
       // . ! ? end a sentence; closing quotes and brackets keep that state, any other punctuation clears it.
-      if (cls === CLASS_PUNCT) sentenceEnd = c === 46 || c === 33 || c === 63 || ((c === 34 || c === 39 || c === 41) && sentenceEnd);
+      if (cls === CLASS_PUNCT) {
+        sentenceEnd = c === 46 || c === 33 || c === 63 || ((c === 34 || c === 39 || c === 41) && sentenceEnd);
+        if (prevOut !== CLASS_PUNCT) punctRuns++;
+      } else if (prevOut !== CLASS_SPACE) spaceRuns++; // outside words every class is punctuation or space
+      prevOut = cls;
       if (c === 10) {
+        newlines++;
         if (lineHasText) {
           lineCount++;
           if (!lines.add(fmix32(lineHash)) && !lines.full) repeated++;
@@ -307,6 +368,27 @@ class HashedNgramFeaturizer implements Featurizer {
     raw[21] = capitalized > 0 ? sentenceStarts / capitalized : 0;
     this.lastWords = used;
     this.lastSpaceWords = spaceWords;
+    // The token-count statistics, in DOC_STAT_NAMES order.
+    this.textHashes[2 * doc] = textHashFirst(e1, words);
+    this.textHashes[2 * doc + 1] = textHashSecond(e2, words);
+    const st = this.tokenStats;
+    const statsAt = doc * DOC_STAT_COUNT;
+    st[statsAt] = bytes;
+    st[statsAt + 1] = letters;
+    st[statsAt + 2] = digits;
+    st[statsAt + 3] = punct;
+    st[statsAt + 4] = spaces;
+    st[statsAt + 5] = bytes - (len - nonAscii); // UTF-8 bytes of the non-ASCII characters
+    st[statsAt + 6] = words;
+    st[statsAt + 7] = len > 0 ? newlines + 1 : 0;
+    st[statsAt + 8] = caseSwitches;
+    st[statsAt + 9] = letterDigit;
+    st[statsAt + 10] = punctRuns;
+    st[statsAt + 11] = spaceRuns;
+    st[statsAt + 12] = longWordChars;
+    st[statsAt + 13] = shortWords;
+    st[statsAt + 14] = vowels;
+    st[statsAt + 15] = rarePairs;
     return pos;
   }
 

@@ -15,6 +15,31 @@ export function fmix32(h: number): number {
   return h | 0;
 }
 
+/**
+ * The normalized-text hash (deduplication's exact hash) is two independent 32-bit halves over a text's words
+ * (lowercased word-character runs): FNV-1a over the words' lowercased chars with one space between words, and a
+ * rotate-multiply chain over the words' fmix32(FNV-1a) hashes; both finished with the word count. lib/dedup's MinHasher
+ * and the featurizer's scan (which measures it in the same pass as the features) compute it with these steps.
+ */
+export const TEXT_HASH_SEED = 0x3c6ef372;
+const TEXT_HASH_MUL = 0x9e3779b1 | 0;
+
+/** The second half's step for one word (its fmix32(FNV-1a) hash). */
+export function textHashWord(e2: number, wordHash: number): number {
+  const x = Math.imul(e2 ^ wordHash, TEXT_HASH_MUL);
+  return (x << 15) | (x >>> 17);
+}
+
+/** The first half, finished (unsigned). */
+export function textHashFirst(e1: number, words: number): number {
+  return fmix32(e1 ^ words) >>> 0;
+}
+
+/** The second half, finished (unsigned). */
+export function textHashSecond(e2: number, words: number): number {
+  return fmix32(e2 ^ Math.imul(words, TEXT_HASH_MUL)) >>> 0;
+}
+
 /** Hash of the bigram (a, b) of two word hashes; distinct from unigram hashes with overwhelming probability. */
 export function bigramHash(a: number, b: number): number {
   return fmix32((Math.imul(a, 0x2545f491) + b + 0x3c6ef372) | 0);

@@ -27,6 +27,16 @@ export interface AnalyzedBatch {
    * counts, measured in the same pass so callers need not walk the texts again. Whitespace-separated runs (ASCII and Unicode spaces).
    */
   readonly spaceWords: Int32Array;
+  /**
+   * The token-count statistics of lib/tokens (docStats, DOC_STAT_NAMES order) per document, row-major
+   * [n, DOC_STAT_COUNT], measured in the same scan: what the score stage's token estimate reads.
+   */
+  readonly tokenStats: Float64Array;
+  /**
+   * Deduplication's normalized-text hash of each document (two unsigned 32-bit halves at 2i and 2i + 1, what lib/dedup's
+   * MinHasher calls `exact`), measured in the same scan.
+   */
+  readonly textHashes: Uint32Array;
 }
 
 /**
@@ -64,8 +74,11 @@ export interface Featurizer {
   readonly denseDim: number;
   /** Id of the padding slot (members * buckets); the graph's table holds 0 there. */
   readonly padId: number;
-  /** Tokenises texts once into base hashes and dense statistics. */
-  analyze(texts: readonly string[]): AnalyzedBatch;
+  /**
+   * Tokenises texts once into base hashes and dense statistics. `bytes`: each text's UTF-8 length when the caller
+   * knows it (the token statistics need it; otherwise it is computed).
+   */
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>): AnalyzedBatch;
   /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, no padding). */
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
   /** analyze + pack of all documents. */

@@ -64,15 +64,24 @@ export class DedupItemWriter {
     this.keys = new Uint32Array(this.params.bands);
   }
 
-  /** Adds the next document of the score file (its position is the number added before it). */
-  add(text: string, row: number, tokens: number, key: number | null, id: string): void {
+  /**
+   * Adds the next document of the score file (its position is the number added before it). `known`: the text's
+   * normalized-text hash when the caller measured it already (the featurizer's scan does); exact-only deduplication
+   * then does not scan the text again.
+   */
+  add(text: string, row: number, tokens: number, key: number | null, id: string, known?: { exact: readonly [number, number]; hasWords: boolean }): void {
     const h = this.hasher!;
-    const hasWords = h.hash(text);
     const pos = this.sigs.docs;
+    let exact: readonly [number, number] = h.exact;
+    let hasWords: boolean;
+    if (this.exactOnly && known) {
+      exact = known.exact;
+      hasWords = known.hasWords;
+    } else hasWords = h.hash(text);
     const signature = this.exactOnly ? this.exactOnly.signature : h.signature;
-    this.sigs.add(row, tokens, docHash(id, this.seed), key, h.exact, hasWords, signature);
+    this.sigs.add(row, tokens, docHash(id, this.seed), key, exact, hasWords, signature);
     const banded = !this.exactOnly && hasWords ? bandKeys(h.signature, this.params, this.keys) : null;
-    this.bands.add(pos, banded, h.exact);
+    this.bands.add(pos, banded, exact);
   }
 
   async write(store: ObjectStore, run: RunFiles, item: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import type { WorkItem } from '../corpus/types.ts';
 import { ProxyScorer } from '../proxy/index.ts';
-import { checkTokenModel, tokenEstimator } from '../tokens/index.ts';
+import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/token-counter.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
 import { artifactKeys } from './artifacts.ts';
@@ -31,6 +31,9 @@ export interface ScoreItemOutput {
   tokens: number;
   badRecords: number;
 }
+
+/** Position of the word count among the token statistics. */
+const WORDS_STAT = DOC_STAT_NAMES.indexOf('words');
 
 /** One loaded proxy per process and model version: warm Lambdas and long-lived workers reuse it. */
 const scorers = new Map<string, Promise<{ scorer: ProxyScorer; card: ProxyCard }>>();
@@ -66,7 +69,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const spec = run.plan.spec;
   const { scorer, card } = await loadProxy(ctx, run, proxy);
   const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
-  const estimate = tokenEstimator(checkTokenModel(card.tokens.model, run.uri(artifactKeys.card)));
+  const tokenModel = checkTokenModel(card.tokens.model, run.uri(artifactKeys.card));
   const counter = spec.exactTokens ? await cachedTokenCounter(spec.reference, { store: ctx.store }) : undefined;
   const hist = new KeyHistogram();
   const bad = new BadRecordLog();
@@ -76,12 +79,17 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const excluded = { docs: 0, tokens: 0 };
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
+  const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
   for await (const batch of readDocs(ctx.store, item, readOptionsFor(spec, bad))) {
-    const { mean, std, words: wordCounts } = await scorer.score(batch.map((d) => d.text));
+    const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
+      batch.map((d) => d.text),
+      batch.map((d) => d.bytes),
+    );
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
-      const t = counter ? counter.count(d.text) : estimate(d.text, d.bytes);
+      // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
+      const t = counter ? counter.count(d.text) : predictTokens(tokenModel, tokenStats, i * DOC_STAT_COUNT);
       const chars = d.text.length;
       const words = wordCounts[i]!; // measured in the featurizer's scan
       const score = mean[i]!;
@@ -96,7 +104,12 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       cols.score.push(score);
       cols.std.push(spread);
       const key = policy.key({ id: d.id, score, std: spread, chars, words });
-      dedup?.add(d.text, d.row, t, key, d.id);
+      if (dedup) {
+        known.exact[0] = textHashes[2 * i]!;
+        known.exact[1] = textHashes[2 * i + 1]!;
+        known.hasWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]! > 0;
+        dedup.add(d.text, d.row, t, key, d.id, known);
+      }
       if (key === null) {
         excluded.docs += 1;
         excluded.tokens += t;

@@ -19,6 +19,10 @@ export interface ProxyScorerOptions {
 export interface ProxyTextScores extends ProxyScores {
   /** Whitespace-separated words per text (whitespace-separated runs), from the featurizer's single scan. */
   words: Int32Array;
+  /** The token-count statistics (lib/tokens docStats) per text, row-major [n, DOC_STAT_COUNT], from the same scan. */
+  tokenStats: Float64Array;
+  /** Deduplication's normalized-text hash per text (halves at 2i, 2i + 1: MinHasher's `exact`), from the same scan. */
+  textHashes: Uint32Array;
 }
 
 /**
@@ -76,26 +80,29 @@ export class ProxyScorer {
     return new ProxyScorer(session, createFeaturizer(parsed.data), opts.maxIdsPerRun ?? 1 << 21);
   }
 
-  /** Ensemble mean and std for each text, in input order, with each text's whitespace-separated word count. */
-  async score(texts: readonly string[]): Promise<ProxyTextScores> {
+  /**
+   * Ensemble mean and std for each text, in input order, with each text's whitespace-separated word count and token
+   * statistics; `bytes`: the texts' UTF-8 lengths when known (else computed).
+   */
+  async score(texts: readonly string[], bytes?: ArrayLike<number>): Promise<ProxyTextScores> {
     const previous = this.queue;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
     try {
-      return await this.scoreAlone(texts);
+      return await this.scoreAlone(texts, bytes);
     } finally {
       release();
     }
   }
 
-  private async scoreAlone(texts: readonly string[]): Promise<ProxyTextScores> {
+  private async scoreAlone(texts: readonly string[], bytes: ArrayLike<number> | undefined): Promise<ProxyTextScores> {
     const n = texts.length;
     const mean = new Float32Array(n);
     const std = new Float32Array(n);
-    if (n === 0) return { mean, std, words: new Int32Array(0) };
+    if (n === 0) return { mean, std, words: new Int32Array(0), tokenStats: new Float64Array(0), textHashes: new Uint32Array(0) };
     const f = this.featurizer;
-    const batch = f.analyze(texts);
+    const batch = f.analyze(texts, bytes);
     const k = f.members;
     let s = 0;
     while (s < n) {
@@ -108,7 +115,7 @@ export class ProxyScorer {
       std.set(out.std, s);
       s = e;
     }
-    return { mean, std, words: batch.spaceWords };
+    return { mean, std, words: batch.spaceWords, tokenStats: batch.tokenStats, textHashes: batch.textHashes };
   }
 
   private async run(packed: FeatureBatch): Promise<ProxyScores> {

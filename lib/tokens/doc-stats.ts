@@ -33,7 +33,7 @@ export type DocStatName = (typeof DOC_STAT_NAMES)[number];
 export const DOC_STAT_COUNT = DOC_STAT_NAMES.length;
 
 /** Characters of a word beyond this length count as `longWordChars` (long words split into more tokens). */
-const LONG_WORD = 8;
+export const LONG_WORD = 8;
 
 /** ASCII letter -> 0..25, or -1. */
 const LETTER_INDEX = new Int8Array(128).fill(-1);
@@ -59,6 +59,22 @@ for (const pair of (
   'ff ze za zo zi ka ko ku'
 ).split(' ')) {
   COMMON_PAIRS[LETTER_INDEX[pair.charCodeAt(0)]! * 26 + LETTER_INDEX[pair.charCodeAt(1)]!] = 1;
+}
+
+/**
+ * The same letter statistics as one table lookup per character, for the featurizer's single scan (which measures these
+ * statistics in its word loop instead of calling docStats): entry (p << 7) | c for the previous and current character of
+ * a word, each an ASCII code or 0 for anything else (a non-ASCII character, or no previous character). Bit 0: p and c
+ * are both ASCII letters and their pair is not common (`rareLetterPairs`); bit 1: c is an ASCII vowel (`vowels`).
+ */
+export const ASCII_PAIR_FLAGS = new Uint8Array(128 * 128);
+for (let p = 0; p < 128; p++) {
+  for (let c = 0; c < 128; c++) {
+    const lp = LETTER_INDEX[p]!;
+    const lc = LETTER_INDEX[c]!;
+    const rare = lp >= 0 && lc >= 0 && COMMON_PAIRS[lp * 26 + lc] === 0 ? 1 : 0;
+    ASCII_PAIR_FLAGS[(p << 7) | c] = rare | (IS_VOWEL[c]! << 1);
+  }
 }
 
 /**

@@ -5,7 +5,6 @@ export {
   nnls,
   predictTokens,
   tokenErrors,
-  tokenEstimator,
   tokenModelSchema,
   type TokenErrors,
   type TokenModel,

@@ -155,18 +155,15 @@ export function checkTokenModel(model: TokenModel, source: string): TokenModel {
   return model;
 }
 
-/** Estimated tokens of a document from its statistics: an integer, at least 1 for any non-empty text, 0 for empty. */
-export function predictTokens(model: TokenModel, stats: ArrayLike<number>): number {
-  if (stats[0]! <= 0) return 0;
+/**
+ * Estimated tokens of a document from its statistics (stats[at .. at + DOC_STAT_COUNT), e.g. one row of a batch's
+ * statistics): an integer, at least 1 for any non-empty text, 0 for empty.
+ */
+export function predictTokens(model: TokenModel, stats: ArrayLike<number>, at = 0): number {
+  if (stats[at]! <= 0) return 0;
   let t = model.intercept;
-  for (let j = 0; j < DOC_STAT_COUNT; j++) t += model.weights[j]! * stats[j]!;
+  for (let j = 0; j < DOC_STAT_COUNT; j++) t += model.weights[j]! * stats[at + j]!;
   return Math.max(1, Math.round(t));
-}
-
-/** A per-text estimator with its own statistics buffer (score calls it once per document). */
-export function tokenEstimator(model: TokenModel): (text: string, bytes: number) => number {
-  const buf = new Float64Array(DOC_STAT_COUNT);
-  return (text, bytes) => predictTokens(model, docStats(text, bytes, buf));
 }
 
 /** Errors of estimates against exact counts (pairs in the same order). */
