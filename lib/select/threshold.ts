@@ -58,6 +58,24 @@ export function findBoundary(hist: KeyHistogram, budget: Budget): Boundary {
 }
 
 /**
+ * A boundary bin's documents in (hash, item, row) order, after checking that as many were read back from the scores as
+ * the histograms counted in that bin (a mismatch means the scores and the histograms disagree).
+ */
+function orderedBoundaryBin(
+  caller: string,
+  candidates: readonly BoundaryCandidate[],
+  boundary: { boundaryBin: number; boundaryTotals: BinTotals },
+): BoundaryCandidate[] {
+  if (candidates.length !== boundary.boundaryTotals.docs) {
+    throw new ThresholdError(
+      `${caller}: boundary bin ${boundary.boundaryBin} holds ${boundary.boundaryTotals.docs} documents by the histograms ` +
+        `but ${candidates.length} were read back from the scores (were they scored with another policy?)`,
+    );
+  }
+  return [...candidates].sort(compareDocOrder);
+}
+
+/**
  * Fills the rest of the budget from the boundary bin's documents: orders them by (hash, item, row) and takes the
  * longest prefix that fits, stopping at the first document that would exceed the budget (later, smaller documents are
  * not taken: the cut stays one tuple). The selection so never exceeds the budget, and misses it by less than the size
@@ -72,13 +90,7 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
     if (candidates.length > 0) throw new ThresholdError(`fillBoundary: ${candidates.length} candidates but the whole histogram fits the budget`);
     return { boundaryBin: -1, cutoff: null, expected: { ...boundary.above } };
   }
-  if (candidates.length !== boundary.boundaryTotals.docs) {
-    throw new ThresholdError(
-      `fillBoundary: boundary bin ${boundary.boundaryBin} holds ${boundary.boundaryTotals.docs} documents by the histograms ` +
-        `but ${candidates.length} were read back from the scores (were they scored with another policy?)`,
-    );
-  }
-  const ordered = [...candidates].sort(compareDocOrder);
+  const ordered = orderedBoundaryBin('fillBoundary', candidates, boundary);
   const expected: BinTotals = { ...boundary.above };
   let left = boundary.remaining;
   let cutoff: DocOrder | null = null;
@@ -129,13 +141,7 @@ export function fillExclusion(
   boundary: ExclusionBoundary,
   unit: Budget['unit'],
 ): { exclusion: Exclusion; kept: BoundaryCandidate[] } {
-  if (candidates.length !== boundary.boundaryTotals.docs) {
-    throw new ThresholdError(
-      `fillExclusion: boundary bin ${boundary.boundaryBin} holds ${boundary.boundaryTotals.docs} documents by the histograms ` +
-        `but ${candidates.length} were read back from the scores (were they scored with another policy?)`,
-    );
-  }
-  const ordered = [...candidates].sort(compareDocOrder);
+  const ordered = orderedBoundaryBin('fillExclusion', candidates, boundary);
   const excluded: BinTotals = { ...boundary.above };
   let taken = 0;
   let n = 0;

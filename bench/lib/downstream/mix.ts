@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
 import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec.ts';
-import { artifactKeys, readItems, readLabelsFile, readPlan, readProxyCard, readScoreFile, thresholdFileSchema } from '../../../lib/run/index.ts';
+import { artifactKeys, readItems, readLabelsFile, readPlan, readProxyCard, readScoreFile, removedRows, thresholdFileSchema } from '../../../lib/run/index.ts';
 import { selectedRows } from '../../../lib/select/index.ts';
 import { silentLogger } from '../../../lib/pipeline/context.ts';
 import { runJob } from '../../../lib/pipeline/local-runner.ts';
+import { planJob } from '../../../lib/pipeline/plan.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
 import { countWorkItem } from '../../../lib/pipeline/count.ts';
 import { reduceScores } from '../../../lib/pipeline/reduce.ts';
@@ -32,11 +33,11 @@ const TRAIN_VERSION = 1;
 /** Seed of the packing order (which selected documents fill the budget first). */
 const PACK_SEED = 0xbac;
 /**
- * Selection budget: this share of the corpus's tokens (proxysel: its `fraction` budget; the other rows: of the real
- * tokens). Each row then trains on the training budget drawn from its selection in a seeded random order, the same
- * number of real tokens for every row: a realistic selection budget at a training cost this machine can afford.
+ * The budget: this share of the corpus's real tokens (the GPT's tokenizer), rounded down to whole training rows. Every
+ * row selects that many real tokens (proxysel: `budget: { tokens }`, settled by exact counts) and trains on all of its
+ * selection, so no row's result depends on which part of its selection was drawn.
  */
-export const SELECT_FRACTION = 0.1;
+export const BUDGET_SHARE = 0.025;
 
 /** A proxysel configuration: spec fields over the benchmark's base spec, and the policies re-selected from its scores. */
 export interface ProxyselRun {
@@ -50,10 +51,8 @@ export interface MixOptions {
   corpusDir: string;
   workDir: string;
   model: BuiltModel;
-  /** Training budget: real tokens of the GPT's tokenizer, a multiple of context + 1. */
-  budget: number;
-  /** Selection budget as a share of the corpus's tokens. */
-  selectFraction: number;
+  /** The budget as a share of the corpus's real tokens. */
+  budgetShare: number;
   sampleDocs: number;
   runs: ProxyselRun[];
   oracle: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[];
@@ -86,8 +85,9 @@ export interface MixResult {
   corpusTokens: number;
   junkDocShare: number;
   sampleDocs: number;
+  /** The budget: real tokens of the GPT's tokenizer, a multiple of context + 1. */
   budget: number;
-  selectFraction: number;
+  budgetShare: number;
   pretrained: { lossPerByte: number; lossPerToken: number };
   rows: RowResult[];
   timings: { stage: string; seconds: number }[];
@@ -128,7 +128,8 @@ async function readCategories(path: string): Promise<Map<string, string>> {
 
 /**
  * The documents a proxysel run selects under `policy`: re-selected from its stored scores through the pipeline's own
- * reduce, count and settle stages (as `proxysel select` does), then the select stage's row rule on threshold.json.
+ * reduce, count and settle stages (as `proxysel select` does), then the select stage's row rule on threshold.json,
+ * without the rows deduplication removed.
  */
 async function proxyselSelection(planUri: string, policy: z.input<typeof policySchema> | 'default', index: Map<string, number>, n: number, ctx: StageContext): Promise<boolean[]> {
   const run = await readPlan(ctx.store, planUri);
@@ -142,10 +143,12 @@ async function proxyselSelection(planUri: string, policy: z.input<typeof policyS
   );
   const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+  const removed = await removedRows(ctx.store, run);
   const out = new Array<boolean>(n).fill(false);
   for (const item of items) {
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
-    for (const r of selectedRows(rows, item.id, threshold, card, run.plan.spec.sample.seed).rows) out[index.get(`${item.id}:${r}`)!] = true;
+    const gone = new Set((await removed.forItem(item.id)).rows);
+    for (const r of selectedRows(rows, item.id, threshold, card, run.plan.spec.sample.seed, gone).rows) out[index.get(`${item.id}:${r}`)!] = true;
   }
   return out;
 }
@@ -163,30 +166,19 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   const ctx: StageContext = { store: o.store, log: silentLogger, progress: { add() {} } };
   const categories = await readCategories(join(o.corpusDir, 'labels.jsonl.gz'));
   const base = {
-    name: `downstream-${o.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
+    name: `downstream-${o.name.replace(/[^A-Za-z0-9]+/g, '-')}`,
     corpus: { uri: join(o.corpusDir, 'corpus') },
-    budget: { fraction: o.selectFraction },
     sample: { docs: o.sampleDocs, seed: 1 },
     reference: { kind: 'onnx', model: o.model.modelDir, maxTokens: o.model.context },
     materialize: false,
     labels: join(o.corpusDir, 'labels.jsonl.gz'),
   };
 
-  // 1. proxysel runs (each a full job: reference pass on the sample, proxy fit, scoring every document).
-  const plans: { run: ProxyselRun; plan: string; spec: JobSpec }[] = [];
-  const fidelity: Record<string, number> = {};
-  for (const r of o.runs) {
-    // A finished run of the same spec is resumed (nothing redone); selections are re-reduced below in any case.
-    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
-    const spec = jobSpecSchema.parse({ ...base, ...r.spec, output });
-    const res = await runJob(spec, { store: o.store, log: silentLogger });
-    fidelity[r.name] = res.manifest.proxy.fidelity.spearman;
-    plans.push({ run: r, plan: res.plan, spec });
-    lap(`proxysel run "${r.name}" (held-out Spearman ${res.manifest.proxy.fidelity.spearman.toFixed(3)})`);
-  }
-
-  // 2. Every document, tokenized by the GPT's tokenizer (the real tokens of the budget); cached per corpus and model.
-  const docs = await readCorpusDocs(plans[0]!.spec, plans[0]!.plan, o.store, categories);
+  // 1. Every document, tokenized by the GPT's tokenizer (the real tokens of the budget); cached per corpus and model.
+  // The corpus is listed by proxysel's own plan stage (a plan-only run), so documents carry proxysel's ids and rows.
+  const listing = jobSpecSchema.parse({ ...base, budget: { fraction: o.budgetShare }, output: join(o.workDir, 'listing') });
+  const listed = await planJob({ spec: listing }, ctx);
+  const docs = await readCorpusDocs(listing, listed.plan, o.store, categories);
   const index = new Map(docs.map((d, i) => [`${d.item}:${d.row}`, i]));
   const ids = docs.map((d) => d.id);
   const modelKey = o.model.dir.split('/').pop()!;
@@ -214,6 +206,22 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   if (offsets.length !== docs.length + 1) throw new Error(`${offsetsFile}: ${offsets.length - 1} documents, the corpus has ${docs.length}`);
   const tokenIds: Uint16Array[] = docs.map((_, i) => flat.subarray(Number(offsets[i]!), Number(offsets[i + 1]!)));
   const tokens = tokenIds.map((a) => a.length);
+  const corpusTokens = tokens.reduce((a, b) => a + b, 0);
+  const row = o.model.context + 1;
+  const budget = Math.floor((corpusTokens * o.budgetShare) / row) * row;
+
+  // 2. proxysel runs (each a full job: reference pass on the sample, proxy fit, scoring every document), with the
+  // budget in real tokens. A finished run of the same spec is resumed; selections are re-reduced below in any case.
+  const plans: { run: ProxyselRun; plan: string; spec: JobSpec }[] = [];
+  const fidelity: Record<string, number> = {};
+  for (const r of o.runs) {
+    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
+    const spec = jobSpecSchema.parse({ ...base, budget: { tokens: budget }, ...r.spec, output });
+    const res = await runJob(spec, { store: o.store, log: silentLogger });
+    fidelity[r.name] = res.manifest.proxy.fidelity.spearman;
+    plans.push({ run: r, plan: res.plan, spec });
+    lap(`proxysel run "${r.name}" (held-out Spearman ${res.manifest.proxy.fidelity.spearman.toFixed(3)})`);
+  }
 
   // 3. The oracle: the GPT's true loss on every document (same window as proxysel's onnx reference), cached.
   const oracleFile = join(o.workDir, `oracle-${modelKey}.f64`);
@@ -243,19 +251,17 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   if (oracleAgreement > 1e-3) throw new Error(`the torch oracle and proxysel's onnx reference disagree by ${oracleAgreement} nats/token`);
 
   // 4. Selections.
-  const corpusTokens = tokens.reduce((a, b) => a + b, 0);
-  const sel = Math.round(corpusTokens * o.selectFraction);
   const selections: { name: string; kind: RowKind; isDefault: boolean; selected: boolean[] }[] = [];
   for (const p of plans) {
     for (const pol of p.run.policies) {
       selections.push({ name: pol.name, kind: 'proxysel', isDefault: p.run.name === 'default' && pol.policy === 'default', selected: await proxyselSelection(p.plan, pol.policy, index, docs.length, ctx) });
     }
   }
-  for (const s of o.randomSeeds) selections.push({ name: `random (seed ${s})`, kind: 'random', isDefault: false, selected: randomSelect(ids, tokens, sel, s) });
+  for (const s of o.randomSeeds) selections.push({ name: `random (seed ${s})`, kind: 'random', isDefault: false, selected: randomSelect(ids, tokens, budget, s) });
   for (const or of o.oracle) {
-    selections.push({ name: or.name, kind: 'oracle', isDefault: false, selected: oracleSelect(or.unit === 'byte' ? perByte : perToken, tokens, or.rule, sel) });
+    selections.push({ name: or.name, kind: 'oracle', isDefault: false, selected: oracleSelect(or.unit === 'byte' ? perByte : perToken, tokens, or.rule, budget) });
   }
-  selections.push({ name: 'Gopher rules + exact dedup', kind: 'peer', isDefault: false, selected: keepThenRandom(gopherDedupKeep(docs.map((d) => d.text)), ids, tokens, sel, 1) });
+  selections.push({ name: 'Gopher rules + exact dedup', kind: 'peer', isDefault: false, selected: keepThenRandom(gopherDedupKeep(docs.map((d) => d.text)), ids, tokens, budget, 1) });
   lap(`${selections.length} selections`);
 
   // 5. Pack each to the budget; train and evaluate (cached by content).
@@ -269,7 +275,7 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     .digest('hex')
     .slice(0, 8);
   const packed = selections.map((s) => {
-    const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, o.budget, PACK_SEED);
+    const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, budget, PACK_SEED);
     const hash = createHash('sha256').update(Buffer.from(p.ids.buffer)).digest('hex').slice(0, 16);
     return { ...s, p, job: `${trainKey}-${hash}` };
   });
@@ -324,10 +330,10 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     name: o.name,
     docs: docs.length,
     corpusTokens,
-    selectFraction: o.selectFraction,
+    budgetShare: o.budgetShare,
     junkDocShare: docs.filter((d) => d.category.startsWith('junk-')).length / docs.length,
     sampleDocs: o.sampleDocs,
-    budget: o.budget,
+    budget,
     pretrained: { lossPerByte: pre.nll / pre.bytes, lossPerToken: pre.nll / pre.tokens },
     rows,
     timings,

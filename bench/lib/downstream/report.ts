@@ -26,8 +26,8 @@ function mixTable(mix: MixResult): string {
     `### ${mix.name}: ${mix.docs} documents, ${pct(mix.junkDocShare)} generated junk (by documents)`,
     '',
     `Corpus: ${mix.corpusTokens.toLocaleString('en-US')} real tokens. Sample: ${mix.sampleDocs} documents labelled ` +
-      `(${pct(mix.sampleDocs / mix.docs)}). Selection budget: ${pct(mix.selectFraction)} of the corpus's tokens; each row trains on ` +
-      `${mix.budget.toLocaleString('en-US')} real tokens of its selection. Pretrained model on the target: ` +
+      `(${pct(mix.sampleDocs / mix.docs)}). Budget: ${mix.budget.toLocaleString('en-US')} real tokens (${pct(mix.budgetShare)} of the corpus's); ` +
+      `each row trains on all of its selection. Pretrained model on the target: ` +
       `${mix.pretrained.lossPerByte.toFixed(4)} nats/byte, ${mix.pretrained.lossPerToken.toFixed(4)} nats/token. ` +
       `Mean random gain ${meanRandom.toFixed(4)} nats/byte (spread of the 3 seeds ${randomSpread(mix).toFixed(4)}); ` +
       `best oracle gain ${bestOracle.toFixed(4)} nats/byte. Proxy held-out Spearman: ` +
@@ -42,7 +42,7 @@ function mixTable(mix: MixResult): string {
   for (const r of mix.rows) {
     const s = score(r);
     const name = r.isDefault ? `**${r.name} (default)**` : r.name;
-    const short = r.trainedTokens < mix.budget ? ' (short)' : '';
+    const short = r.trainedTokens < 0.99 * mix.budget ? ' (short)' : '';
     lines.push(
       `| ${name} | ${r.kind} | ${Number.isFinite(s) ? s.toFixed(2) : 'n/a'} | ${gain(r).toFixed(4)} | ${r.lossPerByte.toFixed(4)} | ` +
         `${r.lossPerToken.toFixed(4)} | ${pct(r.junkShare)} | ${pct(r.dupShare)} | ${r.selectedTokens.toLocaleString('en-US')}${short} |`,
@@ -80,18 +80,17 @@ export function renderDownstream(mixes: MixResult[], model: BuiltModel, meta: { 
       `${model.shape.heads} heads, vocabulary ${model.shape.vocab}, context ${model.context}; bench/lib/downstream/model.ts) pretrained by gradient descent on ${model.pretrainTokens.toLocaleString('en-US')} tokens of held-out Brown text ` +
       `(whole files the corpus never holds), with its own byte-level BPE tokenizer, exported to ONNX in the HF/Optimum layout and ` +
       `given to proxysel as \`reference.kind: "onnx"\` (maxTokens ${model.context}). Per mix (the demo corpus at three junk levels) and per row, ` +
-      'the selection is packed (documents in a seeded order) and cut to exactly the training budget of **real tokens** of the GPT\'s tokenizer; ' +
-      'a fresh copy of the pretrained GPT trains one pass on it ' +
+      'the selection holds at most the budget in **real tokens** of the GPT\'s tokenizer; its documents are packed in a seeded order ' +
+      'and a fresh copy of the pretrained GPT trains one pass on all of them ' +
       `(${Object.entries(meta.train).map(([k, v]) => `${k} ${v}`).join(', ')}), then its loss is measured on a held-out clean target ` +
       '(other held-out Brown files, never trained on).',
     '',
     '- **gain** = pretrained target loss - target loss after training, in **nats per UTF-8 byte** (tokenizer independent; the headline). ' +
       'Loss per token is shown beside it.',
     '- **score** = (gain - mean random gain) / (best oracle gain - mean random gain): 0 is random, 1 the best oracle.',
-    '- **Budgets**: every row selects a share of the corpus\'s tokens (proxysel: `budget.fraction`, in its own estimated tokens; the other ' +
-      'rows: of the real tokens), then trains on the same number of real tokens drawn from its selection in a seeded random order ' +
-      '(training on whole selections is beyond this machine\'s CPU). **selected tokens** is what the selection holds in real tokens; ' +
-      '"(short)" marks one with fewer than the training budget.',
+    '- **Budgets**: every row selects at most the same number of real tokens (proxysel: `budget: { tokens }`, settled by exact ' +
+      'counts with the reference\'s tokenizer; the other rows fill greedily by real counts) and trains on the whole selection. ' +
+      '**selected tokens** is what the selection holds; "(short)" marks one below 99% of the budget.',
     '- **proxysel** rows: one proxysel run per configuration (reference pass on the labelled sample, proxy fit, scoring every document), ' +
       'then each policy re-selected from its stored scores (as `proxysel select`).',
     '- **random**: 3 seeds, the noise floor. **oracle**: the GPT\'s true loss on every document (the same window as proxysel\'s ' +
