@@ -109,7 +109,8 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
   return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions, outputs: [artifactKeys.dedupSummary] }, async () => {
     const edges: DuplicateEdge[] = [];
-    for (const key of pairKeys) edges.push(...decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key)));
+    // One push per edge: spreading a partition's edges into push() overflows the stack past about 100k of them.
+    for (const key of pairKeys) for (const e of decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key))) edges.push(e);
     const refs = new Set<number>();
     for (const e of edges) {
       refs.add(refKey(e.a.item, e.a.pos));
