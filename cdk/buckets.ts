@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INTERMEDIATE_TAG } from '../lib/pipeline/artifacts.ts';
+import { INTERMEDIATE_TAG } from '../lib/run/index.ts';
 
 /** Tag that marks an object as an intermediate artifact (sample, reference parts, scores): lifecycle may expire it. */
 export { INTERMEDIATE_TAG };

@@ -7,8 +7,9 @@ import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
 import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/demo.ts';
 import { joinNegativeValues } from './cli/args.ts';
 import { formatSummary } from './cli/summary.ts';
-import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
+import { InvalidOptionError, JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
 import { textLogger } from './pipeline/context.ts';
+import { PipelineError } from './pipeline/errors.ts';
 import { runJob } from './pipeline/local-runner.ts';
 import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './pipeline/progress-display.ts';
 import { reselect } from './pipeline/reselect.ts';
@@ -193,13 +194,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options), else 1. */
+export function exitCodeOf(error: unknown): 1 | 2 {
+  if (error instanceof JobSpecError || error instanceof InvalidOptionError) return 2;
+  return error instanceof PipelineError && error.badInput ? 2 : 1;
+}
+
 export async function cli(argv = process.argv.slice(2)): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
     const e = error as Error;
-    process.stderr.write(`\nproxysel: ${e instanceof JobSpecError ? e.message : (e.message ?? String(e))}\n`);
+    process.stderr.write(`\nproxysel: ${e.message ?? String(e)}\n`);
     if (process.env.PROXYSEL_DEBUG && e.stack) process.stderr.write(e.stack + '\n');
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(error);
   }
 }

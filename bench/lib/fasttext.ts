@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -64,10 +64,13 @@ async function gunzipLines(path: string, onLine: (line: string) => void): Promis
 /** Writes the training file: each sample text with the quartile label of its reference loss. Returns the label count. */
 export async function writeTrainingFile(fitDir: string, out: string): Promise<number> {
   const texts = new Map<string, string>();
-  await gunzipLines(join(fitDir, 'sample', 'sample.jsonl.gz'), (l) => {
-    const r = JSON.parse(l) as { id: string; text: string };
-    texts.set(r.id, r.text);
-  });
+  // The sample stage writes one part per work item (sample/part-NNNNN.jsonl.gz).
+  for (const f of (await readdir(join(fitDir, 'sample'))).filter((n) => n.endsWith('.jsonl.gz')).sort()) {
+    await gunzipLines(join(fitDir, 'sample', f), (l) => {
+      const r = JSON.parse(l) as { id: string; text: string };
+      texts.set(r.id, r.text);
+    });
+  }
   const labels: Array<{ id: string; loss: number }> = [];
   await gunzipLines(join(fitDir, 'reference', 'labels.jsonl.gz'), (l) => {
     const r = JSON.parse(l) as { id: string; loss: number; tokens: number };

@@ -1,5 +1,5 @@
 /** Markdown rendering of the quality benchmark's results (date-free and deterministic: a fresh run gives the same text). */
-import type { ProxyCard } from '../../lib/pipeline/card.ts';
+import type { ProxyCard } from '../../lib/run/index.ts';
 import { prefixShare } from './quality-metrics.ts';
 import type { PolicyResult } from './quality-scenario.ts';
 

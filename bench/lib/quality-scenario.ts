@@ -3,17 +3,12 @@ import { z } from 'zod';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { policySchema, type PolicySpec } from '../../lib/job/spec.ts';
-import { artifactKeys } from '../../lib/pipeline/artifacts.ts';
-import { readProxyCard, type ProxyCard } from '../../lib/pipeline/card.ts';
+import { artifactKeys, canonicalJson, estimateFileSchema, type LabelRecord, type ProxyCard, readItems, readLabelsFile, readPlan, readScoreFile, type ScoreRow } from '../../lib/run/index.ts';
 import { quantileTable } from '../../lib/pipeline/fit.ts';
-import { readItems, readPlan, canonicalJson } from '../../lib/pipeline/plan-file.ts';
-import { reduceScores, type EstimateFile } from '../../lib/pipeline/reduce.ts';
-import { readLabelsFile, type LabelRecord } from '../../lib/pipeline/sample-file.ts';
-import { readScoreFile, type ScoreRow } from '../../lib/pipeline/score-file.ts';
-import { selectedRows } from '../../lib/pipeline/select.ts';
+import { reduceScores } from '../../lib/pipeline/reduce.ts';
 import type { StageContext } from '../../lib/pipeline/types.ts';
 import { spearman } from '../../lib/proxy/index.ts';
-import { makePolicy } from '../../lib/select/index.ts';
+import { makePolicy, selectedRows } from '../../lib/select/index.ts';
 import { composition, prefixShare, selectByKeys, selectedTokens, tokenOverlap } from './quality-metrics.ts';
 import { rowKey } from './quality-oracle.ts';
 
@@ -129,7 +124,7 @@ export async function evaluatePolicy(
   const policy = policySchema.parse(bench.policy);
   await reduceScores({ plan: planUri, policy }, ctx);
   // The cut on estimated tokens: the oracle below is cut in the same (estimated) token units.
-  const estimate = await ctx.store.readJson<EstimateFile>(run.uri(artifactKeys.estimate));
+  const estimate = await ctx.store.readJson(run.uri(artifactKeys.estimate), estimateFileSchema);
   const threshold = { ...estimate, threshold: estimate.estimate };
   if (threshold.budget.unit !== 'tokens') throw new Error(`the quality benchmark needs a token budget, got ${threshold.budget.unit}`);
 

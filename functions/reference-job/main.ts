@@ -16,11 +16,11 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { jsonLogger } from '../../lib/pipeline/context.ts';
-import { readPlan } from '../../lib/pipeline/plan-file.ts';
+import { intermediateArtifactTags, readPlan } from '../../lib/run/index.ts';
 import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/reference.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
-import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
+import { formatZodError } from '../../lib/validate/index.ts';
 
 const intFromEnv = (name: string, fallback: number, min: number) =>
   z
@@ -56,8 +56,7 @@ export async function runReferenceJob(env: NodeJS.ProcessEnv, log: Logger = json
   try {
     const parsed = referenceJobEnvSchema.safeParse({ ...env, PROXYSEL_SLICE_COUNT: env.PROXYSEL_SLICE_COUNT || env.PROXYSEL_REFERENCE_SLICES });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`environment variable ${String(issue.path[0] ?? '')}: ${issue.message}`);
+      throw new Error(`environment variable ${formatZodError(parsed.error)}`);
     }
     const e = parsed.data;
     const store = createStore({ s3: s3OptionsFromEnv(env), tagsFor: intermediateArtifactTags });

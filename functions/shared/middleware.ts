@@ -7,11 +7,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { intermediateArtifactTags } from '../../lib/pipeline/artifacts.ts';
+import { intermediateArtifactTags } from '../../lib/run/index.ts';
 import { noProgress } from '../../lib/pipeline/context.ts';
 import type { Logger, StageContext } from '../../lib/pipeline/types.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
+import { formatZodError } from '../../lib/validate/index.ts';
 
 /** A Lambda event the stage's schema rejects: the message lists every field at fault. */
 export class InvalidEventError extends Error {
@@ -62,8 +63,7 @@ function parseEvent<T>(stage: string, schema: z.ZodType<T>): MiddlewareObj<unkno
     before: (request) => {
       const parsed = schema.safeParse(request.event);
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
-        throw new InvalidEventError(`${stage}: invalid event: ${issues}`);
+        throw new InvalidEventError(`${stage}: invalid event: ${formatZodError(parsed.error, { root: '(event)' })}`);
       }
       request.event = parsed.data;
     },

@@ -1,5 +1,5 @@
 import type { PlanOutput } from '../../lib/pipeline/plan.ts';
-import { artifactKeys } from '../../lib/pipeline/artifacts.ts';
+import { artifactKeys } from '../../lib/run/index.ts';
 import { parseUri } from '../../lib/store/uri.ts';
 
 /** The plan's output plus what the state machine's Distributed Maps need: ItemReader and ResultWriter locations. */

@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/index.ts';
-import type { StageTiming } from '../pipeline/local-runner.ts';
+import type { StageTiming } from '../run/index.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

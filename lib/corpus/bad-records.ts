@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BadRecord, BadRecordReason } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Examples kept (the first ones, in order). */
 export const BAD_RECORD_EXAMPLES = 20;
@@ -57,8 +58,7 @@ export class BadRecordLog {
   static fromJSON(json: unknown, source = 'bad record log'): BadRecordLog {
     const parsed = badRecordLogSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new TypeError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new TypeError(`${source}: ${formatZodError(parsed.error)}`);
     }
     const log = new BadRecordLog();
     log.total = parsed.data.count;

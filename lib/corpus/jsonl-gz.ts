@@ -5,6 +5,7 @@ import type { ObjectStore } from '../store/types.ts';
 import { JsonlRecordError } from './errors.ts';
 import { gunzipChunks } from './jsonl.ts';
 import { LineSplitter } from './lines.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Serialized lines are grouped into chunks of about this many characters before gzip. */
 const CHUNK_CHARS = 64 * 1024;
@@ -55,11 +56,6 @@ export async function writeJsonlGz(
   return { records: count, bytes };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
 /**
  * Streams the records of a gzip-compressed JSON Lines artifact, validating each with `schema`. Errors name the URI,
  * the line and the field path. Blank lines are skipped.
@@ -76,7 +72,7 @@ export async function* iterateJsonlGz<T>(store: ObjectStore, uri: string, schema
       throw new JsonlRecordError(uri, lineNo, 'not valid JSON');
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new JsonlRecordError(uri, lineNo, parsed.error.issues.map(describeIssue).join('; '));
+    if (!parsed.success) throw new JsonlRecordError(uri, lineNo, formatZodError(parsed.error));
     pending.push(parsed.data);
   });
   try {

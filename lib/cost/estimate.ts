@@ -1,6 +1,7 @@
 import { CostInputError } from './errors.ts';
 import { costInputSchema } from './schema.ts';
 import type { CostEstimate, CostInput, ResolvedCostInput } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Lambda allocates one vCPU per 1769 MB of memory. */
 export const LAMBDA_MB_PER_VCPU = 1769;
@@ -51,8 +52,7 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
 export function estimateCost(raw: CostInput): CostEstimate {
   const parsed = costInputSchema.safeParse(raw);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
-    throw new CostInputError(`cost model input: ${msg}`);
+    throw new CostInputError(`cost model input: ${formatZodError(parsed.error, { root: '(input)' })}`);
   }
   const input = parsed.data;
   const p = input.prices;

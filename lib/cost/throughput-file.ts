@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CostInputError } from './errors.ts';
 import { throughputFileSchema } from './schema.ts';
 import type { CostInput, ThroughputFile } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Where `npm run bench` writes its measurements, relative to the package root. */
 export const THROUGHPUT_FILE = new URL('../../bench/results/throughput.json', import.meta.url);
@@ -10,8 +11,7 @@ export const THROUGHPUT_FILE = new URL('../../bench/results/throughput.json', im
 export function parseThroughputFile(value: unknown, where: string): ThroughputFile {
   const parsed = throughputFileSchema.safeParse(value);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new CostInputError(`${where}: not a valid throughput file (${msg})`);
+    throw new CostInputError(`${where}: not a valid throughput file (${formatZodError(parsed.error)})`);
   }
   return parsed.data;
 }

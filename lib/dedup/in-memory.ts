@@ -58,7 +58,7 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
       part.addSection(item, buf.subarray(s.start, s.end), s.bandRecords, `item ${item}`);
     });
     const found = findDuplicatePairs(part, lookup, { threshold: o.guard.threshold, maxPivots: o.maxPivots });
-    edges.push(...found.edges);
+    for (const e of found.edges) edges.push(e); // not push(...edges): that overflows the stack on large partitions
     for (const k of Object.keys(stats) as (keyof PairFinderStats)[]) stats[k] += found.stats[k];
   }
   const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {

@@ -19,6 +19,7 @@ import { StampSet } from './stamp-set.ts';
 import { ASCII_PAIR_FLAGS, DOC_STAT_COUNT, LONG_WORD } from '../tokens/doc-stats.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from './stopwords.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Words per document that feed the hashed n-grams, unless configured otherwise. */
 export const DEFAULT_MAX_WORDS = 1024;
@@ -62,8 +63,7 @@ export function defaultFeatureConfig(opts: { buckets: number; members: number; s
 export function createFeaturizer(config: FeatureConfig): Featurizer {
   const parsed = featureConfigSchema.safeParse(config);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new FeatureConfigError(`invalid feature config: ${msg}`);
+    throw new FeatureConfigError(`invalid feature config: ${formatZodError(parsed.error)}`);
   }
   const cfg = parsed.data;
   return new HashedNgramFeaturizer(cfg);

@@ -8,3 +8,8 @@ export class JobSpecError extends Error {
     this.name = 'JobSpecError';
   }
 }
+
+/** A command-line option that overrides part of a spec (`proxysel select --budget/--policy ...`) is not valid. */
+export class InvalidOptionError extends Error {
+  override readonly name = 'InvalidOptionError';
+}

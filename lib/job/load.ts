@@ -1,22 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { ZodError } from 'zod';
+import { describeZodError } from '../validate/index.ts';
 import { JobSpecError } from './errors.ts';
 import { jobSpecSchema, type JobSpec } from './spec.ts';
-
-/** `corpus.textField`-style path of one zod issue, `(root)` for the spec itself. */
-function issuePath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-}
-
-/** Every problem of a failed parse, one line each, sorted by path for stable messages. */
-export function describeZodError(error: ZodError): string[] {
-  return error.issues
-    .map((issue) => {
-      return `${issuePath(issue.path)}: ${issue.message}`;
-    })
-    .sort();
-}
 
 /**
  * Validates a job spec and fills in its defaults. Throws JobSpecError naming `source` and listing every problem by

@@ -1,13 +1,8 @@
 import { z } from 'zod';
-import { learningCurveSchema } from '../proxy/fidelity.ts';
+import { badRecordLogSchema } from '../corpus/index.ts';
+import { fidelitySchema, learningCurveSchema } from '../proxy/index.ts';
+import { tokenErrorsSchema } from '../tokens/index.ts';
 
-const tokenErrorsSchema = z.object({ n: z.number().int(), meanAbsRelError: z.number(), totalRelError: z.number() });
-
-const badRecordsSchema = z.object({
-  count: z.number().int(),
-  byReason: z.record(z.string(), z.number()),
-  examples: z.array(z.object({ file: z.string(), line: z.number(), offset: z.number(), reason: z.string(), message: z.string() })),
-});
 
 /** The manifest's `dedup` section: what duplicate removal found and removed. */
 export const manifestDedupSchema = z.object({
@@ -40,7 +35,8 @@ export const manifestDedupSchema = z.object({
  * manifest.json: the run's result, deterministic (the same spec and seed give the same bytes), referring to its own
  * artifacts by keys relative to the output prefix. Times, host and output location go to run.json instead.
  */
-export const manifestSchema = z.object({
+export const manifestSchema = z
+  .object({
   version: z.literal(1),
   name: z.string(),
   specHash: z.string(),
@@ -52,7 +48,7 @@ export const manifestSchema = z.object({
     /** Tokens of every document: estimated by the token model (`tokenCount` "estimate"), or exact (`exactTokens`). */
     tokens: z.number(),
     tokenCount: z.enum(['estimate', 'exact']),
-    badRecords: badRecordsSchema,
+    badRecords: badRecordLogSchema,
   }),
   budget: z.object({
     form: z.enum(['tokens', 'fraction', 'docs', 'flops']),
@@ -84,14 +80,8 @@ export const manifestSchema = z.object({
     /** The unit of the proxy's target and predictions, and so of the policy's keys and threshold: nats per token or per byte. */
     lossUnit: z.enum(['token', 'byte']),
     members: z.number().int(),
-    fidelity: z.object({
-      spearman: z.number(),
-      pearson: z.number(),
-      r2: z.number(),
-      topKAgreement: z.number(),
-      topKFraction: z.number(),
-      heldOut: z.number().int(),
-    }),
+    fidelity: fidelitySchema.extend({ heldOut: z.number().int() }),
+
     /** Held-out Spearman with 25%, 50% and 100% of the training labels, and whether more labels would still help. */
     learningCurve: learningCurveSchema.optional(),
     spreadCalibration: z.unknown(),
@@ -144,5 +134,6 @@ export const manifestSchema = z.object({
   /** Duplicate removal (absent when the spec's dedup.kind is "none"). */
   dedup: manifestDedupSchema.optional(),
   artifacts: z.record(z.string(), z.string()),
-});
+  })
+  .describe('manifest');
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,45 +1,12 @@
-import { z } from 'zod';
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import { cachedTokenCounter, tokenizerFile } from '../reference/token-counter.ts';
 import { binOf, docHash, isSelected, makePolicy } from '../select/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { readProxyCard } from './card.ts';
+import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
 import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
-import { canonicalJson, readPlan, sha256, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
-import type { EstimateFile } from './reduce.ts';
-import { removedRows } from './dedup-files.ts';
-import { readScoreFile } from './score-file.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import type { WorkItem } from '../corpus/types.ts';
-
-/**
- * budget/counts/<item>.json: what settle needs of one item. `certain`: the documents up to the lower cut (selected
- * whatever the exact counts say), summed; `region`: each document between the lower and the upper cut as
- * [bin, hash, row, tokens, estimated tokens], tokens exact when `exact`.
- */
-export const itemCountsSchema = z.object({
-  item: z.string(),
-  exact: z.boolean(),
-  certain: z.object({ docs: z.number().int(), tokens: z.number(), estimatedTokens: z.number() }),
-  region: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number(), z.number()])),
-});
-export type ItemCounts = z.infer<typeof itemCountsSchema>;
-
-/**
- * budget/counts/<item>.tokens.json: the tokens of every candidate document (up to the upper cut) by row, counted once
- * per item version and tokenizer: select sums the selected rows' from it, and a later pass (a widened region, a
- * re-selection) reuses them instead of tokenizing again.
- */
-export const countedTokensSchema = z.object({
-  item: z.string(),
-  /** Identifies what the counts depend on: the item's version, the reference tokenizer, the read options. */
-  source: z.string(),
-  exact: z.boolean(),
-  rows: z.array(z.number().int()),
-  tokens: z.array(z.number().int().nonnegative()),
-});
-export type CountedTokens = z.infer<typeof countedTokensSchema>;
+import { MissingInputError, StaleInputError } from './errors.ts';
 
 export interface CountItemOutput {
   item: string;
@@ -48,17 +15,10 @@ export interface CountItemOutput {
   tokenized: number;
 }
 
-/** Reads a counted-tokens file back as row -> tokens (validated). */
-export async function readCountedTokens(ctx: StageContext, uri: string): Promise<CountedTokens> {
-  const parsed = countedTokensSchema.safeParse(await ctx.store.readJson(uri));
-  if (!parsed.success) throw new Error(`${uri}: not a valid counted-tokens file: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
-
 async function etagOf(ctx: StageContext, uri: string | undefined): Promise<string | null> {
   if (uri === undefined) return null;
   const head = await ctx.store.head(uri);
-  if (!head) throw new Error(`count: ${uri} does not exist`);
+  if (!head) throw new MissingInputError(`count: ${uri} does not exist`);
   return head.etag;
 }
 
@@ -100,7 +60,7 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
   else {
     const countedUri = run.uri(artifactKeys.countedTokens(item.id));
     if (await ctx.store.exists(countedUri)) {
-      const previous = await readCountedTokens(ctx, countedUri).catch(() => undefined);
+      const previous = await ctx.store.readJson(countedUri, countedTokensSchema).catch(() => undefined);
       if (previous && previous.source === source && previous.exact) previous.rows.forEach((row, i) => counted.set(row, previous.tokens[i]!));
     }
     const missing = new Set(candidates.filter((c) => !counted.has(c.row)).map((c) => c.row));
@@ -115,7 +75,7 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
         ctx.progress.add({ docs: batch.length });
       }
       const lost = [...missing].filter((row) => !counted.has(row));
-      if (lost.length > 0) throw new Error(`count: item ${item.id}: rows ${lost.slice(0, 5).join(', ')} of the scores are not in the shard any more (was it rewritten?)`);
+      if (lost.length > 0) throw new StaleInputError(`count: item ${item.id}: rows ${lost.slice(0, 5).join(', ')} of the scores are not in the shard any more (was it rewritten?)`);
     }
   }
 
@@ -143,7 +103,7 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
 export async function countWorkItem(event: ItemEvent, ctx: StageContext): Promise<CountItemOutput> {
   const run = await readPlan(ctx.store, event.plan);
   const item = event.item;
-  const estimate = await ctx.store.readJson<EstimateFile>(run.uri(artifactKeys.estimate));
+  const estimate = await ctx.store.readJson(run.uri(artifactKeys.estimate), estimateFileSchema);
   const source = await countSource(ctx, run, item);
   const inputs = {
     estimate: sha256(canonicalJson(estimate)),

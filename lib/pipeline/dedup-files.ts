@@ -1,8 +1,7 @@
 /**
  * The dedup artifacts as the pipeline reads and writes them: what the score stage writes beside each item's scores
- * (signature file, band file), the signature reads of the dedup stages, and the removal lists reduce and select obey.
+ * (signature file, band file) and the signature reads of the dedup stages (lib/run reads the removal lists).
  */
-import { z } from 'zod';
 import {
   bandKeys,
   decodeSignatureHeader,
@@ -13,16 +12,16 @@ import {
   SIGNATURE_HEADER_BYTES,
   SignatureFileWriter,
   BandFileWriter,
+  DedupFileError,
   type MinHashParams,
   type SignatureRecord,
 } from '../dedup/index.ts';
 import type { DedupSpec } from '../job/dedup-spec.ts';
-import { manifestDedupSchema } from '../manifest/index.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { docHash } from '../select/index.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { artifactKeys } from './artifacts.ts';
-import { canonicalJson, sha256, type RunFiles } from './plan-file.ts';
+import { artifactKeys, type RunFiles } from '../run/index.ts';
+import { StaleInputError } from './errors.ts';
 
 /** The MinHash parameters of a spec (exact-only deduplication has no signature: 0 hashes). */
 export function minHashParamsOf(spec: JobSpec): MinHashParams {
@@ -114,7 +113,7 @@ export async function readSignatureRecords(
   const out = new Map<number, SignatureRecord>();
   for (const [item, positions] of [...byItem].sort((a, b) => a[0] - b[0])) {
     const id = items[item];
-    if (id === undefined) throw new Error(`dedup: item index ${item} is not in the plan`);
+    if (id === undefined) throw new StaleInputError(`dedup: item index ${item} is not in the plan`);
     const uri = run.uri(artifactKeys.signatures(id));
     const { hashes, docs } = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
     positions.sort((a, b) => a - b);
@@ -123,7 +122,7 @@ export async function readSignatureRecords(
       while (j + 1 < positions.length && positions[j + 1]! - positions[j]! <= COALESCE_GAP) j++;
       const from = positions[i]!;
       const to = positions[j]!;
-      if (to >= docs) throw new Error(`${uri}: position ${to} is past its ${docs} documents`);
+      if (to >= docs) throw new DedupFileError(uri, `position ${to} is past its ${docs} documents`);
       const buf = await store.read(uri, { start: recordRange(hashes, from).start, end: recordRange(hashes, to).end });
       const records = decodeSignatureRecords(buf, hashes, uri);
       for (let k = i; k <= j; k++) out.set(refKey(item, positions[k]!), records[positions[k]! - from]!);
@@ -131,56 +130,4 @@ export async function readSignatureRecords(
     }
   }
   return out;
-}
-
-/** dedup/removed/<item>.json: the rows of one item that deduplication removed, with their policy keys and tokens. */
-export const removedFileSchema = z.object({
-  item: z.string(),
-  rows: z.array(z.number().int().nonnegative()),
-  keys: z.array(z.number().nullable()),
-  tokens: z.array(z.number().nonnegative()),
-});
-export type RemovedFile = z.infer<typeof removedFileSchema>;
-
-/** dedup/summary.json: what deduplication found (the manifest's `dedup` section), and which items lost documents. */
-export const dedupSummarySchema = manifestDedupSchema.omit({ tokensEstimated: true }).extend({
-  /** Items with a removal list (dedup/removed/<item>.json), in plan order. */
-  itemsWithRemovals: z.array(z.string()),
-});
-export type DedupSummary = z.infer<typeof dedupSummarySchema>;
-
-/** The run's dedup summary, or undefined when the spec deduplicates nothing. */
-export async function readDedupSummary(store: ObjectStore, run: RunFiles): Promise<DedupSummary | undefined> {
-  if (run.plan.spec.dedup.kind === 'none') return undefined;
-  const uri = run.uri(artifactKeys.dedupSummary);
-  const parsed = dedupSummarySchema.safeParse(await store.readJson(uri));
-  if (!parsed.success) throw new Error(`${uri}: not a valid dedup summary (${parsed.error.issues[0]?.message}); run the dedup stage`);
-  return parsed.data;
-}
-
-/** Removal lists by item, as reduce, select and the report read them. */
-export interface RemovedRows {
-  summary: DedupSummary | undefined;
-  /** One item's removed rows (empty when deduplication removed none of its documents). */
-  forItem(item: string): Promise<RemovedFile>;
-}
-
-export async function removedRows(store: ObjectStore, run: RunFiles): Promise<RemovedRows> {
-  const summary = await readDedupSummary(store, run);
-  const withRemovals = new Set(summary?.itemsWithRemovals ?? []);
-  return {
-    summary,
-    async forItem(item) {
-      if (!withRemovals.has(item)) return { item, rows: [], keys: [], tokens: [] };
-      const uri = run.uri(artifactKeys.dedupRemoved(item));
-      const parsed = removedFileSchema.safeParse(await store.readJson(uri));
-      if (!parsed.success) throw new Error(`${uri}: not a valid removal list (${parsed.error.issues[0]?.message})`);
-      return parsed.data;
-    },
-  };
-}
-
-/** A short hash of the dedup summary (for the fingerprints of the stages that obey it). */
-export function dedupSummaryHash(summary: DedupSummary | undefined): string {
-  return summary ? sha256(canonicalJson(summary)).slice(0, 16) : 'none';
 }

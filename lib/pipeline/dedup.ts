@@ -14,13 +14,11 @@ import {
   type DuplicateEdge,
   type PairFinderStats,
 } from '../dedup/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { minHashParamsOf, readSignatureRecords, type DedupSummary, type RemovedFile } from './dedup-files.ts';
+import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
+import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
 import { resumable, SINGLE_UNIT } from './markers.ts';
-import { readItems, readPlan, sha256, type RunFiles } from './plan-file.ts';
-import { readScoreFile } from './score-file.ts';
-import type { ItemHistogramFile } from './score.ts';
 import type { StageContext } from './types.ts';
+import { BadStageInputError, MissingInputError } from './errors.ts';
 
 /** Input of one dedup unit: a partition of the band keys. */
 export const dedupPartitionEventSchema = z.object({ plan: z.string().min(1), partition: z.number().int().nonnegative() }).strict();
@@ -42,7 +40,7 @@ async function inputVersions(ctx: StageContext, run: RunFiles, keys: string[]): 
   const parts: string[] = [];
   for (const key of keys) {
     const head = await ctx.store.head(run.uri(key));
-    if (!head) throw new Error(`dedup: ${run.uri(key)} does not exist; run the score stage first`);
+    if (!head) throw new MissingInputError(`dedup: ${run.uri(key)} does not exist; run the score stage first`);
     parts.push(`${key}#${head.etag}#${head.size}`);
   }
   return sha256(parts.join('\n'));
@@ -50,7 +48,7 @@ async function inputVersions(ctx: StageContext, run: RunFiles, keys: string[]): 
 
 function dedupSpecOf(run: RunFiles) {
   const d = run.plan.spec.dedup;
-  if (d.kind === 'none') throw new Error('dedup: the spec deduplicates nothing (dedup.kind "none")');
+  if (d.kind === 'none') throw new BadStageInputError('dedup: the spec deduplicates nothing (dedup.kind "none")');
   return d;
 }
 
@@ -64,7 +62,7 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
   const run = await readPlan(ctx.store, event.plan);
   const d = dedupSpecOf(run);
   const P = run.plan.dedupPartitions;
-  if (event.partition >= P) throw new Error(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
+  if (event.partition >= P) throw new BadStageInputError(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
   const items = await readItems(ctx.store, run);
   const unit = `p-${String(event.partition).padStart(5, '0')}`;
   const versions = await inputVersions(ctx, run, items.flatMap((it) => [artifactKeys.bands(it.id), artifactKeys.signatures(it.id)]));
@@ -111,7 +109,8 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
   return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions, outputs: [artifactKeys.dedupSummary] }, async () => {
     const edges: DuplicateEdge[] = [];
-    for (const key of pairKeys) edges.push(...decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key)));
+    // One push per edge: spreading a partition's edges into push() overflows the stack past about 100k of them.
+    for (const key of pairKeys) for (const e of decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key))) edges.push(e);
     const refs = new Set<number>();
     for (const e of edges) {
       refs.add(refKey(e.a.item, e.a.pos));
@@ -119,7 +118,7 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
     }
     const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs]);
     const itemDocs: number[] = [];
-    for (const it of items) itemDocs.push((await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(it.id)))).docs);
+    for (const it of items) itemDocs.push((await ctx.store.readJson(run.uri(artifactKeys.histogram(it.id)), itemHistogramFileSchema)).docs);
     const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
       const r = sigs.get(refKey(ref.item, ref.pos));
       return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };

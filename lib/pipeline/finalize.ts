@@ -1,16 +1,10 @@
 import { writeReport } from '../report/index.ts';
 import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { readProxyCard } from './card.ts';
-import { readDedupSummary, type DedupSummary } from './dedup-files.ts';
-import { readItems, readPlan } from './plan-file.ts';
+import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
 import { markSuccess } from './run-state.ts';
-import type { ThresholdFile } from './reduce.ts';
-import type { ReferenceStats } from './reference.ts';
-import type { ItemHistogramFile } from './score.ts';
-import type { SelectItemOutput } from './select.ts';
 import type { FinalizeEvent, StageContext } from './types.ts';
+import { StaleInputError } from './errors.ts';
 
 export interface FinalizeOutput {
   manifest: string;
@@ -36,8 +30,8 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   const spec = plan.spec;
   const items = await readItems(ctx.store, run);
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
-  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
-  const reference = await ctx.store.readJson<ReferenceStats>(run.uri(artifactKeys.referenceStats));
+  const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
+  const reference = await ctx.store.readJson(run.uri(artifactKeys.referenceStats), referenceStatsSchema);
 
   const bad = new BadRecordLog();
   let docs = 0;
@@ -48,12 +42,12 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   let selectedTokens = 0;
   let selectedEstimated = 0;
   for (const item of items) {
-    const hist = await ctx.store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(item.id)));
+    const hist = await ctx.store.readJson(run.uri(artifactKeys.histogram(item.id)), itemHistogramFileSchema);
     docs += hist.docs;
     textBytes += hist.textBytes;
     tokens += hist.tokens;
     bad.merge(BadRecordLog.fromJSON(hist.badRecords));
-    const sel = await ctx.store.readJson<SelectItemOutput>(run.uri(artifactKeys.selectedStats(item.id)));
+    const sel = await ctx.store.readJson(run.uri(artifactKeys.selectedStats(item.id)), selectedStatsSchema);
     selectedDocs += sel.docs;
     selectedTokens += sel.tokens;
     selectedEstimated += sel.estimatedTokens;
@@ -62,7 +56,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
     }
   }
   if (selectedDocs !== threshold.threshold.expected.docs || (threshold.tokenCount === 'exact' && selectedTokens !== threshold.threshold.expected.tokens)) {
-    throw new Error(
+    throw new StaleInputError(
       `finalize: the selection holds ${selectedDocs} documents, ${selectedTokens} tokens, but threshold.json expects ` +
         `${threshold.threshold.expected.docs} and ${threshold.threshold.expected.tokens} (selected/ is stale: run select again)`,
     );

@@ -1,13 +1,11 @@
 import { describeLearningCurve, exportEnsembleOnnx, fitProxy as trainProxy, heldOutSplit, learningCurve } from '../proxy/index.ts';
 import { DOC_STAT_COUNT, docStats, fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
 import type { ProxyExample } from '../proxy/types.ts';
-import { artifactKeys } from './artifacts.ts';
-import { writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
+import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, readLabelsFile, readPlan, readSampleFile, sampleStatsSchema, writeProxyCard } from '../run/index.ts';
 import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
-import { readPlan, type PlanBudget } from './plan-file.ts';
-import type { SampleStats } from './sample.ts';
-import { labelTarget, readLabelsFile, readSampleFile } from './sample-file.ts';
 import type { PlanRef, StageContext } from './types.ts';
+import { budgetFraction } from '../job/index.ts';
+import { BadStageInputError, InvalidLabelError, StaleInputError, TooFewLabelsError } from './errors.ts';
 
 /** Quantiles 0, 0.001, ..., 1 of `values` (nearest-rank on the sorted values). */
 export function quantileTable(values: ArrayLike<number>, steps = 1000): number[] {
@@ -28,13 +26,6 @@ function countSpaceWords(text: string): number {
   return n;
 }
 
-/** The budget as a share of the corpus's tokens, for top-k agreement at the budget's k. */
-export function budgetFraction(budget: PlanBudget, corpusTokens: number, corpusDocs: number): number {
-  if (budget.form === 'fraction') return budget.fraction;
-  if (budget.unit === 'docs') return Math.min(1, budget.amount / Math.max(1, corpusDocs));
-  return Math.min(1, budget.amount / Math.max(1, corpusTokens));
-}
-
 /**
  * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
  * byte or per token as the spec's lossUnit says), measures its fidelity on a seeded held-out split and its fidelity
@@ -48,7 +39,7 @@ export async function fitProxy(
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   if (spec.proxy.kind !== 'hashed-ensemble') {
-    throw new Error(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
+    throw new BadStageInputError(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
   }
   const proxy = spec.proxy;
   const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
@@ -73,22 +64,22 @@ export async function fitProxy(
     const labels = [];
     for await (const rec of readLabelsFile(ctx.store, run.uri(artifactKeys.labels))) labels.push(rec);
     if (labels.length !== texts.length) {
-      throw new Error(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
+      throw new StaleInputError(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
     }
     const examples: ProxyExample[] = [];
     const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
     for (let i = 0; i < labels.length; i++) {
       const l = labels[i]!;
       if (l.id !== ids[i]) {
-        throw new Error(`fit: label ${i} of ${run.uri(artifactKeys.labels)} is for document ${l.id}, but sample document ${i} is ${ids[i]}`);
+        throw new StaleInputError(`fit: label ${i} of ${run.uri(artifactKeys.labels)} is for document ${l.id}, but sample document ${i} is ${ids[i]}`);
       }
       if (l.tokens === 0 || l.bytes === 0) continue; // empty documents carry no signal
       const target = labelTarget(l, spec.target, spec.lossUnit);
-      if (!Number.isFinite(target)) throw new Error(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
+      if (!Number.isFinite(target)) throw new InvalidLabelError(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
       examples.push({ text: texts[i]!, target });
       tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
     }
-    if (examples.length < 10) throw new Error(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
+    if (examples.length < 10) throw new TooFewLabelsError(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
 
     // The token-count model is fitted on the proxy's training split and measured on its held-out split.
     const { train, test } = heldOutSplit(
@@ -107,7 +98,7 @@ export async function fitProxy(
     const tokensPerByte = trainBytes > 0 ? trainTokens / trainBytes : 0;
     const byRatio = (bytes: number) => (bytes > 0 ? Math.max(1, Math.round(bytes * tokensPerByte)) : 0);
 
-    const stats = await ctx.store.readJson<SampleStats>(run.uri(artifactKeys.sampleStats));
+    const stats = await ctx.store.readJson(run.uri(artifactKeys.sampleStats), sampleStatsSchema);
     const corpusTokens = stats.corpusTextBytes * tokensPerByte;
     const topKFraction = budgetFraction(run.plan.budget, corpusTokens, stats.corpusDocs);
 

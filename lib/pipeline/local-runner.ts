@@ -5,12 +5,11 @@ import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { writeReport } from '../report/index.ts';
 import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/types.ts';
-import { artifactKeys } from './artifacts.ts';
+import { artifactKeys, readItems, readPlan, type RunFile, type StageTiming } from '../run/index.ts';
 import { JobSpecError } from '../job/errors.ts';
 import { jobSpecSchema } from '../job/spec.ts';
 import { recordFailure } from '../trigger/failure.ts';
 import { noProgress, textLogger } from './context.ts';
-import { readItems, readPlan } from './plan-file.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
 import { markSuccess } from './run-state.ts';
 import { countAndSettle } from './settle.ts';
@@ -31,13 +30,6 @@ export interface RunJobOptions {
   log?: Logger;
   /** The spec's URI, recorded in `_FAILED` when the run fails (`proxysel watch`). */
   specUri?: string;
-}
-
-export interface StageTiming {
-  stage: string;
-  seconds: number;
-  /** What the stage processed, for the summary table. */
-  detail: string;
 }
 
 export interface RunJobResult {
@@ -235,7 +227,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
     });
 
     const manifest = manifestSchema.parse(await store.readJson(finalized.manifest));
-    await store.writeJson(run.uri(artifactKeys.run), {
+    const runFile: RunFile = {
       name: run.plan.name,
       output: run.output,
       corpus: run.plan.corpus.uri,
@@ -245,7 +237,8 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       stages: timings,
-    });
+    };
+    await store.writeJson(run.uri(artifactKeys.run), runFile);
     // The report is rendered once, here, so that it shows this run's per-stage timings from run.json; _SUCCESS after it.
     await writeReport(store, run.output);
     await markSuccess(store, run.output);

@@ -1,23 +1,10 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { WorkItem } from '../corpus/types.ts';
 import type { ReferenceSpec } from '../job/spec.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { canonicalJson, sha256, type RunFiles } from './plan-file.ts';
+import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
 import type { StageContext } from './types.ts';
-
-/** Size and content hash of one file a unit wrote (key relative to the output prefix). */
-const outputDigestSchema = z.object({ key: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
-export type OutputDigest = z.infer<typeof outputDigestSchema>;
-
-/**
- * plan/done/<stage>/<unit>.json: written after a unit's outputs. `fingerprint` identifies everything the unit read;
- * `outputs` the size and sha256 of every file it wrote; `output` is what the stage function returned.
- */
-const markerSchema = z
-  .object({ version: z.literal(2), fingerprint: z.string(), outputs: z.array(outputDigestSchema), output: z.unknown() })
-  .strict();
-export type UnitMarker = z.infer<typeof markerSchema>;
+import { MissingInputError, StaleInputError } from './errors.ts';
 
 /** One unit of work of a stage, as {@link resumable} sees it. */
 export interface Unit {
@@ -77,7 +64,7 @@ export async function referenceVersion(store: ObjectStore, reference: ReferenceS
 
 async function readMarker(store: ObjectStore, uri: string): Promise<UnitMarker | undefined> {
   if (!(await store.head(uri))) return undefined;
-  const parsed = markerSchema.safeParse(await store.readJson(uri).catch(() => undefined));
+  const parsed = unitMarkerSchema.safeParse(await store.readJson(uri).catch(() => undefined));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -128,13 +115,13 @@ export async function resumable<T>(ctx: StageContext, run: RunFiles, unit: Unit,
 export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: string, unit: string): Promise<UnitMarker> {
   const uri = run.uri(markerKey(stage, unit));
   const marker = await readMarker(store, uri);
-  if (!marker) throw new Error(`${uri}: no valid completion marker: the ${stage} stage has not finished ${unit === SINGLE_UNIT ? 'its work' : `unit ${unit}`}`);
+  if (!marker) throw new MissingInputError(`${uri}: no valid completion marker: the ${stage} stage has not finished ${unit === SINGLE_UNIT ? 'its work' : `unit ${unit}`}`);
   return marker;
 }
 
 /** The recorded sha256 of one output of a finished unit: what a later unit's fingerprint covers. */
 export function outputDigest(marker: UnitMarker, key: string): string {
   const found = marker.outputs.find((o) => o.key === key);
-  if (!found) throw new Error(`completion marker has no output ${key}`);
+  if (!found) throw new StaleInputError(`completion marker has no output ${key}`);
   return found.sha256;
 }

@@ -3,13 +3,13 @@ import { detectFormat, planWorkItems } from '../corpus/index.ts';
 import { JobSpecError } from '../job/errors.ts';
 import { apiKeyEnvProblem, referenceUrlProblem } from '../job/secrets.ts';
 import { parseJobSpec } from '../job/load.ts';
-import { outputOverlapProblem, type BudgetSpec, type JobSpec } from '../job/spec.ts';
+import { outputOverlapProblem, type JobSpec } from '../job/spec.ts';
 import { joinUri, parseUri } from '../store/index.ts';
-import { artifactKeys } from './artifacts.ts';
+import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
 import { dedupPartitionsFor } from './dedup-files.ts';
-import { PlanError, specHashOf, type Plan, type PlanBudget } from './plan-file.ts';
 import { beginRun } from './run-state.ts';
 import type { StageContext } from './types.ts';
+import { planBudget } from '../job/index.ts';
 
 export interface PlanInput {
   /** URI of the job spec (cloud trigger, `proxysel watch`). */
@@ -32,17 +32,6 @@ export interface PlanOutput {
   dedupPartitionsUri: string;
   dedupPartitions: number;
   output: string;
-}
-
-/** Resolves the budget as far as the plan can: everything but `fraction`, which needs corpus tokens. */
-export function planBudget(budget: BudgetSpec): PlanBudget {
-  if ('tokens' in budget) return { form: 'tokens', unit: 'tokens', amount: budget.tokens };
-  if ('docs' in budget) return { form: 'docs', unit: 'docs', amount: budget.docs };
-  if ('flops' in budget) {
-    // Chinchilla: training compute C = 6 N D, so D = C / (6 N) tokens.
-    return { form: 'flops', unit: 'tokens', amount: Math.floor(budget.flops / (6 * budget.modelParams)), flops: budget.flops, modelParams: budget.modelParams };
-  }
-  return { form: 'fraction', unit: 'tokens', fraction: budget.fraction };
 }
 
 /** Apportions `total` over weights by the largest-remainder method; ties broken by index. Deterministic. */

@@ -2,11 +2,10 @@ import { writeJsonlGz } from '../corpus/index.ts';
 import { smallReferenceOf } from '../job/spec.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/types.ts';
-import { artifactKeys } from './artifacts.ts';
+import { artifactKeys, type LabelRecord, readLabelsFile, readPlan, readSampleFile, type ReferenceStats } from '../run/index.ts';
 import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
-import { readPlan } from './plan-file.ts';
-import { readLabelsFile, readSampleFile, type LabelRecord } from './sample-file.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
+import { BadStageInputError } from './errors.ts';
 
 /** Documents per call to the scorer (the backend batches further by length). */
 const SCORE_BATCH = 64;
@@ -30,7 +29,7 @@ export async function labelReferenceSlice(
   event: ReferenceSliceEvent,
   ctx: StageContext,
 ): Promise<{ plan: string; index: number; docs: number; tokens: number }> {
-  if (event.index >= event.count) throw new RangeError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
+  if (event.index >= event.count) throw new BadStageInputError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const merged = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
@@ -82,20 +81,6 @@ export async function labelReferenceSlice(
     return { index: event.index, docs: labels.length, tokens: labels.reduce((a, l) => a + l.tokens, 0) };
   });
   return { plan: event.plan, ...out };
-}
-
-/** reference/stats.json: mean losses of the labelled sample, per token (token-weighted) and per byte. */
-export interface ReferenceStats {
-  docs: number;
-  tokens: number;
-  /** UTF-8 bytes the scored windows covered. */
-  bytes: number;
-  /** Nats per token. */
-  meanLoss: number;
-  /** Nats per byte: summed NLL / summed bytes of the scored windows. */
-  meanLossPerByte: number;
-  meanSmallLoss?: number;
-  meanSmallLossPerByte?: number;
 }
 
 /** merge labels: concatenates the slices in order into reference/labels.jsonl.gz. */

@@ -1,13 +1,11 @@
-import { describeZodError } from '../job/load.ts';
-import { budgetSchema, policySchema, type PolicySpec } from '../job/spec.ts';
+import { formatZodError } from '../validate/index.ts';
+import { policySchema, type PolicySpec } from '../job/spec.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { artifactKeys } from './artifacts.ts';
-import type { StageTiming } from './local-runner.ts';
-import { readItems, readPlan, type PlanBudget } from './plan-file.ts';
+import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
 import { finalizeJob } from './finalize.ts';
-import { planBudget } from './plan.ts';
+import { InvalidOptionError, parseBudgetOption } from '../job/index.ts';
 import { reduceScores } from './reduce.ts';
 import { beginRun } from './run-state.ts';
 import { selectWorkItem } from './select.ts';
@@ -24,16 +22,6 @@ export interface ReselectOptions {
   temperature?: string;
 }
 
-/** `tokens=N`, `fraction=F`, `docs=N` -> a plan budget, checked like the spec's `budget` (whole tokens and docs). */
-export function parseBudgetOption(text: string): PlanBudget {
-  const m = /^(tokens|fraction|docs)=(.+)$/.exec(text.trim());
-  if (!m) throw new Error(`--budget "${text}": expected tokens=N, fraction=F (0 < F <= 1) or docs=N`);
-  const value = m[2]!.trim() === '' ? Number.NaN : Number(m[2]);
-  const parsed = budgetSchema.safeParse({ [m[1]!]: value });
-  if (!parsed.success) throw new Error(`--budget "${text}": ${describeZodError(parsed.error).join('; ')}`);
-  return planBudget(parsed.data);
-}
-
 function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
   if (!opts.policy && opts['drop-top'] === undefined && opts.multiple === undefined && opts.lambda === undefined && opts.temperature === undefined) {
     return undefined;
@@ -44,9 +32,9 @@ function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 
   if (opts.multiple !== undefined) raw.multiple = Number(opts.multiple);
   if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
   const parsed = policySchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`policy options: ${describeZodError(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new InvalidOptionError(`policy options: ${formatZodError(parsed.error)}`);
   if (parsed.data.kind === 'reducible' && target !== 'reducible') {
-    throw new Error(`--policy reducible needs a run whose proxy learned the reducible loss; this run's target is "${target}"`);
+    throw new InvalidOptionError(`--policy reducible needs a run whose proxy learned the reducible loss; this run's target is "${target}"`);
   }
   return parsed.data;
 }

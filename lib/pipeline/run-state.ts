@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../store/types.ts';
 import { joinUri } from '../store/uri.ts';
-import { artifactKeys } from './artifacts.ts';
+import { artifactKeys } from '../run/index.ts';
 import type { Logger } from './types.ts';
 
 /**

@@ -2,11 +2,9 @@ import type { z } from 'zod';
 import { readDocs, writeJsonlGz, BadRecordLog } from '../corpus/index.ts';
 import type { Doc } from '../corpus/types.ts';
 import { docHash } from '../select/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { readItems, readPlan } from './plan-file.ts';
-import { finishedUnit, itemVersion, resumable, SINGLE_UNIT, type UnitMarker } from './markers.ts';
+import { artifactKeys, readItems, readPlan, readSampleFile, sampleRecordSchema, type SampleStats, type UnitMarker } from '../run/index.ts';
+import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
-import { readSampleFile, sampleRecordSchema } from './sample-file.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
 
 /** One sampled document with its provenance, as stored in the sample files (schema in sample-file.ts). */
@@ -101,13 +99,6 @@ export interface SampleItemOutput {
   /** Good documents the item holds, and their text bytes: the corpus size as the pipeline sees it. */
   docs: number;
   textBytes: number;
-}
-
-/** What the sample saw of the whole corpus (sample/stats.json). */
-export interface SampleStats {
-  sampled: number;
-  corpusDocs: number;
-  corpusTextBytes: number;
 }
 
 /**

@@ -1,29 +1,14 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import type { WorkItem } from '../corpus/types.ts';
-import { ProxyScorer } from '../proxy/index.ts';
+import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/token-counter.ts';
 import { KeyHistogram, makePolicy } from '../select/index.ts';
-import { artifactKeys } from './artifacts.ts';
+import { artifactKeys, emptyScoreColumns, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
-import { readProxyCard, type ProxyCard } from './card.ts';
 import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
-import { readPlan, type RunFiles } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
-import { emptyScoreColumns, encodeScoreFile } from './score-file.ts';
 import type { ItemsEvent, StageContext } from './types.ts';
-
-/** scores/<item>.hist.json: what one item holds, and its token-weighted histogram of policy keys. */
-export interface ItemHistogramFile {
-  item: string;
-  docs: number;
-  textBytes: number;
-  tokens: number;
-  /** Documents the policy excluded (filters, band tails). */
-  excluded: { docs: number; tokens: number };
-  histogram: ReturnType<KeyHistogram['toJSON']>;
-  badRecords: ReturnType<BadRecordLog['toJSON']>;
-}
 
 export interface ScoreItemOutput {
   item: string;
@@ -48,7 +33,7 @@ async function loadProxy(ctx: StageContext, run: RunFiles, version: { model: str
       const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
       const bytes = await ctx.store.read(modelUri);
       const scorer = await ProxyScorer.create(new Uint8Array(bytes), card.features).catch((err: Error) => {
-        throw new Error(`${modelUri}: not a loadable proxy model (${err.message})`, { cause: err });
+        throw new ProxyModelError(`${modelUri}: not a loadable proxy model (${err.message})`, { cause: err });
       });
       return { scorer, card };
     })();

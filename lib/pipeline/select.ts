@@ -1,57 +1,11 @@
 import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
 import { materializeFormat } from '../job/spec.ts';
-import { docHash, isSelected, makePolicy, skippedRows } from '../select/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { readProxyCard, type ProxyCard } from './card.ts';
-import { readCountedTokens } from './count.ts';
-import { dedupSummaryHash, removedRows } from './dedup-files.ts';
+import { selectedRows } from '../select/index.ts';
+import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
 import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
-import { canonicalJson, readPlan, sha256 } from './plan-file.ts';
 import { readOptionsFor } from './read-options.ts';
-import type { ThresholdFile } from './reduce.ts';
-import { readScoreFile, type ScoreRow } from './score-file.ts';
 import type { ItemEvent, StageContext } from './types.ts';
-
-/** selected/<item>.json: what one item contributed to the selection. */
-export interface SelectItemOutput {
-  item: string;
-  /** The shard the documents come from, relative to the corpus prefix. */
-  shard: string;
-  docs: number;
-  /** Tokens of the selected documents: exact counts where the reference tokenizer is local (`tokenCount`). */
-  tokens: number;
-  /** The token model's estimate of the same documents. */
-  estimatedTokens: number;
-  /** Key of the materialized documents (or of the row list), relative to the output prefix. */
-  file: string;
-}
-
-/**
- * The rows of one item's score file that the threshold selects, and their estimated tokens (as scored). The one place
- * that applies a threshold to scores: the select stage and the report both use it. Rows deduplication removed
- * (`removed`) are never selected.
- */
-export function selectedRows(
-  rows: readonly ScoreRow[],
-  item: string,
-  threshold: Pick<ThresholdFile, 'policy' | 'threshold'>,
-  card: Pick<ProxyCard, 'scoreQuantiles'>,
-  seed: number,
-  removed: ReadonlySet<number> = new Set(),
-): { rows: Set<number>; tokens: number } {
-  const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
-  const skipped = skippedRows(threshold.threshold, item);
-  const chosen = new Set<number>();
-  let tokens = 0;
-  for (const r of rows) {
-    if (skipped.has(r.row) || removed.has(r.row)) continue;
-    if (isSelected(policy.key(r), { hash: docHash(r.id, seed), item, row: r.row }, threshold.threshold)) {
-      chosen.add(r.row);
-      tokens += r.tokens;
-    }
-  }
-  return { rows: chosen, tokens };
-}
+import { MissingInputError } from './errors.ts';
 
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
@@ -64,7 +18,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const item = event.item;
-  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
+  const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
   const countedUri = run.uri(artifactKeys.countedTokens(item.id));
   const removed = await removedRows(ctx.store, run);
   const counted = await ctx.store.head(countedUri);
@@ -89,11 +43,11 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed, gone);
     let tokens = 0;
     if (chosen.size > 0) {
-      const counted = await readCountedTokens(ctx, countedUri);
+      const counted = await ctx.store.readJson(countedUri, countedTokensSchema);
       const byRow = new Map(counted.rows.map((row, i) => [row, counted.tokens[i]!]));
       for (const row of chosen) {
         const t = byRow.get(row);
-        if (t === undefined) throw new Error(`select: ${countedUri} has no count for selected row ${row} of item ${item.id}: run the count stage for this threshold`);
+        if (t === undefined) throw new MissingInputError(`select: ${countedUri} has no count for selected row ${row} of item ${item.id}: run the count stage for this threshold`);
         tokens += t;
       }
     }

@@ -1,9 +1,8 @@
 import { compareDocOrder, isSelectedInBin, type DocOrder, type Threshold } from '../select/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { itemCountsSchema, type ItemCounts } from './count.ts';
-import { readItems, readPlan } from './plan-file.ts';
-import { estimateCuts, MAX_REGION_ATTEMPT, type EstimateFile, type ThresholdFile } from './reduce.ts';
+import { artifactKeys, estimateFileSchema, itemCountsSchema, readItems, readPlan, type ThresholdFile } from '../run/index.ts';
+import { estimateCuts, MAX_REGION_ATTEMPT } from './estimate-cuts.ts';
 import type { PlanRef, StageContext } from './types.ts';
+import { InvariantError } from './errors.ts';
 
 export interface SettleOutput {
   plan: string;
@@ -85,15 +84,12 @@ export function cutInRegion(
  */
 export async function settleBudget(event: PlanRef, ctx: StageContext): Promise<SettleOutput> {
   const run = await readPlan(ctx.store, event.plan);
-  const estimate = await ctx.store.readJson<EstimateFile>(run.uri(artifactKeys.estimate));
+  const estimate = await ctx.store.readJson(run.uri(artifactKeys.estimate), estimateFileSchema);
   const items = await readItems(ctx.store, run);
   const certain = { docs: 0, tokens: 0 };
   const region: RegionDoc[] = [];
   for (const item of items) {
-    const uri = run.uri(artifactKeys.counts(item.id));
-    const parsed = itemCountsSchema.safeParse(await ctx.store.readJson(uri));
-    if (!parsed.success) throw new Error(`settle: ${uri}: not a valid counts file: ${parsed.error.issues[0]?.message}`);
-    const counts: ItemCounts = parsed.data;
+    const counts = await ctx.store.readJson(run.uri(artifactKeys.counts(item.id)), itemCountsSchema);
     certain.docs += counts.certain.docs;
     certain.tokens += counts.certain.tokens;
     for (const [bin, hash, row, tokens, estimated] of counts.region) region.push({ bin, hash, item: item.id, row, tokens, estimated });
@@ -108,7 +104,7 @@ export async function settleBudget(event: PlanRef, ctx: StageContext): Promise<S
   const exclude = estimate.estimate.exclude;
   const final = cut && exclude ? { ...cut, exclude } : cut;
   if (!final) {
-    if (estimate.attempt >= MAX_REGION_ATTEMPT) throw new Error(`settle: the budget's cut is outside the whole candidate list (a bug)`);
+    if (estimate.attempt >= MAX_REGION_ATTEMPT) throw new InvariantError(`settle: the budget's cut is outside the whole candidate list (a bug)`);
     const wider = await estimateCuts(ctx, run, estimate.input, estimate.attempt + 1);
     ctx.log.warn(
       `settle: the exact tokens put the budget's cut outside the boundary region (margin ${estimate.margin}); ` +
@@ -144,5 +140,5 @@ export async function countAndSettle(countAll: () => Promise<void>, settle: () =
     const out = await settle();
     if (out.settled) return out;
   }
-  throw new Error(`settle: not settled after ${MAX_REGION_ATTEMPT + 1} passes (a bug: the last pass counts every candidate)`);
+  throw new InvariantError(`settle: not settled after ${MAX_REGION_ATTEMPT + 1} passes (a bug: the last pass counts every candidate)`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workItemSchema } from '../run/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 /** Structured logger: local runner prints it, Lambda handlers emit JSON lines. */
@@ -20,19 +21,6 @@ export interface StageContext {
   log: Logger;
   progress: ProgressSink;
 }
-
-export const workItemSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9._-]+$/),
-    uri: z.string(),
-    key: z.string(),
-    format: z.enum(['jsonl', 'jsonl.gz', 'jsonl.zst', 'parquet']),
-    size: z.number().int().nonnegative(),
-    etag: z.string(),
-    range: z.object({ start: z.number().int().nonnegative(), end: z.number().int().positive() }).optional(),
-    bytes: z.number().int().nonnegative(),
-  })
-  .strict();
 
 /** Input of every single (non fan-out) stage after plan: the URI of the run's plan.json. */
 export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();

@@ -91,6 +91,15 @@ export function topKAgreement(pred: ArrayLike<number>, truth: ArrayLike<number>,
 }
 
 /** How well the ensemble's spread predicts its absolute error (proxy/card.json `spreadCalibration`). */
+/** How well the proxy's predictions match the reference on the held-out split (the card's and the manifest's). */
+export const fidelitySchema = z.object({
+  spearman: z.number(),
+  pearson: z.number(),
+  r2: z.number(),
+  topKAgreement: z.number(),
+  topKFraction: z.number(),
+});
+
 export const spreadCalibrationSchema = z
   .object({
     /** Spearman correlation of member std with |mean - target|. */

@@ -17,6 +17,7 @@ export {
   spearman,
   spreadCalibration,
   spreadCalibrationSchema,
+  fidelitySchema,
   learningCurveSchema,
   topKAgreement,
   type SpreadCalibration,

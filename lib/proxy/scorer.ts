@@ -3,6 +3,7 @@ import { createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureC
 import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Options of ProxyScorer.create. */
 export interface ProxyScorerOptions {
@@ -48,8 +49,7 @@ export class ProxyScorer {
   static async create(onnxBytes: Uint8Array, features: FeatureConfig, opts: ProxyScorerOptions = {}): Promise<ProxyScorer> {
     const parsed = featureConfigSchema.safeParse(features);
     if (!parsed.success) {
-      const msg = parsed.error.issues.map((i) => `features.${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new ProxyModelError(`proxy card: ${msg}`);
+      throw new ProxyModelError(`proxy card: ${formatZodError(parsed.error, { under: 'features' })}`);
     }
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.intraOpNumThreads ?? 1,

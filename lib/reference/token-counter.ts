@@ -1,5 +1,10 @@
+import { z } from 'zod';
 import type { ReferenceSpec } from '../job/spec.ts';
 import type { ObjectStore } from '../store/types.ts';
+
+
+/** tokenizer.json and tokenizer_config.json: JSON objects, read by @huggingface/tokenizers itself. */
+const jsonObjectSchema = z.record(z.string(), z.unknown()).describe('tokenizer file');
 
 /** Counts a document's tokens exactly as the reference model's tokenizer does (the count stage, `exactTokens: true`). */
 export interface TokenCounter {
@@ -34,9 +39,9 @@ export async function createTokenCounter(spec: ReferenceSpec, deps: { store: Obj
     }
     case 'onnx': {
       const { Tokenizer } = await import('@huggingface/tokenizers');
-      const tokenizerJson = await deps.store.readJson<object>(folderFile(spec.model, 'tokenizer.json'));
+      const tokenizerJson = await deps.store.readJson(folderFile(spec.model, 'tokenizer.json'), jsonObjectSchema);
       const configUri = folderFile(spec.model, 'tokenizer_config.json');
-      const tokenizerConfig = (await deps.store.exists(configUri)) ? await deps.store.readJson<object>(configUri) : {};
+      const tokenizerConfig = (await deps.store.exists(configUri)) ? await deps.store.readJson(configUri, jsonObjectSchema) : {};
       const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
       return { description: `tokenizer.json of ${spec.model}`, count: (text) => tokenizer.encode(text).ids.length };
     }

@@ -1,25 +1,10 @@
 import { z } from 'zod';
 import { iterateJsonlGz } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
-import { artifactKeys } from '../pipeline/artifacts.ts';
-import { heldOutSchema, readProxyCard, type HeldOutPredictions, type ProxyCard } from '../pipeline/card.ts';
-import { readItems, readPlan, type Plan } from '../pipeline/plan-file.ts';
-import type { ThresholdFile } from '../pipeline/reduce.ts';
-import type { ItemHistogramFile } from '../pipeline/score.ts';
-import { readScoreFile } from '../pipeline/score-file.ts';
-import { selectedRows, type SelectItemOutput } from '../pipeline/select.ts';
-import { removedRows } from '../pipeline/dedup-files.ts';
+import { artifactKeys, type HeldOutPredictions, heldOutSchema, itemHistogramFileSchema, type Plan, type ProxyCard, readItems, readPlan, readProxyCard, readScoreFile, removedRows, type RunFile, runFileSchema, selectedStatsSchema, type ThresholdFile, thresholdFileSchema } from '../run/index.ts';
+import { selectedRows } from '../select/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/types.ts';
-
-/** run.json as the local runner writes it (optional: a cloud run has its timings in Step Functions instead). */
-const runFileSchema = z.object({
-  workers: z.number().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  stages: z.array(z.object({ stage: z.string(), seconds: z.number(), detail: z.string() })),
-});
-export type RunFile = z.infer<typeof runFileSchema>;
 
 const labelLineSchema = z.object({ id: z.string(), category: z.string() });
 
@@ -82,15 +67,15 @@ export async function loadReportData(store: ObjectStore, output: string, options
   if (!parsed.success) throw new Error(`${manifestUri}: not a valid manifest (is the run finished?)`);
   const manifest = parsed.data;
   const card = await readProxyCard(store, run.uri(artifactKeys.card));
-  const threshold = await store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
+  const threshold = await store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
   const runFile = await readOptionalJson(store, run.uri(artifactKeys.run), runFileSchema);
   const heldOut = await readOptionalJson(store, run.uri(artifactKeys.heldOut), heldOutSchema);
   const items = await readItems(store, run);
 
   const summaries: ItemSummary[] = [];
   for (const item of items) {
-    const hist = await store.readJson<ItemHistogramFile>(run.uri(artifactKeys.histogram(item.id)));
-    const sel = await store.readJson<SelectItemOutput>(run.uri(artifactKeys.selectedStats(item.id)));
+    const hist = await store.readJson(run.uri(artifactKeys.histogram(item.id)), itemHistogramFileSchema);
+    const sel = await store.readJson(run.uri(artifactKeys.selectedStats(item.id)), selectedStatsSchema);
     summaries.push({ item: item.id, shard: item.key, docs: hist.docs, tokens: hist.tokens, selectedDocs: sel.docs, selectedTokens: sel.tokens });
   }
 

@@ -1,4 +1,4 @@
-import { artifactKeys } from '../pipeline/artifacts.ts';
+import { artifactKeys } from '../run/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { loadReportData, type LoadReportOptions } from './data.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HistogramError } from './errors.ts';
 import type { BinTotals, KeyHistogramJSON } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** Number of key bins: the top 20 bits of the ordered float32 bit pattern. */
 export const KEY_BINS = 1 << 20;
@@ -22,7 +23,8 @@ export function binOf(key: number): number {
   return ordered >>> 12;
 }
 
-const histogramJsonSchema = z.object({
+/** A KeyHistogram as stored (scores/<item>.hist.json's `histogram`). */
+export const keyHistogramSchema = z.object({
   bins: z.array(
     z.tuple([
       z.number().int().min(0).max(KEY_BINS - 1),
@@ -134,10 +136,9 @@ export class KeyHistogram {
    * @throws HistogramError on a malformed histogram (wrong shape, bins out of range, not strictly ascending)
    */
   static fromJSON(json: unknown, source = 'histogram'): KeyHistogram {
-    const parsed = histogramJsonSchema.safeParse(json);
+    const parsed = keyHistogramSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new HistogramError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new HistogramError(`${source}: ${formatZodError(parsed.error)}`);
     }
     const hist = new KeyHistogram();
     let prev = -1;

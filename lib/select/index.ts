@@ -1,6 +1,7 @@
 export { docHash, hashToUnit } from './hash.ts';
 export { FLOAT32_MAX, makePolicy, passesFilters, quantileOf, toKey } from './policies.ts';
-export { binOf, KEY_BINS, KeyHistogram } from './histogram.ts';
+export { binOf, KEY_BINS, KeyHistogram, keyHistogramSchema } from './histogram.ts';
+export { selectedRows, type ScoredDoc } from './selected-rows.ts';
 export { compareDocOrder, fillBoundary, fillExclusion, findBoundary, findExclusion, isExcluded, isSelected, isSelectedInBin, planThreshold, skippedRows, thresholdSchema } from './threshold.ts';
 export { HistogramError, NonFiniteScoreError, PolicyConfigError, ThresholdError } from './errors.ts';
 export type {

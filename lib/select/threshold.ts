@@ -11,8 +11,9 @@ export const thresholdSchema = z.object({
   boundaryBin: z.number().int().min(-1).max(KEY_BINS - 1),
   cutoff: docOrderSchema.nullable(),
   expected: totalsSchema,
-  exclude: z.object({ boundaryBin: z.number().int().min(0).max(KEY_BINS - 1), cutoff: docOrderSchema.nullable(), excluded: totalsSchema }).optional(),
+  // skipped before exclude: the order settle writes them in (a threshold read back keeps its bytes).
   skipped: z.array(docOrderSchema).optional(),
+  exclude: z.object({ boundaryBin: z.number().int().min(0).max(KEY_BINS - 1), cutoff: docOrderSchema.nullable(), excluded: totalsSchema }).optional(),
 });
 
 function checkBudget(budget: Budget): void {

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { StoreBackend } from './backend.ts';
-import { StoreJsonError } from './errors.ts';
+import type { z } from 'zod';
+import { describeZodError } from '../validate/index.ts';
+import { StoreJsonError, StoreSchemaError } from './errors.ts';
 import { LocalBackend } from './local.ts';
 import { S3Backend, createS3Client } from './s3.ts';
 import { s3OptionsFromEnv } from './s3-options.ts';
@@ -56,13 +58,20 @@ class DispatchingStore implements ObjectStore {
     return (await this.read(uri)).toString('utf8');
   }
 
-  async readJson<T = unknown>(uri: string): Promise<T> {
+  readJson(uri: string): Promise<unknown>;
+  readJson<S extends z.ZodType>(uri: string, schema: S): Promise<z.output<S>>;
+  async readJson(uri: string, schema?: z.ZodType): Promise<unknown> {
     const text = await this.readText(uri);
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(text);
     } catch (err) {
       throw new StoreJsonError(uri, err);
     }
+    if (!schema) return value;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new StoreSchemaError(uri, schema.description ?? 'file', describeZodError(parsed.error));
+    return parsed.data;
   }
 
   write(uri: string, body: Body, options?: WriteOptions): Promise<void> {

@@ -38,3 +38,15 @@ export class StoreJsonError extends StoreError {
     super(`${uri}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
   }
 }
+
+/** A JSON object that does not have the shape its reader expects: names the URI and each field at fault. */
+export class StoreSchemaError extends StoreError {
+  override name = 'StoreSchemaError';
+  constructor(
+    readonly uri: string,
+    readonly what: string,
+    readonly problems: string[],
+  ) {
+    super(`${uri}: not a valid ${what}: ${problems.join('; ')}`);
+  }
+}

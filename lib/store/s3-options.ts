@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StoreError } from './errors.ts';
 import type { S3Options } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.url().optional(),
@@ -26,8 +27,7 @@ export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Option
   );
   const parsed = envSchema.safeParse(pick);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new StoreError(`environment variable ${String(issue.path[0])}: ${issue.message}`);
+    throw new StoreError(`environment variable ${formatZodError(parsed.error)}`);
   }
   const e = parsed.data;
   const options: S3Options = {};

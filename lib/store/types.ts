@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { z } from 'zod';
 
 /** One object (or local file) as listed by a store. */
 export interface ObjectInfo {
@@ -44,7 +45,13 @@ export interface ObjectStore {
   /** Whole object into memory (small artifacts only). */
   read(uri: string, range?: ByteRange): Promise<Buffer>;
   readText(uri: string): Promise<string>;
-  readJson<T = unknown>(uri: string): Promise<T>;
+  /** Parsed JSON, unchecked: for files of other tools (tokenizer.json...); the run's own files pass their schema. */
+  readJson(uri: string): Promise<unknown>;
+  /**
+   * Parsed JSON checked against `schema` (its `description` names what the file should be). Throws StoreSchemaError
+   * naming the URI and every offending field, StoreJsonError when it is not JSON at all.
+   */
+  readJson<S extends z.ZodType>(uri: string, schema: S): Promise<z.output<S>>;
   /**
    * Write (replace) an object. Local writes are atomic (temporary file in the same folder + rename);
    * S3 writes of streams use multipart upload (@aws-sdk/lib-storage). Parent folders are created.

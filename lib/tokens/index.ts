@@ -6,6 +6,7 @@ export {
   predictTokens,
   tokenErrors,
   tokenModelSchema,
+  tokenErrorsSchema,
   type TokenErrors,
   type TokenModel,
 } from './token-model.ts';

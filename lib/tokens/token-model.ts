@@ -19,13 +19,15 @@ export const tokenModelSchema = z.object({
 export type TokenModel = z.infer<typeof tokenModelSchema>;
 
 /** Errors of token estimates against exact counts. */
-export interface TokenErrors {
-  n: number;
+/** Errors of token estimates against exact counts (fractions; totalRelError is signed: > 0 over-estimates). */
+export const tokenErrorsSchema = z.object({
+  n: z.number().int(),
   /** Mean over documents of |estimate - exact| / exact (documents with at least one token). */
-  meanAbsRelError: number;
+  meanAbsRelError: z.number(),
   /** (sum of estimates - sum of exact) / sum of exact, signed: what a budget adds up. */
-  totalRelError: number;
-}
+  totalRelError: z.number(),
+});
+export type TokenErrors = z.infer<typeof tokenErrorsSchema>;
 
 /** Solves the symmetric positive definite system A x = b (A: n x n row-major, small n) by Gaussian elimination. */
 function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {

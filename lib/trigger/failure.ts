@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { artifactKeys } from '../pipeline/artifacts.ts';
+import { artifactKeys } from '../run/index.ts';
 import type { StageContext } from '../pipeline/types.ts';
 import { joinUri } from '../store/uri.ts';
 import type { FailureRecord } from './types.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriggerEventError } from './errors.ts';
 import type { JobSpecObject } from './types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** The default prefix under which dropped job specs start runs. */
 export const JOBS_PREFIX = 'jobs/';
@@ -29,8 +30,7 @@ export function isJobSpecKey(key: string, prefix = JOBS_PREFIX): boolean {
 export function jobSpecFromEvent(event: unknown, prefix = JOBS_PREFIX): JobSpecObject {
   const parsed = objectCreatedEventSchema.safeParse(event);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
-    throw new TriggerEventError(`not an S3 Object Created event: ${where}`);
+    throw new TriggerEventError(`not an S3 Object Created event: ${formatZodError(parsed.error, { root: '(event)' })}`);
   }
   const { bucket, object } = parsed.data.detail;
   const key = decodeURIComponent(object.key.replace(/\+/g, ' '));

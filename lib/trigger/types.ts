@@ -16,15 +16,8 @@ export interface ExecutionInput {
   specUri: string;
 }
 
-/** What recordFailure writes into `_FAILED`. */
-export interface FailureRecord {
-  error: string;
-  cause: string;
-  /** The spec that started the failed run. */
-  specUri?: string;
-  /** Where the run's outputs were going, when the plan got that far. */
-  output?: string;
-}
+/** What recordFailure writes into `_FAILED` (its schema is lib/run's failureRecordSchema). */
+export type { FailureRecord } from '../run/index.ts';
 
 /** Options of {@link pollJobSpecs} and {@link watchJobSpecs}. */
 export interface WatchOptions {

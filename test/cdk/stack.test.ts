@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyselStack } from '../../cdk/stack.ts';
+import { PIPELINE_ERROR_NAMES } from '../../lib/pipeline/errors.ts';
 import { resolvedDefinition, synthStack } from './synth.ts';
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (
@@ -177,6 +178,20 @@ describe('the synthesized stack', () => {
       expect(f.Properties.Architectures).toEqual(['x86_64']);
       expect(f.Properties.Layers).toHaveLength(1);
     }
+  });
+
+  it('retries only transient errors: no Retry matches States.ALL or one of the pipeline\'s named (permanent) errors', () => {
+    const retriers = Object.values(asl.States).flatMap((s: any) => [
+      ...(s.Retry ?? []),
+      ...Object.values(s.ItemProcessor?.States ?? s.Iterator?.States ?? {}).flatMap((inner: any) => inner.Retry ?? []),
+    ]) as { ErrorEquals: string[] }[];
+    expect(retriers.length).toBeGreaterThan(5);
+    for (const r of retriers) {
+      expect(r.ErrorEquals).not.toContain('States.ALL');
+      for (const name of PIPELINE_ERROR_NAMES) expect(r.ErrorEquals).not.toContain(name);
+    }
+    const caught = Object.values(asl.States).filter((s: any) => (s.Catch ?? []).length > 0);
+    expect(caught.length).toBeGreaterThan(5);
   });
 
   it('produces a definition asl-validator accepts once tokens are placeholder ARNs', () => {

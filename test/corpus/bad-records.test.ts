@@ -48,6 +48,6 @@ describe('BadRecordLog', () => {
     expect(() => BadRecordLog.fromJSON({ count: 'x', byReason: {}, examples: [] }, 'scores/00001.hist.json')).toThrow(
       /scores\/00001\.hist\.json: count: /,
     );
-    expect(() => BadRecordLog.fromJSON({ count: 1, byReason: {}, examples: [{ file: 'a' }] })).toThrow(/examples\.0\.line/);
+    expect(() => BadRecordLog.fromJSON({ count: 1, byReason: {}, examples: [{ file: 'a' }] })).toThrow(/examples\[0\]\.line/);
   });
 });

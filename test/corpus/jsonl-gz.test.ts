@@ -63,7 +63,7 @@ describe('writeJsonlGz / readJsonlGz', () => {
     await writeFile(uri, gzipSync('{"id":"a","n":1,"tags":[]}\n{"id":"b","n":2,"tags":[3]}\n'));
     const err = await Promise.resolve(readJsonlGz(store, uri, schema)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JsonlRecordError);
-    expect((err as Error).message).toMatch(new RegExp(`^${uri.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 2: tags\\.0: `));
+    expect((err as Error).message).toMatch(new RegExp(`^${uri.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 2: tags\\[0\\]: `));
     await writeFile(uri, gzipSync('{"id":"a","n":1,"tags":[]}\n\n{oops\n'));
     await expect(readJsonlGz(store, uri, schema)).rejects.toThrow(/bad\.jsonl\.gz line 3: not valid JSON/);
   });

@@ -8,6 +8,7 @@ import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { reselect } from '../../lib/pipeline/reselect.ts';
 import { tokenizeWords } from '../../lib/reference/ngram/index.ts';
+import { runFileSchemaOf } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
 import { startS3rver } from '../helpers/s3rver.ts';
@@ -66,6 +67,17 @@ describe('end to end on the local filesystem', () => {
       docs += lines.length;
     }
     expect(docs).toBe(first.manifest.selected.docs);
+  });
+
+  it('writes only JSON files that lib/run has a schema for, each of which its schema accepts', async () => {
+    const files = (await listFilesRecursive(outA())).filter((k) => k.endsWith('.json') || k === '_FAILED');
+    expect(files.length).toBeGreaterThan(20);
+    for (const key of files) {
+      const schema = runFileSchemaOf(key);
+      expect(schema, key).toBeDefined();
+      const parsed = schema!.safeParse(JSON.parse(await readFile(join(outA(), key), 'utf8')));
+      expect(parsed.success, `${key}: ${parsed.error?.message}`).toBe(true);
+    }
   });
 
   it('materializes the same selection as Parquet when the spec asks for { format: "parquet" }', async () => {

@@ -5,7 +5,7 @@
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readSampleFile } from '../../lib/pipeline/sample-file.ts';
+import { readSampleFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { brownTexts, deliverables, freshDeliverables, idTheSamplerPicks, runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readScoreFile } from '../../lib/pipeline/score-file.ts';
+import { readScoreFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { copyOutput, deliverables, listFiles, runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 

@@ -12,7 +12,7 @@ import { silentLogger } from '../../lib/pipeline/context.ts';
 import { dedupPartition } from '../../lib/pipeline/dedup.ts';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { reselect } from '../../lib/pipeline/reselect.ts';
-import { readScoreFile } from '../../lib/pipeline/score-file.ts';
+import { readScoreFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { readDemoLabels } from '../dedup/demo-labels.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';

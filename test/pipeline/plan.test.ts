@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apportion, planBudget } from '../../lib/pipeline/plan.ts';
-import { resolveBudget } from '../../lib/pipeline/reduce.ts';
-import { parseBudgetOption } from '../../lib/pipeline/reselect.ts';
+import { parseBudgetOption, planBudget, resolveBudget } from '../../lib/job/index.ts';
+import { apportion } from '../../lib/pipeline/plan.ts';
 import { sliceBounds } from '../../lib/pipeline/reference.ts';
 
 describe('plan', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProxyCard } from '../../lib/pipeline/card.ts';
+import { readProxyCard } from '../../lib/run/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { runJob } from '../../lib/pipeline/local-runner.ts';
 import { reselect } from '../../lib/pipeline/reselect.ts';

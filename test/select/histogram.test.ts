@@ -97,9 +97,9 @@ describe('KeyHistogram', () => {
   it('rejects malformed stored histograms, naming the file and field', () => {
     const src = 'scores/part-0001.hist.json';
     expect(() => KeyHistogram.fromJSON({ bins: [[5, 1, 1], [5, 1, 1]] }, src)).toThrow(/part-0001\.hist\.json: bins\.1: bin 5 is not above/);
-    expect(() => KeyHistogram.fromJSON({ bins: [[KEY_BINS, 1, 1]] }, src)).toThrow(/bins\.0\.0/);
-    expect(() => KeyHistogram.fromJSON({ bins: [[1, 0, 1]] }, src)).toThrow(/bins\.0\.1/);
-    expect(() => KeyHistogram.fromJSON({ bins: [[1, 1, -1]] }, src)).toThrow(/bins\.0\.2/);
+    expect(() => KeyHistogram.fromJSON({ bins: [[KEY_BINS, 1, 1]] }, src)).toThrow(/bins\[0\]\[0\]/);
+    expect(() => KeyHistogram.fromJSON({ bins: [[1, 0, 1]] }, src)).toThrow(/bins\[0\]\[1\]/);
+    expect(() => KeyHistogram.fromJSON({ bins: [[1, 1, -1]] }, src)).toThrow(/bins\[0\]\[2\]/);
     expect(() => KeyHistogram.fromJSON({}, src)).toThrow(/part-0001\.hist\.json: bins/);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactKeys, INTERMEDIATE_TAG, intermediateArtifactTags, intermediatePrefixes } from '../../lib/pipeline/artifacts.ts';
+import { artifactKeys, INTERMEDIATE_TAG, intermediateArtifactTags, intermediatePrefixes } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 const TAGGED = { [INTERMEDIATE_TAG.key]: INTERMEDIATE_TAG.value };

@@ -210,7 +210,7 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     const record = (await store.readJson('s3://data/selections/wf-fail/_FAILED')) as Record<string, string>;
     expect(record.specUri).toBe('s3://data/jobs/wf-fail.json');
     expect(record.output).toBe('s3://data/selections/wf-fail/');
-    expect(record.error).not.toBe('Error');
+    expect(record.error).toBe('BadRecordError');
     // The Lambda error JSON is unwrapped to its message, which names the stage, the shard and the line.
     expect(record.cause).toMatch(/^sample: .*part-\d+\.jsonl(\.gz)? (line|byte) \d+: /);
     expect(record.cause).not.toContain('errorMessage');

@@ -10,20 +10,15 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
 import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec.ts';
-import { artifactKeys } from '../../../lib/pipeline/artifacts.ts';
-import { readProxyCard } from '../../../lib/pipeline/card.ts';
+import { artifactKeys, readItems, readLabelsFile, readPlan, readProxyCard, readScoreFile, removedRows, thresholdFileSchema } from '../../../lib/run/index.ts';
+import { selectedRows } from '../../../lib/select/index.ts';
 import { silentLogger } from '../../../lib/pipeline/context.ts';
 import { runJob } from '../../../lib/pipeline/local-runner.ts';
 import { planJob } from '../../../lib/pipeline/plan.ts';
-import { readItems, readPlan } from '../../../lib/pipeline/plan-file.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
 import { countWorkItem } from '../../../lib/pipeline/count.ts';
-import { removedRows } from '../../../lib/pipeline/dedup-files.ts';
-import { reduceScores, type ThresholdFile } from '../../../lib/pipeline/reduce.ts';
+import { reduceScores } from '../../../lib/pipeline/reduce.ts';
 import { countAndSettle, settleBudget } from '../../../lib/pipeline/settle.ts';
-import { readLabelsFile } from '../../../lib/pipeline/sample-file.ts';
-import { readScoreFile } from '../../../lib/pipeline/score-file.ts';
-import { selectedRows } from '../../../lib/pipeline/select.ts';
 import type { StageContext } from '../../../lib/pipeline/types.ts';
 import type { ObjectStore } from '../../../lib/store/types.ts';
 import { gopherDedupKeep } from './gopher.ts';
@@ -146,7 +141,7 @@ async function proxyselSelection(planUri: string, policy: z.input<typeof policyS
     },
     () => settleBudget({ plan: planUri }, ctx),
   );
-  const threshold = await ctx.store.readJson<ThresholdFile>(run.uri(artifactKeys.threshold));
+  const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
   const removed = await removedRows(ctx.store, run);
   const out = new Array<boolean>(n).fill(false);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ObjectStore } from '../../store/types.ts';
 import { OnnxModelFolderError } from './errors.ts';
 import type { CausalLmConfig } from './types.ts';
+import { formatZodError } from '../../validate/index.ts';
 
 const configSchema = z
   .object({
@@ -60,8 +61,7 @@ export async function loadModelFolder(store: ObjectStore, uri: string): Promise<
   const tokenizerConfig = (await readJsonFile(store, `${folder}tokenizer_config.json`, 'tokenizer_config.json', false)) ?? {};
   const parsed = configSchema.safeParse(configRaw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OnnxModelFolderError(`${folder}config.json field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new OnnxModelFolderError(`${folder}config.json field ${formatZodError(parsed.error)}`);
   }
   if (typeof tokenizerJson !== 'object' || tokenizerJson === null || !('model' in tokenizerJson)) {
     throw new OnnxModelFolderError(`${folder}tokenizer.json: not a Hugging Face tokenizer file (no "model" field)`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OpenAIResponseError } from './errors.ts';
 import type { OpenAIFlavor, PromptLogprobs } from './types.ts';
+import { formatZodError } from '../../validate/index.ts';
 
 /** The HTTP request that asks a server of this flavor for a prompt's token logprobs. */
 export function promptLogprobsRequest(flavor: OpenAIFlavor, baseUrl: string, model: string, text: string): { url: string; body: unknown } {
@@ -45,8 +46,7 @@ const tgiSchema = z.object({
 });
 
 function invalid(where: string, error: z.ZodError): OpenAIResponseError {
-  const issue = error.issues[0]!;
-  return new OpenAIResponseError(`${where}: response field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return new OpenAIResponseError(`${where}: response field ${formatZodError(error)}`);
 }
 
 /**

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { describeZodError } from '../job/load.ts';
-import { featureConfigSchema, learningCurveSchema, spreadCalibrationSchema } from '../proxy/index.ts';
-import { tokenModelSchema } from '../tokens/index.ts';
+import { featureConfigSchema, fidelitySchema, learningCurveSchema, spreadCalibrationSchema } from '../proxy/index.ts';
+import { tokenErrorsSchema, tokenModelSchema } from '../tokens/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 
-/** Errors of token estimates against exact counts (fractions; totalRelError is signed: > 0 over-estimates). */
-export const tokenErrorsSchema = z.object({ n: z.number().int(), meanAbsRelError: z.number(), totalRelError: z.number() });
 const policyTokenErrorsSchema = tokenErrorsSchema.extend({ policy: z.string() });
 
 /** proxy/card.json: what the proxy is, how well it matches the reference, and how tokens are estimated. */
@@ -25,14 +22,8 @@ export const proxyCardSchema = z.object({
     l2: z.number(),
     seed: z.number().int(),
   }),
-  fidelity: z.object({
-    spearman: z.number(),
-    pearson: z.number(),
-    r2: z.number(),
-    topKAgreement: z.number(),
-    topKFraction: z.number(),
-    n: z.number().int(),
-  }),
+  /** Held-out fidelity, over `n` held-out documents. */
+  fidelity: fidelitySchema.extend({ n: z.number().int() }),
   /**
    * Label-budget sizing: held-out Spearman of the proxy refitted on 25% and 50% of its training labels and of the proxy
    * itself (100%), the last doubling's gain, and whether more labels would still help.
@@ -59,7 +50,7 @@ export const proxyCardSchema = z.object({
   /** Quantiles 0, 0.001, ..., 1 of the proxy's predictions on the sample (band policy thresholds). */
   scoreQuantiles: z.array(z.number()),
   minSpearman: z.number(),
-});
+}).describe('proxy card');
 export type ProxyCard = z.infer<typeof proxyCardSchema>;
 
 export async function writeProxyCard(store: ObjectStore, uri: string, card: ProxyCard): Promise<void> {
@@ -67,9 +58,7 @@ export async function writeProxyCard(store: ObjectStore, uri: string, card: Prox
 }
 
 export async function readProxyCard(store: ObjectStore, uri: string): Promise<ProxyCard> {
-  const parsed = proxyCardSchema.safeParse(await store.readJson(uri));
-  if (!parsed.success) throw new Error(`${uri}: not a valid proxy card: ${describeZodError(parsed.error).join('; ')}`);
-  return parsed.data;
+  return store.readJson(uri, proxyCardSchema);
 }
 
 /**
@@ -80,5 +69,5 @@ export const heldOutSchema = z.object({
   reference: z.array(z.number()),
   predicted: z.array(z.number()),
   spread: z.array(z.number()),
-});
+}).describe('held-out predictions file');
 export type HeldOutPredictions = z.infer<typeof heldOutSchema>;

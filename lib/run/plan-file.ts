@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkItem } from '../corpus/types.ts';
-import { jobSpecSchema, type JobSpec } from '../job/spec.ts';
-import { describeZodError } from '../job/load.ts';
+import { jobSpecSchema, planBudgetSchema, type JobSpec } from '../job/index.ts';
+import { formatZodError } from '../validate/index.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { joinUri } from '../store/index.ts';
-import { artifactKeys } from './artifacts.ts';
-import { workItemSchema } from './types.ts';
+import { artifactKeys } from './keys.ts';
 
-/** The budget as the plan resolved it; `fraction` becomes tokens at reduce, once corpus tokens are known. */
-export const planBudgetSchema = z.discriminatedUnion('form', [
-  z.object({ form: z.literal('tokens'), unit: z.literal('tokens'), amount: z.number() }),
-  z.object({ form: z.literal('docs'), unit: z.literal('docs'), amount: z.number() }),
-  z.object({ form: z.literal('flops'), unit: z.literal('tokens'), amount: z.number(), flops: z.number(), modelParams: z.number() }),
-  z.object({ form: z.literal('fraction'), unit: z.literal('tokens'), fraction: z.number() }),
-]);
-export type PlanBudget = z.infer<typeof planBudgetSchema>;
+/** One work item of plan/items.json: a shard, or one byte range of a large uncompressed shard. */
+export const workItemSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+    uri: z.string(),
+    key: z.string(),
+    format: z.enum(['jsonl', 'jsonl.gz', 'jsonl.zst', 'parquet']),
+    size: z.number().int().nonnegative(),
+    etag: z.string(),
+    range: z.object({ start: z.number().int().nonnegative(), end: z.number().int().positive() }).optional(),
+    bytes: z.number().int().nonnegative(),
+  })
+  .strict();
 
 export const planSchema = z.object({
   version: z.literal(1),
@@ -38,7 +42,7 @@ export const planSchema = z.object({
   referenceSlices: z.number().int().positive(),
   /** Partitions of the dedup stage's band keys (0 when the spec deduplicates nothing). */
   dedupPartitions: z.number().int().nonnegative(),
-});
+}).describe('plan');
 export type Plan = z.infer<typeof planSchema>;
 
 export class PlanError extends Error {
@@ -83,7 +87,7 @@ export interface RunFiles {
 export async function readPlan(store: ObjectStore, planUri: string): Promise<RunFiles> {
   const raw = await store.readJson(planUri);
   const parsed = planSchema.safeParse(raw);
-  if (!parsed.success) throw new PlanError(`${planUri}: not a valid plan: ${describeZodError(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new PlanError(`${planUri}: not a valid plan: ${formatZodError(parsed.error)}`);
   const output = outputOfPlan(planUri);
   return { plan: parsed.data, output, uri: (key: string) => joinUri(output, key) };
 }
@@ -91,6 +95,6 @@ export async function readPlan(store: ObjectStore, planUri: string): Promise<Run
 export async function readItems(store: ObjectStore, run: RunFiles): Promise<WorkItem[]> {
   const uri = run.uri(artifactKeys.items);
   const parsed = z.array(workItemSchema).safeParse(await store.readJson(uri));
-  if (!parsed.success) throw new PlanError(`${uri}: not a valid work item list: ${describeZodError(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new PlanError(`${uri}: not a valid work item list: ${formatZodError(parsed.error)}`);
   return parsed.data;
 }

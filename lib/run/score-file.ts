@@ -2,6 +2,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { z } from 'zod';
 import type { ObjectStore } from '../store/types.ts';
+import { formatZodError } from '../validate/index.ts';
 
 /** The columns of scores/<item>.parquet, one row per good document of the item, in reading order. */
 export interface ScoreColumns {
@@ -67,7 +68,7 @@ export async function readScoreFile(store: ObjectStore, uri: string): Promise<Sc
   }
   return rows.map((r, i) => {
     const parsed = scoreRowSchema.safeParse(r);
-    if (!parsed.success) throw new Error(`${uri} row ${i}: not a valid score row (${parsed.error.issues[0]?.message})`);
+    if (!parsed.success) throw new Error(`${uri} row ${i}: not a valid score row (${formatZodError(parsed.error)})`);
     return parsed.data;
   });
 }

@@ -1,0 +1,58 @@
+/**
+ * The pipeline's named errors. Each one's `name` is what a stage Lambda reports as its error type, so Step Functions'
+ * Retry and Catch can match it (none is transient: a retry would fail the same way, so no Retry lists them), `_FAILED`
+ * records it, and the CLI tells bad input (exit 2) from a failed run (exit 1). Other folders keep their own (lib/job's
+ * JobSpecError, lib/corpus's BadRecordError, lib/store's StoreSchemaError, ...).
+ */
+
+/** Base of the pipeline's errors. */
+export abstract class PipelineError extends Error {
+  /** True when what is wrong is the input a person gave (spec, options, event), not the run or the code. */
+  abstract readonly badInput: boolean;
+}
+
+/** A stage's event names something this run does not have: a slice, partition or stage the plan does not hold. */
+export class BadStageInputError extends PipelineError {
+  override readonly name = 'BadStageInputError';
+  readonly badInput = true;
+}
+
+/** What a stage reads is not there yet: an earlier stage (or unit) has not finished. */
+export class MissingInputError extends PipelineError {
+  override readonly name = 'MissingInputError';
+  readonly badInput = false;
+}
+
+/** What a stage reads disagrees with what it depends on: a rewritten shard, labels of another sample, a stale selection. */
+export class StaleInputError extends PipelineError {
+  override readonly name = 'StaleInputError';
+  readonly badInput = false;
+}
+
+/** fit: too few labelled documents to train and measure a proxy (the sample is too small or mostly empty). */
+export class TooFewLabelsError extends PipelineError {
+  override readonly name = 'TooFewLabelsError';
+  readonly badInput = true;
+}
+
+/** fit: a label has no finite target in the spec's unit (a reference that scored nothing of a document). */
+export class InvalidLabelError extends PipelineError {
+  override readonly name = 'InvalidLabelError';
+  readonly badInput = false;
+}
+
+/** Something the code guarantees did not hold: a bug, worth a report with the run's files. */
+export class InvariantError extends PipelineError {
+  override readonly name = 'InvariantError';
+  readonly badInput = false;
+}
+
+/** The names of the pipeline's errors, as Step Functions matches them. */
+export const PIPELINE_ERROR_NAMES = [
+  'BadStageInputError',
+  'MissingInputError',
+  'StaleInputError',
+  'TooFewLabelsError',
+  'InvalidLabelError',
+  'InvariantError',
+] as const;
