@@ -1,11 +1,11 @@
 /**
  * One corpus mix of the downstream benchmark: every row's selection (proxysel policies, random, oracles, the Gopher
- * peer), packed to the budget of real tokens, trained on by a fresh copy of the pretrained GPT, and evaluated on the
- * held-out target. Training results are cached by the packed tokens' hash, so an unchanged selection is not retrained.
+ * peer), each at most the same budget of real tokens, trained on whole by a fresh copy of the pretrained GPT, and
+ * evaluated on the held-out target. Training results are cached by the packed tokens' hash, so an unchanged selection is not retrained.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
