@@ -59,7 +59,7 @@ function proxyselRuns(baseSpec: Record<string, unknown>, targetTextPath: string)
   const unitLabel = (u: string | undefined) => (u ? `, per ${u}` : '');
   // `top` and `band` 10% (the highest predicted loss) scored -2.7 and -1.4 on the 10% mix and worse on the 33% one
   // (they take junk): left out to keep the run under an hour on 2 cores.
-  const policies: PolicyInput[] = [{ kind: 'bottom' }, ...budgetBand(2), ...budgetBand(3)];
+  const policies: PolicyInput[] = [{ kind: 'bottom' }, ...budgetBand(2), ...budgetBand(3), ...budgetBand(4)];
   const runs: ProxyselRun[] = [
     {
       name: 'default',
@@ -77,7 +77,7 @@ function proxyselRuns(baseSpec: Record<string, unknown>, targetTextPath: string)
     runs.push({
       name: `per ${unit}`,
       spec: { lossUnit: unit },
-      policies: [{ kind: 'bottom' } as PolicyInput, ...budgetBand(3)]
+      policies: [{ kind: 'bottom' } as PolicyInput, ...budgetBand(3), ...budgetBand(4)]
         .map(named)
         .map((p) => ({ ...p, name: `${p.name}, per ${unit}` })),
     });
@@ -91,6 +91,17 @@ function proxyselRuns(baseSpec: Record<string, unknown>, targetTextPath: string)
       policies: [...budgetBand(3)]
         .map(named)
         .map((p) => ({ ...p, name: `${p.name}${unitLabel(defaults.lossUnit)}, minhash dedup` })),
+    });
+  }
+  // The deployed proxy trained on the training split only (the held-out labels unused), against the default (all labels).
+  const split = { proxy: { kind: 'hashed-ensemble', deployOn: 'split' } };
+  if (jobSpecSchema.safeParse({ ...baseSpec, ...split }).success) {
+    runs.push({
+      name: 'split-trained',
+      spec: split,
+      policies: [...budgetBand(3)]
+        .map(named)
+        .map((p) => ({ ...p, name: `${p.name}${unitLabel(defaults.lossUnit)}, proxy trained on the split only` })),
     });
   }
   const reducible = { target: 'reducible', targetText: targetTextPath, policy: { kind: 'reducible' } };
@@ -108,6 +119,7 @@ const ORACLES: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[] = [
     { name: `oracle budget-band x3, per ${unit}`, unit, rule: { kind: 'budget-band', multiple: 3 } as OracleRule },
   ]),
   { name: 'oracle budget-band x2, per byte', unit: 'byte', rule: { kind: 'budget-band', multiple: 2 } },
+  { name: 'oracle budget-band x4, per byte', unit: 'byte', rule: { kind: 'budget-band', multiple: 4 } },
 ];
 
 async function main(): Promise<void> {

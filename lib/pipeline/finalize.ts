@@ -101,6 +101,7 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
       target: card.target,
       lossUnit: card.lossUnit,
       members: card.members,
+      ...(card.training.deployedOn !== undefined ? { trainedOnLabels: card.training.deployedOn } : {}),
       fidelity: {
         spearman: card.fidelity.spearman,
         pearson: card.fidelity.pearson,
