@@ -6,13 +6,12 @@
  * timings. Light to import (schemas only: cdk/ reads it at synth); a stage's module loads when the stage first runs.
  */
 import type { z } from 'zod';
-import type { RunFiles, SelectItemOutput } from '../run/index.ts';
+import type { RunFiles, SampleItemOutput, SelectItemOutput } from '../run/index.ts';
 import type { CountItemOutput } from './count.ts';
 import type { DedupClustersOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import type { PlanOutput } from './plan.ts';
-import type { SampleItemOutput } from './sample.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
 import {
