@@ -5,26 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { stageNames, stateName, type StageName } from '../lib/pipeline/stages.ts';
 
-/** The Lambda-run stages, by the STAGE value functions/index.ts dispatches on. */
-export const LAMBDA_STAGES = [
-  'plan',
-  'sample',
-  'merge-sample',
-  'reference',
-  'merge-labels',
-  'fit',
-  'score',
-  'dedup',
-  'dedup-clusters',
-  'reduce',
-  'count',
-  'settle',
-  'select',
-  'finalize',
-  'record-failure',
-] as const;
-export type LambdaStage = (typeof LAMBDA_STAGES)[number];
+/** The Lambda-run functions, by the STAGE value functions/index.ts dispatches on: every stage of the registry, and the
+ * workflow's Catch target. */
+export const LAMBDA_STAGES: readonly LambdaStage[] = [...stageNames, 'record-failure'];
+export type LambdaStage = StageName | 'record-failure';
 
 /** Memory (MB) and timeout (s) of one function. */
 export interface FunctionSize {
@@ -103,7 +89,7 @@ export class StageFunctions extends Construct {
   /** A function running `stage` from the shared bundle. */
   create(stage: string, size: FunctionSize, extraEnvironment: Record<string, string> = {}): NodejsFunction {
     const root = this.props.projectRoot ?? process.cwd();
-    const name = stage.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+    const name = stateName(stage);
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     const role = new iam.Role(this, `${name}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

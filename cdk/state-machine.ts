@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { stages, stateName, type StageName } from '../lib/pipeline/stages.ts';
 import type { LambdaStage } from './functions.ts';
 import { REFERENCE_JOB_ENV } from './reference-batch.ts';
 
@@ -89,20 +90,42 @@ export class SelectionStateMachine extends Construct {
       state.addCatch(failed, { resultPath: '$.error' });
       return state;
     };
-    const invoke = (id: string, stage: LambdaStage, payload: Record<string, unknown>, resultPath: string = sfn.JsonPath.DISCARD) =>
-      new tasks.LambdaInvoke(this, id, {
+    /**
+     * The payload of a stage's Task, by its fan-out kind: the shape the local runner's `unitInputs` gives, from where
+     * the state holds it (the run for single stages, the map's item or batch for fan-outs).
+     */
+    const payloadOf = (stage: StageName): Record<string, unknown> => {
+      switch (stages[stage].fanOut) {
+        case 'single':
+          return stage === 'plan' ? { specUri: sfn.JsonPath.stringAt('$.specUri') } : { plan: planPath };
+        case 'per-item':
+          return { plan: sfn.JsonPath.stringAt('$.plan'), item: sfn.JsonPath.objectAt('$.item') };
+        case 'per-item-batch':
+          return { plan: sfn.JsonPath.stringAt('$.BatchInput.plan'), items: sfn.JsonPath.listAt('$.Items') };
+        case 'per-slice':
+          // The Lambda variant labels the whole sample as one slice; the Batch array job runs one child per slice.
+          return { plan: planPath, index: 0, count: 1 };
+        case 'per-partition':
+          return { plan: sfn.JsonPath.stringAt('$.plan'), partition: sfn.JsonPath.numberAt('$.partition') };
+      }
+    };
+    /** The Task of a stage, named by the registry (`merge-sample` -> `MergeSample`, plus `suffix`). */
+    const invoke = (stage: StageName, resultPath: string = sfn.JsonPath.DISCARD, suffix = '') =>
+      new tasks.LambdaInvoke(this, `${stateName(stage)}${suffix}`, {
         lambdaFunction: fns[stage],
-        payload: sfn.TaskInput.fromObject(payload),
+        payload: sfn.TaskInput.fromObject(payloadOf(stage)),
         payloadResponseOnly: true,
         resultPath,
       });
-    const perItem = (id: string, stage: LambdaStage) => {
-      const task = invoke(id, stage, { plan: sfn.JsonPath.stringAt('$.plan'), item: sfn.JsonPath.objectAt('$.item') }, '$');
+    /** The Task inside a Distributed Map: the child's output is its result; transient errors retried per child. */
+    const child = (stage: StageName) => {
+      const task = invoke(stage, '$');
       task.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
       return task;
     };
-    const itemsMap = (id: string, options: { concurrency: number; batch?: number; keyPath?: string; itemSelector?: Record<string, unknown> }) =>
-      new sfn.DistributedMap(this, id, {
+    /** The Distributed Map of a fan-out stage (`<State>Map`), running `child(stage)` per item or batch. */
+    const itemsMap = (stage: StageName, options: { concurrency: number; batch?: number; keyPath?: string; itemSelector?: Record<string, unknown> }) => {
+      const map = new sfn.DistributedMap(this, `${stateName(stage)}Map`, {
         itemReader: new sfn.S3JsonItemReader({
           bucketNamePath: sfn.JsonPath.stringAt('$.run.itemsBucket'),
           key: sfn.JsonPath.stringAt(options.keyPath ?? '$.run.itemsKey'),
@@ -119,19 +142,21 @@ export class SelectionStateMachine extends Construct {
         }),
         resultPath: sfn.JsonPath.DISCARD,
       });
+      map.itemProcessor(child(stage));
+      return withPolicy(map, false);
+    };
 
     const init = new sfn.Pass(this, 'Init', {
       comment: 'Keeps only the spec URI and an empty run, so the failure path can always read $.run',
       parameters: { specUri: sfn.JsonPath.stringAt('$.specUri'), run: {} },
     });
-    const plan = withPolicy(invoke('Plan', 'plan', { specUri: sfn.JsonPath.stringAt('$.specUri') }, '$.run'));
+    const plan = withPolicy(invoke('plan', '$.run'));
 
-    const sampleMap = withPolicy(itemsMap('SampleMap', { concurrency }), false);
-    sampleMap.itemProcessor(perItem('Sample', 'sample'));
-    const mergeSample = withPolicy(invoke('MergeSample', 'merge-sample', { plan: planPath }));
+    const sampleMap = itemsMap('sample', { concurrency });
+    const mergeSample = withPolicy(invoke('merge-sample'));
 
-    const mergeLabels = withPolicy(invoke('MergeLabels', 'merge-labels', { plan: planPath }));
-    const referenceLambda = withPolicy(invoke('ReferenceLambda', 'reference', { plan: planPath, index: 0, count: 1 }));
+    const mergeLabels = withPolicy(invoke('merge-labels'));
+    const referenceLambda = withPolicy(invoke('reference', sfn.JsonPath.DISCARD, 'Lambda'));
     referenceLambda.next(mergeLabels);
     const choice = new sfn.Choice(this, 'ReferenceKind', { comment: 'GPU references run on Batch; ngram and openai in a Lambda' });
     if (props.referenceBatch) {
@@ -159,40 +184,26 @@ export class SelectionStateMachine extends Construct {
     }
     choice.otherwise(referenceLambda);
 
-    const fit = withPolicy(invoke('Fit', 'fit', { plan: planPath }));
-    const scoreMap = withPolicy(
-      itemsMap('ScoreMap', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? 4 }),
-      false,
-    );
-    const score = invoke('Score', 'score', { plan: sfn.JsonPath.stringAt('$.BatchInput.plan'), items: sfn.JsonPath.listAt('$.Items') }, '$');
-    score.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    scoreMap.itemProcessor(score);
+    const fit = withPolicy(invoke('fit'));
+    const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? 4 });
     // Dedup: one child per band-key partition (plan/dedup-partitions.json; empty when the spec deduplicates nothing),
     // then one function that merges their pairs into clusters.
-    const dedupMap = withPolicy(
-      itemsMap('DedupMap', {
-        concurrency,
-        keyPath: '$.run.dedupPartitionsKey',
-        itemSelector: { plan: planPath, partition: sfn.JsonPath.numberAt('$$.Map.Item.Value.partition') },
-      }),
-      false,
-    );
-    const dedupPartition = invoke('Dedup', 'dedup', { plan: sfn.JsonPath.stringAt('$.plan'), partition: sfn.JsonPath.numberAt('$.partition') }, '$');
-    dedupPartition.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    dedupMap.itemProcessor(dedupPartition);
-    const dedupClusters = withPolicy(invoke('DedupClusters', 'dedup-clusters', { plan: planPath }));
+    const dedupMap = itemsMap('dedup', {
+      concurrency,
+      keyPath: '$.run.dedupPartitionsKey',
+      itemSelector: { plan: planPath, partition: sfn.JsonPath.numberAt('$$.Map.Item.Value.partition') },
+    });
+    const dedupClusters = withPolicy(invoke('dedup-clusters'));
     const dedupChoice = new sfn.Choice(this, 'DedupKind', { comment: 'Skips deduplication when the spec asks for none' })
       .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), dedupMap.next(dedupClusters));
-    const reduce = withPolicy(invoke('Reduce', 'reduce', { plan: planPath }));
+    const reduce = withPolicy(invoke('reduce'));
     // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
     // settle and counted again.
-    const countMap = withPolicy(itemsMap('CountMap', { concurrency }), false);
-    countMap.itemProcessor(perItem('Count', 'count'));
-    const settle = withPolicy(invoke('Settle', 'settle', { plan: planPath }, '$.settle'));
+    const countMap = itemsMap('count', { concurrency });
+    const settle = withPolicy(invoke('settle', '$.settle'));
     const settled = new sfn.Choice(this, 'Settled', { comment: 'threshold.json written, or the boundary region widened' });
-    const selectMap = withPolicy(itemsMap('SelectMap', { concurrency }), false);
-    selectMap.itemProcessor(perItem('Select', 'select'));
-    const finalize = withPolicy(invoke('Finalize', 'finalize', { plan: planPath }, '$.result'));
+    const selectMap = itemsMap('select', { concurrency });
+    const finalize = withPolicy(invoke('finalize', '$.result'));
     const notify = withPolicy(
       new tasks.EventBridgePutEvents(this, 'SelectionCompleted', {
         entries: [

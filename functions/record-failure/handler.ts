@@ -2,4 +2,4 @@ import { failureEventSchema, recordFailure } from '../../lib/trigger/index.ts';
 import { stageHandler } from '../shared/index.ts';
 
 /** The Catch target of every state: writes `_FAILED` with the readable cause next to the job's output. */
-export const handler = stageHandler('recordFailure', failureEventSchema, recordFailure);
+export const handler = stageHandler('record-failure', failureEventSchema, recordFailure);

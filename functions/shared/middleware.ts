@@ -8,16 +8,13 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { intermediateArtifactTags } from '../../lib/run/index.ts';
-import { noProgress } from '../../lib/pipeline/index.ts';
+import { InvalidEventError, invalidEvent, noProgress } from '../../lib/pipeline/index.ts';
 import type { Logger, StageContext } from '../../lib/pipeline/index.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
 import type { ObjectStore } from '../../lib/store/index.ts';
-import { formatZodError } from '../../lib/validate/index.ts';
 
-/** A Lambda event the stage's schema rejects: the message lists every field at fault. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+/** A Lambda event the stage's schema rejects (the local runner throws the same): the message lists every field at fault. */
+export { InvalidEventError };
 
 /** A stage's failure as Step Functions sees it: the original error's name (for Retry matching), a readable message. */
 export class StageFailedError extends Error {
@@ -63,7 +60,7 @@ function parseEvent<T>(stage: string, schema: z.ZodType<T>): MiddlewareObj<unkno
     before: (request) => {
       const parsed = schema.safeParse(request.event);
       if (!parsed.success) {
-        throw new InvalidEventError(`${stage}: invalid event: ${formatZodError(parsed.error, { root: '(event)' })}`);
+        throw invalidEvent(stage, parsed.error);
       }
       request.event = parsed.data;
     },
@@ -85,7 +82,7 @@ function surfaceErrors(stage: string, logger: PowertoolsLogger): MiddlewareObj<u
 
 /**
  * A Lambda handler for one stage. The handler holds no logic: it validates, calls `stage`, returns its output.
- * @example export const handler = stageHandler('fit', planRefSchema, fitProxy);
+ * @example export const handler = stageHandler('record-failure', failureEventSchema, recordFailure);
  */
 export function stageHandler<T, R, O = R>(
   stage: string,

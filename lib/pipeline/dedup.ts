@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   bandHeaderBytes,
   collidingDocs,
@@ -17,12 +16,9 @@ import {
 import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
 import { resumable, SINGLE_UNIT } from './markers.ts';
-import type { StageContext } from './types.ts';
+import type { DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
 
-/** Input of one dedup unit: a partition of the band keys. */
-export const dedupPartitionEventSchema = z.object({ plan: z.string().min(1), partition: z.number().int().nonnegative() }).strict();
-export type DedupPartitionEvent = z.infer<typeof dedupPartitionEventSchema>;
 
 export interface DedupPartitionOutput {
   partition: number;

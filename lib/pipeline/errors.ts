@@ -4,11 +4,24 @@
  * records it, and the CLI tells bad input (exit 2) from a failed run (exit 1). Other folders keep their own (lib/job's
  * JobSpecError, lib/corpus's BadRecordError, lib/store's StoreSchemaError, ...).
  */
+import type { ZodError } from 'zod';
+import { formatZodError } from '../validate/index.ts';
 
 /** Base of the pipeline's errors. */
 export abstract class PipelineError extends Error {
   /** True when what is wrong is the input a person gave (spec, options, event), not the run or the code. */
   abstract readonly badInput: boolean;
+}
+
+/** A stage's input (a Lambda event, or a call of the local runner) that its schema rejects: the message lists every field at fault. */
+export class InvalidEventError extends PipelineError {
+  override readonly name = 'InvalidEventError';
+  readonly badInput = true;
+}
+
+/** The error of a stage input its schema rejected, worded the same for every caller. */
+export function invalidEvent(stage: string, error: ZodError): InvalidEventError {
+  return new InvalidEventError(`${stage}: invalid event: ${formatZodError(error, { root: '(event)' })}`);
 }
 
 /** A stage's event names something this run does not have: a slice, partition or stage the plan does not hold. */
@@ -49,6 +62,7 @@ export class InvariantError extends PipelineError {
 
 /** The names of the pipeline's errors, as Step Functions matches them. */
 export const PIPELINE_ERROR_NAMES = [
+  'InvalidEventError',
   'BadStageInputError',
   'MissingInputError',
   'StaleInputError',

@@ -8,17 +8,8 @@ import { joinUri, parseUri } from '../store/index.ts';
 import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
 import { dedupPartitionsFor } from './dedup-files.ts';
 import { beginRun } from './run-state.ts';
-import type { StageContext } from './types.ts';
+import type { PlanInput, StageContext } from './types.ts';
 import { planBudget } from '../job/index.ts';
-
-export interface PlanInput {
-  /** URI of the job spec (cloud trigger, `proxysel watch`). */
-  specUri?: string;
-  /** The spec itself (local runner, tests). */
-  spec?: unknown;
-  /** Overrides the spec's output location. */
-  output?: string;
-}
 
 export interface PlanOutput {
   /** URI of plan.json: the input of every later stage. */

@@ -1,15 +1,6 @@
-import type { PolicySpec } from '../job/index.ts';
 import { readPlan } from '../run/index.ts';
-import type { StageContext } from './types.ts';
-import { type PlanBudget } from '../job/index.ts';
+import type { ReduceInput, StageContext } from './types.ts';
 import { estimateCuts } from './estimate-cuts.ts';
-
-export interface ReduceInput {
-  plan: string;
-  /** Re-selection (`proxysel select`): a different budget or policy than the spec's, over the stored scores. */
-  budget?: PlanBudget;
-  policy?: PolicySpec;
-}
 
 /**
  * reduce: the cuts on estimated tokens (budget/estimate.json): where the budget runs out by the token model's

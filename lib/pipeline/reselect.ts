@@ -4,13 +4,12 @@ import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
-import { finalizeJob } from './finalize.ts';
 import { InvalidOptionError, parseBudgetOption } from '../job/index.ts';
-import { reduceScores } from './reduce.ts';
+import { noProgress } from './context.ts';
+import { noDisplay } from './progress-display.ts';
+import { runPhases, type StageCall } from './run-phases.ts';
 import { beginRun } from './run-state.ts';
-import { selectWorkItem } from './select.ts';
-import { countAndSettle, settleBudget } from './settle.ts';
-import { countWorkItem } from './count.ts';
+import { phases, runStage } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
 
 export interface ReselectOptions {
@@ -40,9 +39,9 @@ function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 
 }
 
 /**
- * Re-runs reduce, count (exact tokens of the new boundary region, re-using the counts made before), settle, select and
- * finalize over a finished run's stored scores with a new budget or policy: seconds, not a
- * new scoring pass (scores are kept apart from selection).
+ * Re-runs the phases from reduce on (reduce, count with settle, select, finalize; the exact tokens of the new boundary
+ * region re-use the counts made before) over a finished run's stored scores with a new budget or policy, in this
+ * thread, one call at a time: seconds, not a new scoring pass (scores are kept apart from selection).
  */
 export async function reselect(
   output: string,
@@ -50,31 +49,15 @@ export async function reselect(
   deps: { store: ObjectStore; log: Logger },
 ): Promise<{ manifest: Manifest; timings: StageTiming[] }> {
   const planUri = joinUri(output, artifactKeys.plan);
-  const ctx: StageContext = { store: deps.store, log: deps.log, progress: { add() {} } };
+  const ctx: StageContext = { store: deps.store, log: deps.log, progress: noProgress };
   const run = await readPlan(deps.store, planUri);
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
   await beginRun(deps.store, run.output, deps.log);
-  const timings: StageTiming[] = [];
-  const t0 = performance.now();
-  await reduceScores({ plan: planUri, budget, policy }, ctx);
-  const tc = performance.now();
-  timings.push({ stage: 'reduce', seconds: (tc - t0) / 1000, detail: 'from stored scores' });
   const items = await readItems(deps.store, run);
-  let tokenized = 0;
-  const settled = await countAndSettle(
-    async () => {
-      for (const item of items) tokenized += (await countWorkItem({ plan: planUri, item }, ctx)).tokenized;
-    },
-    () => settleBudget({ plan: planUri }, ctx),
-  );
-  const t1 = performance.now();
-  timings.push({ stage: 'count', seconds: (t1 - tc) / 1000, detail: `${tokenized} documents tokenized, ${settled.passes} pass(es)` });
-  let docs = 0;
-  for (const item of items) docs += (await selectWorkItem({ plan: planUri, item }, ctx)).docs;
-  const t2 = performance.now();
-  timings.push({ stage: 'select', seconds: (t2 - t1) / 1000, detail: `${docs} documents written` });
-  const fin = await finalizeJob({ plan: planUri }, ctx);
-  timings.push({ stage: 'finalize', seconds: (performance.now() - t2) / 1000, detail: 'manifest.json' });
-  return { manifest: manifestSchema.parse(await deps.store.readJson(fin.manifest)), timings };
+  const timings: StageTiming[] = [];
+  const fromReduce = phases.slice(phases.findIndex((p) => p.name === 'reduce'));
+  const call: StageCall = (stage, input) => runStage(stage, input, ctx);
+  await runPhases(fromReduce, { planUri, run, items, call, display: noDisplay, extra: { reduce: { budget, policy } }, concurrency: 1 }, timings);
+  return { manifest: manifestSchema.parse(await deps.store.readJson(run.uri(artifactKeys.manifest))), timings };
 }

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { readDocs, writeJsonlGz, BadRecordLog } from '../corpus/index.ts';
 import type { Doc } from '../corpus/index.ts';
 import { docHash } from '../select/index.ts';
-import { artifactKeys, readItems, readPlan, readSampleFile, sampleRecordSchema, type SampleStats, type UnitMarker } from '../run/index.ts';
+import { artifactKeys, readItems, readPlan, readSampleFile, sampleItemOutputSchema, sampleRecordSchema, type SampleItemOutput, type SampleStats, type UnitMarker } from '../run/index.ts';
+import { formatZodError } from '../validate/index.ts';
+import { StaleInputError } from './errors.ts';
 import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
@@ -92,15 +94,6 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
   });
 }
 
-export interface SampleItemOutput {
-  item: string;
-  /** Documents kept in the sample. */
-  sampled: number;
-  /** Good documents the item holds, and their text bytes: the corpus size as the pipeline sees it. */
-  docs: number;
-  textBytes: number;
-}
-
 /**
  * merge sample: concatenates the parts in work-item order into sample/sample.jsonl.gz, and sums what the items saw
  * into sample/stats.json (the corpus's documents and text bytes, known before scoring).
@@ -118,8 +111,10 @@ export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ 
   };
   const docs = await resumable(ctx, run, unit, async () => {
     const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
-    for (const { marker } of parts) {
-      const out = marker.output as SampleItemOutput;
+    for (const { item, marker } of parts) {
+      const parsed = sampleItemOutputSchema.safeParse(marker.output);
+      if (!parsed.success) throw new StaleInputError(`merge-sample: the sample marker of item ${item} records no valid output: ${formatZodError(parsed.error)}`);
+      const out = parsed.data;
       stats.corpusDocs += out.docs;
       stats.corpusTextBytes += out.textBytes;
     }

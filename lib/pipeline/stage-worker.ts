@@ -1,12 +1,12 @@
 /**
- * A worker thread of the local runner: runs one stage call at a time for the main thread, with the same stage
- * functions the Lambda handlers call. Progress and logs are posted back as messages.
+ * A worker thread of the local runner: runs one stage call at a time for the main thread, through the stage registry
+ * (input validated as the Lambda handlers validate it). Progress and logs are posted back as messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createStore } from '../store/index.ts';
 import type { S3Options } from '../store/index.ts';
 import { closeScorers } from './score.ts';
-import { stages, type StageName } from './stages.ts';
+import { runStage } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
 import type { WorkerReply, WorkerTask } from './worker-pool.ts';
 
@@ -30,8 +30,7 @@ port.on('message', async (task: WorkerTask | { type: 'close' }) => {
   };
   const ctx: StageContext = { store, log, progress: { add: (delta) => post({ type: 'progress', id: task.id, delta }) } };
   try {
-    const run = stages[task.stage as StageName] as (input: unknown, ctx: StageContext) => Promise<unknown>;
-    const output = await run(task.input, ctx);
+    const output = await runStage(task.stage, task.input, ctx);
     post({ type: 'done', id: task.id, output });
   } catch (error) {
     const e = error as Error;

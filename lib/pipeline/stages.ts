@@ -1,34 +1,206 @@
-import { countWorkItem } from './count.ts';
-import { dedupClusters, dedupPartition } from './dedup.ts';
-import { finalizeJob } from './finalize.ts';
-import { fitProxy } from './fit.ts';
-import { planJob } from './plan.ts';
-import { reduceScores } from './reduce.ts';
-import { labelReferenceSlice, mergeLabels } from './reference.ts';
-import { mergeSample, sampleWorkItem } from './sample.ts';
-import { scoreWorkItems } from './score.ts';
-import { selectWorkItem } from './select.ts';
-import { settleBudget } from './settle.ts';
-import type { StageContext } from './types.ts';
+/**
+ * The stage registry: every stage of the pipeline once, under its one name (kebab-case: the Lambda's STAGE value, the
+ * unit name in markers; `stateName` derives the Step Functions state and CDK construct names from it), with the zod
+ * schema of its input (the Lambda handler and the local runner both validate with it), its fan-out kind, how its
+ * function loads, and the line that sums up its outputs. `phases` orders the stages into the rows of the run's
+ * timings. Light to import (schemas only: cdk/ reads it at synth); a stage's module loads when the stage first runs.
+ */
+import type { z } from 'zod';
+import type { RunFiles, SampleItemOutput, SelectItemOutput } from '../run/index.ts';
+import type { CountItemOutput } from './count.ts';
+import type { DedupClustersOutput, DedupPartitionOutput } from './dedup.ts';
+import { invalidEvent } from './errors.ts';
+import type { FinalizeOutput } from './finalize.ts';
+import type { PlanOutput } from './plan.ts';
+import type { ScoreItemOutput } from './score.ts';
+import type { SettleOutput } from './settle.ts';
+import {
+  dedupPartitionEventSchema,
+  finalizeEventSchema,
+  itemEventSchema,
+  itemsEventSchema,
+  planInputSchema,
+  planRefSchema,
+  reduceEventSchema,
+  referenceSliceEventSchema,
+  type StageContext,
+} from './types.ts';
 
-/** Every stage by name: the local runner's workers and the Lambda handlers look them up here. */
+/**
+ * How many calls a stage makes in a run, and over what; each kind has one input shape (see `unitInputs`):
+ * - `single`: one call, `{ plan }` (plan itself takes the spec);
+ * - `per-item`: one call per work item, `{ plan, item }` (a Distributed Map over plan/items.json);
+ * - `per-item-batch`: one call per batch of work items, `{ plan, items }` (a Distributed Map with an ItemBatcher;
+ *   locally one item per batch);
+ * - `per-slice`: one call per slice of the sample, `{ plan, index, count }` (a Batch array job; one Lambda call);
+ * - `per-partition`: one call per band-key partition, `{ plan, partition }` (a Distributed Map over
+ *   plan/dedup-partitions.json).
+ */
+export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-partition';
+
+export interface StageDefinition<S extends z.ZodType, O> {
+  fanOut: FanOut;
+  /** The input every caller validates against; the stage function takes its parsed output. */
+  input: S;
+  /** The stage function, imported on first use. */
+  load: () => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /** The stage's part of its phase's line in the run's timings, from the outputs of all its calls in this run. */
+  summary?: (outputs: O[], run: RunFiles) => string;
+}
+
+const stage = <S extends z.ZodType, O>(definition: StageDefinition<S, O>): StageDefinition<S, O> => definition;
+const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce((a, v) => a + of(v), 0);
+
+/** Every stage by its name, in the order a run calls them. */
 export const stages = {
-  plan: planJob,
-  sample: sampleWorkItem,
-  mergeSample,
-  reference: labelReferenceSlice,
-  mergeLabels,
-  fit: fitProxy,
-  score: scoreWorkItems,
-  dedup: dedupPartition,
-  dedupClusters,
-  reduce: reduceScores,
-  count: countWorkItem,
-  settle: settleBudget,
-  select: selectWorkItem,
-  finalize: finalizeJob,
-} as const satisfies Record<string, (input: never, ctx: StageContext) => Promise<unknown>>;
+  plan: stage({
+    fanOut: 'single',
+    input: planInputSchema,
+    load: async () => (await import('./plan.ts')).planJob,
+    summary: (outs: PlanOutput[]) => `${outs[0]!.items} work item(s)`,
+  }),
+  sample: stage({
+    fanOut: 'per-item',
+    input: itemEventSchema,
+    load: async () => (await import('./sample.ts')).sampleWorkItem,
+    summary: (outs: SampleItemOutput[]) => `${sum(outs, (o) => o.sampled)} of ${sum(outs, (o) => o.docs)} documents sampled`,
+  }),
+  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./sample.ts')).mergeSample }),
+  reference: stage({
+    fanOut: 'per-slice',
+    input: referenceSliceEventSchema,
+    load: async () => (await import('./reference.ts')).labelReferenceSlice,
+    summary: (outs: { docs: number; tokens: number }[], run) =>
+      `${sum(outs, (o) => o.docs)} documents, ${sum(outs, (o) => o.tokens)} tokens labelled by the ${run.plan.spec.reference.kind} model`,
+  }),
+  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./reference.ts')).mergeLabels }),
+  fit: stage({
+    fanOut: 'single',
+    input: planRefSchema,
+    load: async () => (await import('./fit.ts')).fitProxy,
+    summary: ([o]: { members: number; fidelity: { spearman: number } }[]) => `${o!.members} member(s), held-out Spearman ${o!.fidelity.spearman.toFixed(3)}`,
+  }),
+  score: stage({
+    fanOut: 'per-item-batch',
+    input: itemsEventSchema,
+    load: async () => (await import('./score.ts')).scoreWorkItems,
+    summary: (outs: { items: ScoreItemOutput[] }[]) => {
+      const items = outs.flatMap((o) => o.items);
+      const bad = sum(items, (o) => o.badRecords);
+      return `${sum(items, (o) => o.docs)} documents scored${bad ? `, ${bad} bad record(s) skipped` : ''}`;
+    },
+  }),
+  dedup: stage({
+    fanOut: 'per-partition',
+    input: dedupPartitionEventSchema,
+    load: async () => (await import('./dedup.ts')).dedupPartition,
+    summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
+  }),
+  'dedup-clusters': stage({
+    fanOut: 'single',
+    input: planRefSchema,
+    load: async () => (await import('./dedup.ts')).dedupClusters,
+    summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
+  }),
+  reduce: stage({
+    fanOut: 'single',
+    input: reduceEventSchema,
+    load: async () => (await import('./reduce.ts')).reduceScores,
+    summary: ([o]: { estimate: { tokens: number; docs: number } }[]) =>
+      `on estimates the threshold fills ${o!.estimate.tokens} tokens / ${o!.estimate.docs} documents`,
+  }),
+  count: stage({
+    fanOut: 'per-item',
+    input: itemEventSchema,
+    load: async () => (await import('./count.ts')).countWorkItem,
+    summary: (outs: CountItemOutput[]) => {
+      // Candidates of the last pass (a later pass widens the region), documents tokenized over all passes.
+      const candidates = new Map(outs.map((o) => [o.item, o.candidates]));
+      return `${sum(outs, (o) => o.tokenized)} of ${sum([...candidates.values()], (c) => c)} candidate documents tokenized`;
+    },
+  }),
+  settle: stage({
+    fanOut: 'single',
+    input: planRefSchema,
+    load: async () => (await import('./settle.ts')).settleBudget,
+    summary: (outs: SettleOutput[]) => (outs.at(-1)!.passes > 1 ? `${outs.at(-1)!.passes} count passes` : ''),
+  }),
+  select: stage({
+    fanOut: 'per-item',
+    input: itemEventSchema,
+    load: async () => (await import('./select.ts')).selectWorkItem,
+    summary: (outs: SelectItemOutput[]) => `${sum(outs, (o) => o.docs)} documents written`,
+  }),
+  finalize: stage({
+    fanOut: 'single',
+    input: finalizeEventSchema,
+    load: async () => (await import('./finalize.ts')).finalizeJob,
+    summary: (_outs: FinalizeOutput[]) => 'manifest.json',
+  }),
+};
 
 export type StageName = keyof typeof stages;
-export type StageInput<S extends StageName> = Parameters<(typeof stages)[S]>[0];
-export type StageOutput<S extends StageName> = Awaited<ReturnType<(typeof stages)[S]>>;
+type DefinitionOf<S extends StageName> = (typeof stages)[S];
+/** What a caller passes to stage S (before its schema's defaults apply). */
+export type StageInput<S extends StageName> = z.input<DefinitionOf<S>['input']>;
+export type StageOutput<S extends StageName> = DefinitionOf<S> extends StageDefinition<z.ZodType, infer O> ? O : never;
+
+/** Every stage name, in run order. */
+export const stageNames = Object.keys(stages) as StageName[];
+
+/** The Step Functions state (and CDK construct) name of a stage: `merge-sample` -> `MergeSample`. */
+export function stateName(stage: StageName | string): string {
+  return stage.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** The input fields of a stage, as its payload in the workflow must name them. */
+export function inputFields(stage: StageName): string[] {
+  return Object.keys(stages[stage].input.shape);
+}
+
+/** Validates `input` with the stage's schema: a rejected input fails with InvalidEventError naming every bad field. */
+export function parseStageInput<S extends StageName>(stage: S, input: unknown): z.output<DefinitionOf<S>['input']> {
+  const parsed = (stages[stage].input as z.ZodType).safeParse(input);
+  if (!parsed.success) throw invalidEvent(stage, parsed.error);
+  return parsed.data as z.output<DefinitionOf<S>['input']>;
+}
+
+/** The stage function of `stage`, typed by the registry (the Lambda handler calls it on an event it validated). */
+export async function loadStage<S extends StageName>(stage: S): Promise<(input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>> {
+  return (await stages[stage].load()) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
+}
+
+/** Runs one call of a stage as every local caller does: validate the input, then call the stage. */
+export async function runStage<S extends StageName>(stage: S, input: unknown, ctx: StageContext): Promise<StageOutput<S>> {
+  const parsed = parseStageInput(stage, input);
+  return (await loadStage(stage))(parsed, ctx);
+}
+
+/** The stage's part of its phase's timing line, from the outputs of its calls ('' when it adds nothing). */
+export function summarize<S extends StageName>(stage: S, outputs: StageOutput<S>[], run: RunFiles): string {
+  const summary = stages[stage].summary as ((outs: StageOutput<S>[], run: RunFiles) => string) | undefined;
+  return summary?.(outputs, run) ?? '';
+}
+
+/** A row of the run's timings: stages run back to back and reported together (a fan-out and its merge). */
+export interface Phase {
+  name: string;
+  stages: readonly StageName[];
+  /** Runs only when this holds for the run (the cloud workflow's Choice). */
+  when?: (run: RunFiles) => boolean;
+  /** Runs its stages again while the last one's output says `settled: false` (the workflow's Settled loop). */
+  repeat?: 'until-settled';
+}
+
+/** The phases of a run after plan, in order. */
+export const phases: readonly Phase[] = [
+  { name: 'sample', stages: ['sample', 'merge-sample'] },
+  { name: 'reference', stages: ['reference', 'merge-labels'] },
+  { name: 'fit', stages: ['fit'] },
+  { name: 'score', stages: ['score'] },
+  { name: 'dedup', stages: ['dedup', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
+  { name: 'reduce', stages: ['reduce'] },
+  { name: 'count', stages: ['count', 'settle'], repeat: 'until-settled' },
+  { name: 'select', stages: ['select'] },
+  { name: 'finalize', stages: ['finalize'] },
+];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { planBudgetSchema, policySchema } from '../job/index.ts';
 import { workItemSchema } from '../run/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 
@@ -22,9 +23,29 @@ export interface StageContext {
   progress: ProgressSink;
 }
 
+/**
+ * Input of plan: the job spec itself (local runner, tests) or its URI (cloud trigger, `proxysel watch`), and an
+ * override of its output location.
+ */
+export const planInputSchema = z
+  .object({
+    specUri: z.string().min(1).optional(),
+    spec: z.unknown().optional(),
+    output: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((e) => (e.spec === undefined) !== (e.specUri === undefined), { message: 'plan needs either a spec or a specUri', path: ['specUri'] });
+export type PlanInput = z.input<typeof planInputSchema>;
+
 /** Input of every single (non fan-out) stage after plan: the URI of the run's plan.json. */
 export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();
 export type PlanRef = z.infer<typeof planRefSchema>;
+
+/** Input of reduce: the plan, and for re-selection (`proxysel select`) another budget or policy than the spec's. */
+export const reduceEventSchema = z
+  .object({ plan: z.string().min(1), budget: planBudgetSchema.optional(), policy: policySchema.optional() })
+  .strict();
+export type ReduceInput = z.infer<typeof reduceEventSchema>;
 
 /**
  * Input of finalize: the plan, and whether to render report.html and write _SUCCESS (a caller that renders the report
@@ -50,3 +71,7 @@ export const referenceSliceEventSchema = z
   })
   .strict();
 export type ReferenceSliceEvent = z.infer<typeof referenceSliceEventSchema>;
+
+/** Input of one dedup unit: a partition of the band keys. */
+export const dedupPartitionEventSchema = z.object({ plan: z.string().min(1), partition: z.number().int().nonnegative() }).strict();
+export type DedupPartitionEvent = z.infer<typeof dedupPartitionEventSchema>;

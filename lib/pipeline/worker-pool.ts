@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { S3Options } from '../store/index.ts';
-import type { StageInput, StageName, StageOutput } from './stages.ts';
+import type { StageName, StageOutput } from './stages.ts';
 import type { Logger } from './types.ts';
 
 export interface WorkerTask {
@@ -104,9 +104,10 @@ export class StageWorkerPool {
     for (const w of this.idle) w.unref();
   }
 
+  /** Runs one call of `stage` on a worker, which validates `input` with the stage's schema. */
   run<S extends StageName>(
     stage: S,
-    input: StageInput<S>,
+    input: unknown,
     onProgress?: (delta: { docs?: number; bytes?: number }) => void,
   ): Promise<StageOutput<S>> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));

@@ -1,9 +1,18 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
 import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
 import { formatZodError } from '../validate/index.ts';
+
+type Onnxruntime = typeof import('onnxruntime-node');
+let onnxruntime: Promise<Onnxruntime> | undefined;
+
+/** onnxruntime-node, loaded by the first scorer: importing lib/proxy (for its schemas) does not load the native module. */
+function loadOnnxruntime(): Promise<Onnxruntime> {
+  onnxruntime ??= import('onnxruntime-node');
+  return onnxruntime;
+}
 
 /** Options of ProxyScorer.create. */
 export interface ProxyScorerOptions {
@@ -40,6 +49,7 @@ export class ProxyScorer {
   private queue: Promise<void> = Promise.resolve();
 
   private constructor(
+    private readonly ort: Onnxruntime,
     private readonly session: ort.InferenceSession,
     private readonly featurizer: Featurizer,
     private readonly maxIds: number,
@@ -56,9 +66,10 @@ export class ProxyScorer {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     };
+    const runtime = await loadOnnxruntime();
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(onnxBytes, sessionOptions);
+      session = await runtime.InferenceSession.create(onnxBytes, sessionOptions);
     } catch (err) {
       throw new ProxyModelError(`proxy model: onnxruntime could not load it: ${(err as Error).message}`);
     }
@@ -77,7 +88,7 @@ export class ProxyScorer {
         throw new ProxyModelError(`proxy model: graph has no output "${name}" (outputs: ${session.outputNames.join(', ')})`);
       }
     }
-    return new ProxyScorer(session, createFeaturizer(parsed.data), opts.maxIdsPerRun ?? 1 << 21);
+    return new ProxyScorer(runtime, session, createFeaturizer(parsed.data), opts.maxIdsPerRun ?? 1 << 21);
   }
 
   /**
@@ -120,12 +131,13 @@ export class ProxyScorer {
 
   private async run(packed: FeatureBatch): Promise<ProxyScores> {
     const g = PROXY_GRAPH;
+    const { Tensor } = this.ort;
     const feeds = {
-      [g.ids]: new ort.Tensor('int32', packed.ids, [packed.members, packed.width]),
-      [g.counts]: new ort.Tensor('float32', packed.counts, [packed.width]),
-      [g.offsets]: new ort.Tensor('int32', packed.offsets, [packed.n + 1]),
-      [g.scale]: new ort.Tensor('float32', packed.scale, [packed.n]),
-      [g.dense]: new ort.Tensor('float32', packed.dense, [packed.n, packed.denseDim]),
+      [g.ids]: new Tensor('int32', packed.ids, [packed.members, packed.width]),
+      [g.counts]: new Tensor('float32', packed.counts, [packed.width]),
+      [g.offsets]: new Tensor('int32', packed.offsets, [packed.n + 1]),
+      [g.scale]: new Tensor('float32', packed.scale, [packed.n]),
+      [g.dense]: new Tensor('float32', packed.dense, [packed.n, packed.denseDim]),
     };
     const out = await this.session.run(feeds, [g.mean, g.std]);
     return { mean: out[g.mean]!.data as Float32Array, std: out[g.std]!.data as Float32Array };

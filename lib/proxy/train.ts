@@ -206,7 +206,6 @@ function pick(a: ArrayLike<number>, idx: Int32Array): Float64Array {
 export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOptions): FitProxyResult {
   checkOptions(examples, opts);
   const texts = examples.map((e) => e.text);
-  const n = texts.length;
   const split = heldOutSplit(texts, opts.heldOut, opts.seed);
   const test = split.test;
   const train = trainSubset(split.train, opts.trainFraction ?? 1, opts.seed);

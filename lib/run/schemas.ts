@@ -190,6 +190,19 @@ export type DedupSummary = z.infer<typeof dedupSummarySchema>;
 export const outputDigestSchema = z.object({ key: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
 export type OutputDigest = z.infer<typeof outputDigestSchema>;
 
+/** The sample stage's output for one item, as its marker records it (merge sample sums the corpus size from it). */
+export const sampleItemOutputSchema = z
+  .object({
+    item: z.string(),
+    /** Documents kept in the sample. */
+    sampled: z.number().int().nonnegative(),
+    /** Good documents the item holds, and their text bytes: the corpus size as the pipeline sees it. */
+    docs: z.number().int().nonnegative(),
+    textBytes: z.number().nonnegative(),
+  })
+  .strict();
+export type SampleItemOutput = z.infer<typeof sampleItemOutputSchema>;
+
 /**
  * plan/done/<stage>/<unit>.json: written after a unit's outputs. `fingerprint` identifies everything the unit read;
  * `outputs` the size and sha256 of every file it wrote; `output` is what the stage function returned.

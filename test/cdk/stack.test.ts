@@ -3,7 +3,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyselStack } from '../../cdk/stack.ts';
 import { PIPELINE_ERROR_NAMES } from '../../lib/pipeline/errors.ts';
-import { resolvedDefinition, synthStack } from './synth.ts';
+import { inputFields, stageNames, stages, stateName, type StageName } from '../../lib/pipeline/stages.ts';
+import { resolvedDefinition, stageOfFunctionArn, synthStack } from './synth.ts';
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (
   definition: unknown,
@@ -167,9 +168,10 @@ describe('the synthesized stack', () => {
 
   it('runs every stage on Node 22 x86_64 from one bundle, with the slim onnxruntime layer', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
-    const stages = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
-    expect(stages.sort()).toEqual(
-      ['count', 'dedup', 'dedup-clusters', 'finalize', 'fit', 'merge-labels', 'merge-sample', 'plan', 'record-failure', 'reduce', 'reference', 'sample', 'score', 'select', 'settle', 'start'].sort(),
+    const names = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
+    expect(names.sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
+    expect(stageNames).toEqual(
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize'],
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);
@@ -192,6 +194,32 @@ describe('the synthesized stack', () => {
     }
     const caught = Object.values(asl.States).filter((s: any) => (s.Catch ?? []).length > 0);
     expect(caught.length).toBeGreaterThan(5);
+  });
+
+  it("names each stage's Task after the registry and passes it only its input schema's fields, every required one", () => {
+    const stageOf = stageOfFunctionArn(template);
+    const tasks: [string, any][] = [];
+    const walk = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Task' && stageOf.has(state.Resource)) tasks.push([name, state]);
+        if (state.ItemProcessor) walk(state.ItemProcessor.States);
+      }
+    };
+    walk(asl.States);
+    const seen = new Set<string>();
+    for (const [name, state] of tasks) {
+      const stage = stageOf.get(state.Resource)!;
+      if (!(stage in stages)) continue; // record-failure: not a pipeline stage
+      seen.add(stage);
+      expect(name.startsWith(stateName(stage)), `${name} runs ${stage}`).toBe(true);
+      const fields = inputFields(stage as StageName);
+      const sent = Object.keys(state.Parameters ?? {}).map((k) => k.replace(/\.\$$/, ''));
+      for (const key of sent) expect(fields, `${name} sends ${key}`).toContain(key);
+      const shape = stages[stage as StageName].input.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+      const required = fields.filter((f) => !shape[f]!.safeParse(undefined).success);
+      for (const key of required) expect(sent, `${name} lacks ${key}`).toContain(key);
+    }
+    expect([...seen].sort()).toEqual([...stageNames].sort());
   });
 
   it('produces a definition asl-validator accepts once tokens are placeholder ARNs', () => {

@@ -61,6 +61,12 @@ describe('stage handlers', () => {
     }
   });
 
+  it('exist for every stage of the registry under its name, besides record-failure and start', async () => {
+    const { stageNames } = await import('../../lib/pipeline/stages.ts');
+    expect(Object.keys(handlers).sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
+    await expect(call('merge-sample', { plan: 3 })).rejects.toThrow(/^merge-sample: invalid event: plan: /);
+  });
+
   it('keep the original error name for Retry/Catch matching, with the stage in the message', async () => {
     const missing = join(work, 'nowhere', 'plan.json');
     const error = (await call('fit', { plan: missing }).catch((e: Error) => e)) as Error;

@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReferenceJob } from '../../functions/reference-job/main.ts';
 import { jsonLogger, stageContext } from '../../lib/pipeline/context.ts';
-import { stages } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/pipeline/stages.ts';
 import { createOnnxScorer } from '../../lib/reference/onnx/index.ts';
 import { onnxReferenceSchema } from '../../lib/job/spec.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -39,10 +39,10 @@ function corpusFiles(shards: number, docsPerShard: number): Map<string, Buffer> 
 /** plan + sample + merge sample, in process: the state the Batch job starts from. */
 async function prepareRun(store: ObjectStore, spec: Record<string, unknown>): Promise<string> {
   const ctx = stageContext(store);
-  const planned = await stages.plan({ spec }, ctx);
+  const planned = await runStage('plan', { spec }, ctx);
   const items = (await store.readJson(planned.itemsUri)) as unknown[];
-  for (const item of items) await stages.sample({ plan: planned.plan, item } as never, ctx);
-  await stages.mergeSample({ plan: planned.plan }, ctx);
+  for (const item of items) await runStage('sample', { plan: planned.plan, item }, ctx);
+  await runStage('merge-sample', { plan: planned.plan }, ctx);
   return planned.plan;
 }
 
@@ -114,7 +114,7 @@ describe('reference-job entrypoint (plain node, as in the Batch container)', () 
     const done = r.lines.find((l) => l.message === 'labelled reference slice')!;
     expect(done).toMatchObject({ level: 'info', index: 0, docs: 30 });
     expect((await readdir(join(output, 'reference'))).sort()).toEqual(['part-00000.jsonl.gz']);
-    await stages.mergeLabels({ plan }, stageContext(store));
+    await runStage('merge-labels', { plan }, stageContext(store));
 
     const labels = gzLines(await readFile(join(output, 'reference', 'labels.jsonl.gz')));
     const sample = gzLines(await readFile(join(output, 'sample', 'sample.jsonl.gz')));

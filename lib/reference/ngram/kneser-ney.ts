@@ -20,7 +20,7 @@
  * words a realistic share (more after open-class contexts such as "the", whose gamma is large). Which unknown word it
  * is comes from the spelling model (spelling.ts): P(x) = P(<unk> | h) * P_spell(x | not a vocabulary word).
  */
-import { BOS_ID, countNgrams, EOS_ID, FIRST_WORD_ID, GrowableInt32, NumberKeyIndex, UNK_ID } from './counts.ts';
+import { BOS_ID, countNgrams, EOS_ID, GrowableInt32, NumberKeyIndex, UNK_ID } from './counts.ts';
 import { NgramTrainingError } from './errors.ts';
 import { SpellingModel } from './spelling.ts';
 import { tokenizeWords } from './tokenize.ts';

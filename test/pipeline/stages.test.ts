@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
+import { InvalidEventError } from '../../lib/pipeline/errors.ts';
+import { parseStageInput, phases, runStage, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { createStore } from '../../lib/store/index.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'proxysel-stages-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the stage registry', () => {
+  it('names every stage once, in kebab-case, and derives the Step Functions state name from that name', () => {
+    for (const name of stageNames) expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+    expect(stateName('merge-sample')).toBe('MergeSample');
+    expect(stateName('dedup-clusters')).toBe('DedupClusters');
+    expect(stateName('record-failure')).toBe('RecordFailure');
+    expect(stateName('fit')).toBe('Fit');
+  });
+
+  it('orders every stage after plan into exactly one phase, in registry order', () => {
+    const phased = phases.flatMap((p) => p.stages);
+    expect(['plan', ...phased]).toEqual(stageNames);
+    // A fan-out leads its phase; the single stage after it merges what the fan-out wrote.
+    for (const phase of phases) for (const later of phase.stages.slice(1)) expect(stages[later].fanOut).toBe('single');
+  });
+
+  it('validates a local stage call before the stage reads anything: InvalidEventError naming every field at fault', async () => {
+    const ctx = stageContext(createStore(), silentLogger);
+    const error = (await runStage('sample', { plan: '', item: { id: 'a' }, extra: true }, ctx).catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(InvalidEventError);
+    expect(error.message).toMatch(/^sample: invalid event: /);
+    for (const field of ['plan', 'item.uri', 'item.key', '(event)']) expect(error.message).toContain(`${field}: `);
+    // A valid event reaches the stage, which fails on the missing plan instead.
+    const missing = join(dir, 'nowhere', 'plan.json');
+    await expect(runStage('fit', { plan: missing }, ctx)).rejects.toThrow(missing);
+    await expect(runStage('plan', {}, ctx)).rejects.toThrow(/^plan: invalid event: specUri: plan needs either a spec or a specUri/);
+  });
+
+  it("accepts re-selection's budget and policy in reduce's input, and nothing the schema does not name", () => {
+    const budget = { form: 'tokens', unit: 'tokens', amount: 5 } as const;
+    expect(parseStageInput('reduce', { plan: 'p', budget })).toEqual({ plan: 'p', budget });
+    expect(() => parseStageInput('reduce', { plan: 'p', budget: { form: 'tokens' } })).toThrow(/reduce: invalid event: budget/);
+    expect(() => parseStageInput('settle', { plan: 'p', budget })).toThrow(InvalidEventError);
+  });
+});
