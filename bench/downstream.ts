@@ -22,7 +22,7 @@ import { jobSpecSchema, policySchema } from '../lib/job/spec.ts';
 import { createStore } from '../lib/store/index.ts';
 import { builderHash, contentDigest } from './lib/demo-cache.ts';
 import { BUDGET_SHARE, runMix, TRAIN, type MixResult, type ProxyselRun } from './lib/downstream/mix.ts';
-import { ensureModel } from './lib/downstream/model.ts';
+import { ensureModel, saveModel } from './lib/downstream/model.ts';
 import { renderDownstream } from './lib/downstream/report.ts';
 import type { OracleRule } from './lib/downstream/select.ts';
 
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
   const cache = fileURLToPath(new URL('./.data/downstream/', import.meta.url));
   const model = await ensureModel(join(cache, 'models'), log);
   log(`model: ${model.params} parameters, ${model.dir}`);
+  if (process.argv.includes('--save-model')) log(`model build saved to ${await saveModel(model)} (commit it)`);
   const store = createStore({});
   const hash = await builderHash();
   // --mixes 10,60 runs only those mixes (by junk percent); --quick is the 33% mix alone.

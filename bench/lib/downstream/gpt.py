@@ -5,6 +5,7 @@ int64 with one more entry than documents):
 
   pretrain   --dir D            trains the GPT on D/pretrain.u16 per D/build.json, writes D/weights.pt and the model
                                 folder D/model/ (model.onnx with input_ids, attention_mask -> logits; config.json)
+  export     --dir D            writes the model folder D/model/ from D/weights.pt and D/build.json (a committed build)
   score      --dir D --docs F --offsets F --max-tokens N --out F
                                 per document: summed next-token NLL (nats) and scored tokens over its first N tokens
                                 (float64 pairs), the reference's true loss on every document (the oracle)
@@ -157,6 +158,12 @@ def cmd_pretrain(args):
         loss = train_pass(model, rows, build["batch"], build["lr"], build["warmup"], build["seed"] + epoch, log_every=50)
         print(f"epoch {epoch + 1}/{build['epochs']}: train loss {loss:.3f} nats/token ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
     torch.save(model.state_dict(), os.path.join(d, "weights.pt"))
+    export_model(d, model, cfg)
+    json.dump({"params": params(model), "train_loss": loss, "seconds": time.time() - t0}, open(os.path.join(d, "pretrain-result.json"), "w"))
+
+
+def export_model(d, model, cfg):
+    """Writes the HF/Optimum model folder D/model/: model.onnx (input_ids, attention_mask -> logits) and config.json."""
     out = os.path.join(d, "model")
     os.makedirs(out, exist_ok=True)
     model.eval()
@@ -184,7 +191,11 @@ def cmd_pretrain(args):
         "pad_token_id": cfg["bos"],
     }
     json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
-    json.dump({"params": params(model), "train_loss": loss, "seconds": time.time() - t0}, open(os.path.join(d, "pretrain-result.json"), "w"))
+
+
+def cmd_export(args):
+    build, model, _ = load_pretrained(args.dir)
+    export_model(args.dir, model, build["model"])
 
 
 def load_pretrained(d):
@@ -270,6 +281,8 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("pretrain")
     a.add_argument("--dir", required=True)
+    a = sub.add_parser("export")
+    a.add_argument("--dir", required=True)
     a = sub.add_parser("score")
     a.add_argument("--dir", required=True)
     a.add_argument("--docs", required=True)
@@ -281,7 +294,7 @@ def main():
     a.add_argument("--jobs", required=True)
     a.add_argument("--out", required=True)
     args = p.parse_args()
-    {"pretrain": cmd_pretrain, "score": cmd_score, "train-eval": cmd_train_eval}[args.cmd](args)
+    {"pretrain": cmd_pretrain, "export": cmd_export, "score": cmd_score, "train-eval": cmd_train_eval}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { readBrown, splitBrown } from '../../../lib/demo/index.ts';
 import { docHash } from '../../../lib/select/index.ts';
@@ -79,6 +80,17 @@ export async function inputsHash(texts: ReturnType<typeof heldOutTexts> = heldOu
   return h.digest('hex').slice(0, 12);
 }
 
+/** What bench/models/gpt-<inputs hash>/ holds of a build (`--save-model` writes it): the rest is derived in seconds. */
+const COMMITTED_FILES = ['build.json', 'weights.pt', 'pretrain-result.json', 'token-bytes.u16', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+/** Copies a built model's COMMITTED_FILES into bench/models/ (to commit, so a cold run skips the pretraining). */
+export async function saveModel(model: BuiltModel): Promise<string> {
+  const out = fileURLToPath(new URL(`../../models/${basename(model.dir)}/`, import.meta.url));
+  await mkdir(out, { recursive: true });
+  for (const f of COMMITTED_FILES) await copyFile(join(f.startsWith('tokenizer') ? model.modelDir : model.dir, f), join(out, f));
+  return out;
+}
+
 /** Held-out Brown files as documents (paragraphs joined by blank lines), split into the three roles. */
 function heldOutTexts(): { pretrain: string[]; targetText: string[]; target: string[] } {
   const { heldOut } = splitBrown(readBrown(), MODEL_BUILD.corpusSeed);
@@ -110,6 +122,16 @@ export async function ensureModel(cacheRoot: string, log: (line: string) => void
   const texts = heldOutTexts();
   const dir = join(cacheRoot, `gpt-${await inputsHash(texts)}`);
   const modelDir = join(dir, 'model');
+  const committed = fileURLToPath(new URL(`../../models/${basename(dir)}/`, import.meta.url));
+  if (!existsSync(join(dir, 'pretrain-result.json')) && existsSync(join(committed, 'weights.pt'))) {
+    // A committed build of the same inputs: its weights and tokenizer, the ONNX export redone (seconds, byte-identical).
+    ensureTorch(log);
+    log(`using the committed build ${committed} (weights and tokenizer); exporting its ONNX model into ${dir} ...`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(modelDir, { recursive: true });
+    for (const f of COMMITTED_FILES) await copyFile(join(committed, f), join(f.startsWith('tokenizer') ? modelDir : dir, f));
+    await runGpt(['export', '--dir', dir], log);
+  }
   if (!existsSync(join(dir, 'pretrain-result.json'))) {
     ensureTorch(log);
     const t0 = performance.now();
