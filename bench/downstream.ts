@@ -59,7 +59,8 @@ function proxyselRuns(baseSpec: Record<string, unknown>, targetTextPath: string)
   const unitLabel = (u: string | undefined) => (u ? `, per ${u}` : '');
   // `top` and `band` 10% (the highest predicted loss) scored -2.7 and -1.4 on the 10% mix and worse on the 33% one
   // (they take junk): left out to keep the run under an hour on 2 cores.
-  const policies: PolicyInput[] = [{ kind: 'bottom' }, ...budgetBand(2), ...budgetBand(3), ...budgetBand(4)];
+  // x2 (0.84 / 0.92 on the 10% / 33% mixes, below x3 and x4, as its oracle) is left out to keep a cold run near 40 minutes.
+  const policies: PolicyInput[] = [{ kind: 'bottom' }, ...budgetBand(3), ...budgetBand(4)];
   const runs: ProxyselRun[] = [
     {
       name: 'default',
@@ -118,7 +119,6 @@ const ORACLES: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[] = [
     { name: `oracle bottom, per ${unit}`, unit, rule: { kind: 'bottom' } as OracleRule },
     { name: `oracle budget-band x3, per ${unit}`, unit, rule: { kind: 'budget-band', multiple: 3 } as OracleRule },
   ]),
-  { name: 'oracle budget-band x2, per byte', unit: 'byte', rule: { kind: 'budget-band', multiple: 2 } },
   { name: 'oracle budget-band x4, per byte', unit: 'byte', rule: { kind: 'budget-band', multiple: 4 } },
 ];
 

@@ -71,7 +71,7 @@ describe('the budget in real tokens', () => {
 
   it('fills the default policy within [0.99, 1.0] x budget in real tokens, recounted independently, equal to selected.tokens', async () => {
     const m = first.manifest;
-    expect(m.policy).toMatchObject({ kind: 'budget-band', multiple: 3 });
+    expect(m.policy).toMatchObject({ kind: 'budget-band', multiple: 4 });
     expect(m.selected.tokenCount).toBe('exact');
     const real = (await selectedTexts(first.output, m)).reduce((a, t) => a + countTokens(t), 0);
     expect(real).toBe(m.selected.tokens);

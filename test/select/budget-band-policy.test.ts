@@ -75,9 +75,9 @@ function definition(docs: Doc[], policySpec: PolicySpec & { multiple: number }, 
 }
 
 describe('budget-band policy', () => {
-  it('keys documents like top (score - lambda * std) and defaults to a multiple of 3', () => {
+  it('keys documents like top (score - lambda * std) and defaults to a multiple of 4', () => {
     const p = makePolicy(spec({ kind: 'budget-band', lambda: 2 }), { seed: SEED, scoreQuantiles: [] });
-    expect(p.budgetMultiple).toBe(3);
+    expect(p.budgetMultiple).toBe(4);
     expect(p.key(makeDoc(0, 1.5, 1, { std: 0.25 }))).toBe(1);
     expect(makePolicy(spec({ kind: 'budget-band', multiple: 5 }), { seed: SEED, scoreQuantiles: [] }).budgetMultiple).toBe(5);
     expect(() => policySchema.parse({ kind: 'budget-band', multiple: 0.5 })).toThrow();
