@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   }
   // The score stage with and without deduplication's inputs (exact hash; MinHash signatures and band keys), one
   // thread over the same shards, then the dedup stages themselves over the band files the minhash run wrote.
-  type DedupRun = ScoreRun & { dedup?: { partitions: number; records: number; pairs: number; cpuSeconds: number } };
+  type DedupRun = ScoreRun & { dedup?: { partitions: number; records: number; pairs: number; cpuSeconds: number; peakRssBytes: number } };
   const byDedup: Record<string, DedupRun> = {};
   for (const kind of ['none', 'exact', 'minhash']) {
     log(`scorer, 1 thread, dedup ${kind}, ${shards.length} shards ...`);
@@ -145,9 +145,9 @@ async function main(): Promise<void> {
     bytes: shardBytes,
     wallSeconds: dedupStage.cpuSeconds,
     cpuSeconds: dedupStage.cpuSeconds,
-    peakRssBytes: byDedup.minhash!.peakRssBytes,
+    peakRssBytes: dedupStage.peakRssBytes,
     cores: 1,
-    note: 'CPU seconds of the stage alone',
+    note: 'CPU seconds of the stage alone; peak RSS of the process that scored before it',
   });
   await rm(join(dataDir, 'runs'), { recursive: true, force: true });
 
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const summary = [
     `scorer per core: ${fmt(mb(scorerPerCore))} MB/s = ${fmt((100 * scorerPerCore) / perCore(floor), 0)}% of the floor` +
       (ftRow ? `, ${fmt(scorerPerCore / perCore(ftRow), 2)}x fastText dim 16` : ''),
-    `scorer peak RSS on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard: ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB (whole process)`,
+    `scorer peak RSS on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard: ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB (whole process, read when scoring ends: the dedup stages run after it)`,
     `score stage per core with dedup inputs, against dedup none in the same run: exact ${fmt(perCore(rowOf('dedup exact')) / perCore(rowOf('dedup none')), 2)}x, ` +
       `minhash ${fmt(perCore(rowOf('dedup minhash')) / perCore(rowOf('dedup none')), 2)}x; the dedup stages ` +
       `${fmt(dedupStage.records / dedupStage.cpuSeconds / 1e6, 2)} million records per CPU-second (${fmt((100 * dedupStage.cpuSeconds) / byDedup.minhash!.cpuSeconds, 0)}% of the minhash score stage's CPU time)`,

@@ -6,7 +6,8 @@
  *
  * With `--dedup <none|exact|minhash>` first, the plan's dedup setting is replaced (so the same shards are scored
  * with and without signatures), and for a deduplicating kind the dedup stages then run in this thread over the
- * band files just written: their records and CPU seconds are reported too.
+ * band files just written: their records and CPU seconds are reported too. The reported peak RSS is read when scoring
+ * ends, before the dedup stages run (the score stage's own); `dedup.peakRssBytes` is the whole process's after them.
  *
  * Usage: tsx bench/lib/score-child.ts [--dedup KIND] <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
  */
@@ -26,10 +27,10 @@ export interface ScoreChildResult {
   docs: number;
   wallSeconds: number;
   cpuSeconds: number;
-  /** Peak resident set of the whole process (all threads), bytes. */
+  /** Peak resident set of the whole process (all threads) while scoring, bytes: read before the dedup stages run. */
   peakRssBytes: number;
-  /** The dedup stages over the band files this run wrote (absent for kind none). */
-  dedup?: { kind: string; partitions: number; records: number; pairs: number; cpuSeconds: number };
+  /** The dedup stages over the band files this run wrote (absent for kind none); peak RSS of the whole process after them. */
+  dedup?: { kind: string; partitions: number; records: number; pairs: number; cpuSeconds: number; peakRssBytes: number };
 }
 
 async function main(args: string[]): Promise<ScoreChildResult> {
@@ -88,6 +89,7 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
+  const scorePeakRssBytes = process.resourceUsage().maxRSS * 1024;
   let dedup: ScoreChildResult['dedup'];
   const partitions = (JSON.parse(await readFile(plan, 'utf8')) as { dedupPartitions: number }).dedupPartitions;
   if (partitions > 0) {
@@ -102,7 +104,7 @@ async function main(args: string[]): Promise<ScoreChildResult> {
     }
     await dedupClusters({ plan }, ctx);
     const du = process.cpuUsage(d0);
-    dedup = { kind: dedupKind ?? 'plan', partitions, records, pairs, cpuSeconds: (du.user + du.system) / 1e6 };
+    dedup = { kind: dedupKind ?? 'plan', partitions, records, pairs, cpuSeconds: (du.user + du.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   }
   return {
     workers,
@@ -110,7 +112,7 @@ async function main(args: string[]): Promise<ScoreChildResult> {
     docs,
     wallSeconds,
     cpuSeconds: (cu.user + cu.system) / 1e6,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: scorePeakRssBytes,
     ...(dedup ? { dedup } : {}),
   };
 }

@@ -218,6 +218,8 @@ class HashedNgramFeaturizer implements Featurizer {
     let e1 = FNV_OFFSET; // the normalized-text hash's halves
     let e2 = TEXT_HASH_SEED;
     let prevOut = CLASS_SPACE; // class of the previous character outside words, 0 after a word (docStats starts at space)
+    let lowerRun = 0; // ASCII lowercase letters counted by the run loop (their kind is CLASS_LOWER)
+    let asciiSpaces = 0; // spaces (32) outside words, counted apart from kindCounts
     let i = 0;
     while (i < len) {
       let c = text.charCodeAt(i);
@@ -236,6 +238,32 @@ class HashedNgramFeaturizer implements Featurizer {
         let prevAscii = 0; // the word's previous character if ASCII, else 0
         if (words > 0) e1 = Math.imul(e1 ^ 32, FNV_PRIME);
         for (;;) {
+          if (((c - 97) >>> 0) < 26) {
+            // A run of ASCII lowercase letters, the bulk of most texts: its own loop without the kind table, the
+            // lowercase table or the class counts (counted as one run length), with the same hashes and pair flags.
+            if (prevCls !== CLASS_LOWER) {
+              if (prevCls === CLASS_DIGIT) letterDigit++; // a digit to letter switch (lower after upper is none)
+              prevCls = CLASS_LOWER;
+            }
+            const runStart = i;
+            for (;;) {
+              wh = Math.imul(wh ^ c, FNV_PRIME);
+              e1 = Math.imul(e1 ^ c, FNV_PRIME);
+              lineHash = Math.imul(lineHash ^ c, FNV_PRIME);
+              const flags = ASCII_PAIR_FLAGS[(prevAscii << 7) | c]!;
+              rarePairs += flags & 1;
+              vowels += flags >> 1;
+              prevAscii = c;
+              if (++i === len) break;
+              c = text.charCodeAt(i);
+              if (((c - 97) >>> 0) >= 26) break;
+            }
+            lowerRun += i - runStart;
+            if (i === len) break;
+            k = CHAR_KIND[c]!;
+            if ((k & WORD_CLASSES) === 0) break;
+            continue;
+          }
           counts[k]!++;
           const lc = c < LOWER_TABLE_SIZE ? LOWER[c]! : c;
           wh = Math.imul(wh ^ lc, FNV_PRIME);
@@ -271,11 +299,10 @@ class HashedNgramFeaturizer implements Featurizer {
         e2 = textHashWord(e2, h);
         if (used < maxWords) {
           // The type set never fills: it holds at most maxWords keys in at least 2 * maxWords slots.
-          const slot = types.slotOf(h);
-          if (types.holds(slot)) {
-            hashCounts[types.valueAt(slot)]!++; // a repeated word: its first occurrence's position
+          const first = types.getOrPut(h, pos);
+          if (first >= 0) {
+            hashCounts[first]!++; // a repeated word: its first occurrence's position
           } else {
-            types.put(slot, h, pos);
             hashes[pos] = h;
             hashCounts[pos++] = 1;
             distinct++;
@@ -295,6 +322,16 @@ class HashedNgramFeaturizer implements Featurizer {
         if (i === len) break;
       }
       // A character outside words (c, k: the character at i).
+      if (c === 32) {
+        // The plain space between words, most characters outside them: what the general path below does for it.
+        asciiSpaces++;
+        afterSeparator = true;
+        if (prevOut !== CLASS_SPACE) spaceRuns++;
+        prevOut = CLASS_SPACE;
+        lineHash = Math.imul(lineHash ^ 32, FNV_PRIME);
+        i++;
+        continue;
+      }
       counts[k]!++;
       if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
       else {
@@ -328,6 +365,8 @@ class HashedNgramFeaturizer implements Featurizer {
       if (!lines.add(fmix32(lineHash)) && !lines.full) repeated++;
     }
     // Character classes from the per-kind counts.
+    counts[CLASS_LOWER]! += lowerRun;
+    counts[CHAR_KIND[32]!]! += asciiSpaces;
     let letters = 0;
     let upper = 0;
     let digits = 0;

@@ -1,7 +1,7 @@
 /**
  * An open-addressing set of 32-bit keys that clears in O(1) (generation stamps), for per-document distinct counts
  * without allocation. Holds at most `capacity / 2` keys; `add` reports false (not new) once full. Each key can carry an
- * int32 value (`slotOf`, `holds`, `put`, `valueAt`): one probe finds a key and what was stored with it.
+ * int32 value (`getOrPut`): one probe finds a key and what was stored with it, or stores it.
  */
 export class StampSet {
   private readonly keys: Int32Array;
@@ -62,34 +62,25 @@ export class StampSet {
   }
 
   /**
-   * One probe: the slot holding `key`, or the free slot where `put` would store it (`holds` tells which); -1 when the
-   * key is absent and the set is full.
+   * One probe: the value stored with `key`, or -1 after storing `key` with `value` when it was absent. For sets that
+   * cannot fill (callers that add at most capacity / 2 keys between clears): it does not check.
    */
-  slotOf(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) >>> 0;
+  getOrPut(key: number, value: number): number {
+    const stamps = this.stamps;
+    const keys = this.keys;
+    const stamp = this.stamp;
+    const mask = this.mask;
+    let i = Math.imul(key, 0x9e3779b1) & mask;
     for (;;) {
-      i &= this.mask;
-      if (this.stamps[i] !== this.stamp) return this.full ? -1 : i;
-      if (this.keys[i] === key) return i;
-      i += 1;
+      if (stamps[i] !== stamp) {
+        stamps[i] = stamp;
+        keys[i] = key;
+        this.values[i] = value;
+        this.size += 1;
+        return -1;
+      }
+      if (keys[i] === key) return this.values[i]!;
+      i = (i + 1) & mask;
     }
-  }
-
-  /** Whether `slot` (from slotOf) holds a key, i.e. the key looked up is in the set. */
-  holds(slot: number): boolean {
-    return this.stamps[slot] === this.stamp;
-  }
-
-  /** Stores `key` with `value` in the free `slot` slotOf(key) returned. */
-  put(slot: number, key: number, value: number): void {
-    this.stamps[slot] = this.stamp;
-    this.keys[slot] = key;
-    this.values[slot] = value;
-    this.size += 1;
-  }
-
-  /** The value stored in `slot`. */
-  valueAt(slot: number): number {
-    return this.values[slot]!;
   }
 }

@@ -61,7 +61,7 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: Record
 /**
  * Exports the ensemble as one ONNX graph (opset 17), without padding: GatherElements of each member's bucket weights
  * over the flattened columns, times the counts, and per-document segment sums as differences of an exclusive CumSum
- * taken at the document offsets (in float64, so the sums are the float32 rounding of the exact sums, whatever the
+ * (along the columns, on the transposed [W, K] products) taken at the document offsets (in float64, so the sums are the float32 rounding of the exact sums, whatever the
  * other documents of the run); times the pooling scale, plus MatMul of the dense statistics and the bias, giving member
  * predictions [N, K]; outputs `mean` [N] and `std` [N] (population std over members). Deterministic: the same model
  * gives the same bytes.
@@ -82,14 +82,16 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
       node('Cast', ['gathered'], ['gathered64'], { to: DOUBLE }),
       node('Cast', [g.counts], ['counts64'], { to: DOUBLE }),
       node('Mul', ['gathered64', 'counts64'], ['weighted']),
-      // prefix[m, c] = sum of weighted[m, 0 .. c-1]; a document's sum is prefix at its end minus prefix at its start.
-      node('CumSum', ['weighted', 'axis_w'], ['prefix'], { exclusive: 1 }),
-      node('Gather', ['prefix', g.offsets], ['at_offsets'], { axis: 1 }),
-      node('Slice', ['at_offsets', 'one', 'slice_end', 'axis_w'], ['at_ends']),
-      node('Slice', ['at_offsets', 'zero', 'minus_one', 'axis_w'], ['at_starts']),
+      // Column-major [W, K] for the prefix sums: onnxruntime's CumSum along the last axis of [K, W] handles one element
+      // per step (about 5x slower than along axis 0 of [W, K], K elements per step); the transpose costs less than that.
+      node('Transpose', ['weighted'], ['weighted_wk'], { perm: [1, 0] }),
+      // prefix[c, m] = sum of weighted[0 .. c-1, m]; a document's sum is prefix at its end minus prefix at its start.
+      node('CumSum', ['weighted_wk', 'zero'], ['prefix'], { exclusive: 1 }),
+      node('Gather', ['prefix', g.offsets], ['at_offsets'], { axis: 0 }),
+      node('Slice', ['at_offsets', 'one', 'slice_end', 'zero'], ['at_ends']),
+      node('Slice', ['at_offsets', 'zero', 'minus_one', 'zero'], ['at_starts']),
       node('Sub', ['at_ends', 'at_starts'], ['sums64']),
-      node('Cast', ['sums64'], ['sums_kn'], { to: FLOAT }),
-      node('Transpose', ['sums_kn'], ['summed'], { perm: [1, 0] }),
+      node('Cast', ['sums64'], ['summed'], { to: FLOAT }),
       node('Unsqueeze', [g.scale, 'axis_k'], ['scale_col']),
       node('Mul', ['summed', 'scale_col'], ['pooled']),
       node('MatMul', [g.dense, 'dense_weights'], ['dense_part']),
@@ -107,7 +109,6 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
       floatTensor('dense_weights', [d, k], model.denseWeights),
       floatTensor('bias', [k], model.bias),
       int64Tensor('flat_shape', [-1]),
-      int64Tensor('axis_w', [1]),
       int64Tensor('axis_k', [1]),
       int64Tensor('zero', [0]),
       int64Tensor('one', [1]),

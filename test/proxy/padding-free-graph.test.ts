@@ -84,6 +84,15 @@ describe('padding-free proxy graph', () => {
     }
   });
 
+  it('gives the member-major prefix-sum graph\'s scores bit for bit (the prefix sums now run on the transposed products)', async () => {
+    // sha256 of the float32 means then spreads from the graph that took CumSum along the columns of [K, W].
+    const out = await scorer.score(texts);
+    const h = createHash('sha256');
+    h.update(new Uint8Array(out.mean.buffer, out.mean.byteOffset, out.mean.byteLength));
+    h.update(new Uint8Array(out.std.buffer, out.std.byteOffset, out.std.byteLength));
+    expect(h.digest('hex')).toBe('cf8d2735836efaff9a35021ae3fc7efd8133c28c162ea5df27f967ba5f9d6d27');
+  });
+
   it('scores a document the same, bit for bit, whichever documents share its run', async () => {
     const together = await scorer.score(texts);
     const chunked = await ProxyScorer.create(exportEnsembleOnnx(fitted.model), fitted.model.features, { maxIdsPerRun: 3 * 400 });
