@@ -98,6 +98,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       target: card.target,
       lossUnit: card.lossUnit,
       members: card.members,
+      ...(card.training.deployedOn !== undefined ? { trainedOnLabels: card.training.deployedOn } : {}),
       fidelity: {
         spearman: card.fidelity.spearman,
         pearson: card.fidelity.pearson,
