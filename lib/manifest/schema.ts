@@ -80,6 +80,11 @@ export const manifestSchema = z
     /** The unit of the proxy's target and predictions, and so of the policy's keys and threshold: nats per token or per byte. */
     lossUnit: z.enum(['token', 'byte']),
     members: z.number().int(),
+    /**
+     * Labels the deployed ensemble trained on (all of them with the default `proxy.deployOn: "all"`). `fidelity` is
+     * measured on the ensemble fitted without the held-out labels: an estimate of the deployed one's.
+     */
+    trainedOnLabels: z.number().int().optional(),
     fidelity: fidelitySchema.extend({ heldOut: z.number().int() }),
 
     /** Held-out Spearman with 25%, 50% and 100% of the training labels, and whether more labels would still help. */

@@ -111,6 +111,7 @@ export async function fitProxy(
       heldOut: proxy.heldOut,
       seed: spec.sample.seed,
       topKFraction,
+      deployOn: proxy.deployOn,
     };
     const fitted = trainProxy(examples, trainOptions);
     const curve = learningCurve(examples, trainOptions, fitted);
@@ -146,6 +147,7 @@ export async function fitProxy(
       training: {
         examples: examples.length,
         heldOut: fitted.fidelity.n,
+        deployedOn: fitted.deployedLabels,
         epochs: proxy.epochs,
         l2: proxy.l2,
         seed: spec.sample.seed,

@@ -36,7 +36,7 @@ export function learningCurve(examples: readonly ProxyExample[], opts: FitProxyO
   const trainLabels = examples.length - full.fidelity.n;
   const points: LearningCurvePoint[] = LEARNING_CURVE_FRACTIONS.map((fraction) => {
     if (fraction === 1) return { fraction, labels: trainLabels, spearman: full.fidelity.spearman };
-    const part = fitProxy(examples, { ...opts, trainFraction: fraction });
+    const part = fitProxy(examples, { ...opts, trainFraction: fraction, deployOn: 'split' });
     return { fraction, labels: part.trainLabels, spearman: part.fidelity.spearman };
   });
   const gain = points[points.length - 1]!.spearman - points[points.length - 2]!.spearman;

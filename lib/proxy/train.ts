@@ -197,19 +197,18 @@ function pick(a: ArrayLike<number>, idx: Int32Array): Float64Array {
   return Float64Array.from(idx, (i) => a[i]!);
 }
 
-/**
- * Fits the proxy ensemble: a seeded held-out split; K linear members (hashed unigram + bigram buckets with per-member
- * hash seeds, plus standardised dense statistics), each trained with AdaGrad on its own bootstrap resample of the
- * training split (the whole training split when K = 1) in a seeded order; fidelity and spread calibration measured on
- * the held-out split. Deterministic for the same examples, options and seed.
- */
-export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOptions): FitProxyResult {
-  checkOptions(examples, opts);
-  const texts = examples.map((e) => e.text);
-  const split = heldOutSplit(texts, opts.heldOut, opts.seed);
-  const test = split.test;
-  const train = trainSubset(split.train, opts.trainFraction ?? 1, opts.seed);
+/** An ensemble trained on some of the examples, with the featurizer and analysed texts it was trained with. */
+interface TrainedEnsemble {
+  model: EnsembleModel;
+  featurizer: Featurizer;
+  analyzed: AnalyzedBatch;
+}
 
+/**
+ * Trains the K members on the examples `on` (dense statistics standardised over them, targets standardised by their
+ * mean and spread): each on its own bootstrap resample of `on` (all of `on` when K = 1) in a seeded order.
+ */
+function trainEnsemble(examples: readonly ProxyExample[], texts: readonly string[], on: Int32Array, opts: FitProxyOptions): TrainedEnsemble {
   const baseConfig = defaultFeatureConfig({
     buckets: opts.buckets,
     members: opts.members,
@@ -217,17 +216,17 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
     ...(opts.maxWords !== undefined ? { maxWords: opts.maxWords } : {}),
   });
   const rawDense = createFeaturizer(baseConfig).analyze(texts).dense;
-  const config = standardiseDense(baseConfig, rawDense, train);
+  const config = standardiseDense(baseConfig, rawDense, on);
   const featurizer = createFeaturizer(config);
   const analyzed = featurizer.analyze(texts);
   const d = featurizer.denseDim;
 
   let mu = 0;
-  for (const i of train) mu += examples[i]!.target;
-  mu /= train.length;
+  for (const i of on) mu += examples[i]!.target;
+  mu /= on.length;
   let sd = 0;
-  for (const i of train) sd += (examples[i]!.target - mu) ** 2;
-  sd = Math.sqrt(sd / train.length);
+  for (const i of on) sd += (examples[i]!.target - mu) ** 2;
+  sd = Math.sqrt(sd / on.length);
   if (!(sd > 1e-12)) sd = 1;
   const y = Float64Array.from(examples, (e) => (e.target - mu) / sd);
 
@@ -239,7 +238,7 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
   const lr = opts.learningRate ?? DEFAULT_LEARNING_RATE;
   for (let m = 0; m < k; m++) {
     const rand = mulberry32(deriveSeed(opts.seed, 2000 + m));
-    const sample = k === 1 ? train : Int32Array.from(train, () => train[Math.floor(rand() * train.length)]!);
+    const sample = k === 1 ? on : Int32Array.from(on, () => on[Math.floor(rand() * on.length)]!);
     const rows = memberRows(featurizer, analyzed, m);
     const fitted = trainMember(rows, analyzed.dense, d, y, sample, b, {
       epochs: opts.epochs,
@@ -251,16 +250,36 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
     for (let c = 0; c < d; c++) denseWeights[c * k + m] = fitted.v[c]! * sd;
     bias[m] = fitted.bias * sd + mu;
   }
-  const model: EnsembleModel = { features: config, members: k, table, denseWeights, bias };
+  return { model: { features: config, members: k, table, denseWeights, bias }, featurizer, analyzed };
+}
+
+/**
+ * Fits the proxy ensemble: a seeded held-out split; K linear members (hashed unigram + bigram buckets with per-member
+ * hash seeds, plus standardised dense statistics), each trained with AdaGrad on its own bootstrap resample of the
+ * training split (the whole training split when K = 1) in a seeded order; fidelity and spread calibration measured on
+ * the held-out split. With `deployOn: 'all'` the returned model is then trained again the same way on every example,
+ * the held-out ones included (fidelity still describes the ensemble that never saw them). Deterministic for the same
+ * examples, options and seed.
+ */
+export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOptions): FitProxyResult {
+  checkOptions(examples, opts);
+  const texts = examples.map((e) => e.text);
+  const n = texts.length;
+  const split = heldOutSplit(texts, opts.heldOut, opts.seed);
+  const test = split.test;
+  const train = trainSubset(split.train, opts.trainFraction ?? 1, opts.seed);
+  const { model, featurizer, analyzed } = trainEnsemble(examples, texts, train, opts);
 
   const all = predictAnalyzed(model, featurizer, analyzed);
   const truth = pick(Float64Array.from(examples, (e) => e.target), test);
   const predTest = pick(all.mean, test);
   const stdTest = pick(all.std, test);
   const absErr = predTest.map((p, t) => Math.abs(p - truth[t]!));
+  const deployed = opts.deployOn === 'all' ? trainEnsemble(examples, texts, Int32Array.from({ length: n }, (_, i) => i), opts) : undefined;
   return {
-    model,
+    model: deployed?.model ?? model,
     trainLabels: train.length,
+    deployedLabels: deployed ? n : train.length,
     fidelity: {
       spearman: spearman(predTest, truth),
       pearson: pearson(predTest, truth),
@@ -269,7 +288,7 @@ export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOption
       n: test.length,
     },
     spreadCalibration: spreadCalibration(stdTest, absErr),
-    samplePredictions: Array.from(all.mean),
+    samplePredictions: Array.from(deployed ? predictAnalyzed(deployed.model, deployed.featurizer, deployed.analyzed).mean : all.mean),
     heldOut: { reference: Array.from(truth), predicted: Array.from(predTest), spread: Array.from(stdTest) },
   };
 }

@@ -49,6 +49,11 @@ export interface FitProxyOptions {
    * split, for the fidelity learning curve.
    */
   trainFraction?: number;
+  /**
+   * What the returned model trains on once fidelity is measured: `split` (default) keeps the members fitted on the
+   * training split; `all` trains them again on every example, the held-out ones included.
+   */
+  deployOn?: 'split' | 'all';
 }
 
 /** Agreement of the ensemble mean with the target on the held-out examples. */
@@ -66,10 +71,12 @@ export interface FitProxyResult {
   model: EnsembleModel;
   /** Labelled examples the members trained on (the training split, or the trainFraction of it). */
   trainLabels: number;
+  /** Labelled examples the returned model trained on: trainLabels, or every example with `deployOn: 'all'`. */
+  deployedLabels: number;
   fidelity: Fidelity;
   /** How well the ensemble's spread predicts its error on the held-out examples. */
   spreadCalibration: SpreadCalibration;
-  /** Ensemble mean on every example, in input order (for the band policy's quantiles). */
+  /** The returned model's ensemble mean on every example, in input order (for the band policy's quantiles). */
   samplePredictions: number[];
   /** The held-out examples' targets, the ensemble's predictions and spreads there (the evidence behind `fidelity`). */
   heldOut: { reference: number[]; predicted: number[]; spread: number[] };

@@ -276,6 +276,9 @@ function keyNumbers(data: ReportData): string {
     ['Held-out R²', num('proxy.fidelity.r2', f.r2)],
     [`Top-k agreement (k = ${pct(f.topKFraction)} of the held-out split)`, num('proxy.fidelity.topKAgreement', f.topKAgreement)],
     ['Held-out documents', num('proxy.fidelity.heldOut', f.heldOut)],
+    ...(m.proxy.trainedOnLabels !== undefined
+      ? [['Labels the deployed proxy trained on (fidelity: measured without the held-out ones)', num('proxy.trainedOnLabels', m.proxy.trainedOnLabels)] as [string, string]]
+      : []),
     ['Token model error, per document (held-out)', num('proxy.tokenEstimates.heldOut.meanAbsRelError', m.proxy.tokenEstimates.heldOut.meanAbsRelError)],
     ['Token model error, total (held-out)', num('proxy.tokenEstimates.heldOut.totalRelError', m.proxy.tokenEstimates.heldOut.totalRelError)],
     ...m.proxy.tokenEstimates.byPolicy.map((p, i): [string, string] => [

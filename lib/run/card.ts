@@ -18,6 +18,12 @@ export const proxyCardSchema = z.object({
   training: z.object({
     examples: z.number().int(),
     heldOut: z.number().int(),
+    /**
+     * Labels the deployed ensemble (proxy/model.onnx) trained on: every label (`proxy.deployOn: "all"`) or the training
+     * split's. Fidelity is measured on the ensemble fitted on the training split alone. Absent in cards written before
+     * `deployOn` existed (they trained on the split).
+     */
+    deployedOn: z.number().int().optional(),
     epochs: z.number().int(),
     l2: z.number(),
     seed: z.number().int(),

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import { BadRecordLog, readDocs } from '../../../lib/corpus/index.ts';
 import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec.ts';
@@ -269,8 +269,9 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   await mkdir(trainDir, { recursive: true });
   const trainKey = createHash('sha256')
     .update(JSON.stringify(TRAIN))
-    .update(o.model.dir)
-    .update(o.model.targetTokensPath)
+    // The model's cache folder name is its build's content key; the target file's name holds its length.
+    .update(basename(o.model.dir))
+    .update(basename(o.model.targetTokensPath))
     .update(String(TRAIN_VERSION))
     .digest('hex')
     .slice(0, 8);

@@ -67,10 +67,15 @@ export function writeU16(path: string, values: ArrayLike<number>): Promise<void>
   return writeFile(path, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
 }
 
-export async function inputsHash(): Promise<string> {
+/**
+ * Cache key of a build: its settings, the tokenizer trainer's source, and the held-out texts themselves (not the demo
+ * readers' sources, so moving or restyling that code does not rebuild a 15-minute model whose inputs are unchanged).
+ */
+export async function inputsHash(texts: ReturnType<typeof heldOutTexts> = heldOutTexts()): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify(MODEL_BUILD));
-  for (const rel of ['./bpe.ts', '../../../lib/demo/sources.ts']) h.update(await readFile(new URL(rel, import.meta.url)));
+  h.update(await readFile(new URL('./bpe.ts', import.meta.url)));
+  h.update(JSON.stringify(texts));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -102,9 +107,9 @@ function encodeAll(tokenizer: Tokenizer, texts: readonly string[]): number[] {
 
 /** Builds (or finds in `cacheRoot`) the pretrained GPT and its model folder. */
 export async function ensureModel(cacheRoot: string, log: (line: string) => void): Promise<BuiltModel> {
-  const dir = join(cacheRoot, `gpt-${await inputsHash()}`);
-  const modelDir = join(dir, 'model');
   const texts = heldOutTexts();
+  const dir = join(cacheRoot, `gpt-${await inputsHash(texts)}`);
+  const modelDir = join(dir, 'model');
   if (!existsSync(join(dir, 'pretrain-result.json'))) {
     ensureTorch(log);
     const t0 = performance.now();
