@@ -34,6 +34,7 @@ export const DEFAULT_SIZES: Record<LambdaStage, FunctionSize> = {
   settle: { memoryMB: 2048, timeoutSeconds: 900 },
   select: { memoryMB: 2048, timeoutSeconds: 900 },
   finalize: { memoryMB: 1024, timeoutSeconds: 300 },
+  report: { memoryMB: 1024, timeoutSeconds: 300 },
   'record-failure': { memoryMB: 256, timeoutSeconds: 60 },
 };
 

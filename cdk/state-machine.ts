@@ -58,7 +58,7 @@ export interface SelectionStateMachineProps {
 /**
  * The selection workflow: Plan -> SampleMap -> MergeSample -> reference (Batch GPU array job, Batch single job, or
  * Lambda) -> MergeLabels -> Fit -> ScoreMap -> Reduce -> CountMap -> Settle (-> CountMap again while not settled) ->
- * SelectMap -> Finalize -> SelectionCompleted. The Distributed
+ * SelectMap -> Finalize -> Report -> SelectionCompleted. The Distributed
  * Maps read plan/items.json with an ItemReader and write their Map Run results under plan/map-results/. Every state
  * retries transient errors with backoff, and a failure anywhere records `_FAILED` with the cause, then fails the run.
  */
@@ -204,6 +204,7 @@ export class SelectionStateMachine extends Construct {
     const settled = new sfn.Choice(this, 'Settled', { comment: 'threshold.json written, or the boundary region widened' });
     const selectMap = itemsMap('select', { concurrency });
     const finalize = withPolicy(invoke('finalize', '$.result'));
+    const report = withPolicy(invoke('report'));
     const notify = withPolicy(
       new tasks.EventBridgePutEvents(this, 'SelectionCompleted', {
         entries: [
@@ -227,7 +228,7 @@ export class SelectionStateMachine extends Construct {
     dedupChoice.afterwards({ includeOtherwise: true }).next(reduce).next(countMap).next(settle).next(settled);
     settled.when(sfn.Condition.booleanEquals('$.settle.settled', false), countMap);
     settled.otherwise(selectMap);
-    selectMap.next(finalize).next(notify).next(new sfn.Succeed(this, 'Done'));
+    selectMap.next(finalize).next(report).next(notify).next(new sfn.Succeed(this, 'Done'));
     const definition = init.next(plan).next(sampleMap).next(mergeSample).next(choice);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

@@ -1,9 +1,7 @@
-import { writeReport } from '../report/index.ts';
 import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
-import { markSuccess } from './run-state.ts';
-import type { FinalizeEvent, StageContext } from './types.ts';
+import type { PlanRef, StageContext } from './types.ts';
 import { StaleInputError } from './errors.ts';
 
 export interface FinalizeOutput {
@@ -20,11 +18,10 @@ function withoutItemList({ itemsWithRemovals: _items, ...rest }: DedupSummary): 
 const MANIFEST_BAD_EXAMPLES = 50;
 
 /**
- * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location), renders
- * report.html and writes _SUCCESS last. With `report: false` it writes the manifest only: the caller renders the report
- * and then writes _SUCCESS itself (the local runner, whose report carries the run's timings).
+ * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location). The
+ * report stage renders report.html from it and writes _SUCCESS.
  */
-export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Promise<FinalizeOutput> {
+export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<FinalizeOutput> {
   const run = await readPlan(ctx.store, event.plan);
   const { plan } = run;
   const spec = plan.spec;
@@ -156,10 +153,6 @@ export async function finalizeJob(event: FinalizeEvent, ctx: StageContext): Prom
   const valid = manifestSchema.parse(manifest);
   const uri = run.uri(artifactKeys.manifest);
   await ctx.store.writeJson(uri, valid);
-  if (event.report !== false) {
-    await writeReport(ctx.store, run.output);
-    await markSuccess(ctx.store, run.output);
-  }
   ctx.log.info(`finalize: selected ${selectedDocs} documents, ${selectedTokens} tokens (${threshold.tokenCount === 'exact' ? 'exact' : 'estimated'})`);
   return { manifest: uri, selected: { docs: selectedDocs, tokens: selectedTokens } };
 }

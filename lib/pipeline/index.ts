@@ -4,6 +4,7 @@ export { fitProxy } from './fit.ts';
 export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';
 export { planJob, type PlanOutput } from './plan.ts';
 export { reduceScores } from './reduce.ts';
+export { reportRun } from './report.ts';
 export { labelReferenceSlice, mergeLabels } from './reference.ts';
 export { reselect } from './reselect.ts';
 export { mergeSample, sampleWorkItem } from './sample.ts';

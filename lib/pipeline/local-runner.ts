@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
-import { writeReport } from '../report/index.ts';
 import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type RunFile, type RunFiles, type StageTiming } from '../run/index.ts';
@@ -10,7 +9,6 @@ import { jobSpecSchema } from '../job/index.ts';
 import { recordFailure } from '../trigger/index.ts';
 import { noProgress, textLogger } from './context.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
-import { markSuccess } from './run-state.ts';
 import type { PlanOutput } from './plan.ts';
 import { runPhases, timed, type StageCall } from './run-phases.ts';
 import { phases, runStage, stages, summarize } from './stages.ts';
@@ -62,8 +60,8 @@ async function recordLocalFailure(error: unknown, output: string | undefined, sp
 /**
  * Runs every stage of a job on this machine, in order, per-item stages in parallel on worker threads, with progress.
  * A second run of the same job resumes: units whose inputs and outputs are unchanged are skipped (markers.ts). Writes
- * run.json (times, host, output location) beside the deterministic manifest.json, then report.html, then _SUCCESS; a
- * failed run writes `_FAILED` with the cause.
+ * run.json (times, host, output location) beside the deterministic manifest.json, then runs the report stage
+ * (report.html, then _SUCCESS); a failed run writes `_FAILED` with the cause.
  */
 export async function runJob(spec: unknown, options: RunJobOptions = {}): Promise<RunJobResult> {
   const store = options.store ?? createStore({ s3: options.s3 });
@@ -97,7 +95,10 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       const onPool = pool && fanOut !== 'single' && !(fanOut === 'per-slice' && run.plan.referenceSlices === 1);
       return onPool ? pool.run(stage, input, onProgress) : runStage(stage, input, ctxFor(onProgress));
     };
-    await runPhases(phases, { planUri: planned.plan, run, items, call, display, extra: { finalize: { report: false } } }, timings);
+    // run.json (this run's timings up to finalize) is written before the report phase, whose report.html shows it.
+    const reportAt = phases.findIndex((p) => p.name === 'report');
+    const phasesOf = { planUri: planned.plan, run, items, call, display };
+    await runPhases(phases.slice(0, reportAt), phasesOf, timings);
     const manifestUri = run.uri(artifactKeys.manifest);
 
     const manifest = manifestSchema.parse(await store.readJson(manifestUri));
@@ -113,9 +114,7 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
       stages: timings,
     };
     await store.writeJson(run.uri(artifactKeys.run), runFile);
-    // The report is rendered once, here, so that it shows this run's per-stage timings from run.json; _SUCCESS after it.
-    await writeReport(store, run.output);
-    await markSuccess(store, run.output);
+    await runPhases(phases.slice(reportAt), phasesOf, timings);
     return { output: run.output, plan: planned.plan, manifestUri, manifest, timings };
   } catch (error) {
     await recordLocalFailure(error, output ?? outputOfSpec(spec, options.output), options.specUri, { store, log, progress: noProgress });

@@ -39,7 +39,7 @@ function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 
 }
 
 /**
- * Re-runs the phases from reduce on (reduce, count with settle, select, finalize; the exact tokens of the new boundary
+ * Re-runs the phases from reduce on (reduce, count with settle, select, finalize, report; the exact tokens of the new boundary
  * region re-use the counts made before) over a finished run's stored scores with a new budget or policy, in this
  * thread, one call at a time: seconds, not a new scoring pass (scores are kept apart from selection).
  */

@@ -16,7 +16,6 @@ import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
 import {
   dedupPartitionEventSchema,
-  finalizeEventSchema,
   itemEventSchema,
   itemsEventSchema,
   planInputSchema,
@@ -133,9 +132,15 @@ export const stages = {
   }),
   finalize: stage({
     fanOut: 'single',
-    input: finalizeEventSchema,
+    input: planRefSchema,
     load: async () => (await import('./finalize.ts')).finalizeJob,
     summary: (_outs: FinalizeOutput[]) => 'manifest.json',
+  }),
+  report: stage({
+    fanOut: 'single',
+    input: planRefSchema,
+    load: async () => (await import('./report.ts')).reportRun,
+    summary: (_outs: { report: string }[]) => 'report.html',
   }),
 };
 
@@ -203,4 +208,5 @@ export const phases: readonly Phase[] = [
   { name: 'count', stages: ['count', 'settle'], repeat: 'until-settled' },
   { name: 'select', stages: ['select'] },
   { name: 'finalize', stages: ['finalize'] },
+  { name: 'report', stages: ['report'] },
 ];

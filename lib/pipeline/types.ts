@@ -47,13 +47,6 @@ export const reduceEventSchema = z
   .strict();
 export type ReduceInput = z.infer<typeof reduceEventSchema>;
 
-/**
- * Input of finalize: the plan, and whether to render report.html and write _SUCCESS (a caller that renders the report
- * later says false, and writes _SUCCESS after it).
- */
-export const finalizeEventSchema = z.object({ plan: z.string().min(1), report: z.boolean().default(true) }).strict();
-export type FinalizeEvent = z.input<typeof finalizeEventSchema>;
-
 /** Input of a per-item stage (sample, select): one work item. */
 export const itemEventSchema = z.object({ plan: z.string().min(1), item: workItemSchema }).strict();
 export type ItemEvent = z.infer<typeof itemEventSchema>;

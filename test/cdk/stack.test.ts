@@ -171,7 +171,7 @@ describe('the synthesized stack', () => {
     const names = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(names.sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
     expect(stageNames).toEqual(
-      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize'],
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

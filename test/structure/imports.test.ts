@@ -46,7 +46,7 @@ function isPublicFile(to: string): boolean {
 }
 
 /** The stage modules of lib/pipeline: pure stage functions that import lib/run and domain modules only. */
-const STAGES = ['plan', 'sample', 'reference', 'fit', 'score', 'dedup', 'reduce', 'count', 'settle', 'select', 'finalize'].map((s) => `lib/pipeline/${s}.ts`);
+const STAGES = ['plan', 'sample', 'reference', 'fit', 'score', 'dedup', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'].map((s) => `lib/pipeline/${s}.ts`);
 
 describe('the module structure', () => {
   it('finds the code it checks', () => {

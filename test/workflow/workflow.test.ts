@@ -152,7 +152,7 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     expect(names).toEqual(
       [
         'Plan', 'SampleMapItems', 'Sample', 'MergeSample', 'ReferenceLambda', 'ReferenceBatchArray', 'ReferenceBatchJob',
-        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'DedupMapItems', 'Dedup', 'DedupClusters', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize',
+        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'DedupMapItems', 'Dedup', 'DedupClusters', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize', 'Report',
         'SelectionCompleted', 'RecordFailure',
       ].sort(),
     );
@@ -182,6 +182,9 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     // DedupMap ran one child per partition, then one DedupClusters.
     expect((invoked.get('Dedup') as { partition: number }[]).map((i) => i.partition).sort()).toEqual([0, 1, 2]);
     expect(invoked.get('DedupClusters')).toHaveLength(1);
+    // Finalize writes the manifest only; the Report state renders report.html, then writes _SUCCESS.
+    expect(invoked.get('Report')).toEqual([{ plan: 's3://data/selections/wf/plan.json' }]);
+    expect(await store.exists('s3://data/selections/wf/report.html')).toBe(true);
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens);
     expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.99 * manifest.budget.tokens);
 
