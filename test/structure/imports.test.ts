@@ -10,7 +10,10 @@ function sources(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
     const path = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...sources(path));
+    // bench/.data is the benchmarks' gitignored cache (and engineers' scratch scripts): not part of the repository.
+    if (e.isDirectory()) {
+      if (e.name !== '.data' && e.name !== 'node_modules') out.push(...sources(path));
+    }
     else if (/\.(ts|js|mjs)$/.test(e.name)) out.push(path);
   }
   return out;
