@@ -148,7 +148,7 @@ class HashedNgramFeaturizer implements Featurizer {
     }
     this.tokenStats = EMPTY_STATS;
     this.textHashes = EMPTY_HASHES;
-    return { n, hashes: this.hashBuf.slice(0, pos), counts: this.countBuf.slice(0, pos), offsets, scale, dense, spaceWords, tokenStats, textHashes };
+    return { n, hashes: this.hashBuf.subarray(0, pos), counts: this.countBuf.subarray(0, pos), offsets, scale, dense, spaceWords, tokenStats, textHashes };
   }
 
   /** The batch's token-count statistics while analyze() runs (scanText writes document i's row at i * DOC_STAT_COUNT). */

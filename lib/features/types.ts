@@ -12,9 +12,9 @@ export type FeatureConfig = z.output<typeof featureConfigSchema>;
 export interface AnalyzedBatch {
   /** Number of documents. */
   readonly n: number;
-  /** Base hashes of all documents, concatenated. */
+  /** Base hashes of all documents, concatenated (a view into the featurizer's buffer: valid until its next analyze). */
   readonly hashes: Int32Array;
-  /** How many times each hash occurs in its document (same length as hashes). */
+  /** How many times each hash occurs in its document (same length as hashes; a view, like hashes). */
   readonly counts: Int32Array;
   /** Document i's hashes are hashes[offsets[i] .. offsets[i+1]); length n+1. */
   readonly offsets: Int32Array;
