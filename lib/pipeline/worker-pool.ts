@@ -16,15 +16,19 @@ export type WorkerReply =
   | { type: 'progress'; id: number; delta: { docs?: number; bytes?: number } }
   | { type: 'log'; id: number; level: keyof Logger; message: string };
 
-/** A stage call that failed inside a worker, with the worker's message and stack. */
+/**
+ * A stage call that failed inside a worker, with the worker's message and stack, under the original error's name (so
+ * a local `_FAILED` records `BadRecordError`, as the cloud's does; a worker that died is `WorkerTaskError`).
+ */
 export class WorkerTaskError extends Error {
   constructor(
     readonly stage: string,
     message: string,
     readonly workerStack?: string,
+    name?: string,
   ) {
     super(message);
-    this.name = 'WorkerTaskError';
+    this.name = name && name !== 'Error' ? name : 'WorkerTaskError';
   }
 }
 
@@ -75,7 +79,7 @@ export class StageWorkerPool {
     else {
       this.busy.delete(worker);
       if (reply.type === 'done') pending.resolve(reply.output);
-      else pending.reject(new WorkerTaskError(pending.task.stage, reply.message, reply.stack));
+      else pending.reject(new WorkerTaskError(pending.task.stage, reply.message, reply.stack, reply.name));
       this.idle.push(worker);
       this.pump();
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
 import { InvalidEventError } from '../../lib/pipeline/errors.ts';
 import { parseStageInput, phases, runStage, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 let dir: string;
@@ -48,5 +49,17 @@ describe('the stage registry', () => {
     expect(parseStageInput('reduce', { plan: 'p', budget })).toEqual({ plan: 'p', budget });
     expect(() => parseStageInput('reduce', { plan: 'p', budget: { form: 'tokens' } })).toThrow(/reduce: invalid event: budget/);
     expect(() => parseStageInput('settle', { plan: 'p', budget })).toThrow(InvalidEventError);
+  });
+
+  // About 5 s on a loaded machine, nearly all of it the worker thread's tsx boot: the only way to see the worker's side.
+  it("validates in the worker threads too, and the failed call keeps the worker error's name", async () => {
+    const pool = new StageWorkerPool(1, { log: silentLogger });
+    try {
+      const error = (await pool.run('dedup', { plan: 'p', partition: -1 }).catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(/^dedup: invalid event: partition: /);
+      expect(error.name).toBe('InvalidEventError');
+    } finally {
+      await pool.close();
+    }
   });
 });
