@@ -141,7 +141,15 @@ async function main(): Promise<void> {
     .slice(0, 12);
   const corpusDirOf = (m: (typeof MIXES)[number]) => join(cache, `corpus-${DEMO_LAYOUT_VERSION}-${hash}-scale${SCALE}-junk${m.junkShare}`);
   // Work (tokenizations, the oracle pass, proxysel runs, results) is keyed by the corpus's bytes, not the builder's.
-  const workDirOf = async (m: (typeof MIXES)[number]) => join(cache, 'runs', `junk${m.junkShare}-${await contentDigest(join(corpusDirOf(m), 'corpus'))}`);
+  const workDirs = new Map<number, string>();
+  const workDirOf = async (m: (typeof MIXES)[number]) => {
+    let dir = workDirs.get(m.junkShare);
+    if (dir === undefined) {
+      dir = join(cache, 'runs', `junk${m.junkShare}-${await contentDigest(join(corpusDirOf(m), 'corpus'))}`);
+      workDirs.set(m.junkShare, dir);
+    }
+    return dir;
+  };
   const resultFile = async (m: (typeof MIXES)[number]) => join(await workDirOf(m), `result-${runKey}.json`);
   for (const m of chosen) {
     const corpusDir = corpusDirOf(m);

@@ -72,7 +72,7 @@ export function writeU16(path: string, values: ArrayLike<number>): Promise<void>
  * Cache key of a build: its settings, the tokenizer trainer's source, and the held-out texts themselves (not the demo
  * readers' sources, so moving or restyling that code does not rebuild a 15-minute model whose inputs are unchanged).
  */
-export async function inputsHash(texts: ReturnType<typeof heldOutTexts> = heldOutTexts()): Promise<string> {
+async function inputsHash(texts: ReturnType<typeof heldOutTexts>): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify(MODEL_BUILD));
   h.update(await readFile(new URL('./bpe.ts', import.meta.url)));
