@@ -1,0 +1,491 @@
+// AssemblyScript source of the featurizer's scan kernel (compiled to WebAssembly by `npm run build:kernel`, embedded in
+// scan-kernel.wasm.ts). It is the featurizer's definition of a text's base hashes and counters: lib/features/featurizer.ts
+// lays out the memory, copies the texts in as UTF-16 code units and turns the counters into the dense statistics.
+//
+// Memory (byte addresses, set by `setup`): the tables (character kinds, lowercase map, ASCII pair flags, stopword
+// slots, length bins), the document type set and line set (keys, values, generation stamps), the per-kind counts, and
+// then per call the batch's texts, text starts, and the outputs: hashes and counts (appended per document), offsets,
+// and COUNTERS i32 counters per document (the order below; featurizer.ts reads them by the same indices).
+//
+// Semantics mirror the TypeScript scan this replaced, bit for bit (tests pin its digests): tokens are maximal runs of
+// word characters, lowercased, hashed with FNV-1a + fmix32; the first maxWords words give unigram hashes (repeats add
+// to the count of the first occurrence) and bigram hashes; lines are hashed with FNV-1a over their raw code units.
+
+// Character classes (char-classes.ts).
+const CLASS_LOWER: i32 = 1;
+const CLASS_UPPER: i32 = 2;
+const CLASS_DIGIT: i32 = 4;
+const CLASS_SPACE: i32 = 8;
+const CLASS_PUNCT: i32 = 16;
+const WORD_CLASSES: i32 = 1 | 2 | 4 | 32;
+const KIND_NON_ASCII: i32 = 64;
+const KIND_WORD_SEPARATOR: i32 = 128;
+const KIND_CLASS_MASK: i32 = 63;
+
+// Hashing (hashing.ts).
+const FNV_OFFSET: i32 = <i32>0x811c9dc5;
+const FNV_PRIME: i32 = 0x01000193;
+const TEXT_HASH_SEED: i32 = 0x3c6ef372;
+const TEXT_HASH_MUL: i32 = <i32>0x9e3779b1;
+const SET_MUL: i32 = <i32>0x9e3779b1;
+const REMIX_MUL1: i32 = <i32>0x9e3779b1;
+const REMIX_MUL2: i32 = <i32>0x85ebca6b;
+
+/** Counters per document, in this order (featurizer.ts COUNTER). */
+const C_LEN = 0;
+const C_WORDS = 1;
+const C_WORD_CHARS = 2;
+const C_LONGEST = 3;
+const C_USED = 4;
+const C_DISTINCT = 5;
+const C_STOPS = 6;
+const C_LINES = 7;
+const C_REPEATED = 8;
+const C_CAPITALIZED = 9;
+const C_LENGTHS = 10; // 6 bins
+const C_STOP_PAIRS = 16;
+const C_SENTENCE_STARTS = 17;
+const C_SPACE_WORDS = 18;
+const C_LETTERS = 19;
+const C_UPPER = 20;
+const C_DIGITS = 21;
+const C_PUNCT = 22;
+const C_SPACES = 23;
+const C_NON_ASCII = 24;
+const C_CASE_SWITCHES = 25;
+const C_LETTER_DIGIT = 26;
+const C_RARE_PAIRS = 27;
+const C_VOWELS = 28;
+const C_LONG_WORD_CHARS = 29;
+const C_SHORT_WORDS = 30;
+const C_PUNCT_RUNS = 31;
+const C_SPACE_RUNS = 32;
+const C_NEWLINES = 33;
+const C_TEXT_HASH_1 = 34;
+const C_TEXT_HASH_2 = 35;
+export const COUNTERS: i32 = 36;
+
+// Table and set addresses (setup).
+let kindAt: usize = 0; // u8 [65536]
+let lowerAt: usize = 0; // u16 [lowerSize]
+let lowerSize: i32 = 0;
+let pairAt: usize = 0; // u8 [128 * 128]
+let stopAt: usize = 0; // i32 [1 << (32 - stopShift)]
+let stopShift: i32 = 0;
+let lenBinAt: usize = 0; // i32 [13]
+let typeKeysAt: usize = 0; // i32 [typeMask + 1]
+let typeValuesAt: usize = 0;
+let typeStampsAt: usize = 0;
+let typeMask: i32 = 0;
+let typeStamp: i32 = 0;
+let lineKeysAt: usize = 0; // i32 [lineMask + 1]
+let lineStampsAt: usize = 0;
+let lineMask: i32 = 0;
+let lineStamp: i32 = 0;
+let kindCountsAt: usize = 0; // i32 [256]
+let maxWords: i32 = 0;
+let longWord: i32 = 0;
+
+/** Where the caller may place its tables: the first address after the kernel's own static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Sets the tables' and sets' addresses and the configuration (the caller has filled the tables). */
+export function setup(
+  kind: usize, lower: usize, lowerLength: i32, pair: usize, stop: usize, stopShiftBits: i32, lenBin: usize,
+  typeKeys: usize, typeValues: usize, typeStamps: usize, typeCapacity: i32,
+  lineKeys: usize, lineStamps: usize, lineCapacity: i32,
+  kindCounts: usize, maxWordsPerDoc: i32, longWordLength: i32,
+): void {
+  kindAt = kind;
+  lowerAt = lower;
+  lowerSize = lowerLength;
+  pairAt = pair;
+  stopAt = stop;
+  stopShift = stopShiftBits;
+  lenBinAt = lenBin;
+  typeKeysAt = typeKeys;
+  typeValuesAt = typeValues;
+  typeStampsAt = typeStamps;
+  typeMask = typeCapacity - 1;
+  typeStamp = 0;
+  lineKeysAt = lineKeys;
+  lineStampsAt = lineStamps;
+  lineMask = lineCapacity - 1;
+  lineStamp = 0;
+  kindCountsAt = kindCounts;
+  maxWords = maxWordsPerDoc;
+  longWord = longWordLength;
+}
+
+// @ts-ignore: decorator
+@inline function fmix32(x: i32): i32 {
+  let h = x;
+  h ^= h >>> 16;
+  h *= <i32>0x85ebca6b;
+  h ^= h >>> 13;
+  h *= <i32>0xc2b2ae35;
+  h ^= h >>> 16;
+  return h;
+}
+
+// @ts-ignore: decorator
+@inline function kindOf(c: i32): i32 {
+  return <i32>load<u8>(kindAt + <usize>c);
+}
+
+/** A new generation of a stamped set: every slot reads as empty. */
+function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
+  let s = stamp + 1;
+  if (s == -1) {
+    memory.fill(stampsAt, 0, (<usize>(mask + 1)) << 2);
+    s = 1;
+  }
+  return s;
+}
+
+/**
+ * Scans texts [0, n): text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1]. Appends each
+ * document's hashes and counts from `pos` (element index), writes offsets[d + 1] (offsets[0] is the caller's) and
+ * the document's COUNTERS counters at counters + 4 * COUNTERS * d. Returns the end position.
+ */
+export function scanBatch(n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32): i32 {
+  for (let d = 0; d < n; d++) {
+    const from = load<i32>(starts + ((<usize>d) << 2));
+    const to = load<i32>(starts + ((<usize>(d + 1)) << 2));
+    pos = scanText(text + ((<usize>from) << 1), to - from, hashes, counts, pos, counters + ((<usize>(d * COUNTERS)) << 2));
+    store<i32>(offsets + ((<usize>(d + 1)) << 2), pos);
+  }
+  return pos;
+}
+
+function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
+  typeStamp = nextStamp(typeStamp, typeStampsAt, typeMask);
+  lineStamp = nextStamp(lineStamp, lineStampsAt, lineMask);
+  let lineSize: i32 = 0;
+  const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
+  memory.fill(kindCountsAt, 0, 256 << 2);
+  let len1 = 0, len2 = 0, len3 = 0, len4 = 0, len5 = 0, len6 = 0;
+  let words = 0;
+  let wordChars = 0;
+  let longest = 0;
+  let used = 0;
+  let distinct = 0;
+  let stops = 0;
+  let lineCount = 0;
+  let repeated = 0;
+  let lineHash = FNV_OFFSET;
+  let lineHasText = false;
+  let prev: i32 = 0;
+  let capitalized = 0;
+  let stopPairs = 0;
+  let prevStop = 0;
+  let sentenceEnd = true;
+  let sentenceStarts = 0;
+  let spaceWords = 0;
+  let afterSeparator = true;
+  let caseSwitches = 0;
+  let letterDigit = 0;
+  let rarePairs = 0;
+  let vowels = 0;
+  let longWordChars = 0;
+  let shortWords = 0;
+  let punctRuns = 0;
+  let spaceRuns = 0;
+  let newlines = 0;
+  let e1 = FNV_OFFSET;
+  let e2 = TEXT_HASH_SEED;
+  let prevOut = CLASS_SPACE;
+  let lowerRun = 0;
+  let asciiSpaces = 0;
+  const tStamp = typeStamp;
+  let i = 0;
+  while (i < len) {
+    let c = <i32>load<u16>(at + ((<usize>i) << 1));
+    let k = kindOf(c);
+    if (k & WORD_CLASSES) {
+      if (afterSeparator) spaceWords++;
+      afterSeparator = false;
+      const firstUpper = (k & KIND_CLASS_MASK) == CLASS_UPPER;
+      if (firstUpper && sentenceEnd) sentenceStarts++;
+      sentenceEnd = false;
+      lineHasText = true;
+      const start = i;
+      let wh = FNV_OFFSET;
+      let prevCls = 0;
+      let prevAscii = 0;
+      if (words > 0) e1 = (e1 ^ 32) * FNV_PRIME;
+      while (true) {
+        if (<u32>(c - 97) < 26) {
+          if (prevCls != CLASS_LOWER) {
+            if (prevCls == CLASS_DIGIT) letterDigit++;
+            prevCls = CLASS_LOWER;
+          }
+          const runStart = i;
+          while (true) {
+            wh = (wh ^ c) * FNV_PRIME;
+            e1 = (e1 ^ c) * FNV_PRIME;
+            lineHash = (lineHash ^ c) * FNV_PRIME;
+            const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
+            rarePairs += flags & 1;
+            vowels += flags >> 1;
+            prevAscii = c;
+            if (++i == len) break;
+            c = <i32>load<u16>(at + ((<usize>i) << 1));
+            if (<u32>(c - 97) >= 26) break;
+          }
+          lowerRun += i - runStart;
+          if (i == len) break;
+          k = kindOf(c);
+          if ((k & WORD_CLASSES) == 0) break;
+          continue;
+        }
+        const kc = kindCountsAt + ((<usize>k) << 2);
+        store<i32>(kc, load<i32>(kc) + 1);
+        const lc = c < lowerSize ? <i32>load<u16>(lowerAt + ((<usize>c) << 1)) : c;
+        wh = (wh ^ lc) * FNV_PRIME;
+        e1 = (e1 ^ lc) * FNV_PRIME;
+        lineHash = (lineHash ^ c) * FNV_PRIME;
+        const cls = k & KIND_CLASS_MASK;
+        if (cls != prevCls && prevCls != 0) {
+          if (cls == CLASS_UPPER && prevCls == CLASS_LOWER) caseSwitches++;
+          else if (cls == CLASS_DIGIT || prevCls == CLASS_DIGIT) letterDigit++;
+        }
+        prevCls = cls;
+        const ascii = c < 128 ? c : 0;
+        const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | ascii));
+        rarePairs += flags & 1;
+        vowels += flags >> 1;
+        prevAscii = ascii;
+        if (++i == len) break;
+        c = <i32>load<u16>(at + ((<usize>i) << 1));
+        k = kindOf(c);
+        if ((k & WORD_CLASSES) == 0) break;
+      }
+      const wlen = i - start;
+      if (wlen > longWord) longWordChars += wlen - longWord;
+      if (wlen < 3) shortWords++;
+      prevOut = 0;
+      words++;
+      wordChars += wlen;
+      if (wlen > longest) longest = wlen;
+      if (firstUpper) capitalized++;
+      const capped: i32 = wlen < 12 ? wlen : 12;
+      const bin = load<i32>(lenBinAt + ((<usize>capped) << 2));
+      if (bin == 0) len1++;
+      else if (bin == 1) len2++;
+      else if (bin == 2) len3++;
+      else if (bin == 3) len4++;
+      else if (bin == 4) len5++;
+      else len6++;
+      const h = fmix32(wh);
+      const x = (e2 ^ h) * TEXT_HASH_MUL;
+      e2 = (x << 15) | (x >>> 17);
+      if (used < maxWords) {
+        // The type set never fills: at most maxWords keys in at least 2 * maxWords slots.
+        let s = (h * SET_MUL) & typeMask;
+        let first = -1;
+        while (true) {
+          const sa = (<usize>s) << 2;
+          if (load<i32>(typeStampsAt + sa) != tStamp) {
+            store<i32>(typeStampsAt + sa, tStamp);
+            store<i32>(typeKeysAt + sa, h);
+            store<i32>(typeValuesAt + sa, pos);
+            break;
+          }
+          if (load<i32>(typeKeysAt + sa) == h) {
+            first = load<i32>(typeValuesAt + sa);
+            break;
+          }
+          s = (s + 1) & typeMask;
+        }
+        if (first >= 0) {
+          const ca = hashCounts + ((<usize>first) << 2);
+          store<i32>(ca, load<i32>(ca) + 1);
+        } else {
+          store<i32>(hashes + ((<usize>pos) << 2), h);
+          store<i32>(hashCounts + ((<usize>pos) << 2), 1);
+          pos++;
+          distinct++;
+        }
+        if (used > 0) {
+          store<i32>(hashes + ((<usize>pos) << 2), fmix32(prev * 0x2545f491 + h + 0x3c6ef372));
+          store<i32>(hashCounts + ((<usize>pos) << 2), 1);
+          pos++;
+        }
+        prev = h;
+        used++;
+        const stop = load<i32>(stopAt + ((<usize>(<u32>h >>> stopShift)) << 2)) == h ? 1 : 0;
+        stops += stop;
+        stopPairs += stop & prevStop;
+        prevStop = stop;
+      }
+      if (i == len) break;
+    }
+    // A character outside words (c, k: the character at i).
+    if (c == 32) {
+      asciiSpaces++;
+      afterSeparator = true;
+      if (prevOut != CLASS_SPACE) spaceRuns++;
+      prevOut = CLASS_SPACE;
+      lineHash = (lineHash ^ 32) * FNV_PRIME;
+      i++;
+      continue;
+    }
+    const kc = kindCountsAt + ((<usize>k) << 2);
+    store<i32>(kc, load<i32>(kc) + 1);
+    if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
+    else {
+      if (afterSeparator) spaceWords++;
+      afterSeparator = false;
+    }
+    const cls = k & KIND_CLASS_MASK;
+    if (cls == CLASS_PUNCT) {
+      sentenceEnd = c == 46 || c == 33 || c == 63 || ((c == 34 || c == 39 || c == 41) && sentenceEnd);
+      if (prevOut != CLASS_PUNCT) punctRuns++;
+    } else if (prevOut != CLASS_SPACE) spaceRuns++;
+    prevOut = cls;
+    if (c == 10) {
+      newlines++;
+      if (lineHasText) {
+        lineCount++;
+        const r = lineAdd(fmix32(lineHash), lineSize, lineFullAt);
+        if (r > 0) lineSize++;
+        else if (lineSize < lineFullAt) repeated++; // not new, and the set is not full
+      }
+      lineHash = FNV_OFFSET;
+      lineHasText = false;
+    } else {
+      lineHash = (lineHash ^ c) * FNV_PRIME;
+      if (cls != CLASS_SPACE) lineHasText = true;
+    }
+    i++;
+  }
+  if (lineHasText) {
+    lineCount++;
+    const r = lineAdd(fmix32(lineHash), lineSize, lineFullAt);
+    if (r > 0) lineSize++;
+    else if (lineSize < lineFullAt) repeated++;
+  }
+  // Character classes from the per-kind counts.
+  const lowerKind = kindCountsAt + ((<usize>CLASS_LOWER) << 2);
+  store<i32>(lowerKind, load<i32>(lowerKind) + lowerRun);
+  const spaceKind = kindCountsAt + ((<usize>kindOf(32)) << 2);
+  store<i32>(spaceKind, load<i32>(spaceKind) + asciiSpaces);
+  let letters = 0;
+  let upper = 0;
+  let digits = 0;
+  let punct = 0;
+  let spaces = 0;
+  let nonAscii = 0;
+  for (let kind = 0; kind < 256; kind++) {
+    const cnt = load<i32>(kindCountsAt + ((<usize>kind) << 2));
+    if (cnt == 0) continue;
+    const cls = kind & KIND_CLASS_MASK;
+    if (kind & KIND_NON_ASCII) nonAscii += cnt;
+    if (cls & WORD_CLASSES) {
+      if (cls != CLASS_DIGIT) letters += cnt;
+      else digits += cnt;
+      if (cls == CLASS_UPPER) upper += cnt;
+    } else if (cls == CLASS_SPACE) spaces += cnt;
+    else if (cls == CLASS_PUNCT) punct += cnt;
+  }
+  store<i32>(out + (C_LEN << 2), len);
+  store<i32>(out + (C_WORDS << 2), words);
+  store<i32>(out + (C_WORD_CHARS << 2), wordChars);
+  store<i32>(out + (C_LONGEST << 2), longest);
+  store<i32>(out + (C_USED << 2), used);
+  store<i32>(out + (C_DISTINCT << 2), distinct);
+  store<i32>(out + (C_STOPS << 2), stops);
+  store<i32>(out + (C_LINES << 2), lineCount);
+  store<i32>(out + (C_REPEATED << 2), repeated);
+  store<i32>(out + (C_CAPITALIZED << 2), capitalized);
+  store<i32>(out + (C_LENGTHS << 2), len1);
+  store<i32>(out + ((C_LENGTHS + 1) << 2), len2);
+  store<i32>(out + ((C_LENGTHS + 2) << 2), len3);
+  store<i32>(out + ((C_LENGTHS + 3) << 2), len4);
+  store<i32>(out + ((C_LENGTHS + 4) << 2), len5);
+  store<i32>(out + ((C_LENGTHS + 5) << 2), len6);
+  store<i32>(out + (C_STOP_PAIRS << 2), stopPairs);
+  store<i32>(out + (C_SENTENCE_STARTS << 2), sentenceStarts);
+  store<i32>(out + (C_SPACE_WORDS << 2), spaceWords);
+  store<i32>(out + (C_LETTERS << 2), letters);
+  store<i32>(out + (C_UPPER << 2), upper);
+  store<i32>(out + (C_DIGITS << 2), digits);
+  store<i32>(out + (C_PUNCT << 2), punct);
+  store<i32>(out + (C_SPACES << 2), spaces);
+  store<i32>(out + (C_NON_ASCII << 2), nonAscii);
+  store<i32>(out + (C_CASE_SWITCHES << 2), caseSwitches);
+  store<i32>(out + (C_LETTER_DIGIT << 2), letterDigit);
+  store<i32>(out + (C_RARE_PAIRS << 2), rarePairs);
+  store<i32>(out + (C_VOWELS << 2), vowels);
+  store<i32>(out + (C_LONG_WORD_CHARS << 2), longWordChars);
+  store<i32>(out + (C_SHORT_WORDS << 2), shortWords);
+  store<i32>(out + (C_PUNCT_RUNS << 2), punctRuns);
+  store<i32>(out + (C_SPACE_RUNS << 2), spaceRuns);
+  store<i32>(out + (C_NEWLINES << 2), newlines);
+  store<i32>(out + (C_TEXT_HASH_1 << 2), fmix32(e1 ^ words));
+  store<i32>(out + (C_TEXT_HASH_2 << 2), fmix32(e2 ^ (words * TEXT_HASH_MUL)));
+  return pos;
+}
+
+/**
+ * Adds a line hash to the document's line set: 1 when it was new, 0 when it was present or the set is
+ * full (`size` keys of a set that holds `fullAt`).
+ */
+function lineAdd(key: i32, size: i32, fullAt: i32): i32 {
+  let s = key * SET_MUL;
+  while (true) {
+    s &= lineMask;
+    const sa = (<usize>s) << 2;
+    if (load<i32>(lineStampsAt + sa) != lineStamp) {
+      if (size >= fullAt) return 0;
+      store<i32>(lineStampsAt + sa, lineStamp);
+      store<i32>(lineKeysAt + sa, key);
+      return 1;
+    }
+    if (load<i32>(lineKeysAt + sa) == key) return 0;
+    s += 1;
+  }
+}
+
+/**
+ * Member bucket ids of documents docs[0, n) of a scanned batch (remixBucket with each member's seed): writes ids
+ * member-major [K, width] at `ids` (member m's column c at m * width + c), the columns' counts as float32 at
+ * `countsOut`, and the documents' column offsets (n + 1) at `offsetsOut`; the last column (width - 1) is the padding
+ * column (id padId, count 0). `seeds`: K i32 seeds. Returns the columns used (width - 1).
+ */
+export function pack(
+  n: i32, docs: usize, offsets: usize, hashes: usize, counts: usize,
+  k: i32, seeds: usize, buckets: i32, shift: i32, width: i32, padId: i32,
+  ids: usize, countsOut: usize, offsetsOut: usize,
+): i32 {
+  let col = 0;
+  for (let r = 0; r < n; r++) {
+    const d = load<i32>(docs + ((<usize>r) << 2));
+    const start = load<i32>(offsets + ((<usize>d) << 2));
+    const end = load<i32>(offsets + ((<usize>(d + 1)) << 2));
+    store<i32>(offsetsOut + ((<usize>r) << 2), col);
+    for (let m = 0; m < k; m++) {
+      const seed = load<i32>(seeds + ((<usize>m) << 2));
+      const base = m * buckets;
+      let o = ids + ((<usize>(m * width + col)) << 2);
+      for (let p = start; p < end; p++) {
+        let x = (load<i32>(hashes + ((<usize>p) << 2)) ^ seed) * REMIX_MUL1;
+        x ^= x >>> 16;
+        x *= REMIX_MUL2;
+        store<i32>(o, base + (x >>> shift));
+        o += 4;
+      }
+    }
+    for (let p = start; p < end; p++) {
+      store<f32>(countsOut + ((<usize>col) << 2), <f32>load<i32>(counts + ((<usize>p) << 2)));
+      col++;
+    }
+  }
+  store<i32>(offsetsOut + ((<usize>n) << 2), col);
+  store<f32>(countsOut + ((<usize>col) << 2), 0);
+  for (let m = 0; m < k; m++) store<i32>(ids + ((<usize>(m * width + col)) << 2), padId);
+  return col;
+}

@@ -1,0 +1,255 @@
+import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
+import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
+import { ASCII_PAIR_FLAGS, LONG_WORD } from '../../tokens/index.ts';
+import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
+
+/**
+ * The featurizer's scan and pack as a WebAssembly kernel (scan-kernel.as.ts, AssemblyScript, embedded by
+ * `npm run build:kernel`): texts are copied into its memory as UTF-16 code units and scanned there, about twice as fast
+ * as the same loop over JavaScript strings (charCodeAt checks the string's representation on every call).
+ *
+ * Memory: the tables and per-document sets from heapBase, then per scan the batch's region (texts, starts, offsets,
+ * counters, hashes, counts) and, reserved with it, the region pack() writes (ids, float counts, offsets, documents):
+ * pack never grows the memory, so the views scan() returned stay valid until the next scan().
+ */
+
+/** Per-document counters the kernel writes, in its order (scan-kernel.as.ts C_*). */
+export const COUNTER = {
+  len: 0,
+  words: 1,
+  wordChars: 2,
+  longest: 3,
+  used: 4,
+  distinct: 5,
+  stops: 6,
+  lines: 7,
+  repeated: 8,
+  capitalized: 9,
+  lengths: 10, // 6 bins: 10..15
+  stopPairs: 16,
+  sentenceStarts: 17,
+  spaceWords: 18,
+  letters: 19,
+  upper: 20,
+  digits: 21,
+  punct: 22,
+  spaces: 23,
+  nonAscii: 24,
+  caseSwitches: 25,
+  letterDigit: 26,
+  rarePairs: 27,
+  vowels: 28,
+  longWordChars: 29,
+  shortWords: 30,
+  punctRuns: 31,
+  spaceRuns: 32,
+  newlines: 33,
+  textHash1: 34,
+  textHash2: 35,
+} as const;
+/** Counters per document. */
+export const COUNTERS = 36;
+
+const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
+const LINE_SET_CAPACITY = 4096;
+const PAGE = 65536;
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libs carry no DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface KernelExports {
+  memory: WasmMemory;
+  COUNTERS: { value: number };
+  heapBase(): number;
+  setup(...args: number[]): void;
+  scanBatch(n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number): number;
+  pack(...args: number[]): number;
+}
+
+let compiled: object | undefined;
+
+function kernelModule(): object {
+  compiled ??= new Wasm.Module(Buffer.from(SCAN_KERNEL_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+/** What scan() returns: views into the kernel's memory (valid until the next scan) and a copy of the offsets. */
+export interface KernelScan {
+  /** Documents. */
+  n: number;
+  /** Base hashes of all documents, concatenated. */
+  hashes: Int32Array;
+  /** Occurrences of each hash in its document. */
+  counts: Int32Array;
+  /** Document i's hashes are [offsets[i], offsets[i + 1]) (a copy). */
+  offsets: Int32Array;
+  /** COUNTERS counters per document, row-major (COUNTER names the columns). */
+  counters: Int32Array;
+}
+
+/** What pack() returns: views into the kernel's memory. */
+export interface KernelPack {
+  width: number;
+  ids: Int32Array;
+  counts: Float32Array;
+  offsets: Int32Array;
+}
+
+const align = (x: number): number => (x + 15) & ~15;
+
+/** One kernel instance: its own memory, tables and sets (one per featurizer). */
+export class ScanKernel {
+  private readonly ex: KernelExports;
+  private buf: Buffer;
+  private readonly dynamicAt: number;
+  private readonly seedsAt: number;
+  /** The region pack() may use (reserved by the last scan) and the last scan's addresses. */
+  private last = { n: 0, hashesAt: 0, countsAt: 0, offsetsAt: 0, packAt: 0, packEnd: 0, used: 0 };
+
+  constructor(
+    private readonly opts: { maxWords: number; seeds: Int32Array; buckets: number; shift: number; padId: number },
+  ) {
+    const instance = new Wasm.Instance(kernelModule(), {});
+    this.ex = instance.exports as unknown as KernelExports;
+    if (this.ex.COUNTERS.value !== COUNTERS) throw new Error(`scan kernel: ${this.ex.COUNTERS.value} counters, expected ${COUNTERS}`);
+    let typeCapacity = 16;
+    while (typeCapacity < opts.maxWords * 2) typeCapacity *= 2;
+    let at = align(this.ex.heapBase());
+    const place = (bytes: number): number => {
+      const p = at;
+      at = align(at + bytes);
+      return p;
+    };
+    const kindAt = place(CHAR_KIND.length);
+    const lowerAt = place(LOWER_TABLE_SIZE * 2);
+    const pairAt = place(ASCII_PAIR_FLAGS.length);
+    const stopAt = place(STOPWORD_SLOTS.length * 4);
+    const lenBinAt = place(LENGTH_BIN.length * 4);
+    const typeKeysAt = place(typeCapacity * 4);
+    const typeValuesAt = place(typeCapacity * 4);
+    const typeStampsAt = place(typeCapacity * 4);
+    const lineKeysAt = place(LINE_SET_CAPACITY * 4);
+    const lineStampsAt = place(LINE_SET_CAPACITY * 4);
+    const kindCountsAt = place(256 * 4);
+    this.seedsAt = place(opts.seeds.length * 4);
+    this.dynamicAt = at;
+    this.buf = this.ensure(at);
+    const b = this.buf;
+    b.set(CHAR_KIND, kindAt);
+    new Uint16Array(b.buffer, lowerAt, LOWER_TABLE_SIZE).set(LOWER.subarray(0, LOWER_TABLE_SIZE));
+    b.set(ASCII_PAIR_FLAGS, pairAt);
+    new Int32Array(b.buffer, stopAt, STOPWORD_SLOTS.length).set(STOPWORD_SLOTS);
+    new Int32Array(b.buffer, lenBinAt, LENGTH_BIN.length).set(LENGTH_BIN);
+    new Int32Array(b.buffer, this.seedsAt, opts.seeds.length).set(opts.seeds);
+    this.ex.setup(
+      kindAt, lowerAt, LOWER_TABLE_SIZE, pairAt, stopAt, STOPWORD_SHIFT, lenBinAt,
+      typeKeysAt, typeValuesAt, typeStampsAt, typeCapacity,
+      lineKeysAt, lineStampsAt, LINE_SET_CAPACITY,
+      kindCountsAt, opts.maxWords, LONG_WORD,
+    );
+  }
+
+  /** Grows the memory to at least `end` bytes; returns a Buffer over all of it. */
+  private ensure(end: number): Buffer {
+    const mem = this.ex.memory;
+    const have = mem.buffer.byteLength;
+    if (end > have) mem.grow(Math.ceil((end - have) / PAGE));
+    if (!this.buf || this.buf.buffer !== mem.buffer) this.buf = Buffer.from(mem.buffer);
+    return this.buf;
+  }
+
+  /** Scans the texts: hashes, counts, offsets and counters of each (see KernelScan). */
+  scan(texts: readonly string[]): KernelScan {
+    const n = texts.length;
+    let chars = 0;
+    let bound = 0; // hashes at most: 2 per word of the first maxWords, a word being at least one code unit
+    for (let i = 0; i < n; i++) {
+      const len = texts[i]!.length;
+      chars += len;
+      bound += 2 * Math.min(this.opts.maxWords, len);
+    }
+    let at = this.dynamicAt;
+    const region = (bytes: number): number => {
+      const p = at;
+      at = align(at + bytes);
+      return p;
+    };
+    const textAt = region(chars * 2);
+    const startsAt = region((n + 1) * 4);
+    const offsetsAt = region((n + 1) * 4);
+    const countersAt = region(n * COUNTERS * 4);
+    const hashesAt = region(bound * 4);
+    const countsAt = region(bound * 4);
+    let b = this.ensure(at);
+    const starts = new Int32Array(b.buffer, startsAt, n + 1);
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      starts[i] = c;
+      const t = texts[i]!;
+      b.write(t, textAt + 2 * c, 'utf16le');
+      c += t.length;
+    }
+    starts[n] = c;
+    new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
+    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0);
+    // The region pack() writes, for every document of the batch (ids K * (used + 1), counts, offsets, documents).
+    const k = this.opts.seeds.length;
+    const packAt = at;
+    const packEnd = packAt + align(k * (used + 1) * 4) + align((used + 1) * 4) + align((n + 1) * 4) + align(n * 4) + 64;
+    b = this.ensure(packEnd);
+    this.last = { n, hashesAt, countsAt, offsetsAt, packAt, packEnd, used };
+    return {
+      n,
+      hashes: new Int32Array(b.buffer, hashesAt, used),
+      counts: new Int32Array(b.buffer, countsAt, used),
+      offsets: new Int32Array(b.buffer, offsetsAt, n + 1).slice(),
+      counters: new Int32Array(b.buffer, countersAt, n * COUNTERS),
+    };
+  }
+
+  /**
+   * Member bucket ids, member-major [K, width], of the last scan's documents `docs` (all of them in order when
+   * absent), with their counts and column offsets; the last column is the padding column (padId, count 0).
+   */
+  pack(docs?: ArrayLike<number>): KernelPack {
+    const l = this.last;
+    const n = docs ? docs.length : l.n;
+    const b = this.buf;
+    const off = new Int32Array(b.buffer, l.offsetsAt, l.n + 1);
+    let used = 0;
+    if (docs) for (let r = 0; r < n; r++) used += off[docs[r]! + 1]! - off[docs[r]!]!;
+    else used = l.used;
+    const width = used + 1;
+    const k = this.opts.seeds.length;
+    let at = l.packAt;
+    const region = (bytes: number): number => {
+      const p = at;
+      at = align(at + bytes);
+      return p;
+    };
+    const idsAt = region(k * width * 4);
+    const countsAt = region(width * 4);
+    const offsetsAt = region((n + 1) * 4);
+    const docsAt = region(n * 4);
+    if (at > l.packEnd) throw new Error('scan kernel: pack region overflow');
+    const list = new Int32Array(b.buffer, docsAt, n);
+    if (docs) list.set(docs);
+    else for (let r = 0; r < n; r++) list[r] = r;
+    const { buckets, shift, padId } = this.opts;
+    this.ex.pack(n, docsAt, l.offsetsAt, l.hashesAt, l.countsAt, k, this.seedsAt, buckets, shift, width, padId, idsAt, countsAt, offsetsAt);
+    return {
+      width,
+      ids: new Int32Array(b.buffer, idsAt, k * width),
+      counts: new Float32Array(b.buffer, countsAt, width),
+      offsets: new Int32Array(b.buffer, offsetsAt, n + 1),
+    };
+  }
+}
