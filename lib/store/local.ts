@@ -12,7 +12,7 @@ import type { Body, ByteRange, ObjectInfo } from './types.ts';
 /**
  * Bytes per read of a file stream (Node's default is 64 KiB). Shards are read front to back and mostly gunzipped:
  * zlib inflates each chunk it is given as one task on the thread pool, and 1 MiB chunks cost about a quarter less CPU
- * per byte than 64 KiB ones (docs/performance.md, "reading path").
+ * per byte than 64 KiB ones (docs/performance.md, "Reading path").
  */
 const READ_CHUNK = 1 << 20;
 import { joinUri, parseUri } from './uri.ts';
