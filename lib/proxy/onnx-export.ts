@@ -59,12 +59,28 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: Record
 }
 
 /**
- * Exports the ensemble as one ONNX graph (opset 17), without padding: GatherElements of each member's bucket weights
- * over the flattened columns, times the counts, and per-document segment sums as differences of an exclusive CumSum
- * (along the columns, on the transposed [W, K] products) taken at the document offsets (in float64, so the sums are the float32 rounding of the exact sums, whatever the
- * other documents of the run); times the pooling scale, plus MatMul of the dense statistics and the bias, giving member
- * predictions [N, K]; outputs `mean` [N] and `std` [N] (population std over members). Deterministic: the same model
- * gives the same bytes.
+ * Columns per block of the graph's segment sums: the products are summed per block of this many columns (ReduceSum),
+ * and a document's sum is read off those block sums plus the partial blocks at its two ends.
+ */
+const SUM_BLOCK = 32;
+
+function int32Scalar(name: string, value: number) {
+  return onnx.TensorProto.create({ name, dims: [], dataType: INT32, rawData: new Uint8Array(new Int32Array([value]).buffer) });
+}
+
+function int32Tensor(name: string, dims: number[], values: number[]) {
+  return onnx.TensorProto.create({ name, dims, dataType: INT32, rawData: new Uint8Array(new Int32Array(values).buffer) });
+}
+
+/**
+ * Exports the ensemble as one ONNX graph (opset 17), without padding documents to a common length: GatherElements of
+ * each member's bucket weights over the flattened columns, times the counts, and per-document segment sums (in
+ * float64, so each member sum is the float32 rounding of a float64 sum, whatever the other documents of the run): the
+ * columns are padded to a multiple of SUM_BLOCK (padding id, count 0), summed per block, and a document's sum is the
+ * difference of the prefix sums at its two offsets, each read off the exclusive CumSum of the block sums plus the
+ * partial block before the offset. Times the pooling scale, plus MatMul of the dense statistics and the bias, giving
+ * member predictions [N, K]; outputs `mean` [N] and `std` [N] (population std over members). Deterministic: the same
+ * model gives the same bytes.
  */
 export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
   const k = model.members;
@@ -73,24 +89,43 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
   const graph = onnx.GraphProto.create({
     name: 'proxysel_hashed_ensemble',
     node: [
+      // W padded to Wp, a multiple of SUM_BLOCK B: pad = -W mod B (integer Mod takes the divisor's sign) columns of the
+      // padding id (weight 0) with count 0.
+      node('Shape', [g.counts], ['w']),
+      node('Neg', ['w'], ['minus_w']),
+      node('Mod', ['minus_w', 'block64'], ['pad']),
+      node('Concat', ['zeros3', 'pad'], ['ids_pads'], { axis: 0 }),
+      node('Concat', ['zero', 'pad'], ['counts_pads'], { axis: 0 }),
+      node('Pad', [g.ids, 'ids_pads', 'pad_id'], ['ids_padded']),
+      node('Pad', [g.counts, 'counts_pads', 'zero_count'], ['counts_padded']),
       // GatherElements on the flattened ids, not Gather: onnxruntime's Gather copies scalar elements one memcpy at a
       // time, GatherElements is a typed loop; same values.
-      node('Shape', [g.ids], ['ids_shape']),
-      node('Reshape', [g.ids, 'flat_shape'], ['ids_flat']),
+      node('Reshape', ['ids_padded', 'flat_shape'], ['ids_flat']),
       node('GatherElements', ['table', 'ids_flat'], ['gathered_flat'], { axis: 0 }),
-      node('Reshape', ['gathered_flat', 'ids_shape'], ['gathered']),
+      // Products in blocks [K, Wp / B, B], their sums and the exclusive prefix sums of those [K, Wp / B]. (onnxruntime's
+      // CumSum steps one element at a time along the last axis: over every column it cost more than the products.)
+      node('Reshape', ['gathered_flat', 'block_shape'], ['gathered']),
       node('Cast', ['gathered'], ['gathered64'], { to: DOUBLE }),
-      node('Cast', [g.counts], ['counts64'], { to: DOUBLE }),
-      node('Mul', ['gathered64', 'counts64'], ['weighted']),
-      // Column-major [W, K] for the prefix sums: onnxruntime's CumSum along the last axis of [K, W] handles one element
-      // per step (about 5x slower than along axis 0 of [W, K], K elements per step); the transpose costs less than that.
-      node('Transpose', ['weighted'], ['weighted_wk'], { perm: [1, 0] }),
-      // prefix[c, m] = sum of weighted[0 .. c-1, m]; a document's sum is prefix at its end minus prefix at its start.
-      node('CumSum', ['weighted_wk', 'zero'], ['prefix'], { exclusive: 1 }),
-      node('Gather', ['prefix', g.offsets], ['at_offsets'], { axis: 0 }),
-      node('Slice', ['at_offsets', 'one', 'slice_end', 'zero'], ['at_ends']),
-      node('Slice', ['at_offsets', 'zero', 'minus_one', 'zero'], ['at_starts']),
-      node('Sub', ['at_ends', 'at_starts'], ['sums64']),
+      node('Reshape', ['counts_padded', 'count_block_shape'], ['counts_blocks']),
+      node('Cast', ['counts_blocks'], ['counts64'], { to: DOUBLE }),
+      node('Mul', ['gathered64', 'counts64'], ['blocks']),
+      node('ReduceSum', ['blocks', 'axis_2'], ['block_sums'], { keepdims: 0 }),
+      node('CumSum', ['block_sums', 'one'], ['block_prefix'], { exclusive: 1 }),
+      // prefix at column o = block_prefix[o / B] + the products of o's block before it (those at positions < o % B).
+      node('Div', [g.offsets, 'block32'], ['offset_block']),
+      node('Mod', [g.offsets, 'block32'], ['offset_in_block']),
+      node('Gather', ['block_prefix', 'offset_block'], ['prefix_of_blocks'], { axis: 1 }),
+      node('Gather', ['blocks', 'offset_block'], ['offset_blocks'], { axis: 1 }),
+      node('Unsqueeze', ['offset_in_block', 'one'], ['offset_in_block_col']),
+      node('Less', ['block_positions', 'offset_in_block_col'], ['before_offset']),
+      node('Where', ['before_offset', 'offset_blocks', 'zero64'], ['partial_terms']),
+      node('ReduceSum', ['partial_terms', 'axis_2'], ['partial'], { keepdims: 0 }),
+      node('Add', ['prefix_of_blocks', 'partial'], ['at_offsets']),
+      // A document's sum: prefix at its end minus prefix at its start, [K, N], then [N, K].
+      node('Slice', ['at_offsets', 'one', 'slice_end', 'one'], ['at_ends']),
+      node('Slice', ['at_offsets', 'zero', 'minus_one', 'one'], ['at_starts']),
+      node('Sub', ['at_ends', 'at_starts'], ['sums_kn']),
+      node('Transpose', ['sums_kn'], ['sums64'], { perm: [1, 0] }),
       node('Cast', ['sums64'], ['summed'], { to: FLOAT }),
       node('Unsqueeze', [g.scale, 'axis_k'], ['scale_col']),
       node('Mul', ['summed', 'scale_col'], ['pooled']),
@@ -114,6 +149,16 @@ export function exportEnsembleOnnx(model: EnsembleModel): Uint8Array {
       int64Tensor('one', [1]),
       int64Tensor('minus_one', [-1]),
       int64Tensor('slice_end', [2 ** 31 - 1]),
+      int64Tensor('block64', [SUM_BLOCK]),
+      int32Scalar('block32', SUM_BLOCK),
+      int64Tensor('zeros3', [0, 0, 0]),
+      int64Tensor('axis_2', [2]),
+      int64Tensor('block_shape', [k, -1, SUM_BLOCK]),
+      int64Tensor('count_block_shape', [-1, SUM_BLOCK]),
+      int32Tensor('block_positions', [1, SUM_BLOCK], Array.from({ length: SUM_BLOCK }, (_, i) => i)),
+      int32Scalar('pad_id', model.table.length - 1),
+      onnx.TensorProto.create({ name: 'zero_count', dims: [], dataType: FLOAT, rawData: new Uint8Array(new Float32Array([0]).buffer) }),
+      onnx.TensorProto.create({ name: 'zero64', dims: [], dataType: DOUBLE, rawData: new Uint8Array(new Float64Array([0]).buffer) }),
     ],
     input: [
       valueInfo(g.ids, INT32, [k, 'W']),
