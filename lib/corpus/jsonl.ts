@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { ObjectStore } from '../store/index.ts';
@@ -23,18 +23,51 @@ function errorMessage(e: unknown): string {
  * parallel; large chunks also mean fewer stream callbacks and line-carry copies per byte.
  */
 const GUNZIP_CHUNK = 1 << 18;
-const GUNZIP_AHEAD = 4 << 20;
+const GUNZIP_AHEAD = 2 << 20;
+/**
+ * Compressed bytes per write into gunzip. A file stream gives 64 KiB chunks and a socket less; zlib inflates each
+ * write as its own task on the thread pool and ends an output chunk with it, so small writes cost more CPU per byte
+ * (16 KiB writes, as from a TLS socket: 1.4x the CPU of 1 MiB writes; docs/performance.md, "Reading path").
+ */
+const GUNZIP_INPUT = 1 << 20;
+
+/** Groups a byte stream's chunks into chunks of at least `bytes` (the last one may be shorter); holds one at most. */
+function coalesce(bytes: number): Transform {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const take = (): Buffer => {
+    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    parts = [];
+    size = 0;
+    return out;
+  };
+  return new Transform({
+    readableHighWaterMark: 1,
+    transform(chunk: Buffer, _enc, done) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= bytes) done(null, take());
+      else done();
+    },
+    flush(done) {
+      if (size > 0) done(null, take());
+      else done();
+    },
+  });
+}
 
 /** Chunks of the uncompressed stream; decompression failures become CorruptShardError naming the shard or file. */
 export async function* gunzipChunks(src: Readable, key: string, linesSoFar: () => number): AsyncGenerator<Buffer> {
-  // Node passes highWaterMark on to the stream (its types do not list it).
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, highWaterMark: GUNZIP_AHEAD } as ZlibOptions);
+  // Node passes the high-water marks on to the stream (its types do not list them). The input side holds one write:
+  // the compressed bytes waiting are bounded by GUNZIP_INPUT, whatever the compression ratio.
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, readableHighWaterMark: GUNZIP_AHEAD, writableHighWaterMark: 1 } as ZlibOptions);
+  const input = coalesce(GUNZIP_INPUT);
   let sourceError: unknown;
   src.on('error', (e) => {
     sourceError = e;
     gunzip.destroy(e);
   });
-  src.pipe(gunzip);
+  src.pipe(input).pipe(gunzip);
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (e) {
@@ -45,7 +78,8 @@ export async function* gunzipChunks(src: Readable, key: string, linesSoFar: () =
     }
     throw e;
   } finally {
-    src.unpipe(gunzip);
+    src.unpipe(input);
+    input.destroy();
     gunzip.destroy();
   }
 }
