@@ -60,7 +60,8 @@ function child<T>(script: string, childArgs: string[]): T {
 /** Hash of the sources the fitted proxy depends on: a change refits. */
 async function fitSourceHash(): Promise<string> {
   const h = createHash('sha256');
-  for (const dir of ['lib/proxy', 'lib/features', 'lib/reference/ngram', 'lib/pipeline']) {
+  // lib/job holds the spec's defaults (buckets, members, l2, ...): a changed default must refit, not reuse the cache.
+  for (const dir of ['lib/proxy', 'lib/features', 'lib/features/kernel', 'lib/reference/ngram', 'lib/pipeline', 'lib/job', 'lib/tokens']) {
     for (const f of (await readdir(join(root, dir))).sort()) if (f.endsWith('.ts')) h.update(f).update(await readFile(join(root, dir, f)));
   }
   return h.digest('hex').slice(0, 12);
