@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const KERNEL_SOURCE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.as.ts');
+const KERNEL_SOURCE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.as.ts');
 export const KERNEL_MODULE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.wasm.ts');
 
 /** The kernel's WebAssembly bytes, compiled from the source (deterministic for one compiler version). */

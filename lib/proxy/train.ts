@@ -197,6 +197,24 @@ function pick(a: ArrayLike<number>, idx: Int32Array): Float64Array {
   return Float64Array.from(idx, (i) => a[i]!);
 }
 
+/** The examples' texts with their raw dense statistics (identity standardisation): what every ensemble standardises. */
+interface RawTexts {
+  texts: readonly string[];
+  baseConfig: FeatureConfig;
+  rawDense: Float32Array;
+}
+
+function analyzeRaw(examples: readonly ProxyExample[], opts: FitProxyOptions): RawTexts {
+  const texts = examples.map((e) => e.text);
+  const baseConfig = defaultFeatureConfig({
+    buckets: opts.buckets,
+    members: opts.members,
+    seed: opts.seed,
+    ...(opts.maxWords !== undefined ? { maxWords: opts.maxWords } : {}),
+  });
+  return { texts, baseConfig, rawDense: createFeaturizer(baseConfig).analyze(texts).dense };
+}
+
 /** An ensemble trained on some of the examples, with the featurizer and analysed texts it was trained with. */
 interface TrainedEnsemble {
   model: EnsembleModel;
@@ -208,15 +226,9 @@ interface TrainedEnsemble {
  * Trains the K members on the examples `on` (dense statistics standardised over them, targets standardised by their
  * mean and spread): each on its own bootstrap resample of `on` (all of `on` when K = 1) in a seeded order.
  */
-function trainEnsemble(examples: readonly ProxyExample[], texts: readonly string[], on: Int32Array, opts: FitProxyOptions): TrainedEnsemble {
-  const baseConfig = defaultFeatureConfig({
-    buckets: opts.buckets,
-    members: opts.members,
-    seed: opts.seed,
-    ...(opts.maxWords !== undefined ? { maxWords: opts.maxWords } : {}),
-  });
-  const rawDense = createFeaturizer(baseConfig).analyze(texts).dense;
-  const config = standardiseDense(baseConfig, rawDense, on);
+function trainEnsemble(examples: readonly ProxyExample[], raw: RawTexts, on: Int32Array, opts: FitProxyOptions): TrainedEnsemble {
+  const { texts } = raw;
+  const config = standardiseDense(raw.baseConfig, raw.rawDense, on);
   const featurizer = createFeaturizer(config);
   const analyzed = featurizer.analyze(texts);
   const d = featurizer.denseDim;
@@ -263,19 +275,19 @@ function trainEnsemble(examples: readonly ProxyExample[], texts: readonly string
  */
 export function fitProxy(examples: readonly ProxyExample[], opts: FitProxyOptions): FitProxyResult {
   checkOptions(examples, opts);
-  const texts = examples.map((e) => e.text);
-  const n = texts.length;
-  const split = heldOutSplit(texts, opts.heldOut, opts.seed);
+  const raw = analyzeRaw(examples, opts);
+  const n = raw.texts.length;
+  const split = heldOutSplit(raw.texts, opts.heldOut, opts.seed);
   const test = split.test;
   const train = trainSubset(split.train, opts.trainFraction ?? 1, opts.seed);
-  const { model, featurizer, analyzed } = trainEnsemble(examples, texts, train, opts);
+  const { model, featurizer, analyzed } = trainEnsemble(examples, raw, train, opts);
 
   const all = predictAnalyzed(model, featurizer, analyzed);
   const truth = pick(Float64Array.from(examples, (e) => e.target), test);
   const predTest = pick(all.mean, test);
   const stdTest = pick(all.std, test);
   const absErr = predTest.map((p, t) => Math.abs(p - truth[t]!));
-  const deployed = opts.deployOn === 'all' ? trainEnsemble(examples, texts, Int32Array.from({ length: n }, (_, i) => i), opts) : undefined;
+  const deployed = opts.deployOn === 'all' ? trainEnsemble(examples, raw, Int32Array.from({ length: n }, (_, i) => i), opts) : undefined;
   return {
     model: deployed?.model ?? model,
     trainLabels: train.length,

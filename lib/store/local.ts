@@ -8,6 +8,7 @@ import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
 import { StoreError, StoreNotFoundError } from './errors.ts';
 import { writeFaultPoint } from './fault-injection.ts';
 import type { Body, ByteRange, ObjectInfo } from './types.ts';
+import { joinUri, parseUri } from './uri.ts';
 
 /**
  * Bytes per read of a file stream (Node's default is 64 KiB). Shards are read front to back and mostly gunzipped:
@@ -15,7 +16,6 @@ import type { Body, ByteRange, ObjectInfo } from './types.ts';
  * per byte than 64 KiB ones (docs/performance.md, "Reading path").
  */
 const READ_CHUNK = 1 << 20;
-import { joinUri, parseUri } from './uri.ts';
 
 /** Names of the temporary files of in-progress atomic writes: `.<name>.<pid>-<rand>.tmp`. */
 const TEMP_FILE = /^\..+\.(\d+)-[0-9a-f]+\.tmp$/;

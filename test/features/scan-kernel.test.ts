@@ -16,7 +16,7 @@ const config = defaultFeatureConfig({ buckets: 1 << 10, members: 3, seed: 5, max
 describe('the scan kernel (WebAssembly)', () => {
   it('is embedded exactly as its AssemblyScript source compiles (npm run build:kernel)', async () => {
     const committed = await readFile(KERNEL_MODULE, 'utf8');
-    expect(committed).toBe(kernelModuleText(await compileKernel()));
+    expect(committed === kernelModuleText(await compileKernel()), 'scan-kernel.wasm.ts is stale: run npm run build:kernel').toBe(true);
   });
 
   it('reads texts as UTF-16 code units: a lone surrogate is a word character of its own code', () => {
