@@ -42,6 +42,25 @@ export function meanAndSpread(xs: readonly number[]): { mean: number; spread: nu
   return { mean, spread: Math.max(...xs) - Math.min(...xs) };
 }
 
+/** The bucket count (the default's) that the paired columns subtract, seed by seed. */
+const PAIRED_BASE = 1 << 17;
+
+/**
+ * Mean over seeds of (run minus the same seed's PAIRED_BASE run), with the range over seeds: the labels and split are the
+ * same within a seed, so this is the bucket count's own effect, without the seeds' spread. Empty when no base was run.
+ */
+export function pairedDelta(at: readonly RunResult[], base: readonly RunResult[], value: (r: RunResult) => number, digits: number): string {
+  const deltas: number[] = [];
+  for (const r of at) {
+    const b = base.find((x) => x.seed === r.seed);
+    if (b) deltas.push(value(r) - value(b));
+  }
+  if (deltas.length === 0) return '';
+  const f = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+  const { mean } = meanAndSpread(deltas);
+  return `${f(mean)} (${f(Math.min(...deltas))}..${f(Math.max(...deltas))})`;
+}
+
 const log2 = (b: number) => `2^${Math.round(Math.log2(b))}`;
 
 export function renderBucketsReport(s: BucketsSummary): string {
@@ -66,7 +85,8 @@ export function renderBucketsReport(s: BucketsSummary): string {
       `Labels: a seeded sample (nested across counts), the same for every bucket count. Columns: held-out Spearman (the fit's own 20% held-out labels), ` +
       `Spearman over every unlabelled document, and the token overlap (share of the oracle selection's real tokens, ngram tokens) of the proxy's ` +
       `selection with the oracle's at ${Math.round(s.budget * 100)}% of the unlabelled documents' tokens. Mean over seeds, the seeds' spread ` +
-      '(max - min) in brackets. 2^4 buckets = the dense statistics alone, in effect (16 buckets carry next to no vocabulary). Fit CPU-s: one ' +
+      '(max - min) in brackets; the "minus 2^17\'s" columns subtract the same seed\'s 2^17 run (same labels, same split: the bucket count\'s ' +
+      'own effect), mean and range over seeds. 2^4 buckets = the dense statistics alone, in effect (16 buckets carry next to no vocabulary). Fit CPU-s: one ' +
       'ensemble (5 members), this shared machine, under `nice`.',
     '',
   );
@@ -85,17 +105,20 @@ export function renderBucketsReport(s: BucketsSummary): string {
       const { mean, spread } = meanAndSpread(xs.map((x) => x * scale));
       return `${mean.toFixed(d)} (${spread.toFixed(d)})`;
     };
+    const base = rs.filter((r) => r.buckets === PAIRED_BASE);
     const rows = buckets.map((b) => {
       const at = rs.filter((r) => r.buckets === b);
       return [
         log2(b),
         cell(at.map((r) => r.heldOutSpearman), 4),
         cell(at.map((r) => r.restSpearman), 4),
+        pairedDelta(at, base, (r) => r.restSpearman, 4),
         `${cell(at.map((r) => r.overlap), 1, 100)}%`,
+        pairedDelta(at, base, (r) => r.overlap * 100, 1),
         meanAndSpread(at.map((r) => r.fitCpuSeconds)).mean.toFixed(1),
       ];
     });
-    out.push(markdownTable(['buckets', `held-out Spearman (${heldOutN} labels)`, `unlabelled Spearman (${restN} docs)`, 'overlap with oracle', 'fit CPU-s'], rows));
+    out.push(markdownTable(['buckets', `held-out Spearman (${heldOutN} labels)`, `unlabelled Spearman (${restN} docs)`, `... minus ${log2(PAIRED_BASE)}'s, per seed`, 'overlap with oracle', `... minus ${log2(PAIRED_BASE)}'s, points`, 'fit CPU-s'], rows));
     out.push('');
   }
   return out.join('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanAndSpread } from '../../bench/lib/buckets-report.ts';
+import { meanAndSpread, pairedDelta, type RunResult } from '../../bench/lib/buckets-report.ts';
 import { labelSample, sentencesOf, splitByFile } from '../../bench/lib/buckets-scenario.ts';
 import type { BrownFile } from '../../lib/demo/sources.ts';
 
@@ -75,5 +75,18 @@ describe('labelSample', () => {
 describe('meanAndSpread', () => {
   it('gives the mean and max - min', () => {
     expect(meanAndSpread([1, 3, 2])).toEqual({ mean: 2, spread: 2 });
+  });
+});
+
+describe('pairedDelta', () => {
+  const run = (seed: number, buckets: number, restSpearman: number): RunResult => ({
+    target: 'loss', l2: 0.1, labels: 10, seed, buckets, heldOutSpearman: 0, heldOutN: 2, restSpearman, restN: 8, overlap: 0, fitCpuSeconds: 0,
+  });
+
+  it('subtracts the same seed\'s base run and gives the mean and range of the differences', () => {
+    const base = [run(1, 1 << 17, 0.5), run(2, 1 << 17, 0.7)];
+    const at = [run(1, 1 << 16, 0.49), run(2, 1 << 16, 0.67)];
+    expect(pairedDelta(at, base, (r) => r.restSpearman, 2)).toBe('-0.02 (-0.03..-0.01)');
+    expect(pairedDelta(at, [], (r) => r.restSpearman, 2)).toBe('');
   });
 });
