@@ -40,22 +40,24 @@ export interface AnalyzedBatch {
 }
 
 /**
- * The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses), without padding:
- * the batch's hashed n-grams flattened into W columns, document r owning columns offsets[r] .. offsets[r+1], and one
- * more column at the end holding the padding id with count 0 (so every offset, W - 1 included, is a valid column).
+ * The tensors of the proxy graph for a batch of documents (views into buffers the featurizer reuses), without padding
+ * to a common length: the batch's hashed n-grams flattened into W columns in blocks of COLUMN_BLOCK (32) columns,
+ * document r owning columns offsets[r] .. offsets[r+1]. Each document starts a block: its n-grams come first, the
+ * rest of its last block is padding (the padding id, count 0), and one whole padding block closes the batch. So every
+ * offset is a multiple of the block, W = offsets[N] + COLUMN_BLOCK, and every block holds one document's columns.
  */
 export interface FeatureBatch {
   /** Documents in the batch (N). */
   readonly n: number;
   /** Members (K). */
   readonly members: number;
-  /** Columns (W): the batch's distinct-per-document n-grams plus the one padding column. */
+  /** Columns (W, a multiple of COLUMN_BLOCK): the documents' n-grams, their blocks' padding and the closing block. */
   readonly width: number;
   /** Bucket ids into the concatenated member tables, member-major [K, W]; member k's ids lie in [k*buckets, (k+1)*buckets), padding is members*buckets. */
   readonly ids: Int32Array;
-  /** Occurrences of each column's n-gram in its document [W] (the same for every member; 0 for the padding column). */
+  /** Occurrences of each column's n-gram in its document [W] (the same for every member; 0 for padding columns). */
   readonly counts: Float32Array;
-  /** Column offsets of the documents [N+1]: offsets[0] = 0, offsets[N] = W - 1. */
+  /** Column offsets of the documents [N+1], multiples of COLUMN_BLOCK: offsets[0] = 0, offsets[N] = W - COLUMN_BLOCK. */
   readonly offsets: Int32Array;
   /** Per-document pooling scale [N]. */
   readonly scale: Float32Array;
@@ -79,7 +81,7 @@ export interface Featurizer {
    * knows it (the token statistics need it; otherwise it is computed).
    */
   analyze(texts: readonly string[], bytes?: ArrayLike<number>): AnalyzedBatch;
-  /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, no padding). */
+  /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, in blocks). */
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
   /** analyze + pack of all documents. */
   featurize(texts: readonly string[]): FeatureBatch;

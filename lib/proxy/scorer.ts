@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import { createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
+import { COLUMN_BLOCK, createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
 import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
@@ -37,8 +37,8 @@ export interface ProxyTextScores extends ProxyScores {
 
 /**
  * Scores texts with an exported proxy graph in onnxruntime-node. Texts are featurised once and packed without padding
- * (each document's distinct n-grams with their counts, flattened); a batch is one graph run unless it passes
- * maxIdsPerRun. Results come back in input order.
+ * to a common length (each document's distinct n-grams with their counts, flattened in blocks of 32 columns); a batch
+ * is one graph run unless it passes maxIdsPerRun. Results come back in input order.
  */
 export class ProxyScorer {
   /**
@@ -115,11 +115,14 @@ export class ProxyScorer {
     const f = this.featurizer;
     const batch = f.analyze(texts, bytes);
     const k = f.members;
+    // Columns of a document once packed: its n-grams rounded up to whole blocks.
+    const blocks = (d: number) => Math.ceil((batch.offsets[d + 1]! - batch.offsets[d]!) / COLUMN_BLOCK) * COLUMN_BLOCK;
     let s = 0;
     while (s < n) {
-      // Consecutive documents while K * (their columns + the padding column) stays within the bound (at least one).
+      // Consecutive documents while K * (their columns + the closing padding block) stays within the bound (at least one).
       let e = s + 1;
-      while (e < n && k * (batch.offsets[e + 1]! - batch.offsets[s]! + 1) <= this.maxIds) e++;
+      let columns = blocks(s) + COLUMN_BLOCK;
+      while (e < n && k * (columns + blocks(e)) <= this.maxIds) columns += blocks(e++);
       const packed = s === 0 && e === n ? f.pack(batch) : f.pack(batch, Int32Array.from({ length: e - s }, (_, r) => s + r));
       const out = await this.run(packed);
       mean.set(out.mean, s);

@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { createFeaturizer, defaultFeatureConfig, DENSE_FEATURE_NAMES, FeatureConfigError } from '../../lib/features/index.ts';
+import { COLUMN_BLOCK, createFeaturizer, defaultFeatureConfig, DENSE_FEATURE_NAMES, FeatureConfigError } from '../../lib/features/index.ts';
 
 const config = defaultFeatureConfig({ buckets: 1 << 12, members: 3, seed: 7 });
 
-/** Per member, the (bucket id, count) columns of a one-text batch (the padding column left out). */
+/** The n-gram columns of a one-text batch: they come first, padding (count 0) after them. */
+function ngramColumns(b: { counts: Float32Array; width: number }): number {
+  let c = 0;
+  while (c < b.width && b.counts[c]! > 0) c++;
+  return c;
+}
+
+/** Per member, the (bucket id, count) columns of a one-text batch (the padding columns left out). */
 function columnsOf(f: ReturnType<typeof createFeaturizer>, text: string): Array<Array<[number, number]>> {
   const b = f.featurize([text]);
   return Array.from({ length: b.members }, (_, m) =>
-    Array.from({ length: b.width - 1 }, (_, c): [number, number] => [b.ids[m * b.width + c]!, b.counts[c]!]),
+    Array.from({ length: ngramColumns(b) }, (_, c): [number, number] => [b.ids[m * b.width + c]!, b.counts[c]!]),
   );
 }
+
+/** Rounded up to whole blocks. */
+const blocks = (columns: number) => Math.ceil(columns / COLUMN_BLOCK) * COLUMN_BLOCK;
 
 /** Per member, the multiset of bucket ids (id -> occurrences). */
 function bagsOf(f: ReturnType<typeof createFeaturizer>, text: string): Array<Map<number, number>> {
@@ -26,9 +36,11 @@ describe('featurizer', () => {
     const b = f.featurize(['The cat, the CAT!']);
     expect(b.n).toBe(1);
     expect(b.members).toBe(3);
-    // "the" (x2) and "cat" (x2) once each, then the bigrams "the cat", "cat the", "the cat"; plus the padding column.
-    expect(b.width).toBe(2 + 3 + 1);
-    expect(Array.from(b.offsets)).toEqual([0, 5]);
+    // "the" (x2) and "cat" (x2) once each, then the bigrams "the cat", "cat the", "the cat"; the rest of the
+    // document's block and the closing block are padding.
+    expect(ngramColumns(b)).toBe(2 + 3);
+    expect(b.width).toBe(2 * COLUMN_BLOCK);
+    expect(Array.from(b.offsets)).toEqual([0, COLUMN_BLOCK]);
     expect(b.scale[0]).toBeCloseTo(1 / 4, 7);
     for (const row of columnsOf(f, 'The cat, the CAT!')) {
       const [the, cat, bi1, bi2, bi3] = row;
@@ -49,14 +61,23 @@ describe('featurizer', () => {
     expect(local[1]).not.toEqual(local[2]);
   });
 
-  it('flattens documents without padding: offsets delimit them, one padding column (count 0) closes the batch', () => {
+  it('flattens documents in blocks: each starts a block, padding (count 0) fills its last one, one padding block closes the batch', () => {
     const f = createFeaturizer(config);
-    const b = f.featurize(['one two three', '', '   ...  ', 'four five']);
-    expect(Array.from(b.offsets)).toEqual([0, 5, 5, 5, 8]);
-    expect(b.width).toBe(9);
-    expect(Array.from(b.scale)).toEqual([1 / 3, 0, 0, 1 / 2].map((x) => Math.fround(x)));
-    expect(b.counts[8]).toBe(0);
-    for (let m = 0; m < 3; m++) expect(b.ids[m * b.width + 8]).toBe(f.padId);
+    const long = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '); // 40 unigrams + 39 bigrams: 3 blocks
+    const b = f.featurize(['one two three', '', '   ...  ', 'four five', long]);
+    const B = COLUMN_BLOCK;
+    expect(Array.from(b.offsets)).toEqual([0, B, B, B, 2 * B, 5 * B]);
+    expect(b.width).toBe(6 * B);
+    expect(Array.from(b.scale)).toEqual([1 / 3, 0, 0, 1 / 2, 1 / 40].map((x) => Math.fround(x)));
+    // Real columns have counts >= 1; every other column is padding: count 0 and the padding id for every member.
+    const real = new Set([...[0, 1, 2, 3, 4].map((c) => c), ...[0, 1, 2].map((c) => B + c), ...Array.from({ length: 79 }, (_, c) => 2 * B + c)]);
+    for (let c = 0; c < b.width; c++) {
+      if (real.has(c)) expect(b.counts[c]).toBeGreaterThanOrEqual(1);
+      else {
+        expect(b.counts[c]).toBe(0);
+        for (let m = 0; m < 3; m++) expect(b.ids[m * b.width + c]).toBe(f.padId);
+      }
+    }
     expect(f.padId).toBe(3 * config.buckets);
   });
 
@@ -64,7 +85,7 @@ describe('featurizer', () => {
     const f = createFeaturizer({ ...config, maxWords: 10 });
     const text = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
     const b = f.featurize([text]);
-    expect(b.width - 1).toBe(10 + 9);
+    expect(ngramColumns(b)).toBe(10 + 9);
     expect(b.scale[0]).toBeCloseTo(1 / 10, 7);
   });
 
@@ -77,7 +98,7 @@ describe('featurizer', () => {
       expect([...bag.values()].reduce((x, y) => x + y, 0)).toBe(8 + 7);
       expect(bag.size).toBe(6);
     }
-    expect(f.featurize([text]).width - 1).toBe(3 + 7); // 3 distinct unigrams + 7 bigram columns
+    expect(ngramColumns(f.featurize([text]))).toBe(3 + 7); // 3 distinct unigrams + 7 bigram columns
   });
 
   it('featurises a document identically alone and inside a batch, and packs chosen documents in the order given', () => {
@@ -87,7 +108,7 @@ describe('featurizer', () => {
     const aloneIds = Array.from(alone.ids);
     const aloneCounts = Array.from(alone.counts);
     const aloneDense = Array.from(alone.dense);
-    const w = alone.width - 1;
+    const w = alone.width - COLUMN_BLOCK; // its columns, padded to whole blocks
     const batch = f.featurize(texts);
     const at = batch.offsets[2]!;
     expect(batch.offsets[3]! - at).toBe(w);
@@ -98,9 +119,11 @@ describe('featurizer', () => {
     expect(Array.from(batch.counts.subarray(at, at + w))).toEqual(aloneCounts.slice(0, w));
     expect(Array.from(batch.dense.subarray(2 * batch.denseDim, 3 * batch.denseDim))).toEqual(aloneDense);
     const firstWidth = batch.offsets[1]!;
+    expect(firstWidth).toBe(blocks(2 + 1));
     const picked = f.pack(f.analyze(texts), [2, 0]); // reuses the buffers `batch` views
     expect(picked.n).toBe(2);
     expect(Array.from(picked.offsets)).toEqual([0, w, w + firstWidth]);
+    expect(picked.width).toBe(w + firstWidth + COLUMN_BLOCK);
     expect(Array.from(picked.ids.subarray(0, w))).toEqual(aloneIds.slice(0, w));
     expect(Array.from(picked.dense.subarray(0, picked.denseDim))).toEqual(aloneDense);
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { compileKernel, KERNEL_MODULE, kernelModuleText } from '../../scripts/build-kernel.ts';
-import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
+import { COLUMN_BLOCK, createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
 import { FNV_OFFSET, FNV_PRIME, fmix32 } from '../../lib/features/hashing.ts';
 
 /** FNV-1a + fmix32 over a word's code units, written here independently of the kernel. */
@@ -53,13 +53,19 @@ describe('the scan kernel (WebAssembly)', () => {
     expect(Array.from(again.hashes)).toEqual(joint[2]!.hashes);
   });
 
-  it('packs each member\'s bucket ids (bucketOf) for all documents or a chosen subset', () => {
+  it('packs each member\'s bucket ids (bucketOf) for all documents or a chosen subset, in blocks of one document each', () => {
     const f = createFeaturizer(config);
-    const texts = ['the quick brown fox', 'jumps over the lazy dog the end', 'x', ''];
+    const long = Array.from({ length: 30 }, (_, i) => `w${i % 20}`).join(' '); // 20 distinct unigrams + 29 bigrams
+    const texts = ['the quick brown fox', 'jumps over the lazy dog the end', 'x', '', long];
     const b = f.analyze(texts);
-    for (const docs of [undefined, Int32Array.from([3, 1, 0])]) {
+    const B = COLUMN_BLOCK;
+    for (const docs of [undefined, Int32Array.from([3, 4, 1, 0])]) {
       const p = f.pack(b, docs);
-      const order = docs ? Array.from(docs) : [0, 1, 2, 3];
+      const order = docs ? Array.from(docs) : [0, 1, 2, 3, 4];
+      const padding = (col: number) => {
+        for (let m = 0; m < f.members; m++) expect(p.ids[m * p.width + col]).toBe(f.padId);
+        expect(p.counts[col]).toBe(0);
+      };
       let col = 0;
       for (const [r, d] of order.entries()) {
         expect(p.offsets[r]).toBe(col);
@@ -67,10 +73,11 @@ describe('the scan kernel (WebAssembly)', () => {
           for (let m = 0; m < f.members; m++) expect(p.ids[m * p.width + col]).toBe(m * config.buckets + f.bucketOf(b.hashes[q]!, m));
           expect(p.counts[col]).toBe(b.counts[q]);
         }
+        for (; col % B !== 0; col++) padding(col);
       }
-      expect(p.width).toBe(col + 1);
-      for (let m = 0; m < f.members; m++) expect(p.ids[m * p.width + col]).toBe(f.padId);
-      expect(p.counts[col]).toBe(0);
+      expect(p.offsets[order.length]).toBe(col);
+      expect(p.width).toBe(col + B);
+      for (; col < p.width; col++) padding(col);
     }
   });
 

@@ -451,14 +451,16 @@ function lineAdd(key: i32, size: i32, fullAt: i32): i32 {
 }
 
 /**
- * Member bucket ids of documents docs[0, n) of a scanned batch (remixBucket with each member's seed): writes ids
- * member-major [K, width] at `ids` (member m's column c at m * width + c), the columns' counts as float32 at
- * `countsOut`, and the documents' column offsets (n + 1) at `offsetsOut`; the last column (width - 1) is the padding
- * column (id padId, count 0). `seeds`: K i32 seeds. Returns the columns used (width - 1).
+ * Member bucket ids of documents docs[0, n) of a scanned batch (remixBucket with each member's seed), in blocks of
+ * `block` columns that each belong to one document: writes ids member-major [K, width] at `ids` (member m's column c
+ * at m * width + c), the columns' counts as float32 at `countsOut`, and the documents' column offsets (n + 1) at
+ * `offsetsOut`. A document's columns start at a multiple of `block`; the columns after its n-grams up to the next
+ * multiple, and one whole block after the last document (offsets[n] is its start), are padding: id padId, count 0.
+ * `seeds`: K i32 seeds; `width` = offsets[n] + block. Returns offsets[n].
  */
 export function pack(
   n: i32, docs: usize, offsets: usize, hashes: usize, counts: usize,
-  k: i32, seeds: usize, buckets: i32, shift: i32, width: i32, padId: i32,
+  k: i32, seeds: usize, buckets: i32, shift: i32, width: i32, padId: i32, block: i32,
   ids: usize, countsOut: usize, offsetsOut: usize,
 ): i32 {
   let col = 0;
@@ -466,6 +468,8 @@ export function pack(
     const d = load<i32>(docs + ((<usize>r) << 2));
     const start = load<i32>(offsets + ((<usize>d) << 2));
     const end = load<i32>(offsets + ((<usize>(d + 1)) << 2));
+    const used = end - start;
+    const next = col + (used + block - 1) / block * block;
     store<i32>(offsetsOut + ((<usize>r) << 2), col);
     for (let m = 0; m < k; m++) {
       const seed = load<i32>(seeds + ((<usize>m) << 2));
@@ -478,14 +482,23 @@ export function pack(
         store<i32>(o, base + (x >>> shift));
         o += 4;
       }
+      for (let c = col + used; c < next; c++) {
+        store<i32>(o, padId);
+        o += 4;
+      }
     }
+    let c = col;
     for (let p = start; p < end; p++) {
-      store<f32>(countsOut + ((<usize>col) << 2), <f32>load<i32>(counts + ((<usize>p) << 2)));
-      col++;
+      store<f32>(countsOut + ((<usize>c) << 2), <f32>load<i32>(counts + ((<usize>p) << 2)));
+      c++;
     }
+    for (; c < next; c++) store<f32>(countsOut + ((<usize>c) << 2), 0);
+    col = next;
   }
   store<i32>(offsetsOut + ((<usize>n) << 2), col);
-  store<f32>(countsOut + ((<usize>col) << 2), 0);
-  for (let m = 0; m < k; m++) store<i32>(ids + ((<usize>(m * width + col)) << 2), padId);
+  for (let c = col; c < col + block; c++) store<f32>(countsOut + ((<usize>c) << 2), 0);
+  for (let m = 0; m < k; m++) {
+    for (let c = col; c < col + block; c++) store<i32>(ids + ((<usize>(m * width + c)) << 2), padId);
+  }
   return col;
 }

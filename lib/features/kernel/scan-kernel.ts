@@ -13,6 +13,13 @@ import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
  * pack never grows the memory, so the views scan() returned stay valid until the next scan().
  */
 
+/**
+ * Columns per block of a packed batch: each document's columns start at a multiple of COLUMN_BLOCK and are padded up
+ * to the next (padding id, count 0), and one whole padding block closes the batch, so the proxy graph sums blocks
+ * that each belong to one document (lib/proxy/onnx-export.ts).
+ */
+export const COLUMN_BLOCK = 32;
+
 /** Per-document counters the kernel writes, in its order (scan-kernel.as.ts C_*). */
 export const COUNTER = {
   len: 0,
@@ -200,10 +207,12 @@ export class ScanKernel {
     starts[n] = c;
     new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
     const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0);
-    // The region pack() writes, for every document of the batch (ids K * (used + 1), counts, offsets, documents).
+    // The region pack() writes, for every document of the batch: ids K * columns, counts, offsets, documents, where the
+    // columns are the n-grams, each document's padding to a whole block (less than one block each) and the last block.
     const k = this.opts.seeds.length;
+    const columns = used + (COLUMN_BLOCK - 1) * n + COLUMN_BLOCK;
     const packAt = at;
-    const packEnd = packAt + align(k * (used + 1) * 4) + align((used + 1) * 4) + align((n + 1) * 4) + align(n * 4) + 64;
+    const packEnd = packAt + align(k * columns * 4) + align(columns * 4) + align((n + 1) * 4) + align(n * 4) + 64;
     b = this.ensure(packEnd);
     this.last = { n, hashesAt, countsAt, offsetsAt, packAt, packEnd, used };
     return {
@@ -217,17 +226,19 @@ export class ScanKernel {
 
   /**
    * Member bucket ids, member-major [K, width], of the last scan's documents `docs` (all of them in order when
-   * absent), with their counts and column offsets; the last column is the padding column (padId, count 0).
+   * absent), with their counts and column offsets, in blocks of COLUMN_BLOCK columns (see FeatureBatch).
    */
   pack(docs?: ArrayLike<number>): KernelPack {
     const l = this.last;
     const n = docs ? docs.length : l.n;
     const b = this.buf;
     const off = new Int32Array(b.buffer, l.offsetsAt, l.n + 1);
-    let used = 0;
-    if (docs) for (let r = 0; r < n; r++) used += off[docs[r]! + 1]! - off[docs[r]!]!;
-    else used = l.used;
-    const width = used + 1;
+    const B = COLUMN_BLOCK;
+    let width = B; // the closing padding block
+    for (let r = 0; r < n; r++) {
+      const d = docs ? docs[r]! : r;
+      width += Math.ceil((off[d + 1]! - off[d]!) / B) * B;
+    }
     const k = this.opts.seeds.length;
     let at = l.packAt;
     const region = (bytes: number): number => {
@@ -244,7 +255,7 @@ export class ScanKernel {
     if (docs) list.set(docs);
     else for (let r = 0; r < n; r++) list[r] = r;
     const { buckets, shift, padId } = this.opts;
-    this.ex.pack(n, docsAt, l.offsetsAt, l.hashesAt, l.countsAt, k, this.seedsAt, buckets, shift, width, padId, idsAt, countsAt, offsetsAt);
+    this.ex.pack(n, docsAt, l.offsetsAt, l.hashesAt, l.countsAt, k, this.seedsAt, buckets, shift, width, padId, B, idsAt, countsAt, offsetsAt);
     return {
       width,
       ids: new Int32Array(b.buffer, idsAt, k * width),
