@@ -18,7 +18,7 @@ export const KERNEL_MODULE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kerne
 /** The kernel's WebAssembly bytes, compiled from the source (deterministic for one compiler version). */
 export async function compileKernel(): Promise<Uint8Array> {
   const source = await readFile(KERNEL_SOURCE, 'utf8');
-  const out = await asc.compileString({ 'scan-kernel.ts': source }, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true });
+  const out = await asc.compileString({ 'scan-kernel.ts': source }, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'] });
   if (out.error || !out.binary) throw new Error(`scan kernel: ${out.error?.message ?? 'no binary'}\n${out.stderr.toString()}`);
   return out.binary;
 }

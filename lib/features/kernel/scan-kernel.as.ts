@@ -1,6 +1,7 @@
 // AssemblyScript source of the featurizer's scan kernel (compiled to WebAssembly by `npm run build:kernel`, embedded in
 // scan-kernel.wasm.ts). It is the featurizer's definition of a text's base hashes and counters: lib/features/featurizer.ts
 // lays out the memory, copies the texts in as UTF-16 code units and turns the counters into the dense statistics.
+// pack uses 128-bit SIMD (compiled with the simd feature; Node.js has run WebAssembly SIMD by default since 16.4).
 //
 // Memory (byte addresses, set by `setup`): the tables (character kinds, lowercase map, ASCII pair flags, stopword
 // slots, length bins), the document type set and line set (keys, values, generation stamps), the per-kind counts, and
@@ -463,6 +464,8 @@ export function pack(
   k: i32, seeds: usize, buckets: i32, shift: i32, width: i32, padId: i32, block: i32,
   ids: usize, countsOut: usize, offsetsOut: usize,
 ): i32 {
+  const mul1V = i32x4.splat(REMIX_MUL1);
+  const mul2V = i32x4.splat(REMIX_MUL2);
   let col = 0;
   for (let r = 0; r < n; r++) {
     const d = load<i32>(docs + ((<usize>r) << 2));
@@ -471,28 +474,32 @@ export function pack(
     const used = end - start;
     const next = col + (used + block - 1) / block * block;
     store<i32>(offsetsOut + ((<usize>r) << 2), col);
+    // Four hashes at a time (SIMD); the block's padding overwrites what the last group wrote past the n-grams.
+    const groups = (used + 3) >> 2;
     for (let m = 0; m < k; m++) {
       const seed = load<i32>(seeds + ((<usize>m) << 2));
-      const base = m * buckets;
-      let o = ids + ((<usize>(m * width + col)) << 2);
-      for (let p = start; p < end; p++) {
-        let x = (load<i32>(hashes + ((<usize>p) << 2)) ^ seed) * REMIX_MUL1;
-        x ^= x >>> 16;
-        x *= REMIX_MUL2;
-        store<i32>(o, base + (x >>> shift));
-        o += 4;
+      const seedV = i32x4.splat(seed);
+      const baseV = i32x4.splat(m * buckets);
+      const o0 = ids + ((<usize>(m * width + col)) << 2);
+      let o = o0;
+      let h = hashes + ((<usize>start) << 2);
+      for (let g = 0; g < groups; g++) {
+        let x = i32x4.mul(v128.xor(v128.load(h), seedV), mul1V);
+        x = v128.xor(x, i32x4.shr_u(x, 16));
+        x = i32x4.mul(x, mul2V);
+        v128.store(o, i32x4.add(baseV, i32x4.shr_u(x, shift)));
+        o += 16;
+        h += 16;
       }
-      for (let c = col + used; c < next; c++) {
-        store<i32>(o, padId);
-        o += 4;
-      }
+      for (let c = used; c < next - col; c++) store<i32>(o0 + ((<usize>c) << 2), padId);
     }
-    let c = col;
-    for (let p = start; p < end; p++) {
-      store<f32>(countsOut + ((<usize>c) << 2), <f32>load<i32>(counts + ((<usize>p) << 2)));
-      c++;
+    const c0 = countsOut + ((<usize>col) << 2);
+    let q = counts + ((<usize>start) << 2);
+    for (let g = 0; g < groups; g++) {
+      v128.store(c0 + ((<usize>g) << 4), f32x4.convert_i32x4_s(v128.load(q)));
+      q += 16;
     }
-    for (; c < next; c++) store<f32>(countsOut + ((<usize>c) << 2), 0);
+    for (let c = used; c < next - col; c++) store<f32>(c0 + ((<usize>c) << 2), 0);
     col = next;
   }
   store<i32>(offsetsOut + ((<usize>n) << 2), col);
