@@ -17,6 +17,13 @@ export interface ScoreItemOutput {
   badRecords: number;
 }
 
+/**
+ * The score stage reads in batches of up to 1024 documents or 4 MiB of text (the reader's default: 256 or 1 MiB). Each
+ * onnxruntime run costs about 1 ms besides its ids (the member tables and its buffers come back into cache after the
+ * scan), so four times fewer runs cut the graph's time by about a third (docs/performance.md, "Larger batches").
+ */
+const SCORE_BATCH = { batchDocs: 1024, batchBytes: 4 << 20 };
+
 /** Position of the word count among the token statistics. */
 const WORDS_STAT = DOC_STAT_NAMES.indexOf('words');
 
@@ -65,7 +72,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
   const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
-  for await (const batch of readDocs(ctx.store, item, readOptionsFor(spec, bad))) {
+  for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH })) {
     const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
       batch.map((d) => d.text),
       batch.map((d) => d.bytes),
