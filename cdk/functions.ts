@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SEMI_SPACE_FLAG } from '../lib/pipeline/heap.ts';
 import { stageNames, stateName, type StageName } from '../lib/pipeline/stages.ts';
 
 /** The Lambda-run functions, by the STAGE value functions/index.ts dispatches on: every stage of the registry, and the
@@ -113,7 +114,8 @@ export class StageFunctions extends Construct {
       environment: {
         STAGE: stage,
         POWERTOOLS_SERVICE_NAME: 'proxysel',
-        NODE_OPTIONS: '--enable-source-maps',
+        // The stages' young generation (lib/pipeline/heap.ts), as the local runner gives its worker threads.
+        NODE_OPTIONS: `--enable-source-maps ${SEMI_SPACE_FLAG}`,
         ...this.props.environment,
         ...extraEnvironment,
       },

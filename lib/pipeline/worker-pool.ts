@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { S3Options } from '../store/index.ts';
+import { WORKER_YOUNG_GENERATION_MB } from './heap.ts';
 import type { StageName, StageOutput } from './stages.ts';
 import type { Logger } from './types.ts';
 
@@ -61,6 +62,7 @@ export class StageWorkerPool {
     // The boot file registers the TypeScript loader in the thread, then imports stage-worker.ts.
     const worker = new Worker(new URL('./stage-worker-boot.mjs', import.meta.url), {
       workerData: { s3: this.options.s3 },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onExit(worker, error));

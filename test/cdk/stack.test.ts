@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyselStack } from '../../cdk/stack.ts';
 import { PIPELINE_ERROR_NAMES } from '../../lib/pipeline/errors.ts';
+import { SEMI_SPACE_FLAG } from '../../lib/pipeline/heap.ts';
 import { inputFields, stageNames, stages, stateName, type StageName } from '../../lib/pipeline/stages.ts';
 import { resolvedDefinition, stageOfFunctionArn, synthStack } from './synth.ts';
 
@@ -179,6 +180,8 @@ describe('the synthesized stack', () => {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['x86_64']);
       expect(f.Properties.Layers).toHaveLength(1);
+      // The stages' young generation, as the local runner's worker threads have it.
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS.split(' ')).toContain(SEMI_SPACE_FLAG);
     }
   });
 
