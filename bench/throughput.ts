@@ -22,7 +22,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoJobSpec } from '../lib/cli/demo.ts';
-import { SEMI_SPACE_FLAG } from '../lib/pipeline/heap.ts';
+import { SEMI_SPACE_FLAG } from '../lib/heap.ts';
 import { runJob, silentLogger } from '../lib/pipeline/index.ts';
 import { ensureBenchCorpus, type BenchCorpus } from './lib/corpus-gen.ts';
 import { ensureFasttext, timePredict, trainFasttext, writePredictInput, writeTrainingFile, type ChildTiming } from './lib/fasttext.ts';
@@ -53,7 +53,7 @@ interface Row {
 /** Runs a bench child script with tsx; returns its last stdout line as JSON. */
 function child<T>(script: string, childArgs: string[]): T {
   // Every child (floor and scorer alike) runs with the young generation proxysel's stages get in their worker threads
-  // and Lambda functions (lib/pipeline/heap.ts).
+  // and Lambda functions (lib/heap.ts).
   const r = spawnSync(process.execPath, [SEMI_SPACE_FLAG, '--import', 'tsx', join(root, 'bench', 'lib', script), ...childArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SEMI_SPACE_FLAG } from '../lib/pipeline/heap.ts';
+import { SEMI_SPACE_FLAG } from '../lib/heap.ts';
 import { stageNames, stateName, type StageName } from '../lib/pipeline/stages.ts';
 
 /** The Lambda-run functions, by the STAGE value functions/index.ts dispatches on: every stage of the registry, and the
@@ -114,7 +114,7 @@ export class StageFunctions extends Construct {
       environment: {
         STAGE: stage,
         POWERTOOLS_SERVICE_NAME: 'proxysel',
-        // The stages' young generation (lib/pipeline/heap.ts), as the local runner gives its worker threads.
+        // The stages' young generation (lib/heap.ts), as the local runner gives its worker threads.
         NODE_OPTIONS: `--enable-source-maps ${SEMI_SPACE_FLAG}`,
         ...this.props.environment,
         ...extraEnvironment,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { S3Options } from '../store/index.ts';
-import { WORKER_YOUNG_GENERATION_MB } from './heap.ts';
+import { WORKER_YOUNG_GENERATION_MB } from '../heap.ts';
 import type { StageName, StageOutput } from './stages.ts';
 import type { Logger } from './types.ts';
 

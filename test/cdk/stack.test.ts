@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyselStack } from '../../cdk/stack.ts';
 import { PIPELINE_ERROR_NAMES } from '../../lib/pipeline/errors.ts';
-import { SEMI_SPACE_FLAG } from '../../lib/pipeline/heap.ts';
+import { SEMI_SPACE_FLAG } from '../../lib/heap.ts';
 import { inputFields, stageNames, stages, stateName, type StageName } from '../../lib/pipeline/stages.ts';
 import { resolvedDefinition, stageOfFunctionArn, synthStack } from './synth.ts';
 
