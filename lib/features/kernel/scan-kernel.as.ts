@@ -78,6 +78,7 @@ let typeKeysAt: usize = 0; // i32 [typeMask + 1]
 let typeValuesAt: usize = 0;
 let typeStampsAt: usize = 0;
 let typeMask: i32 = 0;
+let typeShift: i32 = 0;
 let typeStamp: i32 = 0;
 let lineKeysAt: usize = 0; // i32 [lineMask + 1]
 let lineStampsAt: usize = 0;
@@ -110,6 +111,7 @@ export function setup(
   typeValuesAt = typeValues;
   typeStampsAt = typeStamps;
   typeMask = typeCapacity - 1;
+  typeShift = 32 - <i32>ctz(typeCapacity);
   typeStamp = 0;
   lineKeysAt = lineKeys;
   lineStampsAt = lineStamps;
@@ -285,7 +287,9 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
       e2 = (x << 15) | (x >>> 17);
       if (used < maxWords) {
         // The type set never fills: at most maxWords keys in at least 2 * maxWords slots.
-        let s = (h * SET_MUL) & typeMask;
+        // The slot comes from the word's FNV state, not from h: the probe's load need not wait for fmix32 (the set
+        // compares the keys h, so which slot a word starts at changes nothing it finds).
+        let s = <i32>(<u32>(wh * SET_MUL) >>> typeShift);
         let first = -1;
         while (true) {
           const sa = (<usize>s) << 2;
