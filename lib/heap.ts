@@ -3,8 +3,9 @@
  * strings and records (JSON.parse of every line) while each batch's documents stay alive until the batch is scored, so
  * every scavenge copies a batch's worth of survivors: with V8's default semi-space (it grows to 16 MiB on 64-bit) the
  * score stage spent about 0.30 of its 5.1 CPU-s in scavenges on a 191 MB bench shard, with 64 MiB about 0.14
- * (docs/performance.md, "Young generation"). Worker threads get it as resourceLimits, Lambda functions as NODE_OPTIONS,
- * the CLI's own thread and the bench's child processes as a node flag.
+ * (docs/performance.md, ninth round). The local runner's worker threads get it as resourceLimits, Lambda functions in
+ * NODE_OPTIONS and the bench's child processes as a node flag; the CLI's own thread (`--workers 0`) keeps V8's default,
+ * since a flag cannot be set once the process runs.
  */
 export const SEMI_SPACE_MB = 64;
 

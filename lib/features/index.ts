@@ -2,7 +2,7 @@ export { createFeaturizer, defaultFeatureConfig, DEFAULT_MAX_WORDS } from './fea
 export { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
 export { FeatureConfigError } from './errors.ts';
 export { deriveSeed, fmix32, fnv1a32, hashString } from './hashing.ts';
-export { COLUMN_BLOCK } from './kernel/scan-kernel.ts';
+export { blockColumns, COLUMN_BLOCK } from './kernel/scan-kernel.ts';
 export type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 export { CHAR_KIND, CLASS_DIGIT, CLASS_LOWER, CLASS_PUNCT, CLASS_SPACE, CLASS_UPPER, KIND_CLASS_MASK, LOWER, LOWER_TABLE_SIZE, WORD_CLASSES } from './char-classes.ts';
 export { FNV_OFFSET, FNV_PRIME, TEXT_HASH_SEED, textHashFirst, textHashSecond, textHashWord } from './hashing.ts';

@@ -20,7 +20,7 @@ export interface ScoreItemOutput {
 /**
  * The score stage reads in batches of up to 1024 documents or 4 MiB of text (the reader's default: 256 or 1 MiB). Each
  * onnxruntime run costs about 1 ms besides its ids (the member tables and its buffers come back into cache after the
- * scan), so four times fewer runs cut the graph's time by about a third (docs/performance.md, "Larger batches").
+ * scan), so four times fewer runs cut the graph's time by about a third (docs/performance.md, ninth round).
  */
 const SCORE_BATCH = { batchDocs: 1024, batchBytes: 4 << 20 };
 

@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import { COLUMN_BLOCK, createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
+import { blockColumns, COLUMN_BLOCK, createFeaturizer, featureConfigSchema, type FeatureBatch, type FeatureConfig, type Featurizer } from '../features/index.ts';
 import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
@@ -115,8 +115,7 @@ export class ProxyScorer {
     const f = this.featurizer;
     const batch = f.analyze(texts, bytes);
     const k = f.members;
-    // Columns of a document once packed: its n-grams rounded up to whole blocks.
-    const blocks = (d: number) => Math.ceil((batch.offsets[d + 1]! - batch.offsets[d]!) / COLUMN_BLOCK) * COLUMN_BLOCK;
+    const blocks = (d: number) => blockColumns(batch.offsets[d + 1]! - batch.offsets[d]!);
     let s = 0;
     while (s < n) {
       // Consecutive documents while K * (their columns + the closing padding block) stays within the bound (at least one).

@@ -478,7 +478,8 @@ export function pack(
     const used = end - start;
     const next = col + (used + block - 1) / block * block;
     store<i32>(offsetsOut + ((<usize>r) << 2), col);
-    // Four hashes at a time (SIMD); the block's padding overwrites what the last group wrote past the n-grams.
+    // Four hashes at a time (SIMD). The last group may read up to three hashes and counts past the document (the next
+    // document's, or the regions scan() reserved after them) and write past its n-grams; the padding overwrites those.
     const groups = (used + 3) >> 2;
     for (let m = 0; m < k; m++) {
       const seed = load<i32>(seeds + ((<usize>m) << 2));

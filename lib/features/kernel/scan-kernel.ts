@@ -20,6 +20,11 @@ import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
  */
 export const COLUMN_BLOCK = 32;
 
+/** A document's columns once packed: its n-grams rounded up to whole blocks. */
+export function blockColumns(ngrams: number): number {
+  return Math.ceil(ngrams / COLUMN_BLOCK) * COLUMN_BLOCK;
+}
+
 /** Per-document counters the kernel writes, in its order (scan-kernel.as.ts C_*). */
 export const COUNTER = {
   len: 0,
@@ -119,7 +124,7 @@ export class ScanKernel {
   private readonly dynamicAt: number;
   private readonly seedsAt: number;
   /** The region pack() may use (reserved by the last scan) and the last scan's addresses. */
-  private last = { n: 0, hashesAt: 0, countsAt: 0, offsetsAt: 0, packAt: 0, packEnd: 0, used: 0 };
+  private last = { n: 0, hashesAt: 0, countsAt: 0, offsetsAt: 0, packAt: 0, packEnd: 0 };
 
   constructor(
     private readonly opts: { maxWords: number; seeds: Int32Array; buckets: number; shift: number; padId: number },
@@ -214,7 +219,7 @@ export class ScanKernel {
     const packAt = at;
     const packEnd = packAt + align(k * columns * 4) + align(columns * 4) + align((n + 1) * 4) + align(n * 4) + 64;
     b = this.ensure(packEnd);
-    this.last = { n, hashesAt, countsAt, offsetsAt, packAt, packEnd, used };
+    this.last = { n, hashesAt, countsAt, offsetsAt, packAt, packEnd };
     return {
       n,
       hashes: new Int32Array(b.buffer, hashesAt, used),
@@ -233,11 +238,10 @@ export class ScanKernel {
     const n = docs ? docs.length : l.n;
     const b = this.buf;
     const off = new Int32Array(b.buffer, l.offsetsAt, l.n + 1);
-    const B = COLUMN_BLOCK;
-    let width = B; // the closing padding block
+    let width = COLUMN_BLOCK; // the closing padding block
     for (let r = 0; r < n; r++) {
       const d = docs ? docs[r]! : r;
-      width += Math.ceil((off[d + 1]! - off[d]!) / B) * B;
+      width += blockColumns(off[d + 1]! - off[d]!);
     }
     const k = this.opts.seeds.length;
     let at = l.packAt;
@@ -255,7 +259,7 @@ export class ScanKernel {
     if (docs) list.set(docs);
     else for (let r = 0; r < n; r++) list[r] = r;
     const { buckets, shift, padId } = this.opts;
-    this.ex.pack(n, docsAt, l.offsetsAt, l.hashesAt, l.countsAt, k, this.seedsAt, buckets, shift, width, padId, B, idsAt, countsAt, offsetsAt);
+    this.ex.pack(n, docsAt, l.offsetsAt, l.hashesAt, l.countsAt, k, this.seedsAt, buckets, shift, width, padId, COLUMN_BLOCK, idsAt, countsAt, offsetsAt);
     return {
       width,
       ids: new Int32Array(b.buffer, idsAt, k * width),
