@@ -23,6 +23,10 @@ export const CC_LINE_BREAK = 8;
 export const CC_SENTENCE_END = 16;
 /** Closing quotes and brackets that may follow a sentence end before the whitespace (`."`, `?)`). */
 export const CC_CLOSER = 32;
+/** `i`, `u`, `p`, `c` (either case): a word starting with one may end a phrase C4 looks for ("lorem ipsum", "privacy policy"). */
+export const CC_PHRASE_START = 64;
+/** `j`, `J`: may start "javascript". */
+export const CC_J = 128;
 
 /** datatrove's PUNCTUATION string (text.py), without the control-character ranges added to it there. */
 const DATATROVE_PUNCTUATION =
@@ -71,6 +75,9 @@ function buildClassTable(): Uint8Array {
   }
   for (const c of [0x2e, 0x21, 0x3f]) table[c] |= CC_SENTENCE_END;
   for (const c of [0x22, 0x27, 0x29, 0x5d, 0x2019, 0x201d, 0xbb]) table[c] |= CC_CLOSER;
+  for (const ch of 'iupcIUPC') table[ch.charCodeAt(0)] |= CC_PHRASE_START;
+  table[0x6a] |= CC_J;
+  table[0x4a] |= CC_J;
   return table;
 }
 

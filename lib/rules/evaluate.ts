@@ -1,15 +1,22 @@
 /**
- * Evaluating the rules on one document: {@link evaluateRules} gives the bitmask of the enabled rules it fails (exact
- * for every enabled rule: no rule is skipped because another already failed, so per-rule counts can be reported),
+ * Evaluating the rules on one document: {@link evaluateRules} gives the bitmask of the enabled rules it fails,
  * {@link measureRules} the statistic behind each rule, for debugging and tests.
+ *
+ * Exhaustive (the default): every enabled rule is evaluated whatever else fails, so per-rule counts can be reported.
+ * With `exhaustive: false`, a document that already fails a rule other than the n-gram repetition rules (bits 11-19,
+ * the costliest third of the work on prose) skips those rules, whose bits then stay 0: their counts then cover only
+ * documents that pass every other rule, like a filter placed last in a pipeline.
  *
  * A statistic with an empty denominator (no words, no lines, an empty text) is undefined (NaN) and its rule passes;
  * the word-count rule is the one that removes empty and tiny documents.
  */
 import { ALL_RULES_MASK, RULES } from './catalog.ts';
-import { DocumentStats, scanDocument } from './scan.ts';
+import { DocumentStats, scanDocument, scanNgrams } from './scan.ts';
 import { DEFAULT_RULES } from './spec.ts';
 import type { CompiledRules, RuleName, RuleValues } from './types.ts';
+
+/** The n-gram rules: top 2- to 4-gram, duplicate 5- to 10-gram character fractions. */
+const NGRAM_BITS = 0x1ff << 11;
 
 const stats = new DocumentStats();
 /** Rule statistics by bit. */
@@ -84,8 +91,17 @@ function failedBits(v: Float64Array, rules: CompiledRules): number {
  * catalog bit i (`RULES`, `ruleNamesOf`). Every enabled rule is evaluated, whatever else fails.
  */
 export function evaluateRules(text: string, rules: CompiledRules = DEFAULT_RULES): number {
-  if (rules.mask === 0) return 0;
-  scanDocument(text, rules, stats);
+  const mask = rules.mask;
+  if (mask === 0) return 0;
+  scanDocument(text, rules, stats, false);
+  if ((mask & NGRAM_BITS) !== 0) {
+    if (!rules.exhaustive) {
+      computeValues(stats, values);
+      const failed = failedBits(values, rules);
+      if (failed !== 0) return failed;
+    }
+    scanNgrams(rules, stats);
+  }
   computeValues(stats, values);
   return failedBits(values, rules);
 }
@@ -101,13 +117,15 @@ export interface RuleMeasurement {
 }
 
 /**
- * Every rule's statistic for `text` under the parameters of `rules` (all rules are measured, enabled or not), and the
- * bits `evaluateRules(text, rules)` returns. For debugging and tests: it allocates its result.
+ * Every rule's statistic for `text` under the parameters of `rules` (all rules are measured, enabled or not, and
+ * the distinct stop words are all counted), and the bits an exhaustive `evaluateRules(text, rules)` returns. For
+ * debugging and tests: it allocates its result.
  */
 export function measureRules(text: string, rules: CompiledRules = DEFAULT_RULES): RuleMeasurement {
   const all: CompiledRules = { ...rules, mask: ALL_RULES_MASK };
   const s = new DocumentStats();
-  scanDocument(text, all, s);
+  scanDocument(text, all, s, true);
+  scanNgrams(all, s);
   const v = new Float64Array(32);
   computeValues(s, v);
   const named = {} as Record<RuleName, number>;

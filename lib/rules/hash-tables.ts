@@ -1,7 +1,7 @@
 /**
- * Open-addressing hash tables over typed arrays, reused from one document to the next: clearing is O(1) (a
- * generation stamp per slot; a slot whose stamp is not the current generation is empty), and a small document uses
- * a small power-of-two prefix of the arrays so its probes stay in cache.
+ * Hashing for the rules' scan, and a set of text spans over typed arrays reused from one document to the next:
+ * clearing is O(1) (a generation stamp per slot; a slot whose stamp is not the current generation is empty), and a
+ * small document uses a small power-of-two prefix of the arrays so its probes stay in cache.
  */
 
 /** FNV-1a 32-bit offset basis and prime, over UTF-16 code units. */
@@ -88,64 +88,4 @@ function spansEqual(text: string, a: number, b: number, len: number): boolean {
   if (a === b) return true;
   for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
   return true;
-}
-
-/**
- * Counts of word n-grams keyed by their 32-bit hash and character length (no confirmation: two different n-grams
- * with the same hash and length, about one chance in 4e9 per pair, would count as one). Each entry records its count
- * and the position of its first occurrence; `marks` is a per-entry scratch stamp for the duplicate scan.
- */
-export class NgramCounter {
-  hashes = new Int32Array(0);
-  lens = new Int32Array(0);
-  counts = new Int32Array(0);
-  firsts = new Int32Array(0);
-  stamps = new Uint32Array(0);
-  marks = new Uint32Array(0);
-  generation = 0;
-  private shift = 28;
-  private mask = 15;
-
-  /** Empties the counter, sized for at most `maxEntries` n-grams. */
-  begin(maxEntries: number): void {
-    const cap = capacityFor(maxEntries);
-    if (cap > this.stamps.length) {
-      this.hashes = new Int32Array(cap);
-      this.lens = new Int32Array(cap);
-      this.counts = new Int32Array(cap);
-      this.firsts = new Int32Array(cap);
-      this.stamps = new Uint32Array(cap);
-      this.marks = new Uint32Array(cap);
-      this.generation = 0;
-    }
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.stamps.fill(0);
-      this.marks.fill(0);
-      this.generation = 1;
-    }
-    this.mask = cap - 1;
-    this.shift = shiftOf(cap);
-  }
-
-  /** Counts one occurrence at word position `pos`; returns the entry's slot. */
-  add(hash: number, len: number, pos: number): number {
-    const { hashes, lens, stamps, generation, mask } = this;
-    let s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      if (stamps[s] !== generation) {
-        stamps[s] = generation;
-        hashes[s] = hash;
-        lens[s] = len;
-        this.counts[s] = 1;
-        this.firsts[s] = pos;
-        return s;
-      }
-      if (hashes[s] === hash && lens[s] === len) {
-        this.counts[s]++;
-        return s;
-      }
-      s = (s + 1) & mask;
-    }
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * The `rules` field of the job spec and its resolution into what the evaluator takes.
  *
- * Shape: `{ enabled?: boolean, "<rule name>"?: false | true | { <parameter overrides> } }`. Every rule of the
+ * Shape: `{ enabled?: boolean, exhaustive?: boolean, "<rule name>"?: false | true | { <parameter overrides> } }`. Every rule of the
  * catalog is on by default with its published parameters; `false` turns one off, an object overrides some of its
  * parameters (the others keep their defaults), `enabled: false` turns all off. Unknown rule names and unknown
  * parameter names are rejected, and every number is bounded (ratios in [0, 1], counts non-negative integers).
@@ -58,6 +58,12 @@ export const rulesSchema = z.strictObject(
   {
     /** false turns every rule off. */
     enabled: z.boolean().default(true),
+    /**
+     * true: every enabled rule is evaluated on every document, so the report counts each rule's removals exactly.
+     * false: a document already failing another rule skips the n-gram repetition rules (faster on corpora with
+     * much junk; those rules' counts then cover only documents passing every other rule).
+     */
+    exhaustive: z.boolean().default(true),
     'gopher.word_count': rule(
       z
         .strictObject({ min: count(D['gopher.word_count'].min, 1e9), max: count(D['gopher.word_count'].max, 1e9) })
@@ -151,8 +157,9 @@ export function parseRulesSpec(input: unknown, where = 'rules'): RulesSpec {
 
 /** The stop-word lookup table the scanner probes with a word's FNV-1a hash. */
 export function compileStopWords(words: readonly string[]): StopWordTable {
-  let cap = 16;
-  while (cap < words.length * 2) cap *= 2;
+  // Sparse (at most 1/8 full) so that most words, which are not stop words, end on an empty slot at once.
+  let cap = 64;
+  while (cap < words.length * 8) cap *= 2;
   const shift = 32 - Math.log2(cap);
   const slots = new Int32Array(cap);
   const hashes = new Int32Array(words.length);
@@ -176,7 +183,12 @@ export function resolveRules(spec: RulesSpec = rulesSchema.parse({})): CompiledR
     if (spec.enabled && entry !== false) mask |= 1 << r.bit;
   }
   const resolved = params as unknown as RuleParams;
-  return { mask: mask >>> 0, params: Object.freeze(resolved), stopWords: compileStopWords(resolved['gopher.stop_words'].words) };
+  return {
+    mask: mask >>> 0,
+    params: Object.freeze(resolved),
+    exhaustive: spec.exhaustive,
+    stopWords: compileStopWords(resolved['gopher.stop_words'].words),
+  };
 }
 
 /** Every rule on with its published defaults. */

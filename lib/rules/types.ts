@@ -92,6 +92,8 @@ export interface CompiledRules {
   readonly mask: number;
   /** The parameters of every rule, enabled or not. */
   readonly params: Readonly<RuleParams>;
+  /** Every enabled rule evaluated (true), or the n-gram rules skipped for documents failing another rule (false). */
+  readonly exhaustive: boolean;
   /** The stop words of `gopher.stop_words`, compiled for lookup by the scanner. */
   readonly stopWords: StopWordTable;
 }
