@@ -30,12 +30,28 @@ const share = (def: number) => z.number().min(0).max(1).default(def);
 /** A non-negative integer count up to `max`. */
 const count = (def: number, max: number) => z.number().int().min(0).max(max).default(def);
 
-/** A rule's entry: false (off), true (on, defaults) or parameter overrides; true resolves to the full defaults. */
+const ENTRY_TYPE = 'expected true, false or an object of the rule\u2019s parameters';
+
+/**
+ * A rule's entry: false (off), true or absent (on, defaults) or parameter overrides (on); it parses to false or the
+ * full parameters. Not a zod union, so a bad parameter is reported at its own path (a union reports the entry).
+ */
 function rule<T extends z.ZodType<object, object>>(params: T) {
   return z
-    .union([z.boolean(), params], { error: 'expected true, false or an object of the rule\u2019s parameters' })
+    .custom<boolean | z.input<T>>()
     .default(true)
-    .transform((v): false | z.output<T> => (v === true ? params.parse({}) : v === false ? false : (v as z.output<T>)));
+    .transform((v, ctx): false | z.output<T> => {
+      if (v === true) return params.parse({});
+      if (v === false) return false;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: ENTRY_TYPE });
+        return z.NEVER;
+      }
+      const parsed = params.safeParse(v);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+      return z.NEVER;
+    });
 }
 
 /** A rule whose only parameter is `max`, a share. */

@@ -1,0 +1,55 @@
+/** Helpers of the rules' tests: one-rule configurations and hand-made documents of exact sizes. */
+import { evaluateRules, measureRules, resolveRules, RULE_NAMES, rulesSchema } from '../../lib/rules/index.ts';
+import type { CompiledRules, RuleName } from '../../lib/rules/index.ts';
+
+/** Only `name` enabled, with `params` overriding its defaults. */
+export function only(name: RuleName, params: Record<string, unknown> | true = true): CompiledRules {
+  const spec: Record<string, unknown> = Object.fromEntries(RULE_NAMES.map((n) => [n, false]));
+  spec[name] = params;
+  return resolveRules(rulesSchema.parse(spec));
+}
+
+/** Whether `text` fails the rule `name` alone (with `params`). */
+export function fails(text: string, name: RuleName, params: Record<string, unknown> | true = true): boolean {
+  return evaluateRules(text, only(name, params)) !== 0;
+}
+
+/** The statistic `name` compares, for `text` (default parameters unless given). */
+export function valueOf(text: string, name: RuleName, params: Record<string, unknown> | true = true): number {
+  return measureRules(text, only(name, params)).values[name];
+}
+
+/** `count` distinct lowercase words (no stop words: they all start with 'z'), e.g. "zab". */
+export function distinctWords(count: number, from = 0): string[] {
+  const words: string[] = [];
+  for (let i = from; i < from + count; i++) {
+    let w = '';
+    let k = i;
+    do {
+      w = String.fromCharCode(97 + (k % 26)) + w;
+      k = Math.floor(k / 26);
+    } while (k > 0);
+    words.push(`z${w}`);
+  }
+  return words;
+}
+
+/**
+ * `text` followed by a space and distinct filler words (starting with 'q', so they repeat nothing in `text`) up to
+ * exactly `length` characters.
+ */
+export function padTo(text: string, length: number): string {
+  let out = text;
+  let i = 0;
+  while (out.length < length) {
+    const room = length - out.length - 1; // after the space
+    if (room <= 0) throw new Error(`cannot pad ${out.length} characters to ${length}`);
+    let w = `q${i.toString(36)}`;
+    i++;
+    if (room < w.length) throw new Error(`cannot pad ${out.length} characters to ${length}`);
+    // Leave room for one more word of at least 2 characters, or end exactly.
+    if (room - w.length > 0 && room - w.length < 3) w += 'X'.repeat(room - w.length);
+    out += ` ${w}`;
+  }
+  return out;
+}
