@@ -17,6 +17,16 @@
  *   line counted, stop characters . ' " ! ?. (FineWeb-2 later changed it to strict comparisons, non-blank lines only
  *   and a wider set of terminal punctuation.)
  *
+ * Document verdicts. proxysel selects whole documents and never edits them, so every rule says whether a document
+ * fails. C4 is partly a line editor (it drops lines without terminal punctuation, with fewer than 3 words, mentioning
+ * javascript, or holding a cookie / privacy / terms-of-use phrase) and drops the page when fewer than 5 sentences
+ * are left: that page verdict is the rule `c4.min_sentences`, and the line removals are its parameters (each can be
+ * turned off), not rules of their own. As separate document rules they would remove pages C4 keeps (a long article
+ * with one cookie notice), and a line C4 would have dropped stays in the selected text either way. "lorem ipsum" and
+ * '{' are page verdicts in C4 already; here they are looked for anywhere in the document, as the paper says, where
+ * TFDS and datatrove only look in the lines that survived the line removals (the text proxysel keeps is the whole
+ * document, so a brace in a dropped line would still be selected).
+ *
  * Words: the reference implementations tokenize with NLTK's word_tokenize; here a word token is a whitespace-separated
  * token (Python `str.split()`), with the punctuation at its two edges split off as separate tokens (each run of one
  * repeated punctuation character one token: `"Hello,` gives `"`, `Hello`, `,`). That is close to NLTK for ordinary
