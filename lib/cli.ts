@@ -26,7 +26,8 @@ const COMMAND_USAGE: Record<string, string> = {
   demo: `proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
 `,
-  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy top|bottom|band|budget-band|sample|reducible]
+  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy label-band|top|bottom|band|budget-band|sample|reducible]
+      [--lower Q] [--centre Q] [--upper Q] [--fill ceiling|always] [--untrusted exclude|keep]
       [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring)
 `,
@@ -55,7 +56,7 @@ ${Object.values(COMMAND_USAGE)
 `;
 
 /** Options that take a value: a negative number after a space (`--lambda -1`) is their value, not an option. */
-const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'interval'];
+const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted', 'interval'];
 
 function displayFor(quiet: boolean): ProgressDisplay {
   if (quiet) return noDisplay;
@@ -108,6 +109,11 @@ export async function main(argv: string[]): Promise<number> {
       multiple: { type: 'string' },
       lambda: { type: 'string' },
       temperature: { type: 'string' },
+      lower: { type: 'string' },
+      centre: { type: 'string' },
+      upper: { type: 'string' },
+      fill: { type: 'string' },
+      untrusted: { type: 'string' },
       interval: { type: 'string' },
       once: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -21,6 +21,26 @@ function budgetLine(m: Manifest, budget: string): string {
   );
 }
 
+/** The budget's shortfall, when the policy kept less than the budget (a budget is a ceiling). */
+function shortfallLines(m: Manifest): string[] {
+  const s = m.selected.shortfall;
+  if (!s) return [];
+  return [`NOT FILLED: ${(s.share * 100).toFixed(1)}% of the budget (${fmt(Math.round(s.amount))} ${m.budget.unit}) left unspent: ${s.reason}`];
+}
+
+/** The quality rules' verdict: the selection's share of tokens failing a rule against the corpus's. */
+function qualityLine(m: Manifest): string {
+  const q = m.quality;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const head = q.mode === 'filter' ? `quality rules (${q.rules.length}, as filters)` : 'quality rules (off; default rules reported only)';
+  const ex = q.excluded;
+  const warn = q.verdict === 'worse' ? ' WARNING: the selection fails the rules more often than the corpus does.' : '';
+  return (
+    `${head}: ${pct(q.corpusFailing.tokenShare)} of the corpus's tokens fail one, ${pct(q.selectionFailing.tokenShare)} of the selection's; ` +
+    `left out: rules ${fmt(ex.rules.docs)}, untrusted predictions ${fmt(ex.untrusted.docs)}, outside the band ${fmt(ex.band.docs)}, filters ${fmt(ex.filters.docs)} documents.${warn}`
+  );
+}
+
 /** The end-of-run summary: stages with their times, then the selection and the proxy's fidelity. */
 export function formatSummary(manifest: Manifest, timings: StageTiming[], output: string): string {
   const stageRows = [['stage', 'seconds', 'what'], ...timings.map((t) => [t.stage, t.seconds.toFixed(1), t.detail])];
@@ -40,6 +60,8 @@ export function formatSummary(manifest: Manifest, timings: StageTiming[], output
     ]),
     '',
     budgetLine(manifest, budget),
+    ...shortfallLines(manifest),
+    qualityLine(manifest),
     `proxy: ${manifest.proxy.members} member(s) predicting ${manifest.proxy.target === 'loss' ? 'the reference loss' : 'the reducible loss'}; ` +
       `held-out (n=${f.heldOut}) Spearman ${f.spearman.toFixed(3)}, Pearson ${f.pearson.toFixed(3)}, R² ${f.r2.toFixed(3)}, ` +
       `top-${(f.topKFraction * 100).toFixed(0)}% agreement ${(f.topKAgreement * 100).toFixed(1)}%`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
 import { locationOverlap } from '../store/index.ts';
 import { platformVariableProblem } from './secrets.ts';
+import { rulesSchema } from '../rules/index.ts';
 
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
 const uri = z.string().min(1, 'must be a non-empty URI or path');
@@ -216,9 +217,43 @@ export function materializeFormat(materialize: boolean | z.output<typeof materia
   return materialize === true ? 'jsonl.gz' : materialize.format;
 }
 
-const penalty = { lambda: z.number().nonnegative().default(0), filters: filtersSchema.default({}) };
+const penalty = {
+  lambda: z.number().nonnegative().default(0),
+  filters: filtersSchema.default({}),
+  /**
+   * A prediction the proxy cannot vouch for (outside the range of the labelled targets, or with an ensemble spread far
+   * above the typical one on unseen labelled documents: the proxy card's `selection`) is `exclude`d (default) or
+   * `keep`-t as any other.
+   */
+  untrusted: z.enum(['exclude', 'keep']).default('exclude'),
+  /**
+   * A budget is a ceiling: with `ceiling` (default) the documents a policy leaves out for their prediction (outside its
+   * band, untrusted) are never taken, and the selection under-fills when the rest is too small (the manifest says by how
+   * much and why). `always` takes them after every other document, so the budget fills. Quality-rule failures and the
+   * length filters stay excluded either way (turn rules off in `rules`).
+   */
+  fill: z.enum(['ceiling', 'always']).default('ceiling'),
+};
+
+/** Quantile bounds of the label-band (see the policy's doc). */
+const quantile = z.number().min(0).max(1);
 
 export const policySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('label-band'),
+      /**
+       * The band: predictions between these quantiles of the proxy's predictions on the labelled documents that pass the
+       * quality rules (`lower` 0: no floor beyond the trusted range; `upper`: above it lies the noisy tail). A property
+       * of the labelled sample, not of the budget.
+       */
+      lower: quantile.default(0),
+      upper: quantile.default(0.5),
+      /** Where the selection starts: the documents nearest this quantile first, widening both ways with the budget. */
+      centre: quantile.default(0.25),
+      ...penalty,
+    })
+    .strict(),
   z.object({ kind: z.literal('top'), ...penalty }).strict(),
   /** Lowest predicted loss first: the documents most like the reference model's own text (perplexity filtering). */
   z.object({ kind: z.literal('bottom'), ...penalty }).strict(),
@@ -308,7 +343,7 @@ export const jobSpecSchema = z
      * on each of three junk mixes (x3: 0.89 at its worst) and beat a Gopher-rules + dedup filter on each (README,
      * "Which policy").
      */
-    policy: policySchema.default({ kind: 'budget-band', multiple: 4, lambda: 0, filters: {} }),
+    policy: policySchema.prefault({ kind: 'label-band' }),
     /**
      * Write the selected documents (`{id, text}`) as shards: `true` or `{ format: "jsonl.gz" }` as gzipped JSON Lines,
      * `{ format: "parquet" }` as Parquet (what Hugging Face datasets and datatrove load directly); `false` writes only
@@ -327,6 +362,13 @@ export const jobSpecSchema = z
      * text), `minhash` (near duplicates by MinHash LSH) or `none`.
      */
     dedup: dedupSchema.prefault(DEFAULT_DEDUP),
+    /**
+     * Heuristic quality rules (Gopher quality and repetition, C4, FineWeb; lib/rules), run in the score stage's read
+     * pass: a document that fails any enabled rule is never selected, and the manifest and report say per rule what it
+     * removed. All on by default with their published thresholds; `{ "gopher.stop_words": false }` turns one off (that
+     * one removes non-English text), `{ "enabled": false }` all.
+     */
+    rules: rulesSchema.prefault({}),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -405,5 +447,6 @@ export type OpenAIReferenceSpec = z.output<typeof openaiReferenceSchema>;
 export type ProxySpec = z.output<typeof proxySchema>;
 export type PolicySpec = z.output<typeof policySchema>;
 export type FiltersSpec = z.output<typeof filtersSchema>;
+export type { RulesSpec } from '../rules/index.ts';
 export type BudgetSpec = z.output<typeof budgetSchema>;
 export type { DedupSpec } from './dedup-spec.ts';

@@ -4,6 +4,29 @@ import { fidelitySchema, learningCurveSchema } from '../proxy/index.ts';
 import { tokenErrorsSchema } from '../tokens/index.ts';
 
 
+const totals = z.object({ docs: z.number().int(), tokens: z.number() });
+
+/**
+ * The manifest's `quality` section: what the heuristic quality rules found (estimated tokens, as scored; counted before
+ * deduplication) and what the policy left out and why, with the verdict the report opens with.
+ */
+export const manifestQualitySchema = z.object({
+  /** `filter`: a document failing a rule is never selected; `report`: rules off in the spec, outcomes of the default rules only reported. */
+  mode: z.enum(['filter', 'report']),
+  /** The rules evaluated (catalog order). */
+  rules: z.array(z.string()),
+  /** Documents (and their estimated tokens) of the corpus failing any rule, and that share of its estimated tokens. */
+  corpusFailing: totals.extend({ tokenShare: z.number() }),
+  /** The same for the selection. */
+  selectionFailing: totals.extend({ tokenShare: z.number() }),
+  /** Per rule that a document failed: documents, estimated tokens and the first few ids (a document failing several counts for each). */
+  byRule: z.array(totals.extend({ rule: z.string(), source: z.string(), examples: z.array(z.string()) })),
+  /** Documents the policy left out, by reason (estimated tokens; duplicates included). */
+  excluded: z.object({ rules: totals, filters: totals, untrusted: totals, band: totals }),
+  /** `ok`, or `worse`: the selection fails the rules on a larger share of its tokens than the corpus does. */
+  verdict: z.enum(['ok', 'worse']),
+});
+
 /** The manifest's `dedup` section: what duplicate removal found and removed. */
 export const manifestDedupSchema = z.object({
   kind: z.enum(['exact', 'minhash']),
@@ -125,6 +148,18 @@ export const manifestSchema = z
     countPasses: z.number().int(),
     /** Estimated tokens selected / the corpus's estimated tokens. */
     shareOfCorpusTokens: z.number(),
+    /**
+     * Present when the selection holds less than the budget because the policy keeps less than the budget (a budget is a
+     * ceiling: documents the rules, the filters, the trust check or the band leave out are not taken to fill it):
+     * what is missing, in the budget's unit, and the estimated tokens left out for each reason.
+     */
+    shortfall: z
+      .object({
+        amount: z.number(),
+        share: z.number(),
+        reason: z.string(),
+      })
+      .optional(),
     shards: z.array(
       z.object({
         item: z.string(),
@@ -138,6 +173,7 @@ export const manifestSchema = z
   }),
   /** Duplicate removal (absent when the spec's dedup.kind is "none"). */
   dedup: manifestDedupSchema.optional(),
+  quality: manifestQualitySchema,
   artifacts: z.record(z.string(), z.string()),
   })
   .describe('manifest');

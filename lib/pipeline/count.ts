@@ -1,6 +1,6 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import { cachedTokenCounter, tokenizerFile } from '../reference/index.ts';
-import { binOf, docHash, isSelected, makePolicy } from '../select/index.ts';
+import { binOf, docHash, isSelected, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
 import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -39,7 +39,7 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
   const spec = run.plan.spec;
   const seed = spec.sample.seed;
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
-  const policy = makePolicy(estimate.policy, { seed, scoreQuantiles: card.scoreQuantiles });
+  const policy = makePolicy(estimate.policy, policyOptions(card, seed));
   const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
   const gone = new Set((await (await removedRows(ctx.store, run)).forItem(item.id)).rows);
   const candidates: { row: number; bin: number; hash: number; estimated: number; certain: boolean }[] = [];

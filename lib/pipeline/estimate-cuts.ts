@@ -1,6 +1,6 @@
 import { hasLocalTokenizer } from '../reference/index.ts';
 import { MAX_REGION_ATTEMPT, regionMargin, resolveBudget } from '../job/index.ts';
-import { docHash, KeyHistogram, makePolicy, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
+import { docHash, KeyHistogram, makePolicy, policyOptions, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys, type CorpusTotals, type EstimateFile, itemHistogramFileSchema, readItems, readProxyCard, readScoreFile, removedRows, type RunFiles } from '../run/index.ts';
 import type { StageContext } from './types.ts';
 
@@ -18,7 +18,7 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
   const items = await readItems(ctx.store, run);
   const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
   const seed = spec.sample.seed;
-  const policy = makePolicy(policySpec, { seed, scoreQuantiles: card.scoreQuantiles });
+  const policy = makePolicy(policySpec, policyOptions(card, seed));
 
   const merged = new KeyHistogram();
   const perItem = new Map<string, KeyHistogram>();

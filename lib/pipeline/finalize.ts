@@ -1,7 +1,9 @@
 import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
-import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
+import { addExclusions, artifactKeys, type DedupSummary, emptyExclusions, type Exclusions, RuleTally, type ThresholdFile, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
 import type { PlanRef, StageContext } from './types.ts';
+import type { JobSpec } from '../job/index.ts';
+import { DEFAULT_RULES, resolveRules, RULE_BY_NAME, RULES, type RuleName } from '../rules/index.ts';
 import { StaleInputError } from './errors.ts';
 
 export interface FinalizeOutput {
@@ -13,6 +15,63 @@ export interface FinalizeOutput {
 function withoutItemList({ itemsWithRemovals: _items, ...rest }: DedupSummary): Omit<DedupSummary, 'itemsWithRemovals'> {
   return rest;
 }
+
+/** Example ids per quality rule kept in the manifest. */
+const MANIFEST_RULE_EXAMPLES = 5;
+
+/** The manifest's quality section (see manifestQualitySchema). */
+function qualitySection(
+  spec: JobSpec,
+  tally: RuleTally,
+  excluded: Exclusions,
+  t: { tokens: number; selectionFailing: { docs: number; tokens: number }; selectedEstimated: number },
+): Manifest['quality'] {
+  const compiled = resolveRules(spec.rules);
+  const mode = compiled.mask === 0 ? 'report' : 'filter';
+  const evaluated = mode === 'filter' ? compiled.mask : DEFAULT_RULES.mask;
+  const totals = tally.toJSON();
+  const corpusShare = t.tokens > 0 ? totals.failedAny.tokens / t.tokens : 0;
+  const selectionShare = t.selectedEstimated > 0 ? t.selectionFailing.tokens / t.selectedEstimated : 0;
+  return {
+    mode,
+    rules: RULES.filter((r) => (evaluated & (1 << r.bit)) !== 0).map((r) => r.name),
+    corpusFailing: { ...totals.failedAny, tokenShare: corpusShare },
+    selectionFailing: { ...t.selectionFailing, tokenShare: selectionShare },
+    byRule: totals.byRule.map((r) => ({ ...r, source: RULE_BY_NAME.get(r.rule as RuleName)?.source ?? 'unknown' })),
+    excluded,
+    verdict: selectionShare > corpusShare ? 'worse' : 'ok',
+  };
+}
+
+/**
+ * What the selection misses of the budget when the policy kept less than the budget (the threshold selects everything
+ * it keeps: boundary bin -1), and why; undefined when the budget was filled to its last document.
+ */
+function shortfallOf(
+  threshold: ThresholdFile,
+  budget: ThresholdFile['budget'],
+  selected: number,
+  excluded: Exclusions,
+  dedup: DedupSummary | undefined,
+): Manifest['selected']['shortfall'] {
+  if (threshold.threshold.boundaryBin !== -1 || !(budget.amount > selected)) return undefined;
+  const amount = budget.amount - selected;
+  const unit = budget.unit === 'docs' ? 'documents' : 'tokens';
+  const left = (['rules', 'untrusted', 'band', 'filters'] as const)
+    .filter((k) => excluded[k].docs > 0)
+    .map((k) => `${EXCLUSION_LABEL[k]} ${excluded[k].docs} documents (${Math.round(excluded[k].tokens)} estimated tokens)`);
+  if (dedup && dedup.docsRemoved > 0) left.push(`duplicates ${dedup.docsRemoved} documents`);
+  return {
+    amount,
+    share: budget.amount > 0 ? amount / budget.amount : 0,
+    reason:
+      `the policy keeps fewer ${unit} than the budget, and a budget is a ceiling: every document it keeps is selected` +
+      (left.length ? `; left out: ${left.join(', ')}` : '') +
+      '. Set policy.fill "always" to take documents outside the band and untrusted predictions after the rest.',
+  };
+}
+
+const EXCLUSION_LABEL = { rules: 'failing a quality rule', untrusted: 'untrusted predictions', band: 'outside the band', filters: 'length filters' } as const;
 
 /** Bad-record examples kept in the manifest (per file, the log keeps its first few). */
 const MANIFEST_BAD_EXAMPLES = 50;
@@ -31,6 +90,9 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   const reference = await ctx.store.readJson(run.uri(artifactKeys.referenceStats), referenceStatsSchema);
 
   const bad = new BadRecordLog();
+  const ruleTally = new RuleTally(MANIFEST_RULE_EXAMPLES);
+  const exclusions = emptyExclusions();
+  const selectionFailing = { docs: 0, tokens: 0 };
   let docs = 0;
   let textBytes = 0;
   let tokens = 0;
@@ -44,10 +106,14 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
     textBytes += hist.textBytes;
     tokens += hist.tokens;
     bad.merge(BadRecordLog.fromJSON(hist.badRecords));
+    if (hist.rules) ruleTally.merge(hist.rules);
+    if (hist.exclusions) addExclusions(exclusions, hist.exclusions);
     const sel = await ctx.store.readJson(run.uri(artifactKeys.selectedStats(item.id)), selectedStatsSchema);
     selectedDocs += sel.docs;
     selectedTokens += sel.tokens;
     selectedEstimated += sel.estimatedTokens;
+    selectionFailing.docs += sel.failingRules?.docs ?? 0;
+    selectionFailing.tokens += sel.failingRules?.estimatedTokens ?? 0;
     if (sel.docs > 0) {
       shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens, estimatedTokens: sel.estimatedTokens });
     }
@@ -61,6 +127,8 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   const badJson = bad.toJSON();
   const dedupSummary = await readDedupSummary(ctx.store, run);
   const budget = threshold.budget;
+  const quality = qualitySection(spec, ruleTally, exclusions, { tokens, selectionFailing, selectedEstimated });
+  const shortfall = shortfallOf(threshold, budget, budget.unit === 'docs' ? selectedDocs : selectedTokens, exclusions, dedupSummary);
   const manifest: Manifest = {
     version: 1,
     name: plan.name,
@@ -133,9 +201,11 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       },
       countPasses: threshold.passes,
       shareOfCorpusTokens: tokens > 0 ? selectedEstimated / tokens : 0,
+      ...(shortfall ? { shortfall } : {}),
       shards,
     },
     ...(dedupSummary ? { dedup: { ...withoutItemList(dedupSummary), tokensEstimated: !spec.exactTokens } } : {}),
+    quality,
     artifacts: {
       plan: artifactKeys.plan,
       sample: artifactKeys.sample,

@@ -5,6 +5,7 @@ import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, rea
 import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import type { PlanRef, StageContext } from './types.ts';
 import { budgetFraction } from '../job/index.ts';
+import { evaluateRules, resolveRules } from '../rules/index.ts';
 import { BadStageInputError, InvalidLabelError, StaleInputError, TooFewLabelsError } from './errors.ts';
 
 /** Quantiles 0, 0.001, ..., 1 of `values` (nearest-rank on the sorted values). */
@@ -17,6 +18,40 @@ export function quantileTable(values: ArrayLike<number>, steps = 1000): number[]
     out.push(sorted[pos]!);
   }
   return out;
+}
+
+/**
+ * How far past the labelled targets' range a prediction may lie (as a share of that range) and how many times the
+ * median held-out spread its ensemble spread may reach, and still be trusted (card.selection; bench:downstream).
+ */
+export const TRUST_RANGE_MARGIN = 0.05;
+export const TRUST_SPREAD_FACTOR = 4;
+
+/**
+ * The selection context of the card: the quantiles of the deployed proxy's predictions on the labelled documents that
+ * pass the quality rules (all of them when none does), and the trusted range and spread.
+ */
+export function selectionContext(
+  examples: readonly { target: number }[],
+  fitted: { samplePredictions: readonly number[]; heldOut: { spread: readonly number[] } },
+  passing: readonly boolean[],
+  ruleMask: number,
+): ProxyCard['selection'] {
+  const passed = fitted.samplePredictions.filter((_, i) => passing[i]);
+  const targets = examples.map((e) => e.target);
+  const lo = Math.min(...targets);
+  const hi = Math.max(...targets);
+  const margin = TRUST_RANGE_MARGIN * (hi - lo);
+  const spreads = Float64Array.from(fitted.heldOut.spread).sort();
+  const median = spreads.length ? spreads[Math.floor((spreads.length - 1) / 2)]! : 0;
+  return {
+    passQuantiles: quantileTable(passed.length > 0 ? passed : fitted.samplePredictions),
+    labelledPassing: passed.length,
+    minScore: lo - margin,
+    maxScore: hi + margin,
+    maxStd: median > 0 ? TRUST_SPREAD_FACTOR * median : Number.MAX_VALUE,
+    ruleMask,
+  };
 }
 
 /** Whitespace-separated words (as the scorer counts them for the policies' word filters). */
@@ -67,6 +102,9 @@ export async function fitProxy(
       throw new StaleInputError(`fit: ${run.uri(artifactKeys.labels)} has ${labels.length} labels for ${texts.length} sample documents`);
     }
     const examples: ProxyExample[] = [];
+    // Which labelled documents pass the quality rules: the label-band is placed among those.
+    const rules = resolveRules(spec.rules);
+    const passing: boolean[] = [];
     const tokenDocs: { id: string; bytes: number; tokens: number; stats: Float64Array }[] = [];
     for (let i = 0; i < labels.length; i++) {
       const l = labels[i]!;
@@ -77,6 +115,7 @@ export async function fitProxy(
       const target = labelTarget(l, spec.target, spec.lossUnit);
       if (!Number.isFinite(target)) throw new InvalidLabelError(`fit: label of sample document ${l.id} has no finite ${spec.target} target per ${spec.lossUnit}`);
       examples.push({ text: texts[i]!, target });
+      passing.push(evaluateRules(texts[i]!, rules) === 0);
       tokenDocs.push({ id: l.id, bytes: l.docBytes, tokens: l.tokens, stats: docStats(texts[i]!, l.docBytes, new Float64Array(DOC_STAT_COUNT)) });
     }
     if (examples.length < 10) throw new TooFewLabelsError(`fit: only ${examples.length} labelled documents with tokens; need at least 10`);
@@ -121,6 +160,7 @@ export async function fitProxy(
     await ctx.store.write(run.uri(artifactKeys.model), Buffer.from(onnx));
 
     const scoreQuantiles = quantileTable(fitted.samplePredictions);
+    const selection = selectionContext(examples, fitted, passing, rules.mask);
     const testDocs = Array.from(test, (i) => tokenDocs[i]!);
     const exact = testDocs.map((d) => d.tokens);
     const modelEstimates = testDocs.map((d) => predictTokens(tokenModel, d.stats));
@@ -135,7 +175,7 @@ export async function fitProxy(
         tokens: d.tokens,
         estimate: estimates[t]!,
       }));
-    const policyOpts = { policy: spec.policy, share: topKFraction, seed: spec.sample.seed, scoreQuantiles };
+    const policyOpts = { policy: spec.policy, share: topKFraction, seed: spec.sample.seed, scoreQuantiles, context: selection };
 
     const card: ProxyCard = {
       version: 2,
@@ -174,6 +214,7 @@ export async function fitProxy(
         },
       },
       scoreQuantiles,
+      selection,
       minSpearman: proxy.minSpearman,
     };
     await writeProxyCard(ctx.store, run.uri(artifactKeys.card), card);

@@ -19,17 +19,29 @@ export interface ReselectOptions {
   multiple?: string;
   lambda?: string;
   temperature?: string;
+  /** label-band's quantiles. */
+  lower?: string;
+  centre?: string;
+  upper?: string;
+  /** `ceiling` or `always` (policy.fill). */
+  fill?: string;
+  /** `exclude` or `keep` (policy.untrusted). */
+  untrusted?: string;
 }
 
+/** The policy flags of `proxysel select`, besides --policy. */
+const POLICY_FLAGS = ['drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted'] as const;
+
 function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
-  if (!opts.policy && opts['drop-top'] === undefined && opts.multiple === undefined && opts.lambda === undefined && opts.temperature === undefined) {
-    return undefined;
-  }
+  if (!opts.policy && POLICY_FLAGS.every((f) => opts[f] === undefined)) return undefined;
   const raw: Record<string, unknown> = { kind: opts.policy ?? base.kind, filters: base.filters };
   if (opts.lambda !== undefined) raw.lambda = Number(opts.lambda);
   if (opts['drop-top'] !== undefined) raw.dropTopQuantile = Number(opts['drop-top']);
   if (opts.multiple !== undefined) raw.multiple = Number(opts.multiple);
   if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
+  for (const q of ['lower', 'centre', 'upper'] as const) if (opts[q] !== undefined) raw[q] = Number(opts[q]);
+  if (opts.fill !== undefined) raw.fill = opts.fill;
+  if (opts.untrusted !== undefined) raw.untrusted = opts.untrusted;
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidOptionError(`policy options: ${formatZodError(parsed.error)}`);
   if (parsed.data.kind === 'reducible' && target !== 'reducible') {

@@ -3,8 +3,9 @@ import type { WorkItem } from '../corpus/index.ts';
 import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/index.ts';
-import { KeyHistogram, makePolicy } from '../select/index.ts';
-import { artifactKeys, emptyScoreColumns, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
+import { DEFAULT_RULES, evaluateRules, resolveRules } from '../rules/index.ts';
+import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
+import { artifactKeys, emptyExclusions, emptyScoreColumns, RuleTally, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
 import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -60,7 +61,7 @@ export async function closeScorers(): Promise<void> {
 async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, proxy: { model: string; card: string }): Promise<ScoreItemOutput> {
   const spec = run.plan.spec;
   const { scorer, card } = await loadProxy(ctx, run, proxy);
-  const policy = makePolicy(spec.policy, { seed: spec.sample.seed, scoreQuantiles: card.scoreQuantiles });
+  const policy = makePolicy(spec.policy, policyOptions(card, spec.sample.seed));
   const tokenModel = checkTokenModel(card.tokens.model, run.uri(artifactKeys.card));
   const counter = spec.exactTokens ? await cachedTokenCounter(spec.reference, { store: ctx.store }) : undefined;
   const hist = new KeyHistogram();
@@ -69,6 +70,12 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   let tokens = 0;
   let textBytes = 0;
   const excluded = { docs: 0, tokens: 0 };
+  const exclusions = emptyExclusions();
+  // The spec's rules, or with rules off the default ones: their outcomes still fill the column and the report's verdict
+  // (the card's ruleMask says which exclude a document).
+  const specRules = resolveRules(spec.rules);
+  const rules = specRules.mask === 0 ? DEFAULT_RULES : specRules;
+  const ruleTally = new RuleTally();
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
   const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
@@ -95,7 +102,12 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       cols.words.push(words);
       cols.score.push(score);
       cols.std.push(spread);
-      const key = policy.key({ id: d.id, score, std: spread, chars, words });
+      // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
+      const failed = evaluateRules(d.text, rules);
+      cols.rules.push(failed);
+      ruleTally.add(failed, t, d.id);
+      const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
+      const key = policy.key(doc);
       if (dedup) {
         known.exact[0] = textHashes[2 * i]!;
         known.exact[1] = textHashes[2 * i + 1]!;
@@ -105,6 +117,9 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       if (key === null) {
         excluded.docs += 1;
         excluded.tokens += t;
+        const why = exclusions[policy.exclusion(doc)];
+        why.docs += 1;
+        why.tokens += t;
       } else hist.add(key, t);
       tokens += t;
       batchBytes += d.bytes;
@@ -120,6 +135,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
     textBytes,
     tokens,
     excluded,
+    exclusions,
+    rules: ruleTally.toJSON(),
     histogram: hist.toJSON(),
     badRecords: bad.toJSON(),
   };
@@ -129,7 +146,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
 
 /**
  * score: runs the proxy over every document of a batch of work items (Step Functions ItemBatcher), writing per item a
- * parquet of (id, row, offset, bytes, tokens, chars, words, score, std) and a token-weighted histogram of policy keys.
+ * parquet of (id, row, offset, bytes, tokens, chars, words, score, std, rules) and a token-weighted histogram of policy
+ * keys, with what the quality rules and the policy left out.
  */
 export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Promise<{ items: ScoreItemOutput[] }> {
   const run = await readPlan(ctx.store, event.plan);

@@ -70,7 +70,14 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       await ctx.store.writeJson(run.uri(file), { item: item.id, shard: item.key, range: item.range ?? null, rows: list });
       ctx.progress.add({ docs: rows.length });
     }
-    const out: SelectItemOutput = { item: item.id, shard: item.key, docs: chosen.size, tokens, estimatedTokens, file };
+    const failingRules = { docs: 0, estimatedTokens: 0 };
+    for (const r of rows) {
+      if (r.rules !== 0 && chosen.has(r.row)) {
+        failingRules.docs += 1;
+        failingRules.estimatedTokens += r.tokens;
+      }
+    }
+    const out: SelectItemOutput = { item: item.id, shard: item.key, docs: chosen.size, tokens, estimatedTokens, file, failingRules };
     await ctx.store.writeJson(run.uri(artifactKeys.selectedStats(item.id)), out);
     return out;
   });

@@ -54,6 +54,8 @@ function policyLabel(policy: unknown): string {
   const extra: string[] = [];
   if (kind === 'band') extra.push(`drop top ${pct(Number(p.dropTopQuantile ?? 0), 0)}`);
   if (kind === 'budget-band') extra.push(`band ${String(p.multiple)}x budget`);
+  if (kind === 'label-band') extra.push(`band ${String(p.lower)}-${String(p.upper)} of the labelled passing sample, from ${String(p.centre)}`);
+  if (p.fill === 'always') extra.push('fill always');
   if (kind === 'sample') extra.push(`temperature ${String(p.temperature)}`);
   if (Number(p.lambda ?? 0) !== 0) extra.push(`lambda ${String(p.lambda)}`);
   return extra.length ? `${kind} (${extra.join(', ')})` : kind;
@@ -329,6 +331,50 @@ function badRecords(data: ReportData): string {
   return `<p>${num('corpus.badRecords.count', bad.count)} bad records (${reasons}); skipped and counted, first examples by file:</p>` + table(['file', 'examples', 'first lines'], rows);
 }
 
+/**
+ * The verdict the report opens with, from the rules alone (no labels needed): the share of the selection's tokens and of
+ * the corpus's that fail any quality rule, a warning when the selection is worse, and the shortfall when the budget
+ * was not filled.
+ */
+function verdict(data: ReportData): string {
+  const q = data.manifest.quality;
+  const sel = q.selectionFailing.tokenShare;
+  const corpus = q.corpusFailing.tokenShare;
+  const rulesLine =
+    q.mode === 'filter'
+      ? `${pct(sel)} of the selection's tokens fail a quality rule, against ${pct(corpus)} of the corpus's (${q.rules.length} rules applied as filters).`
+      : `Quality rules are off in the spec (report only): ${pct(sel)} of the selection's tokens fail one of the default rules, against ${pct(corpus)} of the corpus's.`;
+  const warn =
+    q.verdict === 'worse'
+      ? `<p class="warn">WARNING: the selection fails the quality rules more often than the corpus does: it is likely to hold more noise (spam, boilerplate, gibberish) than a random sample would.</p>`
+      : '';
+  const short = data.manifest.selected.shortfall;
+  const shortLine = short
+    ? `<p class="warn">Budget not filled: ${pct(short.share)} of it (${formatCompact(short.amount)} ${data.manifest.budget.unit}) left unspent. ${escapeXml(short.reason)}</p>`
+    : '';
+  const ex = q.excluded;
+  const untrusted = ex.untrusted.docs > 0 ? ` ${num('quality.excluded.untrusted.docs', ex.untrusted.docs)} document(s) with a prediction the proxy cannot vouch for (outside the labelled range, or an outlying ensemble spread) were left out.` : '';
+  return `<p class="verdict">${rulesLine}${untrusted}</p>${warn}${shortLine}`;
+}
+
+function qualityRules(data: ReportData): string {
+  const q = data.manifest.quality;
+  const tokens = data.manifest.corpus.tokenCount === 'exact' ? 'tokens' : 'tokens (estimated)';
+  const head =
+    `<p>${q.mode === 'filter' ? 'Applied as filters' : 'Reported only (rules off in the spec)'}: ${q.rules.length} rules. ` +
+    `${num('quality.corpusFailing.docs', q.corpusFailing.docs)} documents (${pct(q.corpusFailing.tokenShare)} of the ${tokens}) fail at least one. ` +
+    `A document failing several counts in each row. Left out by the policy: rules ${formatNumber(q.excluded.rules.docs)}, ` +
+    `untrusted predictions ${formatNumber(q.excluded.untrusted.docs)}, outside the band ${formatNumber(q.excluded.band.docs)}, length filters ${formatNumber(q.excluded.filters.docs)} documents (before deduplication).</p>`;
+  const rows = q.byRule.map((r) => [
+    `<code>${escapeXml(r.rule)}</code>`,
+    escapeXml(r.source),
+    formatNumber(r.docs),
+    formatCompact(r.tokens),
+    r.examples.map((e) => `<code>${escapeXml(e)}</code>`).join(' '),
+  ]);
+  return head + (rows.length ? table(['rule', 'source', 'documents', tokens, 'examples'], rows) : '<p class="missing">No document failed a rule.</p>');
+}
+
 function duplicates(data: ReportData): string {
   const d = data.manifest.dedup;
   if (!d) return '<p class="missing">Deduplication was off (dedup.kind "none").</p>';
@@ -384,6 +430,7 @@ export function renderReport(data: ReportData): string {
 (${formatCompact(m.selected.tokens)} ${m.selected.tokenCount === 'exact' ? 'real' : 'estimated'} tokens, ${pct(m.selected.budgetFill, 2)} of the budget) from ${formatCompact(m.corpus.docs)} documents.
 The large model read only ${pct(refShare, 2)} of the corpus's tokens; a ${m.proxy.members}-member proxy scored the rest
 (held-out Spearman ${m.proxy.fidelity.spearman.toFixed(3)}).</p>
+${verdict(data)}
 <section class="card"><h2>The workflow, with this run's numbers</h2>${workflow(data)}</section>
 ${keyNumbers(data)}
 <h2>Plots</h2>
@@ -395,6 +442,7 @@ ${figure('Tokens per work item', perShard(data))}
 ${figure('Composition of the selection vs the corpus', composition(data))}
 ${figure('Ensemble spread vs error', spreadVsError(data))}
 </div>
+<h2>Quality rules</h2><div class="card">${qualityRules(data)}</div>
 <h2>Duplicates removed</h2><div class="card">${duplicates(data)}</div>
 <h2>Per-stage timings</h2><div class="card">${timings(data)}</div>
 <h2>Bad records</h2><div class="card">${badRecords(data)}</div>

@@ -55,6 +55,22 @@ export const proxyCardSchema = z.object({
   }),
   /** Quantiles 0, 0.001, ..., 1 of the proxy's predictions on the sample (band policy thresholds). */
   scoreQuantiles: z.array(z.number()),
+  /**
+   * What the labelled sample says about the predictions (lib/select SelectionContext): quantiles 0, 0.001, ..., 1 of the
+   * predictions on the labelled documents that pass the quality rules (`labelledPassing` of them; the label-band's
+   * place), and the trusted range and spread. Absent in cards written before it.
+   */
+  selection: z
+    .object({
+      passQuantiles: z.array(z.number()),
+      labelledPassing: z.number().int().nonnegative(),
+      minScore: z.number(),
+      maxScore: z.number(),
+      maxStd: z.number(),
+      /** The quality rules that exclude a document (bits of the score files' `rules` column; 0: rules off). */
+      ruleMask: z.number().int().nonnegative(),
+    })
+    .optional(),
   minSpearman: z.number(),
 }).describe('proxy card');
 export type ProxyCard = z.infer<typeof proxyCardSchema>;

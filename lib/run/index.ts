@@ -33,3 +33,4 @@ export {
 export { dedupSummaryHash, readDedupSummary, removedRows, type RemovedRows } from './dedup-files.ts';
 export * from './schemas.ts';
 export { runFileSchemaOf } from './catalog.ts';
+export { addExclusions, emptyExclusions, RULE_EXAMPLES, RuleTally } from './rule-totals.ts';

@@ -32,6 +32,19 @@ export const referenceStatsSchema = z
   .describe('reference stats file');
 export type ReferenceStats = z.infer<typeof referenceStatsSchema>;
 
+const totals = z.object({ docs: z.number().int().nonnegative(), tokens: z.number().nonnegative() });
+
+/** Why documents were left out (ExclusionReason of lib/select): quality rules, length filters, untrusted prediction, outside the band. */
+export const exclusionsSchema = z.object({ rules: totals, filters: totals, untrusted: totals, band: totals });
+export type Exclusions = z.infer<typeof exclusionsSchema>;
+
+/** What the quality rules removed: per rule (catalog order) and in all. */
+export const ruleTotalsSchema = z.object({
+  failedAny: totals,
+  byRule: z.array(totals.extend({ rule: z.string(), examples: z.array(z.string()) })),
+});
+export type RuleTotals = z.infer<typeof ruleTotalsSchema>;
+
 /** scores/<item>.hist.json: what one item holds, and its token-weighted histogram of policy keys. */
 export const itemHistogramFileSchema = z
   .object({
@@ -41,6 +54,13 @@ export const itemHistogramFileSchema = z
     tokens: z.number().nonnegative(),
     /** Documents the policy excluded (filters, band tails). */
     excluded: z.object({ docs: z.number().int().nonnegative(), tokens: z.number().nonnegative() }),
+    /** The excluded documents by reason (duplicates included: counted before deduplication). */
+    exclusions: exclusionsSchema.optional(),
+    /**
+     * Per quality rule that removed anything: the documents and tokens that fail it (a document failing several counts
+     * for each) and the first few ids; and the documents failing any rule.
+     */
+    rules: ruleTotalsSchema.optional(),
     histogram: keyHistogramSchema,
     badRecords: badRecordLogSchema,
   })
@@ -161,6 +181,8 @@ export const selectedStatsSchema = z
     estimatedTokens: z.number().nonnegative(),
     /** Key of the materialized documents (or of the row list), relative to the output prefix. */
     file: z.string(),
+    /** Selected documents that fail a quality rule (the score file's `rules` column) and their estimated tokens. */
+    failingRules: z.object({ docs: z.number().int().nonnegative(), estimatedTokens: z.number().nonnegative() }).optional(),
   })
   .describe('selection stats file');
 export type SelectItemOutput = z.infer<typeof selectedStatsSchema>;

@@ -19,10 +19,12 @@ export interface ScoreColumns {
   /** Ensemble mean prediction and spread, float32. */
   score: number[];
   std: number[];
+  /** The quality rules the document fails: a bitmask of the enabled rules (lib/rules; 0 = passes every rule). */
+  rules: number[];
 }
 
 export function emptyScoreColumns(): ScoreColumns {
-  return { id: [], row: [], offset: [], bytes: [], tokens: [], chars: [], words: [], score: [], std: [] };
+  return { id: [], row: [], offset: [], bytes: [], tokens: [], chars: [], words: [], score: [], std: [], rules: [] };
 }
 
 export function encodeScoreFile(c: ScoreColumns): Uint8Array {
@@ -37,6 +39,8 @@ export function encodeScoreFile(c: ScoreColumns): Uint8Array {
       { name: 'words', data: c.words, type: 'INT32', nullable: false },
       { name: 'score', data: c.score, type: 'FLOAT', nullable: false },
       { name: 'std', data: c.std, type: 'FLOAT', nullable: false },
+      // A uint32 bitmask stored in INT32's bits (read back with >>> 0).
+      { name: 'rules', data: c.rules.map((m) => m | 0), type: 'INT32', nullable: false },
     ],
     createdBy: 'proxysel',
   });
@@ -53,6 +57,12 @@ const scoreRowSchema = z.object({
   words: z.number(),
   score: z.number(),
   std: z.number(),
+  /** Absent in score files written before the quality rules: 0 (passes). */
+  rules: z
+    .number()
+    .int()
+    .optional()
+    .transform((m) => (m ?? 0) >>> 0),
 });
 export type ScoreRow = z.infer<typeof scoreRowSchema>;
 

@@ -1,5 +1,5 @@
 export { docHash, hashToUnit } from './hash.ts';
-export { FLOAT32_MAX, makePolicy, passesFilters, quantileOf, toKey } from './policies.ts';
+export { FLOAT32_MAX, isTrusted, makePolicy, passesFilters, policyOptions, quantileOf, toKey } from './policies.ts';
 export { binOf, KEY_BINS, KeyHistogram, keyHistogramSchema } from './histogram.ts';
 export { selectedRows, type ScoredDoc } from './selected-rows.ts';
 export { compareDocOrder, fillBoundary, fillExclusion, findBoundary, findExclusion, isExcluded, isSelected, isSelectedInBin, planThreshold, skippedRows, thresholdSchema } from './threshold.ts';
@@ -15,6 +15,8 @@ export type {
   KeyHistogramJSON,
   Policy,
   PolicyDoc,
+  ExclusionReason,
+  SelectionContext,
   PolicyOptions,
   Threshold,
 } from './types.ts';

@@ -1,8 +1,8 @@
 import type { PolicySpec } from '../job/index.ts';
 import { docHash } from './hash.ts';
-import { makePolicy } from './policies.ts';
+import { makePolicy, policyOptions } from './policies.ts';
 import { isSelected, skippedRows } from './threshold.ts';
-import type { PolicyDoc, Threshold } from './types.ts';
+import type { PolicyDoc, SelectionContext, Threshold } from './types.ts';
 
 /** One scored document as a score file holds it: what the policy sees, its row in the item and its tokens. */
 export interface ScoredDoc extends PolicyDoc {
@@ -19,11 +19,11 @@ export function selectedRows(
   rows: readonly ScoredDoc[],
   item: string,
   threshold: { policy: PolicySpec; threshold: Threshold },
-  card: { scoreQuantiles: readonly number[] },
+  card: { scoreQuantiles: readonly number[]; selection?: SelectionContext },
   seed: number,
   removed: ReadonlySet<number> = new Set(),
 ): { rows: Set<number>; tokens: number } {
-  const policy = makePolicy(threshold.policy, { seed, scoreQuantiles: card.scoreQuantiles });
+  const policy = makePolicy(threshold.policy, policyOptions(card, seed));
   const skipped = skippedRows(threshold.threshold, item);
   const chosen = new Set<number>();
   let tokens = 0;

@@ -11,7 +11,35 @@ export interface PolicyDoc {
   /** Length in UTF-16 code units. */
   chars: number;
   words: number;
+  /**
+   * The quality rules the document fails (a bitmask, lib/rules); 0 or absent: passes them all. A document that fails
+   * any of the context's `ruleMask` (any at all without a context) is excluded by every policy.
+   */
+  rules?: number;
 }
+
+/**
+ * What the labelled sample says about trustworthy predictions, from the proxy card (`card.selection`): the predictions
+ * on the sample's documents that pass the quality rules (their quantiles place the `label-band`), and the range a
+ * prediction must lie in, and the spread it must stay under, to be trusted.
+ */
+export interface SelectionContext {
+  /** Quantiles 0, 0.001, ..., 1 of the proxy's predictions on the labelled documents that pass the quality rules. */
+  passQuantiles: readonly number[];
+  /** A prediction below minScore or above maxScore lies outside what the labels cover: the proxy extrapolates. */
+  minScore: number;
+  maxScore: number;
+  /** A spread (ensemble std) above this is far above the typical one on unseen labelled documents. */
+  maxStd: number;
+  /**
+   * The quality rules that exclude a document (bits of `PolicyDoc.rules`; 0 when the spec turns rules off: the score
+   * files then still hold the default rules' outcomes, for the report's verdict).
+   */
+  ruleMask: number;
+}
+
+/** Why a policy excludes a document (its key is null). */
+export type ExclusionReason = 'rules' | 'filters' | 'untrusted' | 'band';
 
 /** Options every policy is built with. */
 export interface PolicyOptions {
@@ -22,6 +50,8 @@ export interface PolicyOptions {
    * cut-offs from it (linear interpolation). Other policies ignore it.
    */
   scoreQuantiles: readonly number[];
+  /** The card's selection context; absent (cards written before it, tests): no trust check, no label-band. */
+  context?: SelectionContext;
 }
 
 /** A selection policy: maps a document to a key (higher = selected first), or to null when it is excluded. */
@@ -34,6 +64,8 @@ export interface Policy {
   readonly budgetMultiple?: number;
   /** A finite, float32-representable key, or null when a filter (or a band tail) excludes the document. */
   key(doc: PolicyDoc): number | null;
+  /** Why `key` returns null for this document (call it only then). */
+  exclusion(doc: PolicyDoc): ExclusionReason;
 }
 
 /** Documents and tokens in one bin (or any set of bins). */

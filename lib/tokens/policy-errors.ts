@@ -5,7 +5,7 @@
  */
 import type { PolicySpec } from '../job/index.ts';
 import { policySchema } from '../job/index.ts';
-import { docHash, makePolicy } from '../select/index.ts';
+import { docHash, makePolicy, type SelectionContext } from '../select/index.ts';
 import { tokenErrors, type TokenErrors } from './token-model.ts';
 
 /** One held-out document: the proxy's prediction, its text's length, its exact and estimated tokens. */
@@ -24,7 +24,7 @@ export interface PolicyTokenErrors extends TokenErrors {
 }
 
 /** The policies every card reports (the spec's own is added when it is another). */
-export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['top', 'band', 'bottom', 'sample', 'budget-band'];
+export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['label-band', 'top', 'band', 'bottom', 'sample', 'budget-band'];
 
 /**
  * For each policy: the held-out documents it would select at the budget's share of tokens (highest keys first, ties by
@@ -33,14 +33,14 @@ export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['top', 'band', 
  */
 export function policyTokenErrors(
   docs: readonly HeldOutTokenDoc[],
-  opts: { policy: PolicySpec; share: number; seed: number; scoreQuantiles: readonly number[] },
+  opts: { policy: PolicySpec; share: number; seed: number; scoreQuantiles: readonly number[]; context?: SelectionContext },
 ): PolicyTokenErrors[] {
   const kinds = REPORTED_POLICIES.includes(opts.policy.kind) ? REPORTED_POLICIES : [...REPORTED_POLICIES, opts.policy.kind];
   const total = docs.reduce((a, d) => a + d.tokens, 0);
   const out: PolicyTokenErrors[] = [];
   for (const kind of kinds) {
     const spec = kind === opts.policy.kind ? opts.policy : policySchema.parse({ kind, filters: opts.policy.filters });
-    const policy = makePolicy(spec, { seed: opts.seed, scoreQuantiles: opts.scoreQuantiles });
+    const policy = makePolicy(spec, { seed: opts.seed, scoreQuantiles: opts.scoreQuantiles, ...(opts.context ? { context: opts.context } : {}) });
     const keyed = docs
       .map((d) => ({ d, key: policy.key(d), hash: docHash(d.id, opts.seed) }))
       .filter((k): k is { d: HeldOutTokenDoc; key: number; hash: number } => k.key !== null)

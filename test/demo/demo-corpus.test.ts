@@ -269,7 +269,7 @@ describe('examples/demo-job.json', () => {
     const spec = parseJobSpec(raw, 'examples/demo-job.json');
     expect(spec.corpus.uri).toBe('corpus');
     expect(spec.reference).toMatchObject({ kind: 'ngram', text: 'reference/brown-heldout.txt', order: 3 });
-    expect(spec.policy).toMatchObject({ kind: 'budget-band', multiple: 4 });
+    expect(spec.policy).toMatchObject({ kind: 'label-band', fill: 'ceiling' });
     expect(isAbsolute(spec.corpus.uri)).toBe(false);
   });
 

@@ -25,7 +25,7 @@ describe('job spec', () => {
     expect(spec.corpus).toMatchObject({ textField: 'text', idField: 'id', onBadRecord: 'skip' });
     expect(spec.sample).toEqual({ docs: 2000, seed: 1 });
     expect(spec.proxy).toMatchObject({ kind: 'hashed-ensemble', members: 5 });
-    expect(spec.policy).toMatchObject({ kind: 'budget-band', multiple: 4 });
+    expect(spec.policy).toMatchObject({ kind: 'label-band', untrusted: 'exclude', fill: 'ceiling' });
     expect(spec.proxy).toMatchObject({ l2: 0.1 });
     expect(spec.lossUnit).toBe('byte');
     expect(spec.target).toBe('loss');

@@ -69,22 +69,28 @@ describe('the budget in real tokens', () => {
     expect(Math.max(...ratios) / Math.min(...ratios)).toBeGreaterThanOrEqual(3);
   });
 
-  it('fills the default policy within [0.99, 1.0] x budget in real tokens, recounted independently, equal to selected.tokens', async () => {
+  it('holds the default policy to the budget in real tokens, recounted independently, equal to selected.tokens, and names any shortfall', async () => {
     const m = first.manifest;
-    expect(m.policy).toMatchObject({ kind: 'budget-band', multiple: 4 });
+    expect(m.policy).toMatchObject({ kind: 'label-band', fill: 'ceiling' });
     expect(m.selected.tokenCount).toBe('exact');
     const real = (await selectedTexts(first.output, m)).reduce((a, t) => a + countTokens(t), 0);
     expect(real).toBe(m.selected.tokens);
     expect(real).toBeLessThanOrEqual(BUDGET);
-    expect(real).toBeGreaterThanOrEqual(0.99 * BUDGET);
+    // A budget is a ceiling: the default fills it to within 1%, or says by how much and why it did not.
+    if (m.selected.shortfall) {
+      expect(m.selected.shortfall.amount).toBe(BUDGET - real);
+      expect(m.selected.shortfall.reason).toMatch(/ceiling/);
+    } else expect(real).toBeGreaterThanOrEqual(0.99 * BUDGET);
     expect(m.selected.budgetFill).toBe(real / BUDGET);
     expect(m.selected.estimatedTokens).toBe(m.selected.shards.reduce((a, s) => a + s.estimatedTokens, 0));
   });
 
-  for (const policy of ['top', 'band', 'bottom', 'budget-band'] as const) {
+  for (const policy of ['top', 'band', 'bottom', 'budget-band', 'label-band'] as const) {
     it(`fills the ${policy} policy within [0.99, 1.0] x budget in real tokens, recounted independently`, async () => {
       const out = first.output;
-      const { manifest: m } = await reselect(out, { policy }, { store: createStore(), log: silentLogger });
+      // label-band with fill "always": the documents outside its band come after, so it fills the budget too.
+      const flags = policy === 'label-band' ? { policy, fill: 'always' } : { policy };
+      const { manifest: m } = await reselect(out, flags, { store: createStore(), log: silentLogger });
       expect(m.policy).toMatchObject({ kind: policy });
       const real = (await selectedTexts(out, m)).reduce((a, t) => a + countTokens(t), 0);
       expect(real).toBe(m.selected.tokens);
@@ -99,7 +105,7 @@ describe('the budget in real tokens', () => {
     const card = await readProxyCard(createStore(), join(first.output, 'proxy', 'card.json'));
     const t = card.tokens;
     expect(t.heldOut.meanAbsRelError).toBeLessThanOrEqual(t.singleRatio.heldOut.meanAbsRelError / 3);
-    expect(t.byPolicy.map((p) => p.policy)).toEqual(['top', 'band', 'bottom', 'sample', 'budget-band']);
+    expect(t.byPolicy.map((p) => p.policy)).toEqual(['label-band', 'top', 'band', 'bottom', 'sample', 'budget-band']);
     for (const p of t.byPolicy) expect(p.n).toBeGreaterThan(0);
     expect(first.manifest.proxy.tokenEstimates.heldOut).toEqual(t.heldOut);
   });

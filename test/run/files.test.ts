@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 const threshold = {
-  policy: { kind: 'top', lambda: 0, filters: {} },
+  policy: { kind: 'top', lambda: 0, filters: {}, untrusted: 'exclude', fill: 'ceiling' },
   budget: { form: 'tokens', unit: 'tokens', amount: 100 },
   corpus: { docs: 10, tokens: 1000, excludedDocs: 0, excludedTokens: 0, removedDocs: 0, removedTokens: 0 },
   tokenCount: 'exact',

@@ -32,12 +32,15 @@ export const TRAIN = { seed: 7, batch: 8, lr: 3e-4, warmup: 0.3 } as const;
 const TRAIN_VERSION = 1;
 /** Seed of the packing order (which selected documents fill the budget first). */
 const PACK_SEED = 0xbac;
+
 /**
- * The budget: this share of the corpus's real tokens (the GPT's tokenizer), rounded down to whole training rows. Every
- * row selects that many real tokens (proxysel: `budget: { tokens }`, settled by exact counts) and trains on all of its
- * selection, so no row's result depends on which part of its selection was drawn.
+ * Rows train on at most this share of the corpus's tokens (the smallest budget of the grid): a selection at a larger
+ * budget is packed in a seeded order and cut there, so every cell trains in the time of the smallest one. What is
+ * measured above it is what the selection holds per token (a selection that takes noise to fill a large budget is
+ * still caught); what is not is the value of its sheer size (under-filling costs nothing here unless the selection
+ * holds less than this).
  */
-export const BUDGET_SHARE = 0.025;
+export const TRAIN_SHARE = 0.025;
 
 /** A proxysel configuration: spec fields over the benchmark's base spec, and the policies re-selected from its scores. */
 export interface ProxyselRun {
@@ -58,6 +61,8 @@ export interface MixOptions {
   oracle: { name: string; unit: 'token' | 'byte'; rule: OracleRule }[];
   randomSeeds: number[];
   store: ObjectStore;
+  /** false: build the selections and their compositions only, without training (a design loop: seconds, not minutes). */
+  train?: boolean;
   log: (line: string) => void;
 }
 
@@ -73,6 +78,11 @@ export interface RowResult {
   /** Token shares of the trained tokens by category group. */
   junkShare: number;
   dupShare: number;
+  /** Token shares of the trained tokens from clean prose (`prose`, `prose-other`) and from `email-spam`. */
+  proseShare?: number;
+  spamShare?: number;
+  /** Token-weighted mean of the GPT's own loss (nats per byte) over the trained documents. */
+  oracleLossPerByte?: number;
   /** Target loss after training: nats per byte and per token. */
   lossPerByte: number;
   lossPerToken: number;
@@ -84,9 +94,13 @@ export interface MixResult {
   docs: number;
   corpusTokens: number;
   junkDocShare: number;
+  /** Token shares of the whole corpus (the GPT's tokens): junk-*, prose, email-spam, duplicates. */
+  corpusShares?: { junk: number; prose: number; spam: number; dup: number };
   sampleDocs: number;
   /** The budget: real tokens of the GPT's tokenizer, a multiple of context + 1. */
   budget: number;
+  /** What each row trains on at most (the first tokens of its selection in a seeded order). */
+  trainTokens?: number;
   budgetShare: number;
   pretrained: { lossPerByte: number; lossPerToken: number };
   rows: RowResult[];
@@ -153,6 +167,19 @@ async function proxyselSelection(planUri: string, policy: z.input<typeof policyS
   return out;
 }
 
+/** Token shares of the corpus by category group. */
+function shareOf(docs: readonly CorpusDoc[], tokens: readonly number[], total: number): { junk: number; prose: number; spam: number; dup: number } {
+  const out = { junk: 0, prose: 0, spam: 0, dup: 0 };
+  docs.forEach((d, i) => {
+    const n = tokens[i]! / total;
+    if (d.category.startsWith('junk-')) out.junk += n;
+    if (d.category === 'prose' || d.category === 'prose-other') out.prose += n;
+    if (d.category === 'email-spam') out.spam += n;
+    if (d.category.endsWith('duplicate')) out.dup += n;
+  });
+  return out;
+}
+
 export async function runMix(o: MixOptions): Promise<MixResult> {
   const timings: { stage: string; seconds: number }[] = [];
   let t = performance.now();
@@ -209,13 +236,16 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
   const corpusTokens = tokens.reduce((a, b) => a + b, 0);
   const row = o.model.context + 1;
   const budget = Math.floor((corpusTokens * o.budgetShare) / row) * row;
+  // What each row trains on: its selection, packed in a seeded order and cut at TRAIN_SHARE of the corpus's tokens
+  // (the whole selection when the budget is that small): larger budgets compare what a selection holds per token.
+  const trainTokens = Math.min(budget, Math.floor((corpusTokens * TRAIN_SHARE) / row) * row);
 
   // 2. proxysel runs (each a full job: reference pass on the sample, proxy fit, scoring every document), with the
   // budget in real tokens. A finished run of the same spec is resumed; selections are re-reduced below in any case.
   const plans: { run: ProxyselRun; plan: string; spec: JobSpec }[] = [];
   const fidelity: Record<string, number> = {};
   for (const r of o.runs) {
-    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
+    const output = join(o.workDir, `proxysel-${r.name.replace(/[^A-Za-z0-9]+/g, '-')}-budget${o.budgetShare}`);
     const spec = jobSpecSchema.parse({ ...base, budget: { tokens: budget }, ...r.spec, output });
     const res = await runJob(spec, { store: o.store, log: silentLogger });
     fidelity[r.name] = res.manifest.proxy.fidelity.spearman;
@@ -276,7 +306,7 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     .digest('hex')
     .slice(0, 8);
   const packed = selections.map((s) => {
-    const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, budget, PACK_SEED);
+    const p = packSelection(s.selected, ids, (i) => tokenIds[i]!, trainTokens, PACK_SEED);
     const hash = createHash('sha256').update(Buffer.from(p.ids.buffer)).digest('hex').slice(0, 16);
     return { ...s, p, job: `${trainKey}-${hash}` };
   });
@@ -290,29 +320,38 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     jobs.push({ name: s.job, tokens: file });
   }
   const resultsFile = join(trainDir, `results-${trainKey}.jsonl`);
-  const jobsFile = join(o.workDir, 'jobs.json');
-  await writeFile(jobsFile, JSON.stringify({ ...TRAIN, target: o.model.targetTokensPath, jobs }));
-  await runGpt(['train-eval', '--dir', o.model.dir, '--jobs', jobsFile, '--out', resultsFile], o.log);
+  const jobsFile = join(o.workDir, `jobs-budget${o.budgetShare}.json`);
+  if (o.train !== false) {
+    await writeFile(jobsFile, JSON.stringify({ ...TRAIN, target: o.model.targetTokensPath, jobs }));
+    await runGpt(['train-eval', '--dir', o.model.dir, '--jobs', jobsFile, '--out', resultsFile], o.log);
+  }
   const results = new Map<string, { nll: number; tokens: number; bytes: number; seconds: number }>();
-  for (const line of (await readFile(resultsFile, 'utf8')).split('\n')) {
+  for (const line of (existsSync(resultsFile) ? await readFile(resultsFile, 'utf8') : '').split('\n')) {
     if (line.trim()) {
       const r = JSON.parse(line) as { name: string; nll: number; tokens: number; bytes: number; seconds: number };
       results.set(r.name, r);
     }
   }
-  lap(`trained and evaluated ${jobs.length} selections`);
+  if (o.train !== false) lap(`trained and evaluated ${jobs.length} selections`);
 
-  const pre = results.get('__pretrained__')!;
+  const missing = { nll: Number.NaN, tokens: 1, bytes: 1, seconds: 0 };
+  const pre = results.get('__pretrained__') ?? missing;
   const rows: RowResult[] = packed.map((s) => {
-    const r = results.get(s.job)!;
+    const r = results.get(s.job) ?? missing;
     let trained = 0;
     let junk = 0;
     let dup = 0;
+    let prose = 0;
+    let spam = 0;
+    let oracleLoss = 0;
     for (const [i, n] of s.p.usedTokens) {
       trained += n;
       const c = docs[i]!.category;
       if (c.startsWith('junk-')) junk += n;
       if (c.endsWith('duplicate')) dup += n;
+      if (c === 'prose' || c === 'prose-other') prose += n;
+      if (c === 'email-spam') spam += n;
+      oracleLoss += n * perByte[i]!;
     }
     return {
       name: s.name,
@@ -322,6 +361,9 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
       trainedTokens: trained,
       junkShare: trained ? junk / trained : 0,
       dupShare: trained ? dup / trained : 0,
+      proseShare: trained ? prose / trained : 0,
+      spamShare: trained ? spam / trained : 0,
+      oracleLossPerByte: trained ? oracleLoss / trained : 0,
       lossPerByte: r.nll / r.bytes,
       lossPerToken: r.nll / r.tokens,
       seconds: r.seconds,
@@ -333,8 +375,10 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
     corpusTokens,
     budgetShare: o.budgetShare,
     junkDocShare: docs.filter((d) => d.category.startsWith('junk-')).length / docs.length,
+    corpusShares: shareOf(docs, tokens, corpusTokens),
     sampleDocs: o.sampleDocs,
     budget,
+    trainTokens,
     pretrained: { lossPerByte: pre.nll / pre.bytes, lossPerToken: pre.nll / pre.tokens },
     rows,
     timings,
