@@ -68,7 +68,10 @@ export class DocumentBuilder {
     }
     const rec = value as Record<string, unknown>;
     const text = Object.hasOwn(rec, this.textField) ? rec[this.textField] : undefined;
-    if (text === undefined || text === null) return this.bad('missing-text', `no "${this.textField}" field`, line, offset);
+    if (text === undefined || text === null) {
+      this.options.onMissingText?.(Object.keys(rec));
+      return this.bad('missing-text', `no "${this.textField}" field`, line, offset);
+    }
     if (typeof text !== 'string') {
       return this.bad('non-string-text', `"${this.textField}" is a ${typeName(text)}, not a string`, line, offset);
     }

@@ -60,4 +60,6 @@ export interface ReadOptions {
   onBadRecord: OnBadRecord;
   /** Called for each bad record (when skipping). */
   onBad?: (bad: BadRecord) => void;
+  /** Called with the field names of each record that has no text field, before the bad-record policy applies. */
+  onMissingText?: (fields: string[]) => void;
 }

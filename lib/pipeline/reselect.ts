@@ -19,7 +19,16 @@ export interface ReselectOptions {
   multiple?: string;
   lambda?: string;
   temperature?: string;
+  /**
+   * What to do when the output already holds a selection (manifest.json of a finished run or an earlier select):
+   * `replace` it (the default of the library call), or `refuse` with an InvalidOptionError naming `--force` (the CLI's
+   * default), so the previous selection, manifest and report are never replaced without a word.
+   */
+  ifSelected?: 'replace' | 'refuse';
 }
+
+/** The files a selection consists of, which a new one replaces. */
+const SELECTION_FILES = [artifactKeys.manifest, artifactKeys.report, artifactKeys.threshold, 'selected/'];
 
 function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
   if (!opts.policy && opts['drop-top'] === undefined && opts.multiple === undefined && opts.lambda === undefined && opts.temperature === undefined) {
@@ -53,6 +62,12 @@ export async function reselect(
   const run = await readPlan(deps.store, planUri);
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
+  if (opts.ifSelected === 'refuse' && (await deps.store.exists(run.uri(artifactKeys.manifest)))) {
+    throw new InvalidOptionError(
+      `${output} already holds a selection (${SELECTION_FILES.join(', ')}): a new one replaces it. ` +
+        `Pass --force to replace it, or copy the run's folder first and select into the copy`,
+    );
+  }
   await beginRun(deps.store, run.output, deps.log);
   const items = await readItems(deps.store, run);
   const timings: StageTiming[] = [];
