@@ -6,6 +6,7 @@ import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGL
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import { MissingInputError } from './errors.ts';
+import { attributeKey, encodeAttributeFile } from './attributes.ts';
 
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
@@ -34,7 +35,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
       dedup: dedupSummaryHash(removed.summary),
     },
-    outputs: [format ? artifactKeys.selected(item.id, format) : artifactKeys.selectedRows(item.id), artifactKeys.selectedStats(item.id)],
+    outputs: [format ? artifactKeys.selected(item.id, format) : artifactKeys.selectedRows(item.id), artifactKeys.selectedStats(item.id), attributeKey(item)],
   };
   return resumable(ctx, run, unit, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
@@ -42,9 +43,14 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const gone = new Set((await removed.forItem(item.id)).rows);
     const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed, gone);
     let tokens = 0;
+    let byRow = new Map<number, number>();
+    if (counted) {
+      const file = await ctx.store.readJson(countedUri, countedTokensSchema);
+      byRow = new Map(file.rows.map((row, i) => [row, file.tokens[i]!]));
+    }
+    // The attribute file: every document's score, tokens and fate, by id, beside the source shard's name.
+    await ctx.store.write(run.uri(attributeKey(item)), encodeAttributeFile(rows, { selected: chosen, duplicate: gone, exactTokens: byRow }, spec.exactTokens));
     if (chosen.size > 0) {
-      const counted = await ctx.store.readJson(countedUri, countedTokensSchema);
-      const byRow = new Map(counted.rows.map((row, i) => [row, counted.tokens[i]!]));
       for (const row of chosen) {
         const t = byRow.get(row);
         if (t === undefined) throw new MissingInputError(`select: ${countedUri} has no count for selected row ${row} of item ${item.id}: run the count stage for this threshold`);
