@@ -38,7 +38,7 @@ export interface Doc {
   bytes: number;
 }
 
-export type BadRecordReason = 'invalid-json' | 'missing-text' | 'non-string-text' | 'invalid-utf8' | 'missing-id';
+export type BadRecordReason = 'invalid-json' | 'missing-text' | 'non-string-text' | 'invalid-utf8' | 'missing-id' | 'unreadable-shard';
 
 export interface BadRecord {
   /** Shard key relative to the corpus prefix. */
@@ -60,6 +60,8 @@ export interface ReadOptions {
   onBadRecord: OnBadRecord;
   /** Called for each bad record (when skipping). */
   onBad?: (bad: BadRecord) => void;
+  /** A shard that cannot be read (truncated or corrupt stream, broken parquet): `fail` (throw) or `skip` (end there). */
+  onBadShard?: 'fail' | 'skip';
   /** Called with the field names of each record that has no text field, before the bad-record policy applies. */
   onMissingText?: (fields: string[]) => void;
 }

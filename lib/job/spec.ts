@@ -13,6 +13,11 @@ export const corpusSchema = z
     idField: z.string().min(1).default('id'),
     /** What to do with a bad record (invalid JSON, missing/non-string text, invalid UTF-8). */
     onBadRecord: z.enum(['skip', 'fail']).default('skip'),
+    /**
+     * What to do with a shard that cannot be read (truncated gzip/zstd, broken parquet): `fail` the run (absent: the
+     * default, left out so that specs without it keep their hash), or `skip` it (named in the manifest).
+     */
+    onBadShard: z.enum(['fail', 'skip']).optional(),
     /** Uncompressed .jsonl shards larger than this are split into byte-range work items. */
     maxItemBytes: z.number().int().positive().default(256 * 1024 * 1024),
   })
