@@ -82,7 +82,7 @@ export class DocumentBuilder {
       else if (typeof raw === 'number' || typeof raw === 'bigint') id = String(raw);
     }
     if (id === undefined) id = line > 0 ? `${this.item.key}:${line}` : `${this.item.key}@${offset}`;
-    return {
+    const doc: Doc = {
       id,
       text,
       item: this.item.id,
@@ -91,6 +91,12 @@ export class DocumentBuilder {
       offset,
       bytes: Buffer.byteLength(text, 'utf8'),
     };
+    if (this.options.keepFields) {
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rec)) if (k !== this.textField && k !== this.idField) fields[k] = v;
+      doc.fields = fields;
+    }
+    return doc;
   }
 }
 

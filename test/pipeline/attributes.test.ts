@@ -75,3 +75,40 @@ describe('attribute files', () => {
     expect(selectedIds.sort()).toEqual(rows.filter((r) => r.selected).map((r) => r.id).sort());
   });
 });
+
+describe('the selected documents', () => {
+  it("keep the source record's other fields by default, {id, text} with fields: text, and can be written as jsonl.gz and parquet at once", async () => {
+    const { mkdir, writeFile: write } = await import('node:fs/promises');
+    const { gzipSync } = await import('node:zlib');
+    const corpus = join(demo.dir, 'with-fields');
+    await mkdir(corpus, { recursive: true });
+    const source = join(demo.dir, 'corpus', 'part-0000.jsonl.gz');
+    const store = createStore();
+    const [item] = planWorkItems([(await store.list(join(demo.dir, 'corpus'))).find((o) => o.uri.endsWith('part-0000.jsonl.gz'))!], { maxItemBytes: Number.MAX_SAFE_INTEGER });
+    const lines: string[] = [];
+    for await (const batch of readDocs(store, item!, { textField: 'text', idField: 'id', onBadRecord: 'skip' })) {
+      for (const d of batch) lines.push(JSON.stringify({ url: `https://example.com/${d.id}`, id: d.id, text: d.text, meta: { lang: 'en' } }));
+    }
+    expect(source).toBeTruthy();
+    await write(join(corpus, 'part-0000.jsonl.gz'), gzipSync(lines.join('\n') + '\n'));
+    const job = (out: string, materialize: unknown) =>
+      quickJob(demo.dir, out, { corpus: { uri: corpus }, sample: { docs: 60, seed: 7 }, proxy: { kind: 'hashed-ensemble', members: 2, buckets: 1024, epochs: 3 }, materialize });
+
+    const both = join(demo.dir, 'out-both');
+    await runJob(job(both, { format: ['jsonl.gz', 'parquet'] }), { workers: 0, log: silentLogger });
+    const gz = [];
+    for await (const r of readJsonlGz(store, join(both, 'selected', `${item!.id}.jsonl.gz`), z.object({ id: z.string() }).loose())) gz.push(r);
+    expect(gz.length).toBeGreaterThan(0);
+    expect(Object.keys(gz[0]!)).toEqual(['id', 'text', 'url', 'meta']);
+    expect(gz[0]).toMatchObject({ url: `https://example.com/${gz[0]!.id}`, meta: { lang: 'en' } });
+    const bytes = await readFile(join(both, 'selected', `${item!.id}.parquet`));
+    const pq = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as { id: string }[];
+    expect(pq.map((r) => r.id)).toEqual(gz.map((r) => r.id));
+
+    const textOnly = join(demo.dir, 'out-text');
+    await runJob(job(textOnly, { format: 'jsonl.gz', fields: 'text' }), { workers: 0, log: silentLogger });
+    for await (const r of readJsonlGz(store, join(textOnly, 'selected', `${item!.id}.jsonl.gz`), z.object({ id: z.string() }).loose())) {
+      expect(Object.keys(r)).toEqual(['id', 'text']);
+    }
+  });
+});
