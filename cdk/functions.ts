@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SEMI_SPACE_FLAG } from '../lib/heap.ts';
-import { CLOUD_DEFAULTS } from '../lib/job/defaults.ts';
+import { CLOUD_DEFAULTS } from '../lib/job/index.ts';
 import { stageNames, stateName, type StageName } from '../lib/pipeline/stages.ts';
 
 /** The Lambda-run functions, by the STAGE value functions/index.ts dispatches on: every stage of the registry, and the

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { CLOUD_DEFAULTS } from '../lib/job/defaults.ts';
+import { CLOUD_DEFAULTS } from '../lib/job/index.ts';
 import { stages, stateName, type StageName } from '../lib/pipeline/stages.ts';
 import type { LambdaStage } from './functions.ts';
 import { REFERENCE_JOB_ENV } from './reference-batch.ts';

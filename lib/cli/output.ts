@@ -4,7 +4,7 @@
  */
 import { textLogger } from '../pipeline/index.ts';
 import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from '../pipeline/index.ts';
-import type { Logger } from '../pipeline/types.ts';
+import type { Logger } from '../pipeline/index.ts';
 
 /**
  * True when text written to `stream` may carry ANSI colour: the stream is a terminal and `NO_COLOR` is unset or empty
