@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SEMI_SPACE_FLAG } from '../lib/heap.ts';
+import { CLOUD_DEFAULTS } from '../lib/job/index.ts';
 import { stageNames, stateName, type StageName } from '../lib/pipeline/stages.ts';
 
 /** The Lambda-run functions, by the STAGE value functions/index.ts dispatches on: every stage of the registry, and the
@@ -27,8 +28,8 @@ export const DEFAULT_SIZES: Record<LambdaStage, FunctionSize> = {
   reference: { memoryMB: 4096, timeoutSeconds: 900 },
   'merge-labels': { memoryMB: 1024, timeoutSeconds: 300 },
   fit: { memoryMB: 6144, timeoutSeconds: 900 },
-  score: { memoryMB: 3008, timeoutSeconds: 900 },
-  dedup: { memoryMB: 2048, timeoutSeconds: 900 },
+  score: { memoryMB: CLOUD_DEFAULTS.scoreMemoryMb, timeoutSeconds: 900 },
+  dedup: { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   'dedup-clusters': { memoryMB: 3008, timeoutSeconds: 900 },
   reduce: { memoryMB: 2048, timeoutSeconds: 900 },
   count: { memoryMB: 2048, timeoutSeconds: 900 },

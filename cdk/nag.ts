@@ -67,7 +67,7 @@ export function applyNagSuppressions(stack: ProxyselStack, locations: { reads: {
     'AwsSolutions-SF1',
     'The workflow logs ERROR events only: a Distributed Map over thousands of items would log millions of events at ALL; per-item results go to the Map Run ResultWriter files.',
   );
-  ack('AwsSolutions-L1', 'Node.js 22 is the runtime the project (onnxruntime-node 1.30, Node >= 20) is built and tested for.');
+  ack('AwsSolutions-L1', 'Node.js 22 is the runtime the project (onnxruntime-node 1.30, Node >= 22) is built and tested for.');
   ack(
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     "CDK's own BucketNotifications custom resource (turns EventBridge notifications on) uses the basic execution role.",

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -122,6 +122,16 @@ export class ProxyselStack extends Stack {
       JOBS_PREFIX: jobsPrefix,
     });
     this.trigger = new JobTrigger(this, 'Trigger', { bucket, jobsPrefix, stateMachine: this.workflow.stateMachine, starter });
+
+    // What `cdk deploy` prints: where to drop a job, what to watch, where results land.
+    new CfnOutput(this, 'Bucket', { value: bucket.bucketName, description: 'The data bucket: corpora and models under the read prefixes, jobs, results' });
+    new CfnOutput(this, 'JobsLocation', { value: `s3://${bucket.bucketName}/${jobsPrefix}`, description: 'Drop a job spec (JSON) here to start a run' });
+    new CfnOutput(this, 'ReadLocations', { value: reads.map((r) => `s3://${r.bucket.bucketName}/${r.prefix}`).join(' '), description: 'What runs may read: a spec\'s corpus.uri and models lie under one of these' });
+    new CfnOutput(this, 'OutputLocation', {
+      value: `s3://${bucket.bucketName}/${output.prefix}`,
+      description: "A spec's output lies under this prefix; each run writes manifest.json, report.html, selected/, attributes/ and _SUCCESS (or _FAILED) there",
+    });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn, description: 'The selection workflow: aws stepfunctions list-executions --state-machine-arn <this>' });
     applyNagSuppressions(this, this.locations);
   }
 }

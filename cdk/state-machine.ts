@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { CLOUD_DEFAULTS } from '../lib/job/index.ts';
 import { stages, stateName, type StageName } from '../lib/pipeline/stages.ts';
 import type { LambdaStage } from './functions.ts';
 import { REFERENCE_JOB_ENV } from './reference-batch.ts';
@@ -68,7 +69,7 @@ export class SelectionStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: SelectionStateMachineProps) {
     super(scope, id);
     const fns = props.functions;
-    const concurrency = props.maxConcurrency ?? 1000;
+    const concurrency = props.maxConcurrency ?? CLOUD_DEFAULTS.maxConcurrency;
     const tolerated = props.toleratedFailurePercentage ?? 0;
     const planPath = sfn.JsonPath.stringAt('$.run.plan');
 
@@ -185,7 +186,7 @@ export class SelectionStateMachine extends Construct {
     choice.otherwise(referenceLambda);
 
     const fit = withPolicy(invoke('fit'));
-    const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? 4 });
+    const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? CLOUD_DEFAULTS.scoreItemsPerBatch });
     // Dedup: one child per band-key partition (plan/dedup-partitions.json; empty when the spec deduplicates nothing),
     // then one function that merges their pairs into clusters.
     const dedupMap = itemsMap('dedup', {

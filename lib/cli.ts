@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
 import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/index.ts';
 import { joinNegativeValues } from './cli/index.ts';
+import { checkNumberOptions, numberOption } from './cli/index.ts';
+import { cliLogger, colourFor, progressDisplayFor } from './cli/index.ts';
 import { formatSummary } from './cli/index.ts';
+import { proxyselVersion } from './cli/index.ts';
 import { InvalidOptionError, JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
 import { textLogger } from './pipeline/index.ts';
 import { PipelineError } from './pipeline/index.ts';
 import { runJob } from './pipeline/index.ts';
-import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './pipeline/index.ts';
 import { reselect } from './pipeline/index.ts';
 import { writeReport } from './report/index.ts';
 import { createStore, s3OptionsFromEnv } from './store/index.ts';
@@ -28,8 +30,10 @@ const COMMAND_USAGE: Record<string, string> = {
 `,
   select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy label-band|top|bottom|band|budget-band|sample|reducible]
       [--lower Q] [--centre Q] [--upper Q] [--fill ceiling|always] [--untrusted exclude|keep]
-      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T]
-      re-run reduce and select over the stored scores for a new budget or policy (no scoring)
+      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T] [--force]
+      re-run reduce and select over the stored scores for a new budget or policy (no scoring); the new selection
+      replaces the run's selected/, manifest.json and report.html, so it is refused without --force (copy the run's
+      folder first to keep both)
 `,
   report: `proxysel report <output-uri>
       (re)generate report.html from the artifacts of a finished run and print where it is
@@ -50,18 +54,16 @@ usage:
 ${Object.values(COMMAND_USAGE)
   .map((u) => `  ${u}`)
   .join('')}options:
-  --workers N   worker threads for per-item stages (default: all cores)
-  --quiet       no progress bars
-  --help, -h    this text; after a command, that command's usage
+  --workers N     worker threads for per-item stages (default: all cores; 0 runs them in this thread)
+  --quiet         no progress (warnings and errors still print)
+  --help, -h      this text; after a command, that command's usage
+  --version, -v   proxysel's version
+
+Colour only on a terminal; NO_COLOR=1 turns it off. Exit status: 0 done, 1 the run failed, 2 bad input (spec, options).
 `;
 
 /** Options that take a value: a negative number after a space (`--lambda -1`) is their value, not an option. */
 const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted', 'interval'];
-
-function displayFor(quiet: boolean): ProgressDisplay {
-  if (quiet) return noDisplay;
-  return process.stderr.isTTY ? barsDisplay() : linesDisplay();
-}
 
 async function loadSpecFile(path: string) {
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
@@ -71,12 +73,12 @@ async function loadSpecFile(path: string) {
 }
 
 async function runCommand(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
-  const display = displayFor(Boolean(opts.quiet));
-  const log = textLogger((line) => display.print(line));
+  const display = progressDisplayFor(Boolean(opts.quiet));
+  const log = cliLogger(display, { quiet: opts.quiet });
   const result = await runJob(spec, {
     output: opts.out,
     s3: s3OptionsFromEnv(),
-    workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
+    workers: numberOption('workers', opts.workers, 'count'),
     display,
     log,
   });
@@ -85,6 +87,10 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`proxysel ${proxyselVersion()}\n`);
+    return 0;
+  }
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
   if (command !== undefined && COMMAND_USAGE[command] && wantsHelp) {
     process.stdout.write(`usage:\n  ${COMMAND_USAGE[command]}`);
@@ -116,13 +122,20 @@ export async function main(argv: string[]): Promise<number> {
       untrusted: { type: 'string' },
       interval: { type: 'string' },
       once: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
+  if (values.version) {
+    process.stdout.write(`proxysel ${proxyselVersion()}\n`);
+    return 0;
+  }
   if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
     process.stdout.write(USAGE);
     return command ? 0 : 1;
   }
+  checkNumberOptions(values);
   switch (command) {
     case 'run': {
       const path = positionals[0];
@@ -131,10 +144,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
-      const scale = values.scale ? Number(values.scale) : 1;
-      if (!(scale > 0)) throw new Error(`proxysel demo: --scale must be a positive number (got "${values.scale}")`);
-      const display = displayFor(Boolean(values.quiet));
-      const log = textLogger((line) => display.print(line));
+      const scale = numberOption('scale', values.scale, 'positive') ?? 1;
+      const display = progressDisplayFor(Boolean(values.quiet));
+      const log = cliLogger(display, { quiet: values.quiet });
       const dir = demoCacheDir(process.env, scale);
       await ensureDemoCorpus(dir, scale, log);
       const spec = await demoJobSpec(dir, values.out ?? 'out/demo');
@@ -145,9 +157,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'select': {
       const output = positionals[0];
       if (!output) throw new Error('proxysel select: give the output location of a finished run');
-      const display = displayFor(Boolean(values.quiet));
-      const result = await reselect(output, values, { store: createStore({ s3: s3OptionsFromEnv() }), log: textLogger((l) => display.print(l)) });
-      display.stop();
+      const display = progressDisplayFor(Boolean(values.quiet));
+      const result = await reselect(
+        output,
+        { ...values, ifSelected: values.force ? 'replace' : 'refuse' },
+        { store: createStore({ s3: s3OptionsFromEnv() }), log: cliLogger(display, { quiet: values.quiet }) },
+      ).finally(() => display.stop());
       process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
       return 0;
     }
@@ -168,16 +183,15 @@ export async function main(argv: string[]): Promise<number> {
     case 'watch': {
       const prefix = positionals[0];
       if (!prefix) throw new Error('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
-      const intervalSeconds = values.interval !== undefined ? Number(values.interval) : 10;
-      if (!(intervalSeconds > 0)) throw new Error(`proxysel watch: --interval must be a positive number of seconds (got "${values.interval}")`);
+      const intervalSeconds = numberOption('interval', values.interval, 'positive') ?? 10;
       const s3 = s3OptionsFromEnv();
       const store = createStore({ s3 });
-      const log = textLogger((line) => process.stderr.write(line + '\n'));
-      const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+      const log = textLogger((line) => process.stderr.write(line + '\n'), { colour: colourFor(process.stderr) });
+      const workers = numberOption('workers', values.workers, 'count');
       const run: WatchOptions['run'] = async (spec, name) => {
-        const display = displayFor(Boolean(values.quiet));
+        const display = progressDisplayFor(Boolean(values.quiet));
         try {
-          const result = await runSpecLocally(spec, name, { store, s3, workers, display, log: textLogger((l) => display.print(l)) });
+          const result = await runSpecLocally(spec, name, { store, s3, workers, display, log: cliLogger(display, { quiet: values.quiet }) });
           process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
         } finally {
           display.stop();
@@ -203,15 +217,27 @@ export async function main(argv: string[]): Promise<number> {
 /** The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options), else 1. */
 export function exitCodeOf(error: unknown): 1 | 2 {
   if (error instanceof JobSpecError || error instanceof InvalidOptionError) return 2;
+  if (isParseArgsError(error)) return 2;
   return error instanceof PipelineError && error.badInput ? 2 : 1;
 }
 
+/** node:util parseArgs' refusals (an unknown option, a missing value): the person's input, exit 2. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * Runs the command; a failure is printed once, as one `proxysel: <what>` message on stderr (the runner records it in
+ * `_FAILED` without logging it again), and sets the exit status.
+ */
 export async function cli(argv = process.argv.slice(2)): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
     const e = error as Error;
-    process.stderr.write(`\nproxysel: ${e.message ?? String(e)}\n`);
+    const hint = isParseArgsError(error) ? ' (proxysel --help lists the options)' : '';
+    process.stderr.write(`proxysel: ${e.message ?? String(e)}${hint}\n`);
     if (process.env.PROXYSEL_DEBUG && e.stack) process.stderr.write(e.stack + '\n');
     process.exitCode = exitCodeOf(error);
   }

@@ -5,7 +5,7 @@ import { formatZodError } from '../validate/index.ts';
 /** Examples kept (the first ones, in order). */
 export const BAD_RECORD_EXAMPLES = 20;
 
-const reasons = ['invalid-json', 'missing-text', 'non-string-text', 'invalid-utf8', 'missing-id'] as const satisfies readonly BadRecordReason[];
+const reasons = ['invalid-json', 'missing-text', 'non-string-text', 'invalid-utf8', 'missing-id', 'unreadable-shard'] as const satisfies readonly BadRecordReason[];
 
 /** The JSON form of a BadRecordLog, as stored in histograms and the manifest. */
 export const badRecordLogSchema = z.object({

@@ -68,7 +68,10 @@ export class DocumentBuilder {
     }
     const rec = value as Record<string, unknown>;
     const text = Object.hasOwn(rec, this.textField) ? rec[this.textField] : undefined;
-    if (text === undefined || text === null) return this.bad('missing-text', `no "${this.textField}" field`, line, offset);
+    if (text === undefined || text === null) {
+      this.options.onMissingText?.(Object.keys(rec));
+      return this.bad('missing-text', `no "${this.textField}" field`, line, offset);
+    }
     if (typeof text !== 'string') {
       return this.bad('non-string-text', `"${this.textField}" is a ${typeName(text)}, not a string`, line, offset);
     }
@@ -79,7 +82,7 @@ export class DocumentBuilder {
       else if (typeof raw === 'number' || typeof raw === 'bigint') id = String(raw);
     }
     if (id === undefined) id = line > 0 ? `${this.item.key}:${line}` : `${this.item.key}@${offset}`;
-    return {
+    const doc: Doc = {
       id,
       text,
       item: this.item.id,
@@ -88,6 +91,12 @@ export class DocumentBuilder {
       offset,
       bytes: Buffer.byteLength(text, 'utf8'),
     };
+    if (this.options.keepFields) {
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rec)) if (k !== this.textField && k !== this.idField) fields[k] = v;
+      doc.fields = fields;
+    }
+    return doc;
   }
 }
 

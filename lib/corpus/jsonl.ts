@@ -113,6 +113,20 @@ export async function* readJsonlDocs(
   );
   const src = await store.readStream(item.uri, discardFirst ? { start: readFrom } : undefined);
   try {
+    yield* decompressedDocs(src, item, splitter, batcher);
+  } catch (error) {
+    if (!(error instanceof CorruptShardError) || options.onBadShard !== 'skip') throw error;
+    // Keep every whole line read before the stream broke, whatever the batch size, so each stage ends at the same document.
+    batcher.flush();
+    while (batcher.ready.length > 0) yield batcher.ready.shift()!;
+    throw error;
+  } finally {
+    src.destroy();
+  }
+}
+
+async function* decompressedDocs(src: Readable, item: WorkItem, splitter: LineSplitter, batcher: DocBatcher): AsyncGenerator<Doc[]> {
+  {
     if (item.format === 'jsonl.zst') {
       yield* zstdDocs(src, item.key, splitter, batcher);
       return;
@@ -127,8 +141,6 @@ export async function* readJsonlDocs(
     splitter.end();
     batcher.flush();
     while (batcher.ready.length > 0) yield batcher.ready.shift()!;
-  } finally {
-    src.destroy();
   }
 }
 

@@ -36,9 +36,11 @@ export interface Doc {
   offset: number;
   /** UTF-8 byte length of the text. */
   bytes: number;
+  /** The record's other fields (all but the text and id fields), when read with `keepFields`. */
+  fields?: Record<string, unknown>;
 }
 
-export type BadRecordReason = 'invalid-json' | 'missing-text' | 'non-string-text' | 'invalid-utf8' | 'missing-id';
+export type BadRecordReason = 'invalid-json' | 'missing-text' | 'non-string-text' | 'invalid-utf8' | 'missing-id' | 'unreadable-shard';
 
 export interface BadRecord {
   /** Shard key relative to the corpus prefix. */
@@ -60,4 +62,10 @@ export interface ReadOptions {
   onBadRecord: OnBadRecord;
   /** Called for each bad record (when skipping). */
   onBad?: (bad: BadRecord) => void;
+  /** Keep each record's other fields on its document (`fields`); jsonl formats only (parquet reads two columns). */
+  keepFields?: boolean;
+  /** A shard that cannot be read (truncated or corrupt stream, broken parquet): `fail` (throw) or `skip` (end there). */
+  onBadShard?: 'fail' | 'skip';
+  /** Called with the field names of each record that has no text field, before the bad-record policy applies. */
+  onMissingText?: (fields: string[]) => void;
 }

@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { CLOUD_DEFAULTS, SPEC_DEFAULTS, parseJobSpecText, resolveSpecPaths, specBaseDir, type JobSpec } from '../job/index.ts';
+import { createTokenCounter, hasLocalTokenizer } from '../reference/index.ts';
+import { sampleCorpus, type CorpusSample } from './corpus-sample.ts';
+import { formatBytes } from './parse-size.ts';
 import { joinNegativeValues } from '../cli/index.ts';
 import { createStore, s3OptionsFromEnv } from '../store/index.ts';
 import { CostInputError } from './errors.ts';
@@ -9,12 +14,16 @@ import { inputsFromThroughput, readThroughputFile, THROUGHPUT_FILE } from './thr
 import type { CostInput } from './types.ts';
 
 /** Usage of `proxysel estimate` (also shown in the main usage). */
-export const ESTIMATE_USAGE = `proxysel estimate (--corpus-bytes SIZE | --corpus <uri>) [options]
+export const ESTIMATE_USAGE = `proxysel estimate (--corpus-bytes SIZE | --corpus <uri> | --spec <job.json>) [options]
       expected scoring time and cost on Lambda, the reference pass's GPU hours, and the cost of the large model on
-      everything; scorer throughput from bench/results/throughput.json (npm run bench) or measured defaults
-      --compression-ratio R   uncompressed/stored (default: the bench corpus's)   --doc-bytes B   mean record size
-      --tokens-per-byte T (0.25)   --scorer-mbps M (per core)   --shard-bytes SIZE (256MB)   --items-per-invocation N (1)
-      --lambda-memory-mb M (1769)   --concurrency C (1000)   --sample-docs N (20000)   --gpu-tokens-per-second T (10000)
+      everything; scorer throughput from bench/results/throughput.json (npm run bench) or measured defaults. Defaults
+      are the spec's and the stack's (sample docs, items per invocation, memory, concurrency).
+      --corpus <uri>   reads a few shards whole (spread over the listing) and scales their documents, bytes and tokens
+      --spec <job.json>   the job's corpus, text field, sample size, dedup and reference tokenizer (counts the tokens)
+      --text-field F (text)   --compression-ratio R   uncompressed/stored (default: the bench corpus's)   --doc-bytes B
+      --tokens-per-byte T (0.25)   --scorer-mbps M (per core)   --shard-bytes SIZE (${formatBytes(SPEC_DEFAULTS.maxItemBytes)})
+      --items-per-invocation N (${CLOUD_DEFAULTS.scoreItemsPerBatch})   --lambda-memory-mb M (${CLOUD_DEFAULTS.scoreMemoryMb})   --concurrency C (${CLOUD_DEFAULTS.maxConcurrency})
+      --sample-docs N (${SPEC_DEFAULTS.sampleDocs})   --gpu-tokens-per-second T (10000)
       --price-gb-second, --price-request, --price-transition, --price-get, --price-put, --price-gpu-hour (USD)
       --dedup none|exact|minhash   the job's duplicate removal (default exact)   --throughput <file>   another bench result file
 `;
@@ -46,12 +55,22 @@ function num(flag: string, text: string): number {
   return v;
 }
 
-/** Sum of the object sizes under a corpus URI (local folder, file:// or s3://). */
-async function listedBytes(uri: string): Promise<number> {
-  const objects = await createStore({ s3: s3OptionsFromEnv() }).list(uri);
-  const shards = objects.filter((o) => /\.(jsonl(\.gz|\.zst)?|parquet)$/.test(o.key));
-  if (shards.length === 0) throw new CostInputError(`--corpus ${uri}: no .jsonl, .jsonl.gz, .jsonl.zst or .parquet shards found`);
-  return shards.reduce((a, o) => a + o.size, 0);
+/** The job spec given with --spec, its relative paths resolved against its folder. */
+async function loadSpec(path: string): Promise<JobSpec> {
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new CostInputError(`--spec ${path}: cannot read the job spec (${e.code ?? e.message})`);
+  });
+  return resolveSpecPaths(parseJobSpecText(text, path), specBaseDir(path));
+}
+
+/** The printout's first line for a sampled corpus. */
+function describeSample(uri: string, s: CorpusSample): string {
+  const count = (v: number) => Math.round(v).toLocaleString('en-US');
+  return (
+    `sampled ${uri}: ${s.sampledShards} of ${s.shards} shard(s), ${formatBytes(s.sampledStoredBytes)} of ${formatBytes(s.storedBytes)} stored, ` +
+    `read whole: ${count(s.sampled.docs)} documents, ${count(s.sampled.tokens)} tokens (${s.tokensFrom}); ` +
+    `scaled by stored bytes: ~${count(s.estimated.docs)} documents, ~${count(s.estimated.tokens)} tokens`
+  );
 }
 
 /** `proxysel estimate ...`: parses the flags, runs the cost model and returns the printout. */
@@ -59,6 +78,8 @@ export async function estimateCommand(args: string[]): Promise<string> {
   const options: Record<string, { type: 'string' }> = {
     'corpus-bytes': { type: 'string' },
     corpus: { type: 'string' },
+    spec: { type: 'string' },
+    'text-field': { type: 'string' },
     'scorer-mbps': { type: 'string' },
     'shard-bytes': { type: 'string' },
     throughput: { type: 'string' },
@@ -72,11 +93,29 @@ export async function estimateCommand(args: string[]): Promise<string> {
   } catch (e) {
     throw new CostInputError(`proxysel estimate: ${(e as Error).message}\n\n${ESTIMATE_USAGE}`);
   }
-  if (values['corpus-bytes'] === undefined && values.corpus === undefined) {
-    throw new CostInputError(`proxysel estimate: give --corpus-bytes SIZE (e.g. 10TB) or --corpus <uri>\n\n${ESTIMATE_USAGE}`);
+  const spec = values.spec !== undefined ? await loadSpec(values.spec) : undefined;
+  const corpusUri = values.corpus ?? (values['corpus-bytes'] === undefined ? spec?.corpus.uri : undefined);
+  if (values['corpus-bytes'] === undefined && corpusUri === undefined) {
+    throw new CostInputError(`proxysel estimate: give --corpus-bytes SIZE (e.g. 10TB), --corpus <uri> or --spec <job.json>\n\n${ESTIMATE_USAGE}`);
+  }
+  let sample: CorpusSample | undefined;
+  if (corpusUri !== undefined) {
+    const store = createStore({ s3: s3OptionsFromEnv() });
+    const counter = spec && hasLocalTokenizer(spec.reference) ? await createTokenCounter(spec.reference, { store }) : undefined;
+    const tokensPerTextByte = values['tokens-per-byte'] !== undefined ? num('tokens-per-byte', values['tokens-per-byte']) : undefined;
+    sample = await sampleCorpus(corpusUri, {
+      store,
+      textField: values['text-field'] ?? spec?.corpus.textField ?? 'text',
+      ...(counter && tokensPerTextByte === undefined ? { countTokens: (t: string) => counter.count(t), tokensFrom: counter.description } : {}),
+      ...(tokensPerTextByte !== undefined ? { tokensPerTextByte } : {}),
+    });
+    if (sample.sampled.docs === 0) {
+      throw new CostInputError(`--corpus ${corpusUri}: the sampled shards hold no document with a "${values['text-field'] ?? spec?.corpus.textField ?? 'text'}" field`);
+    }
   }
   const input: CostInput = {
-    corpusBytes: values['corpus-bytes'] !== undefined ? parseSize(values['corpus-bytes'], '--corpus-bytes') : await listedBytes(values.corpus!),
+    corpusBytes: values['corpus-bytes'] !== undefined ? parseSize(values['corpus-bytes'], '--corpus-bytes') : sample!.storedBytes,
+    ...(spec ? { sampleDocs: spec.sample.docs, dedupKind: spec.dedup.kind } : {}),
   };
   const path = values.throughput ?? THROUGHPUT_FILE;
   const measured = await readThroughputFile(path);
@@ -89,9 +128,17 @@ export async function estimateCommand(args: string[]): Promise<string> {
     input.scorerBytesPerCoreSecond = num('scorer-mbps', values['scorer-mbps']) * 1e6;
     source = '--scorer-mbps';
   }
+  if (sample) {
+    // What the corpus's own shards hold, in place of the bench corpus's figures (flags below still override).
+    input.compressionRatio = sample.sampled.jsonlBytes / sample.sampledStoredBytes;
+    input.docBytes = sample.sampled.jsonlBytes / sample.sampled.docs;
+    input.tokensPerByte = sample.sampled.tokens / sample.sampled.jsonlBytes;
+    input.shardBytes = sample.storedBytes / sample.shards; // one work item per listed shard (compressed ones are never split)
+  }
   if (values['shard-bytes'] !== undefined) input.shardBytes = parseSize(values['shard-bytes'], '--shard-bytes');
   for (const [flag, field] of Object.entries(NUMBER_FLAGS)) {
     const v = values[flag];
+    if (sample && flag === 'tokens-per-byte') continue; // applied to the sample's text bytes above
     if (v !== undefined) (input as Record<string, unknown>)[field] = num(flag, v);
   }
   const prices: Record<string, number> = {};
@@ -104,5 +151,6 @@ export async function estimateCommand(args: string[]): Promise<string> {
     if (!['none', 'exact', 'minhash'].includes(values.dedup)) throw new CostInputError(`--dedup: "${values.dedup}" is not one of none, exact, minhash`);
     input.dedupKind = values.dedup as 'none' | 'exact' | 'minhash';
   }
-  return formatEstimate(estimateCost(input), source);
+  const printout = formatEstimate(estimateCost(input), source);
+  return sample ? `${describeSample(corpusUri!, sample)}\n${printout}` : printout;
 }

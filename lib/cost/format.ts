@@ -25,7 +25,7 @@ export function formatEstimate(e: CostEstimate, source: string): string {
   const p = i.prices;
   const lines = [
     `corpus: ${formatBytes(e.corpus.storedBytes)} stored, ${formatBytes(e.corpus.uncompressedBytes)} uncompressed (x${i.compressionRatio.toFixed(2)}), ` +
-      `~${count(e.corpus.docs)} documents of ${formatBytes(i.docBytes)}, ~${count(e.corpus.tokens)} tokens (${i.tokensPerByte} tokens/byte)`,
+      `~${count(e.corpus.docs)} documents of ${formatBytes(i.docBytes)}, ~${count(e.corpus.tokens)} tokens (${Number(i.tokensPerByte.toFixed(3))} tokens/byte)`,
     `scorer: ${formatBytes(i.scorerBytesPerCoreSecond)}/s per core (${source})`,
     '',
     `score stage on Lambda (${i.lambdaMemoryMb} MB = ${s.vcpus.toFixed(2)} vCPU, ${formatBytes(s.bytesPerSecondPerLambda)}/s each, ${i.concurrency} at once):`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOUD_DEFAULTS, SPEC_DEFAULTS } from '../job/index.ts';
 import { DEFAULT_PRICES } from './prices.ts';
 
 /**
@@ -35,13 +36,13 @@ export const costInputSchema = z
     /** Scorer throughput on one core, uncompressed bytes per CPU-second (from the bench). */
     scorerBytesPerCoreSecond: positive('scorerBytesPerCoreSecond').default(MEASURED_DEFAULTS.scorerBytesPerCoreSecond),
     /** Stored bytes per work item (shard size). */
-    shardBytes: positive('shardBytes').default(256e6),
-    /** Work items per Lambda invocation (the Distributed Map's ItemBatcher). */
-    itemsPerInvocation: z.number().int().positive().default(1),
+    shardBytes: positive('shardBytes').default(SPEC_DEFAULTS.maxItemBytes),
+    /** Work items per Lambda invocation (the score map's ItemBatcher, as the stack deploys it). */
+    itemsPerInvocation: z.number().int().positive().default(CLOUD_DEFAULTS.scoreItemsPerBatch),
     /** Lambda memory size, MB (vCPUs scale as memory / 1769 MB). */
-    lambdaMemoryMb: z.number().int().min(128).max(10240).default(1769),
+    lambdaMemoryMb: z.number().int().min(128).max(10240).default(CLOUD_DEFAULTS.scoreMemoryMb),
     /** Lambdas running at once (Distributed Map MaxConcurrency, bounded by the account's concurrency). */
-    concurrency: z.number().int().positive().default(1000),
+    concurrency: z.number().int().positive().default(CLOUD_DEFAULTS.maxConcurrency),
     /** Step Functions transitions per invocation (child execution start, the Task state, its end). */
     transitionsPerInvocation: z.number().int().nonnegative().default(3),
     /** Duplicate removal the job runs (`proxysel estimate --dedup`): its partitions stage is priced apart. */
@@ -56,9 +57,9 @@ export const costInputSchema = z
     /** Band and exact records one dedup partition sorts and verifies per CPU-second (from the bench). */
     dedupRecordsPerCoreSecond: positive('dedupRecordsPerCoreSecond').default(MEASURED_DEFAULTS.dedupRecordsPerCoreSecond),
     /** Memory of the dedup partition Lambdas, MB. */
-    dedupLambdaMemoryMb: z.number().int().min(128).max(10240).default(2048),
+    dedupLambdaMemoryMb: z.number().int().min(128).max(10240).default(CLOUD_DEFAULTS.dedupMemoryMb),
     /** Documents the reference (large) model labels. */
-    sampleDocs: z.number().int().positive().default(20000),
+    sampleDocs: z.number().int().positive().default(SPEC_DEFAULTS.sampleDocs),
     /** Large-model scoring throughput on one GPU, tokens per second (forward pass only). */
     gpuTokensPerSecond: positive('gpuTokensPerSecond').default(10000),
     prices: z

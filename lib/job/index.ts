@@ -1,4 +1,5 @@
 export { InvalidOptionError, JobSpecError } from './errors.ts';
+export { CLOUD_DEFAULTS, SPEC_DEFAULTS } from './defaults.ts';
 export { parseJobSpec, parseJobSpecText, resolveSpecPaths, specBaseDir } from './load.ts';
 export * from './spec.ts';
 export { budgetFraction, MAX_REGION_ATTEMPT, parseBudgetOption, planBudget, planBudgetSchema, regionMargin, resolveBudget, type PlanBudget } from './budget.ts';

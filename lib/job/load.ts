@@ -9,7 +9,7 @@ import { jobSpecSchema, type JobSpec } from './spec.ts';
  */
 export function parseJobSpec(input: unknown, source = 'job spec'): JobSpec {
   const result = jobSpecSchema.safeParse(input);
-  if (!result.success) throw new JobSpecError(source, describeZodError(result.error));
+  if (!result.success) throw new JobSpecError(source, describeZodError(result.error, { schema: jobSpecSchema, input }));
   return result.data;
 }
 

@@ -14,6 +14,11 @@ export const corpusSchema = z
     idField: z.string().min(1).default('id'),
     /** What to do with a bad record (invalid JSON, missing/non-string text, invalid UTF-8). */
     onBadRecord: z.enum(['skip', 'fail']).default('skip'),
+    /**
+     * What to do with a shard that cannot be read (truncated gzip/zstd, broken parquet): `fail` the run (absent: the
+     * default, left out so that specs without it keep their hash), or `skip` it (named in the manifest).
+     */
+    onBadShard: z.enum(['fail', 'skip']).optional(),
     /** Uncompressed .jsonl shards larger than this are split into byte-range work items. */
     maxItemBytes: z.number().int().positive().default(256 * 1024 * 1024),
   })
@@ -207,14 +212,35 @@ export const filtersSchema = z
   })
   .strict();
 
+const materializeFormatSchema = z.enum(['jsonl.gz', 'parquet']);
+
 export const materializeSchema = z
-  .object({ format: z.enum(['jsonl.gz', 'parquet']).default('jsonl.gz') })
+  .object({
+    /** One format, or several written side by side (`["jsonl.gz", "parquet"]`). */
+    format: z.union([materializeFormatSchema, z.array(materializeFormatSchema).min(1)]).default('jsonl.gz'),
+    /**
+     * `all`: a selected document keeps its source record's other fields beside `id` and `text` (jsonl.gz; Parquet
+     * holds id and text); `text`: `{id, text}` only.
+     */
+    fields: z.enum(['all', 'text']).default('all'),
+  })
   .strict();
 
-/** The format the selected documents are written in, or null when the spec asks for row lists only. */
+/** The formats the selected documents are written in, the first being the one the manifest names; empty for row lists. */
+export function materializeFormats(materialize: boolean | z.output<typeof materializeSchema>): ('jsonl.gz' | 'parquet')[] {
+  if (materialize === false) return [];
+  if (materialize === true) return ['jsonl.gz'];
+  return [...new Set(Array.isArray(materialize.format) ? materialize.format : [materialize.format])];
+}
+
+/** The format the selected documents are written in (the first of several), or null when the spec asks for row lists only. */
 export function materializeFormat(materialize: boolean | z.output<typeof materializeSchema>): 'jsonl.gz' | 'parquet' | null {
-  if (materialize === false) return null;
-  return materialize === true ? 'jsonl.gz' : materialize.format;
+  return materializeFormats(materialize)[0] ?? null;
+}
+
+/** Whether selected documents keep their source records' other fields. */
+export function materializeKeepsFields(materialize: boolean | z.output<typeof materializeSchema>): boolean {
+  return materialize === true || (materialize !== false && materialize.fields === 'all');
 }
 
 const penalty = {

@@ -72,6 +72,8 @@ export const manifestSchema = z
     tokens: z.number(),
     tokenCount: z.enum(['estimate', 'exact']),
     badRecords: badRecordLogSchema,
+    /** Shards left out or cut short because they could not be read (`corpus.onBadShard: "skip"`), with why. */
+    skippedShards: z.array(z.object({ shard: z.string(), problem: z.string() })).optional(),
   }),
   budget: z.object({
     form: z.enum(['tokens', 'fraction', 'docs', 'flops']),

@@ -13,14 +13,15 @@ export function jsonLogger(base: Record<string, unknown> = {}, write: (line: str
 }
 
 /** Human lines for a terminal; `print` lets progress bars interleave logs cleanly. */
-export function textLogger(print: (line: string) => void, opts: { debug?: boolean } = {}): Logger {
+export function textLogger(print: (line: string) => void, opts: { debug?: boolean; colour?: boolean } = {}): Logger {
+  const paint = (code: number, word: string) => (opts.colour ? `\u001b[${code}m${word}\u001b[0m` : word);
   return {
     debug: (m) => {
       if (opts.debug) print(`  ${m}`);
     },
     info: (m) => print(m),
-    warn: (m) => print(`\u001b[33mwarning:\u001b[0m ${m}`),
-    error: (m) => print(`\u001b[31merror:\u001b[0m ${m}`),
+    warn: (m) => print(`${paint(33, 'warning:')} ${m}`),
+    error: (m) => print(`${paint(31, 'error:')} ${m}`),
   };
 }
 

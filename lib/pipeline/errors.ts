@@ -48,6 +48,12 @@ export class TooFewLabelsError extends PipelineError {
   readonly badInput = true;
 }
 
+/** merge-sample: the corpus holds no document the spec can read (a text field no record has). */
+export class NoDocumentsError extends PipelineError {
+  override readonly name = 'NoDocumentsError';
+  readonly badInput = true;
+}
+
 /** fit: a label has no finite target in the spec's unit (a reference that scored nothing of a document). */
 export class InvalidLabelError extends PipelineError {
   override readonly name = 'InvalidLabelError';
@@ -67,6 +73,7 @@ export const PIPELINE_ERROR_NAMES = [
   'MissingInputError',
   'StaleInputError',
   'TooFewLabelsError',
+  'NoDocumentsError',
   'InvalidLabelError',
   'InvariantError',
 ] as const;

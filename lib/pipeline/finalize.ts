@@ -100,8 +100,14 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   let selectedDocs = 0;
   let selectedTokens = 0;
   let selectedEstimated = 0;
+  const skippedShards: { shard: string; problem: string }[] = [];
   for (const item of items) {
     const hist = await ctx.store.readJson(run.uri(artifactKeys.histogram(item.id)), itemHistogramFileSchema);
+    const unreadable = hist.badRecords.examples.filter((ex) => ex.reason === 'unreadable-shard');
+    for (const ex of unreadable) skippedShards.push({ shard: ex.file, problem: ex.message });
+    if (unreadable.length === 0 && (hist.badRecords.byReason['unreadable-shard'] ?? 0) > 0) {
+      skippedShards.push({ shard: item.key, problem: `${item.key}: unreadable; the rest of the shard is skipped (corpus.onBadShard "skip")` });
+    }
     docs += hist.docs;
     textBytes += hist.textBytes;
     tokens += hist.tokens;
@@ -141,6 +147,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       tokens,
       tokenCount: spec.exactTokens ? 'exact' : 'estimate',
       badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
+      ...(skippedShards.length > 0 ? { skippedShards } : {}),
     },
     budget: {
       form: budget.form,
@@ -220,6 +227,9 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       report: artifactKeys.report,
     },
   };
+  if (skippedShards.length > 0) {
+    ctx.log.warn(`skipped ${skippedShards.length} unreadable shard(s) (corpus.onBadShard "skip"): ${skippedShards.map((s) => s.problem).join('; ')}`);
+  }
   const valid = manifestSchema.parse(manifest);
   const uri = run.uri(artifactKeys.manifest);
   await ctx.store.writeJson(uri, valid);

@@ -1,4 +1,5 @@
 export { jsonLogger, noProgress, silentLogger, stageContext, textLogger } from './context.ts';
+export type { Logger } from './types.ts';
 export { finalizeJob, type FinalizeOutput } from './finalize.ts';
 export { fitProxy } from './fit.ts';
 export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';

@@ -51,9 +51,11 @@ function outputOfSpec(spec: unknown, override: string | undefined): string | und
 async function recordLocalFailure(error: unknown, output: string | undefined, specUri: string | undefined, ctx: StageContext): Promise<void> {
   if (!output || error instanceof JobSpecError) return;
   const e = error as Error;
+  // The caller reports the error it is thrown (the CLI prints it once); recording it is no second report.
+  const quiet: StageContext = { ...ctx, log: { ...ctx.log, error: (m, data) => ctx.log.debug(m, data) } };
   await recordFailure(
     { ...(specUri ? { specUri } : {}), run: { output }, error: { Error: e?.name ?? 'Error', Cause: e?.message ?? String(error) } },
-    ctx,
+    quiet,
   ).catch((recordError: Error) => ctx.log.error(`could not record the failure in ${output}: ${recordError.message}`));
 }
 

@@ -8,6 +8,7 @@ export function readOptionsFor(spec: JobSpec, bad: BadRecordLog): ReadOptions {
     textField: spec.corpus.textField,
     idField: spec.corpus.idField,
     onBadRecord: spec.corpus.onBadRecord,
+    onBadShard: spec.corpus.onBadShard,
     onBad: (b) => bad.add(b),
   };
 }

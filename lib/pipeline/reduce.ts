@@ -14,5 +14,12 @@ export async function reduceScores(
   const file = await estimateCuts(ctx, run, { budget: input.budget, policy: input.policy }, 0);
   const unit = file.budget.unit === 'docs' ? 'documents' : 'tokens';
   ctx.log.info(`reduce: on estimated tokens the threshold fills ${file.estimate.expected.tokens} of ${file.budget.amount} ${unit} budget`);
+  const corpusAmount = file.budget.unit === 'docs' ? file.corpus.docs : file.corpus.tokens;
+  if (file.budget.amount > corpusAmount) {
+    ctx.log.warn(
+      `the budget (${file.budget.amount} ${unit}) is more than the whole corpus holds (${corpusAmount} ${unit}` +
+        `${file.budget.unit === 'docs' ? '' : ', estimated'}): the selection can hold at most the corpus, and under-fills the budget`,
+    );
+  }
   return { plan: input.plan, estimate: { ...file.estimate.expected, margin: file.margin } };
 }

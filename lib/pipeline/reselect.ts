@@ -27,10 +27,19 @@ export interface ReselectOptions {
   fill?: string;
   /** `exclude` or `keep` (policy.untrusted). */
   untrusted?: string;
+  /**
+   * What to do when the output already holds a selection (manifest.json of a finished run or an earlier select):
+   * `replace` it (the default of the library call), or `refuse` with an InvalidOptionError naming `--force` (the CLI's
+   * default), so the previous selection, manifest and report are never replaced without a word.
+   */
+  ifSelected?: 'replace' | 'refuse';
 }
 
 /** The policy flags of `proxysel select`, besides --policy. */
 const POLICY_FLAGS = ['drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted'] as const;
+
+/** The files a selection consists of, which a new one replaces. */
+const SELECTION_FILES = [artifactKeys.manifest, artifactKeys.report, artifactKeys.threshold, 'selected/'];
 
 function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
   if (!opts.policy && POLICY_FLAGS.every((f) => opts[f] === undefined)) return undefined;
@@ -65,6 +74,12 @@ export async function reselect(
   const run = await readPlan(deps.store, planUri);
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
+  if (opts.ifSelected === 'refuse' && (await deps.store.exists(run.uri(artifactKeys.manifest)))) {
+    throw new InvalidOptionError(
+      `${output} already holds a selection (${SELECTION_FILES.join(', ')}): a new one replaces it. ` +
+        `Pass --force to replace it, or copy the run's folder first and select into the copy`,
+    );
+  }
   await beginRun(deps.store, run.output, deps.log);
   const items = await readItems(deps.store, run);
   const timings: StageTiming[] = [];

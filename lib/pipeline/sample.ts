@@ -4,7 +4,8 @@ import type { Doc } from '../corpus/index.ts';
 import { docHash } from '../select/index.ts';
 import { artifactKeys, readItems, readPlan, readSampleFile, sampleItemOutputSchema, sampleRecordSchema, type SampleItemOutput, type SampleStats, type UnitMarker } from '../run/index.ts';
 import { formatZodError } from '../validate/index.ts';
-import { StaleInputError } from './errors.ts';
+import { NoDocumentsError, StaleInputError } from './errors.ts';
+import { closestName } from '../validate/index.ts';
 import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
@@ -78,7 +79,16 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const sampleSeed = (plan.spec.sample.seed + 0x9e3779b9) >>> 0;
     let seenDocs = 0;
     let seenBytes = 0;
-    for await (const batch of readDocs(ctx.store, item, readOptionsFor(plan.spec, bad))) {
+    let missingText = 0;
+    let recordFields: string[] | undefined;
+    const options = {
+      ...readOptionsFor(plan.spec, bad),
+      onMissingText: (fields: string[]) => {
+        missingText += 1;
+        recordFields ??= fields.slice(0, 50);
+      },
+    };
+    for await (const batch of readDocs(ctx.store, item, options)) {
       let bytes = 0;
       for (const doc of batch) {
         keep.offer(docHash(doc.id, sampleSeed), doc);
@@ -90,8 +100,45 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
     }
     const docs = keep.docs();
     await writeJsonlGz(ctx.store, run.uri(artifactKeys.samplePart(item.id)), docs.map(toRecord));
-    return { item: item.id, sampled: docs.length, docs: seenDocs, textBytes: seenBytes };
+    return {
+      item: item.id,
+      sampled: docs.length,
+      docs: seenDocs,
+      textBytes: seenBytes,
+      ...(missingText > 0 ? { missingText, recordFields: recordFields ?? [] } : {}),
+    };
   });
+}
+
+/** The share of the corpus's documents above which the reference sample is said to label most of it. */
+export const LARGE_SAMPLE_SHARE = 0.5;
+
+/**
+ * A text field that no record has fails here, naming the field and the records' own (instead of a fit with no labels
+ * later); one that most records lack is a warning.
+ */
+function checkTextField(textField: string, docs: number, missing: number, fields: string[] | undefined, ctx: StageContext): void {
+  if (missing === 0) return;
+  const seen = fields && fields.length > 0 ? `; the first such record's fields: ${fields.join(', ')}` : '';
+  const guess = fields ? closestName(textField, fields) : undefined;
+  const hint = guess ? ` (did you mean "${guess}"?)` : '';
+  if (docs === 0) {
+    throw new NoDocumentsError(`corpus.textField "${textField}": no record of the corpus has this field (${missing} record(s) read${seen})${hint}`);
+  }
+  if (missing > docs) {
+    ctx.log.warn(`corpus.textField "${textField}": ${missing} of ${missing + docs} records have no such field and are skipped${seen}${hint}`);
+  }
+}
+
+/** A sample that labels most of the corpus leaves the proxy little to predict: the reference could score it all. */
+function warnOfLargeSample(requested: number, sampled: number, docs: number, ctx: StageContext): void {
+  if (docs === 0 || Math.max(requested, sampled) / docs <= LARGE_SAMPLE_SHARE) return;
+  ctx.log.warn(
+    `the reference sample (sample.docs ${requested}) labels ${sampled} of the corpus's ${docs} documents ` +
+      `(${((100 * sampled) / docs).toFixed(0)}%): ` +
+      `the proxy predicts only the rest, and its held-out fidelity rests on few unlabelled documents; ` +
+      `lower sample.docs (for example to ${Math.max(1, Math.floor(docs * 0.1))}, a tenth) or select from a larger corpus`,
+  );
 }
 
 /**
@@ -111,13 +158,18 @@ export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ 
   };
   const docs = await resumable(ctx, run, unit, async () => {
     const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
+    let missingText = 0;
+    let recordFields: string[] | undefined;
     for (const { item, marker } of parts) {
       const parsed = sampleItemOutputSchema.safeParse(marker.output);
       if (!parsed.success) throw new StaleInputError(`merge-sample: the sample marker of item ${item} records no valid output: ${formatZodError(parsed.error)}`);
       const out = parsed.data;
       stats.corpusDocs += out.docs;
       stats.corpusTextBytes += out.textBytes;
+      missingText += out.missingText ?? 0;
+      recordFields ??= out.recordFields;
     }
+    checkTextField(run.plan.spec.corpus.textField, stats.corpusDocs, missingText, recordFields, ctx);
     let count = 0;
     const store = ctx.store;
     async function* records(): AsyncIterable<SampleRecord> {
@@ -133,6 +185,7 @@ export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ 
     stats.sampled = count;
     await ctx.store.writeJson(run.uri(artifactKeys.sampleStats), stats);
     ctx.log.info(`sample: ${count} documents of ${stats.corpusDocs}`);
+    warnOfLargeSample(run.plan.spec.sample.docs, count, stats.corpusDocs, ctx);
     return count;
   });
   return { plan: event.plan, docs };

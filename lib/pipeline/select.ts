@@ -1,11 +1,19 @@
-import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet } from '../corpus/index.ts';
-import { materializeFormat } from '../job/index.ts';
+import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet, type Doc } from '../corpus/index.ts';
+import { materializeFormat, materializeFormats, materializeKeepsFields } from '../job/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
 import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import { MissingInputError } from './errors.ts';
+import { attributeKey, encodeAttributeFile } from './attributes.ts';
+
+/** `{id, text}` and then the source record's other fields (a field named `id` or `text` there yields to ours). */
+function withOtherFields(d: Doc): { id: string; text: string } {
+  const out: Record<string, unknown> = { id: d.id, text: d.text };
+  for (const [k, v] of Object.entries(d.fields ?? {})) if (k !== 'id' && k !== 'text') out[k] = v;
+  return out as { id: string; text: string };
+}
 
 /**
  * select: decides, per document of one item and from threshold.json alone, whether it is selected; writes the selected
@@ -34,7 +42,11 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
       dedup: dedupSummaryHash(removed.summary),
     },
-    outputs: [format ? artifactKeys.selected(item.id, format) : artifactKeys.selectedRows(item.id), artifactKeys.selectedStats(item.id)],
+    outputs: [
+      ...(format ? materializeFormats(spec.materialize).map((f) => artifactKeys.selected(item.id, f)) : [artifactKeys.selectedRows(item.id)]),
+      artifactKeys.selectedStats(item.id),
+      attributeKey(item),
+    ],
   };
   return resumable(ctx, run, unit, async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
@@ -42,9 +54,14 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const gone = new Set((await removed.forItem(item.id)).rows);
     const { rows: chosen, tokens: estimatedTokens } = selectedRows(rows, item.id, threshold, card, spec.sample.seed, gone);
     let tokens = 0;
+    let byRow = new Map<number, number>();
+    if (counted) {
+      const file = await ctx.store.readJson(countedUri, countedTokensSchema);
+      byRow = new Map(file.rows.map((row, i) => [row, file.tokens[i]!]));
+    }
+    // The attribute file: every document's score, tokens and fate, by id, beside the source shard's name.
+    await ctx.store.write(run.uri(attributeKey(item)), encodeAttributeFile(rows, { selected: chosen, duplicate: gone, exactTokens: byRow }, spec.exactTokens));
     if (chosen.size > 0) {
-      const counted = await ctx.store.readJson(countedUri, countedTokensSchema);
-      const byRow = new Map(counted.rows.map((row, i) => [row, counted.tokens[i]!]));
       for (const row of chosen) {
         const t = byRow.get(row);
         if (t === undefined) throw new MissingInputError(`select: ${countedUri} has no count for selected row ${row} of item ${item.id}: run the count stage for this threshold`);
@@ -56,14 +73,18 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     if (format) {
       file = artifactKeys.selected(item.id, format);
       const store = ctx.store;
-      async function* selectedDocs(): AsyncIterable<{ id: string; text: string }> {
-        for await (const batch of readDocs(store, item, readOptionsFor(spec, new BadRecordLog()))) {
-          for (const d of batch) if (chosen.has(d.row)) yield { id: d.id, text: d.text };
+      const keepFields = materializeKeepsFields(spec.materialize);
+      // One read of the shard per format: a selection is a small share of the item, and the formats are few.
+      async function* selectedDocs(withFields: boolean): AsyncIterable<{ id: string; text: string }> {
+        for await (const batch of readDocs(store, item, { ...readOptionsFor(spec, new BadRecordLog()), keepFields: withFields })) {
+          for (const d of batch) if (chosen.has(d.row)) yield withFields ? withOtherFields(d) : { id: d.id, text: d.text };
           ctx.progress.add({ docs: batch.length });
         }
       }
-      const write = format === 'parquet' ? writeTextParquet : writeJsonlGz;
-      await write(ctx.store, run.uri(file), selectedDocs());
+      for (const f of materializeFormats(spec.materialize)) {
+        if (f === 'parquet') await writeTextParquet(ctx.store, run.uri(artifactKeys.selected(item.id, f)), selectedDocs(false));
+        else await writeJsonlGz(ctx.store, run.uri(artifactKeys.selected(item.id, f)), selectedDocs(keepFields));
+      }
     } else {
       file = artifactKeys.selectedRows(item.id);
       const list = rows.filter((r) => chosen.has(r.row)).map((r) => ({ id: r.id, row: r.row, offset: r.offset }));

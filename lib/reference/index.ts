@@ -29,4 +29,4 @@ export async function createReferenceScorer(spec: ReferenceSpec, deps: { store: 
     }
   }
 }
-export { cachedTokenCounter, hasLocalTokenizer, tokenizerFile } from './token-counter.ts';
+export { cachedTokenCounter, createTokenCounter, hasLocalTokenizer, tokenizerFile } from './token-counter.ts';

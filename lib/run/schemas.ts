@@ -221,6 +221,9 @@ export const sampleItemOutputSchema = z
     /** Good documents the item holds, and their text bytes: the corpus size as the pipeline sees it. */
     docs: z.number().int().nonnegative(),
     textBytes: z.number().nonnegative(),
+    /** Records without the spec's text field, and the field names of the first of them (to say which one was meant). */
+    missingText: z.number().int().nonnegative().optional(),
+    recordFields: z.array(z.string()).optional(),
   })
   .strict();
 export type SampleItemOutput = z.infer<typeof sampleItemOutputSchema>;

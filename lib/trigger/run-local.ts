@@ -35,7 +35,8 @@ export async function runSpecLocally(spec: JobSpecObject, executionName: string,
     if (output && !(error instanceof JobSpecError)) throw error;
     await recordFailure(
       { specUri: spec.uri, error: { Error: e.name ?? 'Error', Cause: e.message ?? String(e) } },
-      { store: options.store, log, progress: { add() {} } },
+      // The watcher reports the error it is thrown; recording it is no second report.
+      { store: options.store, log: { ...log, error: (m, data) => log.debug(m, data) }, progress: { add() {} } },
     ).catch((recordError: Error) => log.error(`${executionName}: could not record the failure: ${recordError.message}`));
     throw error;
   }

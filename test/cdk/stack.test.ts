@@ -231,3 +231,14 @@ describe('the synthesized stack', () => {
     expect(result.isValid).toBe(true);
   });
 });
+
+describe('the stack outputs', () => {
+  it('name the bucket, where to drop jobs, where results land and the state machine (printed by cdk deploy)', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['Bucket', 'JobsLocation', 'ReadLocations', 'OutputLocation', 'StateMachineArn']));
+    expect(JSON.stringify(outputs.JobsLocation!.Value)).toContain('jobs/');
+    expect(JSON.stringify(outputs.OutputLocation!.Value)).toContain('selections/');
+    expect(outputs.OutputLocation!.Description).toMatch(/report\.html/);
+    expect(JSON.stringify(outputs.StateMachineArn!.Value)).toMatch(/Ref/);
+  });
+});

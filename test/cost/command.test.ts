@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CostInputError, estimateCommand } from '../../lib/cost/index.ts';
@@ -23,7 +24,7 @@ describe('proxysel estimate', () => {
   it('reads the scorer throughput from a bench result file', async () => {
     const file = join(dir, 'throughput.json');
     await writeFile(file, JSON.stringify(throughput(100e6)));
-    const out = await estimateCommand(['--corpus-bytes', '1TB', '--throughput', file]);
+    const out = await estimateCommand(['--corpus-bytes', '1TB', '--throughput', file, '--lambda-memory-mb', '1769']);
     expect(out).toContain('scorer: 100 MB/s per core (measured 2026-11-25');
     expect(out).toContain('2.0 TB uncompressed (x2.00)');
     // 2e12 bytes at 1e8 B/s = 20,000 Lambda-seconds at 1769 MB.
@@ -39,14 +40,16 @@ describe('proxysel estimate', () => {
     expect(out).toContain('at $2.00/GPU-hour');
   });
 
-  it('sums the shard sizes under a corpus location', async () => {
+  it('reads the shards under a corpus location (not other files) for its documents and bytes', async () => {
     const corpus = join(dir, 'corpus');
     await mkdir(corpus, { recursive: true });
-    await writeFile(join(corpus, 'part-0.jsonl.gz'), Buffer.alloc(600_000));
-    await writeFile(join(corpus, 'part-1.jsonl'), Buffer.alloc(400_000));
+    const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${prefix}${i}`, text: `document ${i} `.repeat(40) })).join('\n') + '\n';
+    await writeFile(join(corpus, 'part-0.jsonl.gz'), gzipSync(lines(300, 'a')));
+    await writeFile(join(corpus, 'part-1.jsonl'), lines(200, 'b'));
     await writeFile(join(corpus, 'README.txt'), 'not a shard');
     const out = await estimateCommand(['--corpus', corpus, '--scorer-mbps', '10']);
-    expect(out).toContain('corpus: 1.0 MB stored');
+    expect(out).toMatch(/sampled .*: 2 of 2 shard\(s\).*read whole: 500 documents/);
+    expect(out).toMatch(/~500 documents of/);
   });
 
   it('explains what is missing or malformed', async () => {

@@ -35,7 +35,7 @@ function stageOf(key: string): string {
   if (key === 'budget/estimate.json') return 'reduce';
   if (key.startsWith('budget/counts/')) return 'count';
   if (key === 'threshold.json') return 'settle';
-  if (key.startsWith('selected/')) return 'select';
+  if (key.startsWith('selected/') || key.startsWith('attributes/')) return 'select';
   if (key === 'manifest.json') return 'finalize';
   if (key === 'run.json' || key === 'report.html') return 'report';
   if (key === '_SUCCESS') return 'success';

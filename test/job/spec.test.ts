@@ -50,7 +50,7 @@ describe('job spec', () => {
       expect.arrayContaining([
         expect.stringMatching(/^name: /),
         expect.stringMatching(/^corpus\.uri: /),
-        expect.stringMatching(/^corpus: Unrecognized key: "textFeld"/),
+        expect.stringMatching(/^corpus\.textFeld: unknown field; did you mean "textField"\?/),
         expect.stringMatching(/^budget/),
         expect.stringMatching(/^output: /),
         expect.stringMatching(/^reference\.kind: /),

@@ -37,7 +37,7 @@ describe('the stage registry', () => {
     const error = (await runStage('sample', { plan: '', item: { id: 'a' }, extra: true }, ctx).catch((e: Error) => e)) as Error;
     expect(error).toBeInstanceOf(InvalidEventError);
     expect(error.message).toMatch(/^sample: invalid event: /);
-    for (const field of ['plan', 'item.uri', 'item.key', '(event)']) expect(error.message).toContain(`${field}: `);
+    for (const field of ['plan', 'item.uri', 'item.key', 'extra']) expect(error.message).toContain(`${field}: `);
     // A valid event reaches the stage, which fails on the missing plan instead.
     const missing = join(dir, 'nowhere', 'plan.json');
     await expect(runStage('fit', { plan: missing }, ctx)).rejects.toThrow(missing);
