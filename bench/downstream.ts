@@ -53,11 +53,8 @@ const supports = (policy: unknown) => policySchema.safeParse(policy).success;
  */
 const CANDIDATES: { name: string; policy: PolicyInput }[] = [
   { name: 'label-band upper 0.5 centre 0.25', policy: { kind: 'label-band', upper: 0.5, centre: 0.25 } as PolicyInput },
-  { name: 'label-band upper 0.4 centre 0.2', policy: { kind: 'label-band', upper: 0.4, centre: 0.2 } as PolicyInput },
-  { name: 'label-band upper 0.7 centre 0.3', policy: { kind: 'label-band', upper: 0.7, centre: 0.3 } as PolicyInput },
-  { name: 'label-band upper 0.5, lowest first', policy: { kind: 'label-band', upper: 0.5, centre: 0 } as PolicyInput },
-  { name: 'budget-band x4 (the previous default)', policy: { kind: 'budget-band', multiple: 4 } as PolicyInput },
-  { name: 'bottom', policy: { kind: 'bottom' } },
+  { name: 'budget-band x4 (the previous default), after the rules', policy: { kind: 'budget-band', multiple: 4 } as PolicyInput },
+  { name: 'bottom, after the rules', policy: { kind: 'bottom' } },
 ];
 
 function describePolicy(p: PolicyInput): string {

@@ -32,7 +32,8 @@ function shortfallLines(m: Manifest): string[] {
 function qualityLine(m: Manifest): string {
   const q = m.quality;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const head = q.mode === 'filter' ? `quality rules (${q.rules.length}, as filters)` : 'quality rules (off; default rules reported only)';
+  if (q.mode === 'off') return 'quality rules: off (rules.enabled false): nothing was checked for spam, boilerplate or gibberish';
+  const head = `quality rules (${q.rules.length}, as filters)`;
   const ex = q.excluded;
   const warn = q.verdict === 'worse' ? ' WARNING: the selection fails the rules more often than the corpus does.' : '';
   return (

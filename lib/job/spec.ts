@@ -274,9 +274,9 @@ export const policySchema = z.discriminatedUnion('kind', [
        * of the labelled sample, not of the budget.
        */
       lower: quantile.default(0),
-      upper: quantile.default(0.5),
+      upper: quantile.default(0.7),
       /** Where the selection starts: the documents nearest this quantile first, widening both ways with the budget. */
-      centre: quantile.default(0.25),
+      centre: quantile.default(0.3),
       ...penalty,
     })
     .strict(),

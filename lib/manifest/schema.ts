@@ -11,8 +11,8 @@ const totals = z.object({ docs: z.number().int(), tokens: z.number() });
  * deduplication) and what the policy left out and why, with the verdict the report opens with.
  */
 export const manifestQualitySchema = z.object({
-  /** `filter`: a document failing a rule is never selected; `report`: rules off in the spec, outcomes of the default rules only reported. */
-  mode: z.enum(['filter', 'report']),
+  /** `filter`: a document failing a rule is never selected; `off`: rules off in the spec (`rules.enabled: false`), none evaluated. */
+  mode: z.enum(['filter', 'off']),
   /** The rules evaluated (catalog order). */
   rules: z.array(z.string()),
   /** Documents (and their estimated tokens) of the corpus failing any rule, and that share of its estimated tokens. */

@@ -3,7 +3,7 @@ import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { addExclusions, artifactKeys, type DedupSummary, emptyExclusions, type Exclusions, RuleTally, type ThresholdFile, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
 import type { PlanRef, StageContext } from './types.ts';
 import type { JobSpec } from '../job/index.ts';
-import { DEFAULT_RULES, resolveRules, RULE_BY_NAME, RULES, type RuleName } from '../rules/index.ts';
+import { resolveRules, RULE_BY_NAME, RULES, type RuleName } from '../rules/index.ts';
 import { StaleInputError } from './errors.ts';
 
 export interface FinalizeOutput {
@@ -27,8 +27,8 @@ function qualitySection(
   t: { tokens: number; selectionFailing: { docs: number; tokens: number }; selectedEstimated: number },
 ): Manifest['quality'] {
   const compiled = resolveRules(spec.rules);
-  const mode = compiled.mask === 0 ? 'report' : 'filter';
-  const evaluated = mode === 'filter' ? compiled.mask : DEFAULT_RULES.mask;
+  const mode = compiled.mask === 0 ? 'off' : 'filter';
+  const evaluated = compiled.mask;
   const totals = tally.toJSON();
   const corpusShare = t.tokens > 0 ? totals.failedAny.tokens / t.tokens : 0;
   const selectionShare = t.selectedEstimated > 0 ? t.selectionFailing.tokens / t.selectedEstimated : 0;

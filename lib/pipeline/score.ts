@@ -3,7 +3,7 @@ import type { WorkItem } from '../corpus/index.ts';
 import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/index.ts';
-import { DEFAULT_RULES, evaluateRules, resolveRules } from '../rules/index.ts';
+import { evaluateRules, resolveRules } from '../rules/index.ts';
 import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, emptyExclusions, emptyScoreColumns, RuleTally, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
@@ -71,10 +71,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   let textBytes = 0;
   const excluded = { docs: 0, tokens: 0 };
   const exclusions = emptyExclusions();
-  // The spec's rules, or with rules off the default ones: their outcomes still fill the column and the report's verdict
-  // (the card's ruleMask says which exclude a document).
-  const specRules = resolveRules(spec.rules);
-  const rules = specRules.mask === 0 ? DEFAULT_RULES : specRules;
+  // The spec's quality rules (none with rules.enabled false: the column is then 0 and nothing is evaluated).
+  const rules = resolveRules(spec.rules);
   const ruleTally = new RuleTally();
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);

@@ -343,7 +343,7 @@ function verdict(data: ReportData): string {
   const rulesLine =
     q.mode === 'filter'
       ? `${pct(sel)} of the selection's tokens fail a quality rule, against ${pct(corpus)} of the corpus's (${q.rules.length} rules applied as filters).`
-      : `Quality rules are off in the spec (report only): ${pct(sel)} of the selection's tokens fail one of the default rules, against ${pct(corpus)} of the corpus's.`;
+      : 'Quality rules are off in the spec (rules.enabled false): nothing was checked for spam, boilerplate or gibberish before the proxy ranked the documents.';
   const warn =
     q.verdict === 'worse'
       ? `<p class="warn">WARNING: the selection fails the quality rules more often than the corpus does: it is likely to hold more noise (spam, boilerplate, gibberish) than a random sample would.</p>`
@@ -361,7 +361,7 @@ function qualityRules(data: ReportData): string {
   const q = data.manifest.quality;
   const tokens = data.manifest.corpus.tokenCount === 'exact' ? 'tokens' : 'tokens (estimated)';
   const head =
-    `<p>${q.mode === 'filter' ? 'Applied as filters' : 'Reported only (rules off in the spec)'}: ${q.rules.length} rules. ` +
+    `<p>${q.mode === 'filter' ? 'Applied as filters' : 'Off in the spec: none evaluated'}: ${q.rules.length} rules. ` +
     `${num('quality.corpusFailing.docs', q.corpusFailing.docs)} documents (${pct(q.corpusFailing.tokenShare)} of the ${tokens}) fail at least one. ` +
     `A document failing several counts in each row. Left out by the policy: rules ${formatNumber(q.excluded.rules.docs)}, ` +
     `untrusted predictions ${formatNumber(q.excluded.untrusted.docs)}, outside the band ${formatNumber(q.excluded.band.docs)}, length filters ${formatNumber(q.excluded.filters.docs)} documents (before deduplication).</p>`;

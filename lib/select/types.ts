@@ -31,10 +31,7 @@ export interface SelectionContext {
   maxScore: number;
   /** A spread (ensemble std) above this is far above the typical one on unseen labelled documents. */
   maxStd: number;
-  /**
-   * The quality rules that exclude a document (bits of `PolicyDoc.rules`; 0 when the spec turns rules off: the score
-   * files then still hold the default rules' outcomes, for the report's verdict).
-   */
+  /** The quality rules that exclude a document (bits of `PolicyDoc.rules`; 0 when the spec turns rules off). */
   ruleMask: number;
 }
 

@@ -49,7 +49,7 @@ describe('the label-band policy (the default)', () => {
   });
 
   it('with fill "always" takes the documents outside the band after every one inside, nearest first, and untrusted ones last', () => {
-    const p = makePolicy(spec({ kind: 'label-band', fill: 'always' }), opts);
+    const p = makePolicy(spec({ kind: 'label-band', upper: 0.5, centre: 0.25, fill: 'always' }), opts);
     const docs = [
       doc({ id: 'in-far', score: 1.0 }),
       doc({ id: 'in-near', score: 1.5 }),
