@@ -60,4 +60,6 @@ export interface ReadOptions {
   onBadRecord: OnBadRecord;
   /** Called for each bad record (when skipping). */
   onBad?: (bad: BadRecord) => void;
+  /** Called once for a problem of a whole shard (a parquet shard without the text column): said, not only counted. */
+  onWarning?: (message: string) => void;
 }
