@@ -8,6 +8,7 @@ import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts'
 import { dedupPartitionsFor } from './dedup-files.ts';
 import { beginRun } from './run-state.ts';
 import { withContentVersions } from './content-versions.ts';
+import { acquireRunLock, executionHolder } from './run-lock.ts';
 import type { PlanInput, StageContext } from './types.ts';
 import { planBudget } from '../job/index.ts';
 
@@ -83,6 +84,19 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
   const parsed = parseJobSpec(raw, source);
   const spec: JobSpec = input.output ? { ...parsed, output: input.output } : parsed;
   await checkRunnable(spec, source);
+  // In the cloud, the execution takes the output's run lock here; report (or RecordFailure) removes it.
+  const lock = input.execution
+    ? await acquireRunLock(ctx.store, spec.output, { command: '', holder: executionHolder(input.execution), log: ctx.log })
+    : undefined;
+  try {
+    return await planRun(spec, ctx);
+  } catch (error) {
+    await lock?.release().catch(() => {});
+    throw error;
+  }
+}
+
+async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
   await beginRun(ctx.store, spec.output, ctx.log);
   const objects = await ctx.store.list(spec.corpus.uri);
   const items = await withContentVersions(ctx.store, spec.output, planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes }), ctx.log);

@@ -29,6 +29,11 @@ export interface RunLockOptions {
   staleMs?: number;
   /** Time between two looks at a taken lock while waiting. */
   pollMs?: number;
+  /**
+   * A holder other than this process: a state machine execution, whose Lambdas come and go. Its token is stable (a
+   * retried plan finds its own lock and keeps it), it writes no heartbeat and gives its own stale timeout.
+   */
+  holder?: { token: string; host: string; command: string; staleAfterMs: number };
 }
 
 function envNumber(name: string): number | undefined {
@@ -54,8 +59,9 @@ export function describeHolder(owner: RunLockOwner, now = Date.now()): string {
 }
 
 /** Why a lock may be taken over, or undefined while its holder lives. */
-function staleness(owner: RunLockOwner, staleMs: number, now = Date.now()): string | undefined {
-  if (owner.host === hostname() && !isAlive(owner.pid)) return `its process ${owner.pid} on ${owner.host} is gone`;
+function staleness(owner: RunLockOwner, defaultStaleMs: number, now = Date.now()): string | undefined {
+  const staleMs = owner.staleAfterMs ?? defaultStaleMs;
+  if (owner.host === hostname() && owner.pid > 0 && !isAlive(owner.pid)) return `its process ${owner.pid} on ${owner.host} is gone`;
   const age = now - Date.parse(owner.heartbeatAt);
   if (!(age <= staleMs)) return `no heartbeat for ${Math.round(age / 1000)} s (stale after ${Math.round(staleMs / 1000)} s)`;
   return undefined;
@@ -75,10 +81,12 @@ export class RunLock {
     heartbeatMs: number,
     private readonly log: Logger,
   ) {
-    this.timer = setInterval(() => {
-      this.beating = this.beating.then(() => this.beat());
-    }, heartbeatMs);
-    this.timer.unref();
+    if (heartbeatMs > 0) {
+      this.timer = setInterval(() => {
+        this.beating = this.beating.then(() => this.beat());
+      }, heartbeatMs);
+      this.timer.unref();
+    }
   }
 
   private async current(): Promise<RunLockOwner | undefined> {
@@ -126,21 +134,20 @@ export async function acquireRunLock(store: ObjectStore, output: string, options
   let waiting = false;
   for (;;) {
     const at = new Date().toISOString();
-    const owner: RunLockOwner = {
-      token: randomBytes(12).toString('hex'),
-      host: hostname(),
-      pid: process.pid,
-      command: options.command,
-      startedAt: at,
-      heartbeatAt: at,
-    };
-    if (await store.writeIfAbsent(uri, `${JSON.stringify(owner, null, 2)}\n`)) return new RunLock(store, uri, owner, heartbeatMs, options.log);
+    const holder = options.holder;
+    const owner: RunLockOwner = holder
+      ? { token: holder.token, host: holder.host, pid: 0, command: holder.command, startedAt: at, heartbeatAt: at, staleAfterMs: holder.staleAfterMs }
+      : { token: randomBytes(12).toString('hex'), host: hostname(), pid: process.pid, command: options.command, startedAt: at, heartbeatAt: at };
+    const beatEvery = holder ? 0 : heartbeatMs;
+    if (await store.writeIfAbsent(uri, `${JSON.stringify(owner, null, 2)}\n`)) return new RunLock(store, uri, owner, beatEvery, options.log);
     const found = runLockSchema.safeParse(await store.readJson(uri).catch(() => undefined));
     if (!found.success) {
       // Unreadable: half a lock of a tool that does not write atomically, or removed meanwhile. Old enough: stale.
       if (!(await store.head(uri))) continue;
       throw new RunLockBusyError(`${output} is locked by ${uri}, which this version cannot read; remove it if no run is writing there`);
     }
+    // A retried plan Lambda of the same execution finds the lock its first attempt took: still its own.
+    if (holder && found.data.token === holder.token) return new RunLock(store, uri, found.data, 0, options.log);
     const why = staleness(found.data, staleMs);
     if (why) {
       // Taken over only if it is still the lock judged stale (another process may have taken it over meanwhile).
@@ -160,4 +167,19 @@ export async function acquireRunLock(store: ObjectStore, output: string, options
     waiting = true;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** How long the lock of a state machine execution holds without a heartbeat: a day, longer than any run it takes. */
+export const EXECUTION_LOCK_STALE_MS = 24 * 3600 * 1000;
+
+/** The lock holder of a state machine execution (plan takes the lock, report and RecordFailure remove it). */
+export function executionHolder(execution: string): NonNullable<RunLockOptions['holder']> {
+  return { token: `execution:${execution}`, host: 'aws-step-functions', command: `state machine execution ${execution}`, staleAfterMs: EXECUTION_LOCK_STALE_MS };
+}
+
+/** Removes the lock of `output` if the execution holds it (report at the end, RecordFailure on the Catch path). */
+export async function releaseExecutionLock(store: ObjectStore, output: string, execution: string): Promise<void> {
+  const uri = joinUri(output, artifactKeys.lock);
+  const found = runLockSchema.safeParse(await store.readJson(uri).catch(() => undefined));
+  if (found.success && found.data.token === executionHolder(execution).token) await store.delete(uri);
 }

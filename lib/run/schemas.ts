@@ -270,6 +270,8 @@ export const runLockSchema = z
     command: z.string(),
     startedAt: z.string(),
     heartbeatAt: z.string(),
+    /** A holder that writes no heartbeat (a state machine execution) says how long its lock holds without one. */
+    staleAfterMs: z.number().positive().optional(),
   })
   .describe('run lock (_LOCK)');
 export type RunLockOwner = z.output<typeof runLockSchema>;

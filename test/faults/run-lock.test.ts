@@ -10,6 +10,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planJob } from '../../lib/pipeline/plan.ts';
+import { recordFailure } from '../../lib/trigger/index.ts';
+import { silentLogger } from '../../lib/pipeline/context.ts';
+import { createStore } from '../../lib/store/index.ts';
 import { copyOutput, deliverables, listFiles, runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'proxysel.js');
@@ -157,5 +161,22 @@ describe('two commands on one output, in separate processes', () => {
     expect(await listFiles(out)).not.toContain('_LOCK');
     expect(await listFiles(out)).toContain('_FAILED');
   }, 120_000);
-});
 
+  it('a state machine execution holds the lock from plan to its end: a local select and another execution refuse meanwhile', async () => {
+    const { out, specPath } = await outputWithSpec();
+    const ctx = { store: createStore(), log: silentLogger, progress: { add() {} } };
+    const spec = JSON.parse(await readFile(specPath, 'utf8'));
+    const planned = await planJob({ spec, execution: 'exec-1' }, ctx);
+    expect(JSON.parse(await readFile(join(out, '_LOCK'), 'utf8'))).toMatchObject({ command: 'state machine execution exec-1', host: 'aws-step-functions' });
+    const select = await start(['select', out, '--budget', 'fraction=0.1', '--quiet']).ended;
+    expect(select.code).toBe(75);
+    expect(select.stderr).toContain('is in use by `state machine execution exec-1` (pid 0 on aws-step-functions');
+    await expect(planJob({ spec, execution: 'exec-2' }, ctx)).rejects.toThrow(/in use by `state machine execution exec-1`/);
+    await planJob({ spec, execution: 'exec-1' }, ctx); // a retried plan Lambda of the same execution keeps its lock
+    // The execution fails: its Catch (RecordFailure) removes the lock (Report does on success: test/workflow).
+    await recordFailure({ run: { output: planned.output }, error: { Error: 'X', Cause: 'y' }, execution: 'exec-2' }, ctx);
+    expect(existsSync(join(out, '_LOCK'))).toBe(true); // not exec-2's to remove
+    await recordFailure({ run: { output: planned.output }, error: { Error: 'X', Cause: 'y' }, execution: 'exec-1' }, ctx);
+    expect(existsSync(join(out, '_LOCK'))).toBe(false);
+  }, 120_000);
+});
