@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { releaseExecutionLock } from '../pipeline/run-lock.ts';
 import { artifactKeys } from '../run/index.ts';
-import type { StageContext } from '../pipeline/index.ts';
+import { releaseExecutionLock, type StageContext } from '../pipeline/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { FailureRecord } from './types.ts';
 
