@@ -3,6 +3,8 @@
  * `proxysel: aborted`), an output under a location the process may not write (was ENOENT on mkdir), and a parquet
  * shard without the text column (was only counted as bad records).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -69,6 +71,33 @@ describe('a failure names its cause', () => {
       }
     }
   }, 60_000);
+
+  it('an S3 endpoint that goes away mid-read: the object, the endpoint and the lost connection, not a bare "aborted"', async () => {
+    // A server that answers a GetObject with half its body, then drops the connection (what a stopped endpoint does).
+    const server = createServer((req, res) => {
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'Content-Length': '1000', ETag: '"x"' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Length': '1000', ETag: '"x"', 'Content-Type': 'application/octet-stream' });
+      res.write(Buffer.alloc(100, 97), () => setTimeout(() => res.socket?.destroy(), 20));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const store = createStore({ s3: { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 } });
+      const read = async () => {
+        for await (const _chunk of await store.readStream('s3://bkt/corpus/a.jsonl')) void _chunk;
+      };
+      await expect(read()).rejects.toThrow(
+        new RegExp(`^s3://bkt/corpus/a\\.jsonl: reading the object failed: lost the S3 endpoint ${endpoint.replace(/[.]/g, '\\.')}: connection reset`),
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it('an output the process may not write: permission denied or read-only, with the path (not ENOENT)', async () => {
     // /sys is mounted read-only (sysfs), and refuses new folders even to root: a read-only location any user can name.
