@@ -9,7 +9,8 @@ import { noProgress } from './context.ts';
 import { noDisplay } from './progress-display.ts';
 import { runPhases, type StageCall } from './run-phases.ts';
 import { beginRun } from './run-state.ts';
-import { acquireRunLock } from './run-lock.ts';
+import { acquireRunLock, describeHolder, lockHolder } from './run-lock.ts';
+import { RunLockBusyError } from './errors.ts';
 import { phases, runStage } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
 
@@ -51,7 +52,12 @@ export async function reselect(
 ): Promise<{ manifest: Manifest; timings: StageTiming[] }> {
   const planUri = joinUri(output, artifactKeys.plan);
   const ctx: StageContext = { store: deps.store, log: deps.log, progress: noProgress };
-  const run = await readPlan(deps.store, planUri);
+  const run = await readPlan(deps.store, planUri).catch(async (error: unknown) => {
+    // A first run still planning holds the lock and has no plan.json yet: say it is busy, not that nothing is there.
+    const holder = await lockHolder(deps.store, output);
+    if (holder) throw new RunLockBusyError(`${output} is in use by ${describeHolder(holder)}; wait for it to end, or pass --wait`);
+    throw error;
+  });
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
   const overlap = await resolvedOverlapProblem(output, run.plan.corpus.uri);

@@ -183,3 +183,9 @@ export async function releaseExecutionLock(store: ObjectStore, output: string, e
   const found = runLockSchema.safeParse(await store.readJson(uri).catch(() => undefined));
   if (found.success && found.data.token === executionHolder(execution).token) await store.delete(uri);
 }
+
+/** Who holds the run lock of `output` now, or undefined when nobody does. */
+export async function lockHolder(store: ObjectStore, output: string): Promise<RunLockOwner | undefined> {
+  const found = runLockSchema.safeParse(await store.readJson(joinUri(output, artifactKeys.lock)).catch(() => undefined));
+  return found.success ? found.data : undefined;
+}

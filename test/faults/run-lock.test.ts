@@ -99,6 +99,19 @@ describe('two commands on one output, in separate processes', () => {
     expect(existsSync(join(out, '_LOCK'))).toBe(false);
   }, 120_000);
 
+  it('a select on the output of a first run that is still planning (no plan.json yet) says busy, not missing', async () => {
+    const out = await mkdtemp(join(world.root, 'first-'));
+    const specPath = join(world.root, `first-${Math.random().toString(36).slice(2)}.json`);
+    await writeFile(specPath, JSON.stringify(tinySpec(world, out)));
+    const run = start(['run', specPath, '--workers', '0', '--quiet'], { PROXYSEL_FAULT_PAUSE: 'plan/items.json:5000' });
+    await until(() => existsSync(join(out, 'plan', 'items.json')));
+    expect(existsSync(join(out, 'plan.json'))).toBe(false);
+    const select = await start(['select', out, '--budget', 'fraction=0.1', '--quiet']).ended;
+    expect(select.code).toBe(75);
+    expect(select.stderr).toContain(`is in use by \`proxysel run ${specPath}\` (pid ${run.pid}`);
+    expect((await run.ended).code).toBe(0);
+  }, 120_000);
+
   it('a second run (a resume) of the same job refuses too, and with --wait starts when the first ends', async () => {
     const { out, specPath } = await outputWithSpec();
     const first = start(['run', specPath, '--workers', '0', '--quiet'], HOLD);
