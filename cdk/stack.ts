@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ALLOW_LIST_ENV } from '../lib/job/index.ts';
+import { ALLOW_LIST_ENV, SANDBOX_ENV } from '../lib/job/index.ts';
 import { grantFailureRecords, grantPrefixRead, grantPrefixReadWrite, type S3Location } from './access.ts';
 import { Buckets } from './buckets.ts';
 import { StageFunctions, type FunctionSize, type LambdaStage } from './functions.ts';
@@ -83,6 +83,10 @@ export class ProxyselStack extends Stack {
     const allowLists: Record<string, string> = {
       [ALLOW_LIST_ENV.referenceUrls]: (props.referenceUrls ?? []).join(','),
       ...(props.apiKeyEnvs ? { [ALLOW_LIST_ENV.apiKeyEnvs]: props.apiKeyEnvs.join(',') } : {}),
+      // The locations a spec may name, checked by the plan before any work (lib/job/sandbox.ts): IAM would refuse the
+      // rest anyway, but a local path of the function (its code, /tmp, /proc) is no S3 object and IAM does not see it.
+      [SANDBOX_ENV.readPrefixes]: reads.map((r) => `s3://${r.bucket.bucketName}/${r.prefix}`).join(','),
+      [SANDBOX_ENV.outputPrefix]: `s3://${output.bucket.bucketName}/${output.prefix}`,
     };
     const layer = new ScorerLayer(this, 'ScorerLayer', { resolveFrom: props.projectRoot });
     this.functions = new StageFunctions(this, 'Stages', {

@@ -79,6 +79,7 @@ export class SelectionStateMachine extends Construct {
         specUri: sfn.JsonPath.stringAt('$.specUri'),
         run: sfn.JsonPath.objectAt('$.run'),
         error: sfn.JsonPath.objectAt('$.error'),
+        execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
       }),
       payloadResponseOnly: true,
       resultPath: sfn.JsonPath.DISCARD,
@@ -98,7 +99,10 @@ export class SelectionStateMachine extends Construct {
     const payloadOf = (stage: StageName): Record<string, unknown> => {
       switch (stages[stage].fanOut) {
         case 'single':
-          return stage === 'plan' ? { specUri: sfn.JsonPath.stringAt('$.specUri') } : { plan: planPath };
+          // plan takes the output's run lock for this execution, report removes it (lib/pipeline/run-lock.ts).
+          if (stage === 'plan') return { specUri: sfn.JsonPath.stringAt('$.specUri'), execution: sfn.JsonPath.stringAt('$$.Execution.Name') };
+          if (stage === 'report') return { plan: planPath, execution: sfn.JsonPath.stringAt('$$.Execution.Name') };
+          return { plan: planPath };
         case 'per-item':
           return { plan: sfn.JsonPath.stringAt('$.plan'), item: sfn.JsonPath.objectAt('$.item') };
         case 'per-item-batch':

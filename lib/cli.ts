@@ -10,30 +10,32 @@ import { checkNumberOptions, numberOption } from './cli/index.ts';
 import { cliLogger, colourFor, progressDisplayFor } from './cli/index.ts';
 import { formatSummary } from './cli/index.ts';
 import { proxyselVersion } from './cli/index.ts';
-import { InvalidOptionError, JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from './job/index.ts';
+import { InvalidOptionError, JobSpecError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from './job/index.ts';
 import { textLogger } from './pipeline/index.ts';
-import { PipelineError } from './pipeline/index.ts';
+import { BUSY_EXIT_CODE, PipelineError, RunLockBusyError } from './pipeline/index.ts';
 import { runJob } from './pipeline/index.ts';
 import { reselect } from './pipeline/index.ts';
 import { writeReport } from './report/index.ts';
-import { createStore, s3OptionsFromEnv } from './store/index.ts';
+import { createStore, isS3Uri, parseUri, s3OptionsFromEnv } from './store/index.ts';
 import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
 
 /** Each command's usage, shown by `proxysel <command> --help` and together by `proxysel --help`. */
 const COMMAND_USAGE: Record<string, string> = {
-  run: `proxysel run <job.json> [--out <uri>] [--workers N] [--quiet]
+  run: `proxysel run <job.json> [--out <uri>] [--workers N] [--quiet] [--wait]
       run every stage of a job on this machine (local paths, file:// or s3:// on any S3-compatible endpoint:
-      set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like); a second run resumes
+      set AWS_ENDPOINT_URL_S3 and AWS_S3_FORCE_PATH_STYLE=true for MinIO and the like); a second run resumes.
+      One run or select at a time per output: another one refuses with exit code 75, or waits with --wait
 `,
   demo: `proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
 `,
   select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy label-band|top|bottom|band|budget-band|sample|reducible]
       [--lower Q] [--centre Q] [--upper Q] [--fill ceiling|always] [--untrusted exclude|keep]
-      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T] [--force]
+      [--drop-top Q] [--multiple M] [--lambda L] [--temperature T] [--force] [--wait]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring); the new selection
       replaces the run's selected/, manifest.json and report.html, so it is refused without --force (copy the run's
-      folder first to keep both)
+      folder first to keep both); refuses with exit code 75 while a run or select holds the output (--wait: start
+      when it ends)
 `,
   report: `proxysel report <output-uri>
       (re)generate report.html from the artifacts of a finished run and print where it is
@@ -41,9 +43,11 @@ const COMMAND_USAGE: Record<string, string> = {
   validate: `proxysel validate <job.json>
       check a job spec and print it with its defaults filled in
 `,
-  watch: `proxysel watch <jobs-prefix> [--interval S] [--once] [--workers N] [--quiet]
+  watch: `proxysel watch <jobs-prefix> [--interval S] [--once] [--workers N] [--quiet] [--allow s3://bucket/prefix/]...
       poll a jobs/ prefix (s3:// on any S3-compatible endpoint, or a folder) and run each new spec once, locally:
-      the cloud trigger without EventBridge (same execution names; markers under <jobs-prefix>_started/)
+      the cloud trigger without EventBridge (same execution names; markers under <jobs-prefix>_started/).
+      A spec from a bucket may only name s3:// locations under the --allow prefixes (repeatable; default: the
+      watched bucket), never a local path; others are moved aside to <spec>.REJECTED with the reasons
 `,
   estimate: ESTIMATE_USAGE,
 };
@@ -62,17 +66,37 @@ ${Object.values(COMMAND_USAGE)
 Colour only on a terminal; NO_COLOR=1 turns it off. Exit status: 0 done, 1 the run failed, 2 bad input (spec, options).
 `;
 
+/**
+ * The prefixes specs of a watched prefix may name: the --allow ones (s3:// only), else the watched bucket when it is
+ * one; none (no sandbox) for a local folder watched without --allow.
+ */
+function watchSandbox(prefix: string, allow: string[] | undefined): string[] | undefined {
+  if (allow && allow.length > 0) {
+    const local = allow.filter((a) => !isS3Uri(a));
+    if (local.length > 0) throw new InvalidOptionError(`--allow takes s3://bucket/prefix/ locations (got ${local.join(', ')})`);
+    return allow;
+  }
+  if (!isS3Uri(prefix)) return undefined;
+  const parsed = parseUri(prefix) as { bucket: string };
+  return [`s3://${parsed.bucket}/`];
+}
+
 /** Options that take a value: a negative number after a space (`--lambda -1`) is their value, not an option. */
-const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted', 'interval'];
+const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted', 'interval', 'allow'];
 
 async function loadSpecFile(path: string) {
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new Error(`${path}: cannot read the job spec (${e.code ?? e.message})`);
   });
-  return resolveSpecPaths(parseJobSpecText(text, path), specBaseDir(path));
+  const spec = resolveSpecPaths(parseJobSpecText(text, path), specBaseDir(path));
+  // Once relative paths are resolved against the spec's folder (and links followed), the output may turn out to be
+  // inside the corpus: validate refuses it as run does.
+  const overlap = await resolvedOverlapProblem(spec.output, spec.corpus.uri);
+  if (overlap) throw new JobSpecError(path, [`output: ${overlap}`]);
+  return spec;
 }
 
-async function runCommand(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean }): Promise<void> {
+async function runCommand(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean; wait?: boolean }, command: string): Promise<void> {
   const display = progressDisplayFor(Boolean(opts.quiet));
   const log = cliLogger(display, { quiet: opts.quiet });
   const result = await runJob(spec, {
@@ -81,6 +105,7 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
     workers: numberOption('workers', opts.workers, 'count'),
     display,
     log,
+    lock: { command, wait: Boolean(opts.wait) },
   });
   process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
 }
@@ -123,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       once: { type: 'boolean' },
       force: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      allow: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -140,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'run': {
       const path = positionals[0];
       if (!path) throw new Error('proxysel run: give the path of a job spec (JSON)');
-      await runCommand(await loadSpecFile(path), values);
+      await runCommand(await loadSpecFile(path), values, `proxysel run ${path}`);
       return 0;
     }
     case 'demo': {
@@ -151,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
       await ensureDemoCorpus(dir, scale, log);
       const spec = await demoJobSpec(dir, values.out ?? 'out/demo');
       display.stop();
-      await runCommand(spec, { workers: values.workers, quiet: values.quiet });
+      await runCommand(spec, { workers: values.workers, quiet: values.quiet, wait: values.wait }, 'proxysel demo');
       return 0;
     }
     case 'select': {
@@ -161,7 +188,11 @@ export async function main(argv: string[]): Promise<number> {
       const result = await reselect(
         output,
         { ...values, ifSelected: values.force ? 'replace' : 'refuse' },
-        { store: createStore({ s3: s3OptionsFromEnv() }), log: cliLogger(display, { quiet: values.quiet }) },
+        {
+          store: createStore({ s3: s3OptionsFromEnv() }),
+          log: cliLogger(display, { quiet: values.quiet }),
+          lock: { command: `proxysel select ${output}`, wait: Boolean(values.wait) },
+        },
       ).finally(() => display.stop());
       process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
       return 0;
@@ -188,6 +219,7 @@ export async function main(argv: string[]): Promise<number> {
       const store = createStore({ s3 });
       const log = textLogger((line) => process.stderr.write(line + '\n'), { colour: colourFor(process.stderr) });
       const workers = numberOption('workers', values.workers, 'count');
+      const allow = watchSandbox(prefix, values.allow);
       const run: WatchOptions['run'] = async (spec, name) => {
         const display = progressDisplayFor(Boolean(values.quiet));
         try {
@@ -198,14 +230,14 @@ export async function main(argv: string[]): Promise<number> {
         }
       };
       if (values.once) {
-        const polled = await pollJobSpecs({ prefix, store, run, log });
+        const polled = await pollJobSpecs({ prefix, store, run, log, allow });
         return polled.failed.length > 0 ? 1 : 0;
       }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       log.info(`watching ${prefix} every ${intervalSeconds} s (Ctrl-C to stop)`);
-      await watchJobSpecs({ prefix, store, run, log, intervalSeconds, signal: stop.signal });
+      await watchJobSpecs({ prefix, store, run, log, intervalSeconds, signal: stop.signal, allow });
       return 0;
     }
     default:
@@ -214,8 +246,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options), else 1. */
-export function exitCodeOf(error: unknown): 1 | 2 {
+/**
+ * The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options), 75 when the
+ * output is locked by another run or select (try again later, or pass --wait), else 1.
+ */
+export function exitCodeOf(error: unknown): 1 | 2 | 75 {
+  if (error instanceof RunLockBusyError) return BUSY_EXIT_CODE;
   if (error instanceof JobSpecError || error instanceof InvalidOptionError) return 2;
   if (isParseArgsError(error)) return 2;
   return error instanceof PipelineError && error.badInput ? 2 : 1;

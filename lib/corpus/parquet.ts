@@ -54,6 +54,13 @@ export async function* readParquetDocs(
     throw broken('not a readable parquet file', e);
   }
   const hasText = names.includes(options.textField);
+  if (!hasText) {
+    const rows = metadata.row_groups.reduce((a, g) => a + Number(g.num_rows), 0);
+    options.onWarning?.(
+      `${item.key}: the whole shard has no text field: no column "${options.textField}" (its columns: ${names.join(', ') || 'none'}); ` +
+        `its ${rows} record(s) are counted as bad records; set corpus.textField to the column that holds the text`,
+    );
+  }
   const columns = [options.textField];
   if (options.idField !== undefined && options.idField !== options.textField && names.includes(options.idField)) {
     columns.push(options.idField);

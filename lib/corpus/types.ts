@@ -68,4 +68,6 @@ export interface ReadOptions {
   onBadShard?: 'fail' | 'skip';
   /** Called with the field names of each record that has no text field, before the bad-record policy applies. */
   onMissingText?: (fields: string[]) => void;
+  /** Called once for a problem of a whole shard (a parquet shard without the text column): said, not only counted. */
+  onWarning?: (message: string) => void;
 }

@@ -8,11 +8,11 @@ const shared = {
    */
   partitions: z.number().int().min(1).max(65536).optional(),
   /** A cluster of more documents than this is verified pairwise against kept representatives, not trusted. */
-  maxClusterSize: z.number().int().min(2).default(64),
+  maxClusterSize: z.number().int().min(2).max(1_000_000).default(64),
   /** A cluster that would remove more than this share of one work item's documents is verified pairwise too. */
   maxItemShare: z.number().gt(0).max(1).default(0.5),
   /** Band records one partition may hold in memory (12 bytes each); beyond it the stage fails, asking for more partitions. */
-  maxPartitionRecords: z.number().int().positive().default(50_000_000),
+  maxPartitionRecords: z.number().int().positive().max(1_000_000_000, 'must be at most 1e9 (12 bytes each in memory)').default(50_000_000),
 };
 
 export const dedupSchema = z.discriminatedUnion('kind', [
@@ -29,7 +29,7 @@ export const dedupSchema = z.discriminatedUnion('kind', [
       bands: z.number().int().min(1).max(1024).default(14),
       rows: z.number().int().min(1).max(1024).default(8),
       /** Most pivots verified per band bucket (bounds the work of one bucket of unrelated documents). */
-      maxPivots: z.number().int().min(1).default(64),
+      maxPivots: z.number().int().min(1).max(1_000_000).default(64),
       ...shared,
     })
     .strict()

@@ -2,6 +2,8 @@ export { InvalidOptionError, JobSpecError } from './errors.ts';
 export { CLOUD_DEFAULTS, SPEC_DEFAULTS } from './defaults.ts';
 export { parseJobSpec, parseJobSpecText, resolveSpecPaths, specBaseDir } from './load.ts';
 export * from './spec.ts';
+export { resolvedOverlapProblem } from './locations.ts';
+export { sandboxFromEnv, sandboxProblems, SANDBOX_ENV, specLocations, type LocationSandbox } from './sandbox.ts';
 export { budgetFraction, MAX_REGION_ATTEMPT, parseBudgetOption, planBudget, planBudgetSchema, regionMargin, resolveBudget, type PlanBudget } from './budget.ts';
 export type { DedupSpec } from './dedup-spec.ts';
 export { ALLOW_LIST_ENV, apiKeyEnvProblem, referenceUrlProblem } from './secrets.ts';

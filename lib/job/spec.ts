@@ -4,6 +4,9 @@ import { locationOverlap } from '../store/index.ts';
 import { platformVariableProblem } from './secrets.ts';
 import { rulesSchema } from '../rules/index.ts';
 
+/** One mebibyte: the floor of `corpus.maxItemBytes`. */
+const MIB = 1024 * 1024;
+
 /** Where a URI may point: `s3://bucket/prefix/`, `file:///abs/path/`, or a local path. */
 const uri = z.string().min(1, 'must be a non-empty URI or path');
 
@@ -20,7 +23,7 @@ export const corpusSchema = z
      */
     onBadShard: z.enum(['fail', 'skip']).optional(),
     /** Uncompressed .jsonl shards larger than this are split into byte-range work items. */
-    maxItemBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    maxItemBytes: z.number().int().min(MIB, 'must be at least 1 MiB (1048576): a range smaller than one document cannot hold it').max(2 ** 40, 'must be at most 1 TiB (2^40)').default(256 * MIB),
   })
   .strict();
 
@@ -94,8 +97,8 @@ export const budgetSchema = z
 
 export const sampleSchema = z
   .object({
-    docs: z.number().int().min(10).default(2000),
-    seed: z.number().int().nonnegative().default(1),
+    docs: z.number().int().min(10).max(1_000_000, 'must be at most 1000000 documents (the sample is labelled by the large model and held in memory by fit)').default(2000),
+    seed: z.number().int().nonnegative().max(0xffffffff, 'must be at most 2^32 - 1 (seeds are 32-bit)').default(1),
   })
   .strict();
 
@@ -113,11 +116,11 @@ export const onnxReferenceSchema = z
     kind: z.literal('onnx'),
     /** Folder in the Hugging Face / Optimum layout: model.onnx, tokenizer.json, config.json. */
     model: uri,
-    maxTokens: z.number().int().positive().default(1024),
+    maxTokens: z.number().int().positive().max(131_072).default(1024),
     /** `truncate` scores the first maxTokens tokens; `sliding` covers the whole document in windows. */
     windows: z.enum(['truncate', 'sliding']).default('truncate'),
-    stride: z.number().int().positive().optional(),
-    batchSize: z.number().int().positive().default(8),
+    stride: z.number().int().positive().max(131_072).optional(),
+    batchSize: z.number().int().positive().max(1024).default(8),
     device: z.enum(['cpu', 'cuda']).default('cpu'),
   })
   .strict();
@@ -137,10 +140,10 @@ export const openaiReferenceSchema = z
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     flavor: z.enum(['vllm', 'tgi', 'llama.cpp']).default('vllm'),
-    concurrency: z.number().int().positive().default(8),
-    timeoutMs: z.number().int().positive().default(60_000),
-    maxRetries: z.number().int().nonnegative().default(5),
-    maxTokens: z.number().int().positive().default(1024),
+    concurrency: z.number().int().positive().max(256).default(8),
+    timeoutMs: z.number().int().min(100).max(3_600_000, 'must be at most 3600000 ms (one hour)').default(60_000),
+    maxRetries: z.number().int().nonnegative().max(20).default(5),
+    maxTokens: z.number().int().positive().max(131_072).default(1024),
   })
   .strict();
 
@@ -163,6 +166,13 @@ export const DEFAULT_L2 = 0.1;
  */
 export const DEFAULT_BUCKETS = 1 << 17;
 
+/**
+ * Most hashed buckets per member: 2^24. The featurizer takes up to 2^30, but the ONNX graph holds members x buckets
+ * float32 weights in one protobuf (at most 2 GiB); MAX_WEIGHTS bounds the product.
+ */
+export const MAX_BUCKETS = 1 << 24;
+const MAX_WEIGHTS = 1 << 27;
+
 export const proxySchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -172,17 +182,19 @@ export const proxySchema = z.discriminatedUnion('kind', [
       buckets: z
         .number()
         .int()
-        .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
+        .min(1024, 'must be a power of two from 1024 (2^10) to 16777216 (2^24)')
+        .max(MAX_BUCKETS, 'must be a power of two from 1024 (2^10) to 16777216 (2^24): the exported graph holds members x buckets float32 weights')
+        .refine((n) => Number.isInteger(Math.log2(n)), 'must be a power of two from 1024 (2^10) to 16777216 (2^24)')
         .default(DEFAULT_BUCKETS),
       /** Share of the labelled sample held out to measure fidelity. */
       heldOut: z.number().gt(0).lt(0.9).default(0.2),
-      epochs: z.number().int().positive().default(30),
+      epochs: z.number().int().positive().max(1000, 'must be at most 1000 (each epoch is a pass over the labelled sample)').default(30),
       /**
        * L2 penalty per training step (so per labelled document). 0.1 is measured by bench:downstream: with 100 labels it
        * raised the proxy's Spearman with the reference's per-byte loss over every document from 0.62 to 0.78 (10% junk)
        * and from 0.84 to 0.88 (33% junk) against 1e-4; 0.03-0.3 gave the same.
        */
-      l2: z.number().nonnegative().default(DEFAULT_L2),
+      l2: z.number().nonnegative().max(1000).default(DEFAULT_L2),
       /**
        * What the deployed ensemble (proxy/model.onnx, which scores every document) trains on once its fidelity is
        * measured on the held-out split: `all` labels (default: the held-out ones too, a quarter more labels with the
@@ -193,7 +205,11 @@ export const proxySchema = z.discriminatedUnion('kind', [
       /** Warn loudly when held-out Spearman falls below this. */
       minSpearman: z.number().min(-1).max(1).default(0.7),
     })
-    .strict(),
+    .strict()
+    .refine((p) => p.buckets > MAX_BUCKETS || p.members * p.buckets <= MAX_WEIGHTS, {
+      path: ['buckets'],
+      message: `members x buckets must be at most ${MAX_WEIGHTS} (2^27 float32 weights, 512 MiB in the exported graph)`,
+    }),
   z
     .object({
       kind: z.literal('onnx'),

@@ -77,3 +77,15 @@ export const PIPELINE_ERROR_NAMES = [
   'InvalidLabelError',
   'InvariantError',
 ] as const;
+
+/**
+ * Another run or select holds the output's run lock (run-lock.ts). Not bad input and not a failure of this run: the CLI
+ * exits with {@link BUSY_EXIT_CODE}, and nothing is written into the output (no `_FAILED`: the output is not ours).
+ */
+export class RunLockBusyError extends PipelineError {
+  override readonly name = 'RunLockBusyError';
+  readonly badInput = false;
+}
+
+/** The exit code of `proxysel run` / `select` / `demo` when the output is locked by another run: 75 (EX_TEMPFAIL). */
+export const BUSY_EXIT_CODE = 75;

@@ -18,3 +18,4 @@ export { countWorkItem } from './count.ts';
 export { dedupClusters, dedupPartition } from './dedup.ts';
 export { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './progress-display.ts';
 export { settleBudget } from './settle.ts';
+export { acquireRunLock, releaseExecutionLock, RunLock, type RunLockOptions } from './run-lock.ts';

@@ -5,7 +5,9 @@ import { createStore } from '../store/index.ts';
 import type { ObjectStore, S3Options } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type RunFile, type RunFiles, type StageTiming } from '../run/index.ts';
 import { JobSpecError } from '../job/index.ts';
-import { jobSpecSchema } from '../job/index.ts';
+import { jobSpecSchema, resolvedOverlapProblem } from '../job/index.ts';
+import { RunLockBusyError } from './errors.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
 import { recordFailure } from '../trigger/index.ts';
 import { noProgress, textLogger } from './context.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
@@ -28,6 +30,11 @@ export interface RunJobOptions {
   log?: Logger;
   /** The spec's URI, recorded in `_FAILED` when the run fails (`proxysel watch`). */
   specUri?: string;
+  /**
+   * The output's run lock (run-lock.ts): `command` names this run to whoever finds the output taken; `wait` waits for
+   * the holder instead of refusing. Default: taken, named `proxysel run`.
+   */
+  lock?: { command?: string; wait?: boolean };
 }
 
 export interface RunJobResult {
@@ -49,7 +56,7 @@ function outputOfSpec(spec: unknown, override: string | undefined): string | und
  * invalid spec, whose output may be the very place it must not write to (the corpus, for one).
  */
 async function recordLocalFailure(error: unknown, output: string | undefined, specUri: string | undefined, ctx: StageContext): Promise<void> {
-  if (!output || error instanceof JobSpecError) return;
+  if (!output || error instanceof JobSpecError || error instanceof RunLockBusyError) return;
   const e = error as Error;
   // The caller reports the error it is thrown (the CLI prints it once); recording it is no second report.
   const quiet: StageContext = { ...ctx, log: { ...ctx.log, error: (m, data) => ctx.log.debug(m, data) } };
@@ -80,7 +87,17 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
   const pool = workers > 0 ? new StageWorkerPool(workers, { s3: options.s3, log }) : undefined;
 
   let output: string | undefined;
+  let lock: RunLock | undefined;
   try {
+    // The run lock, before the first write to the output; a spec that is invalid, or whose output may not be written
+    // (inside the corpus), takes none: the plan stage refuses it with every problem listed.
+    const parsed = jobSpecSchema.safeParse(spec);
+    if (parsed.success) {
+      const target = options.output ?? parsed.data.output;
+      if (!(await resolvedOverlapProblem(target, parsed.data.corpus.uri))) {
+        lock = await acquireRunLock(store, target, { command: options.lock?.command ?? 'proxysel run', wait: options.lock?.wait, log });
+      }
+    }
     let planned!: PlanOutput;
     let run!: RunFiles;
     await timed(timings, display, 'plan', async () => {
@@ -124,5 +141,6 @@ export async function runJob(spec: unknown, options: RunJobOptions = {}): Promis
   } finally {
     display.stop();
     await pool?.close();
+    await lock?.release().catch((e: Error) => log.warn(`run lock not removed: ${e.message}`));
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkItem } from '../corpus/index.ts';
 import type { ReferenceSpec } from '../job/index.ts';
-import type { ObjectStore } from '../store/index.ts';
+import { parseUri, type ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
 import type { StageContext } from './types.ts';
 import { MissingInputError, StaleInputError } from './errors.ts';
@@ -52,14 +52,22 @@ export async function digestObject(store: ObjectStore, uri: string): Promise<{ s
 }
 
 /**
- * Versions of the files a reference scorer loads (the n-gram text, the onnx folder): key, size and ETag of each, so
+ * Versions of the files a reference scorer loads (the n-gram text, the onnx folder): key, size and ETag (the sha256 of
+ * a local file's bytes) of each, so
  * that replacing the model or text at the same location redoes what depends on it. An openai reference is identified
  * by its URL and model name, which the spec holds.
  */
 export async function referenceVersion(store: ObjectStore, reference: ReferenceSpec | undefined): Promise<unknown> {
   if (!reference || reference.kind === 'openai') return null;
   const uri = reference.kind === 'ngram' ? reference.text : reference.model;
-  return (await store.list(uri)).map((o) => ({ key: o.key, size: o.size, etag: o.etag }));
+  const objects = await store.list(uri);
+  // A local file's listed version is its mtime and size, which an edit in place can leave as they were: its bytes count.
+  if (parseUri(uri).scheme === 'file') {
+    const out = [];
+    for (const o of objects) out.push({ key: o.key, size: o.size, sha256: (await digestObject(store, o.uri)).sha256 });
+    return out;
+  }
+  return objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag }));
 }
 
 async function readMarker(store: ObjectStore, uri: string): Promise<UnitMarker | undefined> {

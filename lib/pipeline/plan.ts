@@ -1,13 +1,14 @@
-import { realpath } from 'node:fs/promises';
 import { detectFormat, planWorkItems } from '../corpus/index.ts';
 import { JobSpecError } from '../job/index.ts';
 import { apiKeyEnvProblem, referenceUrlProblem } from '../job/index.ts';
 import { parseJobSpec } from '../job/index.ts';
-import { outputOverlapProblem, type JobSpec } from '../job/index.ts';
-import { joinUri, parseUri } from '../store/index.ts';
+import { resolvedOverlapProblem, sandboxFromEnv, sandboxProblems, type JobSpec } from '../job/index.ts';
+import { joinUri } from '../store/index.ts';
 import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
 import { dedupPartitionsFor } from './dedup-files.ts';
 import { beginRun } from './run-state.ts';
+import { withContentVersions } from './content-versions.ts';
+import { acquireRunLock, executionHolder } from './run-lock.ts';
 import type { PlanInput, StageContext } from './types.ts';
 import { planBudget } from '../job/index.ts';
 
@@ -47,23 +48,17 @@ function referenceSlicesFor(spec: JobSpec): number {
   return Math.min(64, Math.max(1, Math.ceil(spec.sample.docs / 2000)));
 }
 
-/** A local path with its symbolic links resolved where it exists (so a link cannot hide an overlap). */
-async function realLocation(uri: string): Promise<string> {
-  const parsed = parseUri(uri);
-  if (parsed.scheme !== 'file') return uri;
-  return realpath(parsed.path).catch(() => uri);
-}
-
 /**
  * What the spec's schema cannot check alone: the output against the corpus once paths are final (after `--out`, with
  * links resolved), and the openai reference against the operator's allow-lists of this environment (secrets.ts).
  */
 async function checkRunnable(spec: JobSpec, source: string): Promise<void> {
   const problems: string[] = [];
-  const overlap =
-    outputOverlapProblem(spec.output, spec.corpus.uri) ??
-    outputOverlapProblem(await realLocation(spec.output), await realLocation(spec.corpus.uri));
+  const overlap = await resolvedOverlapProblem(spec.output, spec.corpus.uri);
   if (overlap) problems.push(`output: ${overlap}`);
+  // In the cloud stack, the locations a spec may name (its functions' environment): never a local path of the function.
+  const sandbox = sandboxFromEnv();
+  if (sandbox) problems.push(...sandboxProblems(spec, sandbox));
   for (const [path, reference] of [['reference', spec.reference], ['smallReference', spec.smallReference]] as const) {
     if (reference?.kind !== 'openai') continue;
     const key = apiKeyEnvProblem(reference.apiKeyEnv);
@@ -89,9 +84,22 @@ export async function planJob(input: PlanInput, ctx: StageContext): Promise<Plan
   const parsed = parseJobSpec(raw, source);
   const spec: JobSpec = input.output ? { ...parsed, output: input.output } : parsed;
   await checkRunnable(spec, source);
+  // In the cloud, the execution takes the output's run lock here; report (or RecordFailure) removes it.
+  const lock = input.execution
+    ? await acquireRunLock(ctx.store, spec.output, { command: '', holder: executionHolder(input.execution), log: ctx.log })
+    : undefined;
+  try {
+    return await planRun(spec, ctx);
+  } catch (error) {
+    await lock?.release().catch(() => {});
+    throw error;
+  }
+}
+
+async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
   await beginRun(ctx.store, spec.output, ctx.log);
   const objects = await ctx.store.list(spec.corpus.uri);
-  const items = planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes });
+  const items = await withContentVersions(ctx.store, spec.output, planWorkItems(objects, { maxItemBytes: spec.corpus.maxItemBytes }), ctx.log);
   const emptyShards = objects.filter((o) => o.size === 0 && detectFormat(o.key) !== undefined).map((o) => o.key);
   if (emptyShards.length > 0) {
     const shown = emptyShards.slice(0, 20).join(', ') + (emptyShards.length > 20 ? `, ... (${emptyShards.length - 20} more)` : '');

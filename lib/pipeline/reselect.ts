@@ -4,11 +4,13 @@ import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
-import { InvalidOptionError, parseBudgetOption } from '../job/index.ts';
+import { InvalidOptionError, JobSpecError, parseBudgetOption, resolvedOverlapProblem } from '../job/index.ts';
 import { noProgress } from './context.ts';
 import { noDisplay } from './progress-display.ts';
 import { runPhases, type StageCall } from './run-phases.ts';
 import { beginRun } from './run-state.ts';
+import { acquireRunLock, describeHolder, lockHolder } from './run-lock.ts';
+import { RunLockBusyError } from './errors.ts';
 import { phases, runStage } from './stages.ts';
 import type { Logger, StageContext } from './types.ts';
 
@@ -67,11 +69,16 @@ function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 
 export async function reselect(
   output: string,
   opts: ReselectOptions,
-  deps: { store: ObjectStore; log: Logger },
+  deps: { store: ObjectStore; log: Logger; lock?: { command?: string; wait?: boolean } },
 ): Promise<{ manifest: Manifest; timings: StageTiming[] }> {
   const planUri = joinUri(output, artifactKeys.plan);
   const ctx: StageContext = { store: deps.store, log: deps.log, progress: noProgress };
-  const run = await readPlan(deps.store, planUri);
+  const run = await readPlan(deps.store, planUri).catch(async (error: unknown) => {
+    // A first run still planning holds the lock and has no plan.json yet: say it is busy, not that nothing is there.
+    const holder = await lockHolder(deps.store, output);
+    if (holder) throw new RunLockBusyError(`${output} is in use by ${describeHolder(holder)}; wait for it to end, or pass --wait`);
+    throw error;
+  });
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
   if (opts.ifSelected === 'refuse' && (await deps.store.exists(run.uri(artifactKeys.manifest)))) {
@@ -80,11 +87,18 @@ export async function reselect(
         `Pass --force to replace it, or copy the run's folder first and select into the copy`,
     );
   }
-  await beginRun(deps.store, run.output, deps.log);
-  const items = await readItems(deps.store, run);
-  const timings: StageTiming[] = [];
-  const fromReduce = phases.slice(phases.findIndex((p) => p.name === 'reduce'));
-  const call: StageCall = (stage, input) => runStage(stage, input, ctx);
-  await runPhases(fromReduce, { planUri, run, items, call, display: noDisplay, extra: { reduce: { budget, policy } }, concurrency: 1 }, timings);
-  return { manifest: manifestSchema.parse(await deps.store.readJson(run.uri(artifactKeys.manifest))), timings };
+  const overlap = await resolvedOverlapProblem(output, run.plan.corpus.uri);
+  if (overlap) throw new JobSpecError(planUri, [`output: ${overlap}`]);
+  const lock = await acquireRunLock(deps.store, run.output, { command: deps.lock?.command ?? 'proxysel select', wait: deps.lock?.wait, log: deps.log });
+  try {
+    await beginRun(deps.store, run.output, deps.log);
+    const items = await readItems(deps.store, run);
+    const timings: StageTiming[] = [];
+    const fromReduce = phases.slice(phases.findIndex((p) => p.name === 'reduce'));
+    const call: StageCall = (stage, input) => runStage(stage, input, ctx);
+    await runPhases(fromReduce, { planUri, run, items, call, display: noDisplay, extra: { reduce: { budget, policy } }, concurrency: 1 }, timings);
+    return { manifest: manifestSchema.parse(await deps.store.readJson(run.uri(artifactKeys.manifest))), timings };
+  } finally {
+    await lock.release().catch((e: Error) => deps.log.warn(`run lock not removed: ${e.message}`));
+  }
 }

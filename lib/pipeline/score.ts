@@ -77,7 +77,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
   const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
-  for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH })) {
+  const onWarning = (message: string) => ctx.log.warn(message);
+  for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
     const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
       batch.map((d) => d.text),
       batch.map((d) => d.bytes),

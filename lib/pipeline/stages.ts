@@ -19,7 +19,7 @@ import {
   itemEventSchema,
   itemsEventSchema,
   planInputSchema,
-  planRefSchema,
+  planRefSchema, reportInputSchema,
   reduceEventSchema,
   referenceSliceEventSchema,
   type StageContext,
@@ -138,7 +138,7 @@ export const stages = {
   }),
   report: stage({
     fanOut: 'single',
-    input: planRefSchema,
+    input: reportInputSchema,
     load: async () => (await import('./report.ts')).reportRun,
     summary: (_outs: { report: string }[]) => 'report.html',
   }),

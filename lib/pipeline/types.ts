@@ -32,6 +32,8 @@ export const planInputSchema = z
     specUri: z.string().min(1).optional(),
     spec: z.unknown().optional(),
     output: z.string().min(1).optional(),
+    /** The state machine execution's name: plan then takes the output's run lock for it (pipeline/run-lock.ts). */
+    execution: z.string().min(1).optional(),
   })
   .strict()
   .refine((e) => (e.spec === undefined) !== (e.specUri === undefined), { message: 'plan needs either a spec or a specUri', path: ['specUri'] });
@@ -40,6 +42,10 @@ export type PlanInput = z.input<typeof planInputSchema>;
 /** Input of every single (non fan-out) stage after plan: the URI of the run's plan.json. */
 export const planRefSchema = z.object({ plan: z.string().min(1) }).strict();
 export type PlanRef = z.infer<typeof planRefSchema>;
+
+/** Input of report: the plan, and in the cloud the execution whose run lock it removes once `_SUCCESS` is written. */
+export const reportInputSchema = z.object({ plan: z.string().min(1), execution: z.string().min(1).optional() }).strict();
+export type ReportInput = z.infer<typeof reportInputSchema>;
 
 /** Input of reduce: the plan, and for re-selection (`proxysel select`) another budget or policy than the spec's. */
 export const reduceEventSchema = z

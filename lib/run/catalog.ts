@@ -3,6 +3,7 @@ import { manifestSchema } from '../manifest/index.ts';
 import { heldOutSchema, proxyCardSchema } from './card.ts';
 import { planSchema, workItemSchema } from './plan-file.ts';
 import {
+  contentCacheSchema,
   countedTokensSchema,
   dedupPartitionListSchema,
   dedupSummarySchema,
@@ -13,6 +14,7 @@ import {
   referenceStatsSchema,
   removedFileSchema,
   runFileSchema,
+  runLockSchema,
   sampleStatsSchema,
   selectedRowListSchema,
   selectedStatsSchema,
@@ -25,6 +27,8 @@ const ID = '[A-Za-z0-9._-]+';
 /** Every JSON file of a run by key pattern (relative to the output prefix), first match wins. */
 const JSON_FILES: readonly [RegExp, z.ZodType][] = [
   [/^plan\.json$/, planSchema],
+  [/^plan\/content\.json$/, contentCacheSchema],
+  [/^_LOCK$/, runLockSchema],
   [/^plan\/items\.json$/, z.array(workItemSchema).describe('work item list')],
   [/^plan\/dedup-partitions\.json$/, dedupPartitionListSchema],
   [new RegExp(`^plan/done/${ID}/${ID}\\.json$`), unitMarkerSchema],

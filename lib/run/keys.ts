@@ -5,6 +5,8 @@
 export const artifactKeys = {
   plan: 'plan.json',
   items: 'plan/items.json',
+  /** Content hashes of local shards and the file stats they were taken at (pipeline/content-versions.ts). */
+  contentCache: 'plan/content.json',
   samplePart: (item: string) => `sample/part-${item}.jsonl.gz`,
   sample: 'sample/sample.jsonl.gz',
   sampleStats: 'sample/stats.json',
@@ -36,6 +38,8 @@ export const artifactKeys = {
   report: 'report.html',
   success: '_SUCCESS',
   failed: '_FAILED',
+  /** The run lock (run-lock.ts): who is writing this output now; removed when that run or select ends. */
+  lock: '_LOCK',
 } as const;
 
 /** Prefixes holding intermediate artifacts only (safe to expire once a run has finished). */
@@ -56,7 +60,7 @@ const INTERMEDIATE_KEY = new RegExp(
     String.raw`/reference/(part-\d+\.jsonl\.gz|labels\.jsonl\.gz|stats\.json)`,
     String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json|dedup|bands)`,
     String.raw`/dedup/(pairs/p-\d+\.bin|removed/[A-Za-z0-9._-]+\.json|summary\.json)`,
-    String.raw`/plan/(items|dedup-partitions)\.json`,
+    String.raw`/plan/(items|dedup-partitions|content)\.json`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
     String.raw`/plan/done/[^/]+/[^/]+\.json`,
   ]

@@ -285,3 +285,27 @@ export const selectedRowListSchema = z
   })
   .describe('selected row list');
 export type SelectedRowList = z.infer<typeof selectedRowListSchema>;
+
+/** The run lock `_LOCK` (pipeline/run-lock.ts): who writes the output now. */
+export const runLockSchema = z
+  .object({
+    token: z.string(),
+    host: z.string(),
+    pid: z.number(),
+    command: z.string(),
+    startedAt: z.string(),
+    heartbeatAt: z.string(),
+    /** A holder that writes no heartbeat (a state machine execution) says how long its lock holds without one. */
+    staleAfterMs: z.number().positive().optional(),
+  })
+  .describe('run lock (_LOCK)');
+export type RunLockOwner = z.output<typeof runLockSchema>;
+
+/** `plan/content.json`: content hashes of local shards (pipeline/content-versions.ts). */
+export const contentCacheSchema = z
+  .record(
+    z.string(),
+    z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), ino: z.number(), sha256: z.string() }).strict(),
+  )
+  .describe('content hashes of local shards (plan/content.json)');
+export type ContentCache = z.output<typeof contentCacheSchema>;

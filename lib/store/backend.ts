@@ -9,6 +9,7 @@ export interface StoreBackend {
   readStream(uri: string, range?: ByteRange): Promise<Readable>;
   write(uri: string, body: Body, options?: WriteOptions): Promise<void>;
   delete(uri: string): Promise<void>;
+  writeIfAbsent(uri: string, body: string | Buffer): Promise<boolean>;
   removeTemporaries(prefixUri: string): Promise<string[]>;
 }
 

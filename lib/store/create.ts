@@ -87,6 +87,10 @@ class DispatchingStore implements ObjectStore {
     return this.backend(uri).delete(uri);
   }
 
+  writeIfAbsent(uri: string, body: string | Buffer): Promise<boolean> {
+    return this.backend(uri).writeIfAbsent(uri, body);
+  }
+
   removeTemporaries(prefixUri: string): Promise<string[]> {
     return this.backend(prefixUri).removeTemporaries(prefixUri);
   }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { access, link, mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
 import { StoreError, StoreNotFoundError } from './errors.ts';
-import { writeFaultPoint } from './fault-injection.ts';
+import { writeFaultPoint, writePausePoint } from './fault-injection.ts';
 import type { Body, ByteRange, ObjectInfo } from './types.ts';
 import { joinUri, parseUri } from './uri.ts';
 
@@ -39,6 +39,39 @@ function localPath(uri: string): string {
 
 function code(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * A filesystem error in words a person acts on: a read-only or forbidden location is said so, with the path the
+ * system refused (mkdir of a folder under a read-only one reports ENOENT on some systems: the path says where).
+ */
+export function describeFsError(err: unknown, path: string): string {
+  const c = code(err);
+  const at = (err as NodeJS.ErrnoException | undefined)?.path ?? path;
+  if (c === 'EROFS') return `read-only file system at ${at}`;
+  if (c === 'EACCES' || c === 'EPERM') return `permission denied at ${at} (read-only or not yours)`;
+  if (c === 'ENOSPC') return `no space left on the device of ${at}`;
+  return (err as Error)?.message ?? String(err);
+}
+
+/**
+ * Creates `dir` and its parents, or throws naming the cause: a recursive mkdir under a folder it may not write to can
+ * report ENOENT (the missing child) instead of EACCES/EROFS, so the nearest existing ancestor is looked at.
+ */
+async function makeFolder(uri: string, dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    let reason = describeFsError(err, dir);
+    if (code(err) === 'ENOENT' || code(err) === 'EACCES' || code(err) === 'EPERM' || code(err) === 'EROFS') {
+      let ancestor = dirname(dir);
+      while (ancestor !== dirname(ancestor) && !(await statOrUndefined(ancestor).catch(() => undefined))) ancestor = dirname(ancestor);
+      const writable = await access(ancestor, constants.W_OK).then(() => true, (e: unknown) => e);
+      if (writable !== true) reason = describeFsError(writable, ancestor);
+      else if (code(err) !== 'ENOENT') reason = describeFsError(err, dir);
+    }
+    throw new StoreError(`${uri}: cannot create the folder ${dir}: ${reason}`, { cause: err });
+  }
 }
 
 function etagOf(st: Stats): string {
@@ -129,7 +162,7 @@ export class LocalBackend implements StoreBackend {
   async write(uri: string, body: Body): Promise<void> {
     const path = localPath(uri);
     const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
+    await makeFolder(uri, dir);
     const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
     try {
       if (body instanceof Readable) {
@@ -140,9 +173,29 @@ export class LocalBackend implements StoreBackend {
       writeFaultPoint('tmp', uri);
       await rename(tmp, path);
       writeFaultPoint('written', uri);
+      await writePausePoint(uri);
     } catch (err) {
       await unlink(tmp).catch(() => {});
-      throw new StoreError(`${uri}: write failed (${(err as Error).message})`, { cause: err });
+      throw new StoreError(`${uri}: write failed (${describeFsError(err, tmp)})`, { cause: err });
+    }
+  }
+
+  async writeIfAbsent(uri: string, body: string | Buffer): Promise<boolean> {
+    const path = localPath(uri);
+    const dir = dirname(path);
+    const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await makeFolder(uri, dir);
+      await writeFile(tmp, body, { flag: 'wx' });
+      // link() refuses an existing name (O_EXCL semantics) and the file it links is already whole.
+      await link(tmp, path);
+      return true;
+    } catch (err) {
+      if (code(err) === 'EEXIST') return false;
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`${uri}: exclusive create failed (${describeFsError(err, path)})`, { cause: err });
+    } finally {
+      await unlink(tmp).catch(() => {});
     }
   }
 

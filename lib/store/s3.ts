@@ -8,7 +8,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { checkRange, sortByKey, type StoreBackend } from './backend.ts';
 import { StoreError, StoreNotFoundError } from './errors.ts';
 import type { Body, ByteRange, ObjectInfo, S3Options, WriteOptions } from './types.ts';
@@ -70,7 +70,36 @@ function isNotFound(err: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || (status(err) === 404 && name !== 'NoSuchBucket');
 }
 
-function wrap(uri: string, op: string, err: unknown): StoreError {
+/** Network failures by their system error code, in words. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset (the server went away mid-request)',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed by the server',
+};
+
+/** The network failure under an SDK or stream error (its code or its causes'), in words, or undefined. */
+function networkFailure(err: unknown): string | undefined {
+  for (let e = err as { code?: string; cause?: unknown; message?: string } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = e.code ?? /\b(E[A-Z_]{4,})\b/.exec(e.message ?? '')?.[1];
+    if (code && NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
+    if (e.message === 'aborted') return NETWORK_ERRORS.ECONNRESET + ' (aborted)';
+  }
+  return undefined;
+}
+
+/** The endpoint as messages name it. */
+function endpointName(endpoint: string | undefined): string {
+  return endpoint ?? 'AWS S3 (the default endpoint)';
+}
+
+function wrap(uri: string, op: string, err: unknown, endpoint?: string): StoreError {
+  const network = networkFailure(err);
+  if (network) return new StoreError(`${uri}: ${op} failed: cannot reach the S3 endpoint ${endpointName(endpoint)}: ${network}`, { cause: err });
   const name = errName(err);
   const message = (err as SdkError | undefined)?.message ?? String(err);
   if (name === 'NoSuchBucket') return new StoreError(`${uri}: ${op} failed: the bucket does not exist`, { cause: err });
@@ -83,6 +112,23 @@ function stripQuotes(etag: string | undefined): string {
 
 function lastSegment(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/**
+ * The body of a GetObject with its stream errors named: a connection cut mid-read (the endpoint stopped) surfaces as
+ * a bare `aborted` otherwise, naming neither the object nor the endpoint.
+ */
+function guardBody(body: Readable, uri: string, endpoint: string | undefined): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  body.on('error', (err: Error) => {
+    const network = networkFailure(err);
+    const why = network ? `lost the S3 endpoint ${endpointName(endpoint)}: ${network}` : err.message;
+    out.destroy(new StoreError(`${uri}: reading the object failed: ${why}`, { cause: err }));
+  });
+  out.on('close', () => {
+    if (!body.destroyed) body.destroy();
+  });
+  return body.pipe(out);
 }
 
 /** Passes on `limit` bytes after skipping `skip` bytes, then ends. */
@@ -128,7 +174,7 @@ export class S3Backend implements StoreBackend {
           new ListObjectsV2Command({ Bucket: bucket, Prefix: folder || undefined, ContinuationToken: token, MaxKeys: this.listPageSize }),
         );
       } catch (err) {
-        throw wrap(prefixUri, 'ListObjectsV2', err);
+        throw wrap(prefixUri, 'ListObjectsV2', err, this.options.endpoint);
       }
       for (const obj of page.Contents ?? []) {
         if (!obj.Key || !obj.Key.startsWith(folder)) continue;
@@ -153,7 +199,7 @@ export class S3Backend implements StoreBackend {
       return { uri, key: lastSegment(key), size: res.ContentLength ?? 0, etag: stripQuotes(res.ETag) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      throw wrap(uri, 'HeadObject', err);
+      throw wrap(uri, 'HeadObject', err, this.options.endpoint);
     }
   }
 
@@ -168,7 +214,7 @@ export class S3Backend implements StoreBackend {
     try {
       const res = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: header }));
       if (!res.Body) return Readable.from([]);
-      const body = res.Body as Readable;
+      const body = guardBody(res.Body as Readable, uri, this.options.endpoint);
       if (!header || !range) return body;
       // Some S3-compatible servers ignore the Range header or mis-serve `bytes=0-0` (s3rver returns the whole object):
       // cut the answer down to the asked range when it is longer than asked for.
@@ -181,7 +227,7 @@ export class S3Backend implements StoreBackend {
     } catch (err) {
       if (isNotFound(err)) throw new StoreNotFoundError(uri, { cause: err });
       if (status(err) === 416 || errName(err) === 'InvalidRange') return Readable.from([]); // start at or past the end
-      throw wrap(uri, 'GetObject', err);
+      throw wrap(uri, 'GetObject', err, this.options.endpoint);
     }
   }
 
@@ -214,7 +260,7 @@ export class S3Backend implements StoreBackend {
       }
     } catch (err) {
       if (body instanceof Readable && !body.destroyed) body.destroy();
-      throw wrap(uri, body instanceof Readable ? 'multipart upload' : 'PutObject', err);
+      throw wrap(uri, body instanceof Readable ? 'multipart upload' : 'PutObject', err, this.options.endpoint);
     }
   }
 
@@ -223,13 +269,36 @@ export class S3Backend implements StoreBackend {
     return [];
   }
 
+  async writeIfAbsent(uri: string, body: string | Buffer): Promise<boolean> {
+    const { bucket, key } = objectKey(uri);
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    // Looked at first: a server that ignores If-None-Match must not let this write replace a live object.
+    if (await this.head(uri)) return false;
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: '*' }),
+      );
+    } catch (err) {
+      // 412: the key exists (S3 honours If-None-Match); 409: a concurrent conditional write to it is in flight.
+      if (status(err) === 412 || status(err) === 409 || errName(err) === 'PreconditionFailed') return false;
+      throw wrap(uri, 'PutObject (If-None-Match)', err, this.options.endpoint);
+    }
+    // Read back: where the server ignored the condition, a later writer's bytes replace ours, and we lost.
+    const stored = await this.readStream(uri).then(async (s) => {
+      const chunks: Buffer[] = [];
+      for await (const c of s) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    }).catch(() => undefined);
+    return stored !== undefined && stored.equals(bytes);
+  }
+
   async delete(uri: string): Promise<void> {
     const { bucket, key } = objectKey(uri);
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
       if (isNotFound(err)) return;
-      throw wrap(uri, 'DeleteObject', err);
+      throw wrap(uri, 'DeleteObject', err, this.options.endpoint);
     }
   }
 }

@@ -61,6 +61,13 @@ export interface ObjectStore {
   writeJson(uri: string, value: unknown): Promise<void>;
   delete(uri: string): Promise<void>;
   /**
+   * Creates an object only if none exists at `uri`; true when this call created it, false when one was there. Locally
+   * an exclusive create (temporary file + `link`, which fails on an existing name: never a half-written object); on S3
+   * a PutObject with `If-None-Match: *` (refused with 412 when the key exists), then read back: a server that ignores
+   * the condition (s3rver 3.7.1 does) still tells two writers apart, except when both write within one read's time.
+   */
+  writeIfAbsent(uri: string, body: string | Buffer): Promise<boolean>;
+  /**
    * Removes, under `prefixUri`, the temporary files of atomic writes whose process has died (killed mid-write); returns
    * their paths. Objects in S3 appear whole or not at all, so there it removes nothing.
    */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { artifactKeys } from '../run/index.ts';
-import type { StageContext } from '../pipeline/index.ts';
+import { releaseExecutionLock, type StageContext } from '../pipeline/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { FailureRecord } from './types.ts';
 
@@ -11,6 +11,8 @@ export const failureEventSchema = z
     /** The plan stage's output, once it ran (its `output` is the job's output prefix). */
     run: z.object({ output: z.string().min(1).optional() }).passthrough().optional(),
     error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+    /** The state machine execution: its run lock on the output, if it holds it, is removed (pipeline/run-lock.ts). */
+    execution: z.string().min(1).optional(),
   })
   .strict();
 export type FailureEvent = z.infer<typeof failureEventSchema>;
@@ -48,6 +50,7 @@ export async function recordFailure(event: FailureEvent, ctx: StageContext): Pro
   else if (event.specUri) uri = `${event.specUri}.FAILED`;
   else throw new RangeError('recordFailure: the event names neither the run output nor the spec');
   await ctx.store.writeJson(uri, record);
+  if (output && event.execution) await releaseExecutionLock(ctx.store, output, event.execution);
   ctx.log.error(`run failed: ${record.error}: ${record.cause}`, { failed: uri });
   return { failed: uri, record };
 }

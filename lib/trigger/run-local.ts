@@ -26,7 +26,7 @@ export async function runSpecLocally(spec: JobSpecObject, executionName: string,
     const parsed = parseJobSpecText(await options.store.readText(spec.uri), spec.uri);
     const job = isS3Uri(spec.uri) ? parsed : resolveSpecPaths(parsed, specBaseDir(spec.uri));
     output = job.output;
-    const result = await runJob(job, { store: options.store, s3: options.s3, workers: options.workers, display: options.display, log, specUri: spec.uri });
+    const result = await runJob(job, { store: options.store, s3: options.s3, workers: options.workers, display: options.display, log, specUri: spec.uri, lock: { command: `proxysel watch (${spec.uri})` } });
     log.info(`${executionName}: ${result.manifest.selected.docs} documents selected into ${result.output}`);
     return result;
   } catch (error) {

@@ -31,6 +31,11 @@ export interface WatchOptions {
   intervalSeconds?: number;
   /** Stops watchJobSpecs after the current poll. */
   signal?: AbortSignal;
+  /**
+   * The sandbox of specs taken from the watched prefix (lib/job/sandbox.ts): a spec naming a local path, or an s3://
+   * location outside these prefixes, is not run but moved aside to `<spec>.REJECTED` with the reasons. None: no check.
+   */
+  allow?: readonly string[];
 }
 
 /** What one poll did. */

@@ -1,3 +1,4 @@
+import { parseJobSpecText, sandboxProblems, type JobSpec } from '../job/index.ts';
 import { joinUri } from '../store/index.ts';
 import { silentLogger } from '../pipeline/index.ts';
 import { executionNameFor } from './execution-name.ts';
@@ -26,6 +27,10 @@ export async function pollJobSpecs(options: WatchOptions): Promise<PollResult> {
       continue;
     }
     const spec: JobSpecObject = { uri: object.uri, key: object.key, etag: object.etag };
+    if (options.allow && (await rejectedBySandbox(options, spec, options.allow, log))) {
+      result.failed.push(name);
+      continue;
+    }
     await options.store.writeJson(marker, { key: object.key, etag: object.etag, executionName: name });
     log.info(`starting ${object.key} as ${name}`);
     try {
@@ -37,6 +42,37 @@ export async function pollJobSpecs(options: WatchOptions): Promise<PollResult> {
     }
   }
   return result;
+}
+
+/** Suffix of the note a refused spec is moved to (its text and why it was refused). */
+export const REJECTED_SUFFIX = '.REJECTED';
+
+/**
+ * Moves a spec that names locations outside the sandbox aside, before anything of it runs: `<spec>.REJECTED` holds the
+ * reasons and the spec's text, and the spec is deleted (so it is not looked at again). An unparseable spec is left to
+ * the run, which refuses it and records why (`<spec>.FAILED`).
+ */
+async function rejectedBySandbox(options: WatchOptions, spec: JobSpecObject, allow: readonly string[], log: NonNullable<WatchOptions['log']>): Promise<boolean> {
+  const text = await options.store.readText(spec.uri);
+  let parsed: JobSpec;
+  try {
+    parsed = parseJobSpecText(text, spec.uri);
+  } catch {
+    return false;
+  }
+  const problems = sandboxProblems(parsed, { read: allow, origin: `proxysel watch --allow` });
+  if (problems.length === 0) return false;
+  const note = `${spec.uri}${REJECTED_SUFFIX}`;
+  await options.store.writeJson(note, {
+    spec: spec.uri,
+    etag: spec.etag,
+    reason: `refused by the watch sandbox: a spec taken from ${options.prefix} may only name s3:// locations under ${allow.join(', ')}`,
+    problems,
+    specText: text,
+  });
+  await options.store.delete(spec.uri);
+  log.error(`${spec.key}: refused, moved aside to ${note}:\n  - ${problems.join('\n  - ')}`);
+  return true;
 }
 
 /** `proxysel watch`: polls the prefix every `intervalSeconds` until the signal aborts. */

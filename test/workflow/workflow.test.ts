@@ -72,7 +72,8 @@ async function dropAndRun(name: string, spec: Record<string, unknown>) {
   const start = async ({ name: executionName, input }: { name: string; input: { specUri: string } }) => {
     if (names.has(executionName)) return false;
     names.add(executionName);
-    execution = machine.run(input, { overrides: { taskResourceLocalHandlers: localHandlers } }).result;
+    // The context object Step Functions gives every execution: plan and report take and remove the run lock by its name.
+    execution = machine.run(input, { overrides: { taskResourceLocalHandlers: localHandlers }, context: { Execution: { Name: executionName } } as never }).result;
     return true;
   };
   const first = await startRunForEvent(event, start);
@@ -183,8 +184,11 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     expect((invoked.get('Dedup') as { partition: number }[]).map((i) => i.partition).sort()).toEqual([0, 1, 2]);
     expect(invoked.get('DedupClusters')).toHaveLength(1);
     // Finalize writes the manifest only; the Report state renders report.html, then writes _SUCCESS.
-    expect(invoked.get('Report')).toEqual([{ plan: 's3://data/selections/wf/plan.json' }]);
+    expect(invoked.get('Report')).toEqual([{ plan: 's3://data/selections/wf/plan.json', execution: expect.stringMatching(/^wf-/) }]);
     expect(await store.exists('s3://data/selections/wf/report.html')).toBe(true);
+    // Plan took the output's run lock for the execution; Report removed it after _SUCCESS.
+    expect(invoked.get('Plan')).toEqual([expect.objectContaining({ execution: expect.stringMatching(/^wf-/) })]);
+    expect(await store.exists('s3://data/selections/wf/_LOCK')).toBe(false);
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens);
     // Filled to the budget, or short by what the manifest names (a budget is a ceiling for the default policy).
     if (manifest.selected.shortfall) expect(manifest.selected.shortfall.amount).toBeCloseTo(manifest.budget.tokens - manifest.selected.tokens, 6);
@@ -213,6 +217,7 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     );
     expect(failure?.name).toBe('ExecutionError');
     const record = (await store.readJson('s3://data/selections/wf-fail/_FAILED')) as Record<string, string>;
+    expect(await store.exists('s3://data/selections/wf-fail/_LOCK')).toBe(false); // RecordFailure removed the execution's lock
     expect(record.specUri).toBe('s3://data/jobs/wf-fail.json');
     expect(record.output).toBe('s3://data/selections/wf-fail/');
     expect(record.error).toBe('BadRecordError');
