@@ -81,14 +81,14 @@ export async function reselect(
   });
   const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
   const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
+  const overlap = await resolvedOverlapProblem(output, run.plan.corpus.uri);
+  if (overlap) throw new JobSpecError(planUri, [`output: ${overlap}`]);
   if (opts.ifSelected === 'refuse' && (await deps.store.exists(run.uri(artifactKeys.manifest)))) {
     throw new InvalidOptionError(
       `${output} already holds a selection (${SELECTION_FILES.join(', ')}): a new one replaces it. ` +
         `Pass --force to replace it, or copy the run's folder first and select into the copy`,
     );
   }
-  const overlap = await resolvedOverlapProblem(output, run.plan.corpus.uri);
-  if (overlap) throw new JobSpecError(planUri, [`output: ${overlap}`]);
   const lock = await acquireRunLock(deps.store, run.output, { command: deps.lock?.command ?? 'proxysel select', wait: deps.lock?.wait, log: deps.log });
   try {
     await beginRun(deps.store, run.output, deps.log);
