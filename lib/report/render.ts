@@ -54,7 +54,7 @@ function policyLabel(policy: unknown): string {
   const extra: string[] = [];
   if (kind === 'band') extra.push(`drop top ${pct(Number(p.dropTopQuantile ?? 0), 0)}`);
   if (kind === 'budget-band') extra.push(`band ${String(p.multiple)}x budget`);
-  if (kind === 'label-band') extra.push(`band ${String(p.lower)}-${String(p.upper)} of the labelled passing sample, from ${String(p.centre)}`);
+  if (kind === 'label-band') extra.push(`${String(p.lower)}-${String(p.upper)}, from ${String(p.centre)}`);
   if (p.fill === 'always') extra.push('fill always');
   if (kind === 'sample') extra.push(`temperature ${String(p.temperature)}`);
   if (Number(p.lambda ?? 0) !== 0) extra.push(`lambda ${String(p.lambda)}`);
@@ -350,7 +350,7 @@ function verdict(data: ReportData): string {
       : '';
   const short = data.manifest.selected.shortfall;
   const shortLine = short
-    ? `<p class="warn">Budget not filled: ${pct(short.share)} of it (${formatCompact(short.amount)} ${data.manifest.budget.unit}) left unspent. ${escapeXml(short.reason)}</p>`
+    ? `<p class="notice">Budget not filled: ${pct(short.share)} of it (${formatCompact(short.amount)} ${data.manifest.budget.unit}) left unspent. ${escapeXml(short.reason)}</p>`
     : '';
   const ex = q.excluded;
   const untrusted = ex.untrusted.docs > 0 ? ` ${num('quality.excluded.untrusted.docs', ex.untrusted.docs)} document(s) with a prediction the proxy cannot vouch for (outside the labelled range, or an outlying ensemble spread) were left out.` : '';
@@ -409,7 +409,7 @@ table.numbers td:last-child{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#fff;border:1px solid ${palette.grid};padding:12px;overflow:auto;font-size:12px}
 svg text{font-family:inherit}.tick{font-size:10px;fill:${palette.muted}}.axis{font-size:11px;fill:${palette.ink}}
 .note{font-size:11px}.step-title{font-size:13px;font-weight:600;fill:${palette.ink}}.step-line{font-size:11px;fill:${palette.ink}}.step-cost{font-size:11px;font-weight:600}
-.warn{color:#b42318;font-weight:600}.missing{color:${palette.muted};font-style:italic}
+.warn{color:#b42318;font-weight:600}.notice{background:#fff8e6;border-left:4px solid #d99a00;padding:8px 14px;margin:8px 0}.missing{color:${palette.muted};font-style:italic}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
 `;
 
