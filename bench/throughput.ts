@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   log(`corpus: ${corpus.shards.length} shards, ${fmt(mb(gzBytes), 0)} MB gzip, ${fmt(mb(shardBytes), 0)} MB JSONL, ${shardDocs} docs; big shard ${fmt(mb(corpus.big.jsonlBytes), 0)} MB JSONL`);
   const fitDir = await ensureFit(corpus);
   const rows: Row[] = [];
+  let rulesCost = { on: Number.NaN, off: Number.NaN };
 
   // The floor and the headline scorer run alternate REPS times; each keeps its run of least CPU time (peak RSS: the
   // largest of its runs).
@@ -159,6 +160,11 @@ async function main(): Promise<void> {
     byDedup[kind] = child<DedupRun>('score-child.ts', ['--dedup', kind, fitDir, join(dataDir, 'runs', `dedup-${kind}`), '0', ...shards]);
     rows.push({ name: `proxysel score stage, 1 thread, dedup ${kind}${kind === 'minhash' ? ' (signatures + band keys)' : kind === 'exact' ? ' (normalized-text hash)' : ''}`, docs: byDedup[kind]!.docs, bytes: shardBytes, ...pick(byDedup[kind]!), cores: 1 });
   }
+  // The quality rules' cost: the default (exact dedup, rules on: the row above) against the same run with no rule evaluated.
+  log(`scorer, 1 thread, dedup exact, quality rules off, ${shards.length} shards ...`);
+  const rulesOff = child<ScoreRun>('score-child.ts', ['--dedup', 'exact', '--rules-off', fitDir, join(dataDir, 'runs', 'rules-off'), '0', ...shards]);
+  rows.push({ name: 'proxysel score stage, 1 thread, dedup exact, quality rules off (rules.enabled false)', docs: rulesOff.docs, bytes: shardBytes, ...pick(rulesOff), cores: 1 });
+  rulesCost = { on: byDedup.exact!.cpuSeconds, off: rulesOff.cpuSeconds };
   const dedupStage = byDedup.minhash!.dedup!;
   rows.push({
     name: `dedup stages (${dedupStage.partitions} partitions + clusters, 1 thread): ${dedupStage.records.toLocaleString('en-US')} band/exact records, ${dedupStage.pairs} verified pairs`,
@@ -206,6 +212,8 @@ async function main(): Promise<void> {
     `score stage per core with dedup inputs, against dedup none in the same run: exact ${fmt(perCore(rowOf('dedup exact')) / perCore(rowOf('dedup none')), 2)}x, ` +
       `minhash ${fmt(perCore(rowOf('dedup minhash')) / perCore(rowOf('dedup none')), 2)}x; the dedup stages ` +
       `${fmt(dedupStage.records / dedupStage.cpuSeconds / 1e6, 2)} million records per CPU-second (${fmt((100 * dedupStage.cpuSeconds) / byDedup.minhash!.cpuSeconds, 0)}% of the minhash score stage's CPU time)`,
+    `quality rules (27, the default): the score stage per core with them ${fmt(mb(perCore(rowOf('dedup exact (normalized'))))} MB/s against ${fmt(mb(perCore(rowOf('quality rules off'))))} MB/s without, ` +
+      `${fmt(perCore(rowOf('dedup exact (normalized')) / perCore(rowOf('quality rules off')), 2)}x (the rules cost ${fmt(100 * (1 - rulesCost.off / rulesCost.on), 0)}% of the throughput)`,
   ];
   const host = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.versions.node}`;
   const report = [

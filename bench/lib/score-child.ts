@@ -9,7 +9,8 @@
  * band files just written: their records and CPU seconds are reported too. The reported peak RSS is read when scoring
  * ends, before the dedup stages run (the score stage's own); `dedup.peakRssBytes` is the whole process's after them.
  *
- * Usage: tsx bench/lib/score-child.ts [--dedup KIND] <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
+ * With `--rules-off`, the quality rules are not evaluated (rules.enabled false): the score stage's cost without them.
+ * Usage: tsx bench/lib/score-child.ts [--dedup KIND] [--rules-off] <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
  */
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -35,10 +36,16 @@ export interface ScoreChildResult {
 
 async function main(args: string[]): Promise<ScoreChildResult> {
   let dedupKind: string | undefined;
+  let rulesOff = false;
   let argv = args;
-  if (argv[0] === '--dedup') {
-    dedupKind = argv[1];
-    argv = argv.slice(2);
+  for (;;) {
+    if (argv[0] === '--dedup') {
+      dedupKind = argv[1];
+      argv = argv.slice(2);
+    } else if (argv[0] === '--rules-off') {
+      rulesOff = true;
+      argv = argv.slice(1);
+    } else break;
   }
   const [fitDir, runDirArg, workersArg, ...shards] = argv;
   if (!fitDir || !runDirArg || workersArg === undefined || shards.length === 0) {
@@ -62,10 +69,14 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   }
   const plan = join(runDir, 'plan.json');
   await writeFile(join(runDir, 'plan', 'items.json'), JSON.stringify(items));
-  if (dedupKind !== undefined) {
+  if (dedupKind !== undefined || rulesOff) {
     const p = JSON.parse(await readFile(plan, 'utf8'));
-    p.spec.dedup = dedupSchema.parse({ kind: dedupKind });
-    p.dedupPartitions = dedupPartitionsFor(p.spec.dedup, items.reduce((a, it) => a + it.bytes, 0));
+    if (dedupKind !== undefined) {
+      p.spec.dedup = dedupSchema.parse({ kind: dedupKind });
+      p.dedupPartitions = dedupPartitionsFor(p.spec.dedup, items.reduce((a, it) => a + it.bytes, 0));
+    }
+    // The quality rules not evaluated at all (rules.enabled false), for the rules' cost.
+    if (rulesOff) p.spec.rules = { enabled: false };
     await writeFile(plan, JSON.stringify(p));
   }
   const t0 = performance.now();

@@ -221,10 +221,10 @@ export const proxySchema = z.discriminatedUnion('kind', [
 
 export const filtersSchema = z
   .object({
-    minChars: z.number().int().nonnegative().optional(),
-    maxChars: z.number().int().positive().optional(),
-    minWords: z.number().int().nonnegative().optional(),
-    maxWords: z.number().int().positive().optional(),
+    minChars: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    maxChars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    minWords: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    maxWords: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 
@@ -260,7 +260,7 @@ export function materializeKeepsFields(materialize: boolean | z.output<typeof ma
 }
 
 const penalty = {
-  lambda: z.number().nonnegative().default(0),
+  lambda: z.number().nonnegative().max(1000).default(0),
   filters: filtersSchema.default({}),
   /**
    * A prediction the proxy cannot vouch for (outside the range of the labelled targets, or with an ensemble spread far
@@ -315,7 +315,7 @@ export const policySchema = z.discriminatedUnion('kind', [
        * The band is the documents of lowest predicted loss holding `multiple` x the budget; the highest-predicted of
        * those fill the budget. So the top (1 - multiple x budget share) of the corpus is never taken.
        */
-      multiple: z.number().min(1).default(4),
+      multiple: z.number().min(1).max(1e6).default(4),
       ...penalty,
     })
     .strict(),
@@ -323,7 +323,7 @@ export const policySchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('sample'),
-      temperature: z.number().positive().default(0.25),
+      temperature: z.number().positive().max(1000).default(0.25),
       ...penalty,
     })
     .strict(),
