@@ -4,6 +4,7 @@ import { artifactKeys, runLockSchema, type RunLockOwner } from '../run/index.ts'
 import { joinUri, type ObjectStore } from '../store/index.ts';
 import { RunLockBusyError } from './errors.ts';
 import type { Logger } from './types.ts';
+import { isProcessAlive } from '../process-alive.ts';
 
 /**
  * The run lock of an output: `_LOCK` under it, a small JSON object naming its holder. `proxysel run`, `select` and a
@@ -41,16 +42,6 @@ function envNumber(name: string): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** Whether a process with this id runs on this host. */
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The holder as a person reads it. */
 export function describeHolder(owner: RunLockOwner, now = Date.now()): string {
@@ -61,7 +52,7 @@ export function describeHolder(owner: RunLockOwner, now = Date.now()): string {
 /** Why a lock may be taken over, or undefined while its holder lives. */
 function staleness(owner: RunLockOwner, defaultStaleMs: number, now = Date.now()): string | undefined {
   const staleMs = owner.staleAfterMs ?? defaultStaleMs;
-  if (owner.host === hostname() && owner.pid > 0 && !isAlive(owner.pid)) return `its process ${owner.pid} on ${owner.host} is gone`;
+  if (owner.host === hostname() && owner.pid > 0 && !isProcessAlive(owner.pid)) return `its process ${owner.pid} on ${owner.host} is gone`;
   const age = now - Date.parse(owner.heartbeatAt);
   if (!(age <= staleMs)) return `no heartbeat for ${Math.round(age / 1000)} s (stale after ${Math.round(staleMs / 1000)} s)`;
   return undefined;

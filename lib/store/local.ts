@@ -9,6 +9,7 @@ import { StoreError, StoreNotFoundError } from './errors.ts';
 import { writeFaultPoint, writePausePoint } from './fault-injection.ts';
 import type { Body, ByteRange, ObjectInfo } from './types.ts';
 import { joinUri, parseUri } from './uri.ts';
+import { isProcessAlive } from '../process-alive.ts';
 
 /**
  * Bytes per read of a file stream (Node's default is 64 KiB). Shards are read front to back and mostly gunzipped:
@@ -20,16 +21,6 @@ const READ_CHUNK = 1 << 20;
 /** Names of the temporary files of in-progress atomic writes: `.<name>.<pid>-<rand>.tmp`. */
 const TEMP_FILE = /^\..+\.(\d+)-[0-9a-f]+\.tmp$/;
 
-/** Whether a process with this id is running (a temporary file of a live process may still be in use). */
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return code(err) === 'EPERM';
-  }
-}
 
 function localPath(uri: string): string {
   const parsed = parseUri(uri);
@@ -214,7 +205,7 @@ export class LocalBackend implements StoreBackend {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
         const m = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
-        if (m && !isAlive(Number(m[1]))) {
+        if (m && !isProcessAlive(Number(m[1]))) {
           await unlink(path).catch((err: unknown) => {
             if (code(err) !== 'ENOENT') throw err;
           });

@@ -5,8 +5,8 @@
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli } from '../../lib/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyselInProcess } from './cli-in-process.ts';
 import { listFiles, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 
 let world: TinyWorld;
@@ -17,21 +17,7 @@ afterAll(async () => {
   await world.cleanup();
 });
 
-/** Runs the CLI as a user would (its exit code and stderr), in this process. */
-async function proxysel(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += chunk.toString()), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await cli(args);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, err };
-}
+const proxysel = proxyselInProcess;
 
 const proxy = { kind: 'hashed-ensemble', members: 2, buckets: 1024, epochs: 3 };
 

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli } from '../../lib/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyselInProcess } from './cli-in-process.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { startS3rver } from '../helpers/s3rver.ts';
 import { brownTexts, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
@@ -22,20 +22,7 @@ afterAll(async () => {
   await world.cleanup();
 });
 
-async function proxysel(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += chunk.toString()), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await cli(args);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, err };
-}
+const proxysel = proxyselInProcess;
 
 async function specFile(spec: Record<string, unknown>): Promise<string> {
   const path = join(world.root, `spec-${Math.random().toString(36).slice(2)}.json`);

@@ -5,8 +5,8 @@
  */
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli } from '../../lib/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyselInProcess } from './cli-in-process.ts';
 import { copyOutput, listFiles, runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 
 let world: TinyWorld;
@@ -18,21 +18,7 @@ afterAll(async () => {
   await world.cleanup();
 });
 
-/** Runs the CLI as a user would (its exit code and stderr), in this process. */
-async function proxysel(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += chunk.toString()), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await cli(args);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, err };
-}
+const proxysel = proxyselInProcess;
 
 /** A spec file in the world's root with the tiny job writing into `output`, its other paths as given. */
 async function specFile(output: string, corpus: string = world.corpus): Promise<string> {

@@ -7,8 +7,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli } from '../../lib/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyselInProcess } from './cli-in-process.ts';
 import { planJob } from '../../lib/pipeline/plan.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { createStore, type ObjectStore } from '../../lib/store/index.ts';
@@ -46,20 +46,7 @@ afterAll(async () => {
   await world.cleanup();
 });
 
-async function proxysel(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += chunk.toString()), true));
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await cli(args);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, err };
-}
+const proxysel = proxyselInProcess;
 
 const keysUnder = async (prefix: string) => (await store.list(prefix)).map((o) => o.key);
 
