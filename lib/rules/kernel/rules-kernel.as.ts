@@ -485,23 +485,60 @@ function nextGen(gen: i32, set: usize): i32 {
   return g;
 }
 
-/** The pass over the characters for what is rare in prose: '\n', '#', "..." (non-overlapping), '…', '{'. */
+/**
+ * The pass over the characters for what is rare in prose: '\n', '#', "..." (non-overlapping: floor(run / 3) per run of
+ * dots), '…', '{'. Eight code units at a time (128-bit SIMD), the dots' runs from a bitmask.
+ */
 function countRare(): void {
   let newlines = 0;
   let hashes = 0;
   let ellipses = 0;
   let curly = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = ch(i);
-    if (c > 0x7b) {
-      if (c == 0x2026) ellipses++;
-      if (dots != 0) {
-        ellipses += dots / 3;
-        dots = 0;
+  const vNewline = i16x8.splat(10);
+  const vHash = i16x8.splat(35);
+  const vCurly = i16x8.splat(0x7b);
+  const vEllipsis = i16x8.splat(<i16>0x2026);
+  const vDot = i16x8.splat(0x2e);
+  const blocks = n >> 3;
+  let b = 0;
+  while (b < blocks) {
+    // Lane counters (subtracting the all-ones lanes of each match) hold at most 4096 per lane.
+    const stop = min(blocks, b + 4096);
+    let accNewline = i16x8.splat(0);
+    let accHash = i16x8.splat(0);
+    let accEllipsis = i16x8.splat(0);
+    let anyCurly = i16x8.splat(0);
+    for (; b < stop; b++) {
+      const v = v128.load(tp + ((<usize>b) << 4));
+      accNewline = i16x8.sub(accNewline, i16x8.eq(v, vNewline));
+      accHash = i16x8.sub(accHash, i16x8.eq(v, vHash));
+      accEllipsis = i16x8.sub(accEllipsis, i16x8.eq(v, vEllipsis));
+      anyCurly = v128.or(anyCurly, i16x8.eq(v, vCurly));
+      const dm = i16x8.bitmask(i16x8.eq(v, vDot));
+      if (dm == 0) {
+        if (dots != 0) {
+          ellipses += dots / 3;
+          dots = 0;
+        }
+      } else if (dm == 0xff) dots += 8;
+      else {
+        for (let lane = 0; lane < 8; lane++) {
+          if (((dm >> lane) & 1) != 0) dots++;
+          else if (dots != 0) {
+            ellipses += dots / 3;
+            dots = 0;
+          }
+        }
       }
-      continue;
     }
+    newlines += laneSum(accNewline);
+    hashes += laneSum(accHash);
+    ellipses += laneSum(accEllipsis);
+    if (v128.any_true(anyCurly)) curly = 1;
+  }
+  for (let i = blocks << 3; i < n; i++) {
+    const c = ch(i);
     if (c == 0x2e) {
       dots++;
       continue;
@@ -512,6 +549,7 @@ function countRare(): void {
     }
     newlines += <i32>(c == 10);
     hashes += <i32>(c == 35);
+    ellipses += <i32>(c == 0x2026);
     curly |= <i32>(c == 0x7b);
   }
   ellipses += dots / 3;
@@ -519,6 +557,11 @@ function countRare(): void {
   sHashes = hashes;
   sEllipses = ellipses;
   sCurly = curly;
+}
+
+function laneSum(v: v128): i32 {
+  const w = i32x4.extadd_pairwise_i16x8_u(v);
+  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
 }
 
 function countStopWords(tokens: i32, enough: i32): i32 {

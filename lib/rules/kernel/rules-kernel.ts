@@ -60,8 +60,9 @@ export class RulesKernel {
   private dynamicAt = 0;
   private rules: CompiledRules | undefined;
 
-  constructor() {
-    this.ex = new Wasm.Instance(rulesKernelModule(), {}).exports as unknown as RulesKernelExports;
+  /** `module`: another compiled build of the kernel (for benchmarks of variants); the embedded one by default. */
+  constructor(module: object = rulesKernelModule()) {
+    this.ex = new Wasm.Instance(module, {}).exports as unknown as RulesKernelExports;
     if (this.ex.PARAMS.value !== PARAMS) throw new Error(`rules kernel: ${this.ex.PARAMS.value} parameters, expected ${PARAMS}`);
     const classAt = align(this.ex.heapBase());
     this.paramsAt = align(classAt + CHAR_CLASS.length);
