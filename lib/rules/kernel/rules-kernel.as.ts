@@ -690,7 +690,7 @@ function scanDocument(): void {
       classes |= k;
       lastClass = k;
       lastChar = c;
-      if (++i == n) break;
+      i++; // the space after the text (see evaluateBatch) ends its last token
       c = <i32>load<u16>(text + ((<usize>i) << 1));
       k = <i32>load<u8>(T + <usize>c);
     } while ((k & CC_SPACE) == 0);
@@ -913,13 +913,14 @@ function evaluate(at: usize, len: i32): i32 {
 }
 
 /**
- * Evaluates texts [0, count): text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1]; writes its
- * bitmask to out[d] (u32). The scratch must hold the longest document.
+ * Evaluates texts [0, count): text d's code units are at text + 2 * starts[d] .. text + 2 * (starts[d + 1] - 1), each
+ * followed by one space (0x20: a sentinel, so the token loop needs no end test); writes its bitmask to out[d] (u32).
+ * The scratch must hold the longest document.
  */
 export function evaluateBatch(count: i32, text: usize, starts: usize, out: usize): void {
   for (let d = 0; d < count; d++) {
     const from = geti(starts, d);
-    const to = geti(starts, d + 1);
+    const to = geti(starts, d + 1) - 1;
     seti(out, d, evaluate(text + ((<usize>from) << 1), to - from));
   }
 }

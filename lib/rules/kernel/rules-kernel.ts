@@ -174,8 +174,9 @@ export class RulesKernel {
       if (len > longest) longest = len;
     }
     if (longest > this.scratchChars) this.growScratch(longest);
+    // Each text is followed by a space (the kernel's sentinel).
     const textAt = this.dynamicAt;
-    const startsAt = align(textAt + chars * 2);
+    const startsAt = align(textAt + (chars + n) * 2);
     const outAt = align(startsAt + (n + 1) * 4);
     const b = this.ensure(outAt + n * 4);
     const starts = new Int32Array(b.buffer, startsAt, n + 1);
@@ -185,6 +186,9 @@ export class RulesKernel {
       const t = texts[from + i]!;
       b.write(t, textAt + 2 * c, 'utf16le');
       c += t.length;
+      b[textAt + 2 * c] = 0x20;
+      b[textAt + 2 * c + 1] = 0;
+      c++;
     }
     starts[n] = c;
     this.ex.evaluateBatch(n, textAt, startsAt, outAt);
@@ -197,13 +201,15 @@ export class RulesKernel {
     const len = text.length;
     if (len > this.scratchChars) this.growScratch(len);
     const textAt = this.dynamicAt;
-    const startsAt = align(textAt + len * 2);
+    const startsAt = align(textAt + (len + 1) * 2);
     const outAt = startsAt + 16;
     const b = this.ensure(outAt + 4);
     b.write(text, textAt, 'utf16le');
+    b[textAt + 2 * len] = 0x20; // the kernel's sentinel
+    b[textAt + 2 * len + 1] = 0;
     const i32 = this.i32;
     i32[startsAt >> 2] = 0;
-    i32[(startsAt >> 2) + 1] = len;
+    i32[(startsAt >> 2) + 1] = len + 1;
     this.ex.evaluateBatch(1, textAt, startsAt, outAt);
     return i32[outAt >> 2]! >>> 0;
   }
