@@ -234,4 +234,11 @@ describe('the rules kernel (WebAssembly)', () => {
     const reversed = evaluateRulesBatch([...texts].reverse()).reverse();
     expect(Array.from(reversed)).toEqual(Array.from(batch));
   });
+
+  it('evaluates a batch larger than one kernel call (4M code units) in several calls, with the same bits', () => {
+    const texts = Array.from({ length: 18 }, (_, i) => `${distinctWords(40, i * 7).join(' ')}.\n`.repeat(2000).slice(0, 240_000 + i));
+    expect(texts.reduce((sum, t) => sum + t.length, 0)).toBeGreaterThan(1 << 22);
+    const batch = evaluateRulesBatch([...texts, ...edgeTexts()]);
+    expect(differences([...texts, ...edgeTexts()], DEFAULT_RULES, batch)).toEqual([]);
+  });
 });
