@@ -12,6 +12,7 @@
  */
 import { ALL_RULES_MASK, RULES } from './catalog.ts';
 import { DocumentStats, scanDocument, scanNgrams } from './scan.ts';
+import { MAX_KERNEL_CHARS, RulesKernel } from './kernel/rules-kernel.ts';
 import { DEFAULT_RULES } from './spec.ts';
 import type { CompiledRules, RuleName, RuleValues } from './types.ts';
 
@@ -86,11 +87,52 @@ function failedBits(v: Float64Array, rules: CompiledRules): number {
   return (f & rules.mask) >>> 0;
 }
 
+/** The WebAssembly kernel (created on first use; one per thread). */
+let kernel: RulesKernel | undefined;
+
+/** Code units per kernel call at most: a larger batch is evaluated in several calls (bounds the kernel's memory). */
+const KERNEL_CALL_CHARS = 1 << 22;
+
 /**
  * The bitmask (uint32) of the enabled rules that `text` fails; 0 when it passes them all. Bit i is the rule of
- * catalog bit i (`RULES`, `ruleNamesOf`). Every enabled rule is evaluated, whatever else fails.
+ * catalog bit i (`RULES`, `ruleNamesOf`). Every enabled rule is evaluated, whatever else fails (unless the rules say
+ * `exhaustive: false`). Runs in the WebAssembly kernel (kernel/rules-kernel.as.ts), which gives the same bits as the
+ * TypeScript evaluator ({@link evaluateRulesReference}); documents of more than 2^18 code units take the latter.
  */
 export function evaluateRules(text: string, rules: CompiledRules = DEFAULT_RULES): number {
+  if (rules.mask === 0) return 0;
+  if (text.length > MAX_KERNEL_CHARS) return evaluateRulesReference(text, rules);
+  kernel ??= new RulesKernel();
+  return kernel.evaluateOne(text, rules);
+}
+
+/** {@link evaluateRules} of every text, in one pass through the kernel (cheaper per document than one call each). */
+export function evaluateRulesBatch(texts: readonly string[], rules: CompiledRules = DEFAULT_RULES): Uint32Array {
+  const out = new Uint32Array(texts.length);
+  if (rules.mask === 0) return out;
+  kernel ??= new RulesKernel();
+  let from = 0;
+  while (from < texts.length) {
+    let to = from;
+    let chars = 0;
+    while (to < texts.length) {
+      const len = texts[to]!.length;
+      if (len > MAX_KERNEL_CHARS || (to > from && chars + len > KERNEL_CALL_CHARS)) break;
+      chars += len;
+      to++;
+    }
+    if (to > from) kernel.evaluate(texts, from, to, rules, out);
+    else {
+      out[from] = evaluateRulesReference(texts[from]!, rules);
+      to = from + 1;
+    }
+    from = to;
+  }
+  return out;
+}
+
+/** The TypeScript evaluator: the definition the kernel follows, bit for bit (and what measureRules measures). */
+export function evaluateRulesReference(text: string, rules: CompiledRules = DEFAULT_RULES): number {
   const mask = rules.mask;
   if (mask === 0) return 0;
   scanDocument(text, rules, stats, false);

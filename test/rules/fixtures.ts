@@ -1,5 +1,5 @@
 /** Helpers of the rules' tests: one-rule configurations and hand-made documents of exact sizes. */
-import { evaluateRules, measureRules, resolveRules, RULE_NAMES, rulesSchema } from '../../lib/rules/index.ts';
+import { evaluateRules, evaluateRulesReference, measureRules, resolveRules, RULE_NAMES, rulesSchema } from '../../lib/rules/index.ts';
 import type { CompiledRules, RuleName } from '../../lib/rules/index.ts';
 
 /** Only `name` enabled, with `params` overriding its defaults. */
@@ -9,9 +9,16 @@ export function only(name: RuleName, params: Record<string, unknown> | true = tr
   return resolveRules(rulesSchema.parse(spec));
 }
 
-/** Whether `text` fails the rule `name` alone (with `params`). */
+/**
+ * Whether `text` fails the rule `name` alone (with `params`), by the WebAssembly kernel (evaluateRules), which must
+ * give the TypeScript reference's bits.
+ */
 export function fails(text: string, name: RuleName, params: Record<string, unknown> | true = true): boolean {
-  return evaluateRules(text, only(name, params)) !== 0;
+  const rules = only(name, params);
+  const mask = evaluateRules(text, rules);
+  const reference = evaluateRulesReference(text, rules);
+  if (mask !== reference) throw new Error(`kernel ${mask.toString(2)} and reference ${reference.toString(2)} differ on ${JSON.stringify(text.slice(0, 60))}`);
+  return mask !== 0;
 }
 
 /** The statistic `name` compares, for `text` (default parameters unless given). */

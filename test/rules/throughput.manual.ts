@@ -2,12 +2,14 @@
  * Throughput of evaluateRules on ~2 KB English documents (Brown corpus paragraphs joined by newlines), in MB/s of
  * UTF-8 text on one core. Not a vitest file (vitest runs test/**\/*.test.ts): run it by hand,
  *   npx tsx test/rules/throughput.manual.ts [seconds per measurement, default 3]
- * It prints the median of 5 rounds (CPU time of this process) for every rule on, without the n-gram rules, for one
- * cheap rule, and for a bare charCodeAt loop over the same text: the floor of any scan of the characters (on a
- * shared machine compare the rows rather than trust the absolute numbers).
+ * It prints the median of 5 rounds (CPU time of this process) for the TypeScript reference evaluator, the
+ * WebAssembly kernel one document per call (evaluateRules) and in batches of 1024 (evaluateRulesBatch, as the score
+ * stage calls it), for every rule on, without the n-gram rules, for one cheap rule, and for a bare charCodeAt loop
+ * over the same text: the floor of any JavaScript scan of the characters (on a shared machine compare the rows rather
+ * than trust the absolute numbers).
  */
 import { readBrown } from '../../lib/demo/index.ts';
-import { ALL_RULES_MASK, DEFAULT_RULES, evaluateRules, resolveRules, ruleMask, rulesSchema } from '../../lib/rules/index.ts';
+import { ALL_RULES_MASK, DEFAULT_RULES, evaluateRules, evaluateRulesBatch, evaluateRulesReference, resolveRules, ruleMask, rulesSchema } from '../../lib/rules/index.ts';
 import type { CompiledRules, RuleName } from '../../lib/rules/index.ts';
 
 const TARGET_CHARS = 2000;
@@ -30,16 +32,25 @@ function brownDocuments(): string[] {
 
 /** MB/s of `run` over `docs`: the median of 5 rounds, by CPU time of this process (robust to a shared machine). */
 function timeRounds(docs: readonly string[], bytes: number, run: (doc: string) => number): number {
+  return timeBatches(bytes, () => {
+    let sink = 0;
+    for (const d of docs) sink ^= run(d);
+    return sink;
+  });
+}
+
+/** MB/s of `runAll` (one pass over every document, `bytes` of text): the median of 5 rounds, by CPU time. */
+function timeBatches(bytes: number, runAll: () => number): number {
   let sink = 0;
   // Warm up until the JIT has settled.
-  for (let r = 0; r < 3; r++) for (const d of docs) sink ^= run(d);
+  for (let r = 0; r < 3; r++) sink ^= runAll();
   const rates: number[] = [];
   for (let round = 0; round < 5; round++) {
     let done = 0;
     const start = process.cpuUsage();
     let cpu = 0;
     do {
-      for (const d of docs) sink ^= run(d);
+      sink ^= runAll();
       done += bytes;
       const used = process.cpuUsage(start);
       cpu = (used.user + used.system) / 1e6;
@@ -88,7 +99,16 @@ const cases: [string, CompiledRules][] = [
   ['every rule but C4 min_sentences', without(['c4.min_sentences'])],
   ['gopher.word_count only', only(['gopher.word_count'])],
 ];
+const batches: string[][] = [];
+for (let i = 0; i < docs.length; i += 1024) batches.push(docs.slice(i, i + 1024));
+console.log(`${''.padEnd(34)} ${'reference'.padStart(9)} ${'kernel'.padStart(9)} ${'batch'.padStart(9)}  (MB/s)`);
 for (const [label, rules] of cases) {
-  const rate = timeRounds(docs, bytes, (d) => evaluateRules(d, rules));
-  console.log(`${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} MB/s`);
+  const reference = timeRounds(docs, bytes, (d) => evaluateRulesReference(d, rules));
+  const kernel = timeRounds(docs, bytes, (d) => evaluateRules(d, rules));
+  const batch = timeBatches(bytes, () => {
+    let sink = 0;
+    for (const b of batches) sink ^= evaluateRulesBatch(b, rules)[0]!;
+    return sink;
+  });
+  console.log(`${label.padEnd(34)} ${reference.toFixed(0).padStart(9)} ${kernel.toFixed(0).padStart(9)} ${batch.toFixed(0).padStart(9)}`);
 }
