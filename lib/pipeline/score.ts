@@ -3,7 +3,7 @@ import type { WorkItem } from '../corpus/index.ts';
 import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/index.ts';
-import { evaluateRules, resolveRules } from '../rules/index.ts';
+import { evaluateRulesBatch, resolveRules } from '../rules/index.ts';
 import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, emptyExclusions, emptyScoreColumns, RuleTally, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
@@ -79,10 +79,13 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
   const onWarning = (message: string) => ctx.log.warn(message);
   for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
+    const texts = batch.map((d) => d.text);
     const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
-      batch.map((d) => d.text),
+      texts,
       batch.map((d) => d.bytes),
     );
+    // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
+    const failedRules = evaluateRulesBatch(texts, rules);
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
@@ -102,7 +105,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       cols.score.push(score);
       cols.std.push(spread);
       // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
-      const failed = evaluateRules(d.text, rules);
+      const failed = failedRules[i]!;
       cols.rules.push(failed);
       ruleTally.add(failed, t, d.id);
       const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
