@@ -167,7 +167,7 @@ export type RulesSpec = z.output<typeof rulesSchema>;
 /** Parses a `rules` value; a problem throws a RulesSpecError naming each bad path (`where` is put before the paths). */
 export function parseRulesSpec(input: unknown, where = 'rules'): RulesSpec {
   const result = rulesSchema.safeParse(input ?? {});
-  if (!result.success) throw new RulesSpecError(formatZodError(result.error, { under: where }));
+  if (!result.success) throw new RulesSpecError(formatZodError(result.error, { under: where, schema: rulesSchema, input: input ?? {} }));
   return result.data;
 }
 

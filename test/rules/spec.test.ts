@@ -46,9 +46,7 @@ describe('rulesSchema', () => {
   });
 
   it('rejects an unknown rule name, naming it and the path', () => {
-    expect(problem({ 'gopher.word_cont': true })).toBe(
-      'rules: unknown quality rule "gopher.word_cont" (rules are named like "gopher.word_count", "c4.curly_brace", "fineweb.list_ratio")',
-    );
+    expect(problem({ 'gopher.word_cont': true })).toBe('rules.gopher.word_cont: unknown field; did you mean "gopher.word_count"?');
   });
 
   it('rejects an unknown parameter name with its path', () => {
@@ -82,6 +80,6 @@ describe('rulesSchema', () => {
   });
 
   it('puts a caller-given path before the problems', () => {
-    expect(() => parseRulesSpec({ nope: 1 }, 'job.rules')).toThrow(/^job\.rules: unknown quality rule "nope"/);
+    expect(() => parseRulesSpec({ nope: 1 }, 'job.rules')).toThrow(/^job\.rules\.nope: unknown field/);
   });
 });
