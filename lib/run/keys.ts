@@ -42,27 +42,27 @@ export const artifactKeys = {
   lock: '_LOCK',
 } as const;
 
-/** Prefixes holding intermediate artifacts only (safe to expire once a run has finished). */
+/** Prefixes under which some artifacts are intermediate (see INTERMEDIATE_KEY for which may expire). */
 export const intermediatePrefixes = ['sample/', 'reference/', 'scores/', 'dedup/', 'plan/', 'budget/'] as const;
 
 /** Object tag marking an intermediate artifact; the stack's lifecycle rule expires objects carrying it. */
 export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate' } as const;
 
 /**
- * The artifact keys (as written under an output prefix) that are intermediate: the sample and its parts, the reference
- * parts and labels, the per-item scores and histograms, the budget's estimate and exact counts, the work-item list and
- * the resume markers. Matched on the end
- * of the URI, so an output prefix that happens to contain `plan/` or `scores/` never marks a manifest or a selection.
+ * The artifact keys (as written under an output prefix) that may expire once a run has finished: what only a running
+ * job needs (the sample and its parts, the reference's parts, the dedup stage's inputs and pairs, the budget's estimate
+ * and exact counts, which a new selection recounts). What `proxysel select` and a join by id need is kept as long as
+ * the run: the labels, the score files and histograms, the work-item list, the dedup removals and summary, and the
+ * completion markers that vouch for them. Matched on the end of the URI, so an output prefix that happens to contain
+ * `plan/` or `scores/` never marks a manifest or a selection.
  */
 const INTERMEDIATE_KEY = new RegExp(
   [
     String.raw`/sample/(part-[A-Za-z0-9._-]+\.jsonl\.gz|sample\.jsonl\.gz|stats\.json)`,
-    String.raw`/reference/(part-\d+\.jsonl\.gz|labels\.jsonl\.gz|stats\.json)`,
-    String.raw`/scores/[A-Za-z0-9._-]+\.(parquet|hist\.json|dedup|bands)`,
-    String.raw`/dedup/(pairs/p-\d+\.bin|removed/[A-Za-z0-9._-]+\.json|summary\.json)`,
-    String.raw`/plan/(items|dedup-partitions|content)\.json`,
+    String.raw`/reference/(part-\d+\.jsonl\.gz|stats\.json)`,
+    String.raw`/scores/[A-Za-z0-9._-]+\.(dedup|bands)`,
+    String.raw`/dedup/pairs/p-\d+\.bin`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
-    String.raw`/plan/done/[^/]+/[^/]+\.json`,
   ]
     .map((p) => `(?:${p})`)
     .join('|') + '$',

@@ -12,13 +12,43 @@ const TAGGED = { [INTERMEDIATE_TAG.key]: INTERMEDIATE_TAG.value };
 
 describe('intermediateArtifactTags', () => {
   const out = 's3://data/selections/run-1/';
-  it('tags every artifact under the intermediate prefixes and nothing else', () => {
-    const keys: string[] = Object.values(artifactKeys).map((k) => (typeof k === 'function' ? (k as (x: never) => string)('00003' as never) : k));
-    keys.push(artifactKeys.referencePart(2), 'plan/done/score/00003.json');
-    for (const key of keys) {
-      const intermediate = intermediatePrefixes.some((p) => key.startsWith(p));
-      expect({ key, tags: intermediateArtifactTags(out + key) }).toEqual({ key, tags: intermediate ? TAGGED : undefined });
-    }
+  it('tags what only a running job needs, and keeps what proxysel select and a join by id need as long as the run', () => {
+    const expiring = [
+      artifactKeys.samplePart('00003'),
+      artifactKeys.sample,
+      artifactKeys.sampleStats,
+      artifactKeys.referencePart(2),
+      artifactKeys.referenceStats,
+      artifactKeys.signatures('00003'),
+      artifactKeys.bands('00003'),
+      artifactKeys.dedupPairs(1),
+      artifactKeys.estimate,
+      artifactKeys.counts('00003'),
+      artifactKeys.countedTokens('00003'),
+    ];
+    const kept = [
+      artifactKeys.plan,
+      artifactKeys.items,
+      artifactKeys.contentCache,
+      artifactKeys.dedupPartitions,
+      artifactKeys.labels,
+      artifactKeys.model,
+      artifactKeys.card,
+      artifactKeys.scores('00003'),
+      artifactKeys.histogram('00003'),
+      artifactKeys.dedupRemoved('00003'),
+      artifactKeys.dedupSummary,
+      'plan/done/score/00003.json',
+      'plan/done/fit/all.json',
+      artifactKeys.threshold,
+      artifactKeys.selected('00003'),
+      artifactKeys.manifest,
+    ];
+    for (const key of expiring) expect({ key, tags: intermediateArtifactTags(out + key) }).toEqual({ key, tags: TAGGED });
+    for (const key of kept) expect({ key, tags: intermediateArtifactTags(out + key) }).toEqual({ key, tags: undefined });
+    // Every artifact key is in one list or the other.
+    const all: string[] = Object.values(artifactKeys).map((k) => (typeof k === 'function' ? (k as (x: never) => string)('00003' as never) : k));
+    for (const key of all) if (intermediatePrefixes.some((p) => key.startsWith(p))) expect([...expiring, ...kept, artifactKeys.dedupPairs(3), artifactKeys.referencePart(3)]).toContain(key);
   });
 
   it('never tags a manifest or a selection whose output prefix contains an intermediate folder name', () => {
@@ -54,12 +84,12 @@ describe('write tags', () => {
       s3: { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 },
       tagsFor: intermediateArtifactTags,
     });
-    await store.write('s3://data/out/scores/00001.parquet', Buffer.from('x'));
+    await store.write('s3://data/out/scores/00001.bands', Buffer.from('x'));
     await store.writeJson('s3://data/out/manifest.json', { a: 1 });
     await store.write('s3://data/out/sample/part-00001.jsonl.gz', Readable.from([Buffer.from('y')]));
     await store.write('s3://data/out/manifest.json', 'z', { tags: { team: 'a b' } });
     const tagging = (path: string) => puts.filter((p) => p.url.startsWith(path)).map((p) => p.headers['x-amz-tagging']);
-    expect(tagging('/data/out/scores/00001.parquet')).toEqual(['proxysel%3Aartifact=intermediate']);
+    expect(tagging('/data/out/scores/00001.bands')).toEqual(['proxysel%3Aartifact=intermediate']);
     // A streamed write goes through lib-storage's Upload, which sets the tags with PutObjectTagging once uploaded.
     const streamed = puts.filter((p) => p.url.startsWith('/data/out/sample/part-00001.jsonl.gz'));
     expect(streamed.map((p) => p.url.includes('tagging'))).toEqual([false, true]);
