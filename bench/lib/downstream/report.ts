@@ -131,7 +131,9 @@ export function heatMapSvg(cells: MixResult[]): string {
   });
   rows.forEach((r, ri) => {
     const y = head + ri * ch;
-    out.push(`<text x="8" y="${y + ch / 2 + 4}"${r.isDefault ? ' font-weight="bold"' : ''}>${r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}${r.isDefault ? ' (default)' : ''}</text>`);
+    const label = r.isDefault ? `proxysel default (${r.name.replace(/^proxysel default: /, '').replace(/ \(.*$/, '')})` : r.name;
+    const short = label.length > 46 ? `${label.slice(0, 45)}…` : label;
+    out.push(`<text x="8" y="${y + ch / 2 + 4}"${r.isDefault ? ' font-weight="bold"' : ''}>${short.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`);
     mixes.forEach((m, mi) =>
       budgets.forEach((b, bi) => {
         const i = cells.findIndex((c) => c.name === m && c.budgetShare === b);
