@@ -381,9 +381,9 @@ export const jobSpecSchema = z
       minSpearman: 0.7,
     }),
     /**
-     * Default `budget-band` x4 (per the lossUnit): chosen by bench:downstream, where training on it scored at least 0.92
-     * on each of three junk mixes (x3: 0.89 at its worst) and beat a Gopher-rules + dedup filter on each (README,
-     * "Which policy").
+     * Default `label-band` (0 to 0.7, from 0.3; per the lossUnit), after the quality rules: chosen by its worst cell on
+     * bench:downstream's junk (10, 33, 60%) x budget (2.5, 10, 25%) grid, 0.93, where the previous default
+     * (`budget-band` x4) scored 0.70 even after the rules and the Gopher-rules peer 0.39 (docs/selection.md).
      */
     policy: policySchema.prefault({ kind: 'label-band' }),
     /**
