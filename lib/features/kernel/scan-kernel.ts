@@ -2,6 +2,7 @@ import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
 import { ASCII_PAIR_FLAGS, LONG_WORD } from '../../tokens/index.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
+import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
 /**
  * The featurizer's scan and pack as a WebAssembly kernel (scan-kernel.as.ts, AssemblyScript, embedded by
@@ -64,18 +65,8 @@ export const COUNTERS = 36;
 
 const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
 const LINE_SET_CAPACITY = 4096;
-const PAGE = 65536;
+const PAGE = WASM_PAGE;
 
-/** The parts of the WebAssembly API used here (the project's TypeScript libs carry no DOM types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface KernelExports {
   memory: WasmMemory;
@@ -86,12 +77,7 @@ interface KernelExports {
   pack(...args: number[]): number;
 }
 
-let compiled: object | undefined;
-
-function kernelModule(): object {
-  compiled ??= new Wasm.Module(Buffer.from(SCAN_KERNEL_WASM_BASE64, 'base64'));
-  return compiled;
-}
+const kernelModule = embeddedModule(SCAN_KERNEL_WASM_BASE64);
 
 /** What scan() returns: views into the kernel's memory (valid until the next scan) and a copy of the offsets. */
 export interface KernelScan {

@@ -1,6 +1,7 @@
 import { CHAR_CLASS } from '../char-classes.ts';
 import type { CompiledRules } from '../types.ts';
 import { RULES_KERNEL_WASM_BASE64 } from './rules-kernel.wasm.ts';
+import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
 /**
  * The rules' evaluation as a WebAssembly kernel (rules-kernel.as.ts, AssemblyScript, embedded by `npm run build:kernel`):
@@ -16,21 +17,12 @@ import { RULES_KERNEL_WASM_BASE64 } from './rules-kernel.wasm.ts';
 /** The longest document (UTF-16 code units) the kernel evaluates; longer ones take the TypeScript path. */
 export const MAX_KERNEL_CHARS = 1 << 18;
 
-const PAGE = 65536;
+const PAGE = WASM_PAGE;
 const PARAMS = 28;
 const STOP_REGION = 16384;
 /** The scratch is first sized for documents of this many code units. */
 const MIN_SCRATCH_CHARS = 4096;
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface RulesKernelExports {
   memory: WasmMemory;
@@ -215,9 +207,4 @@ export class RulesKernel {
   }
 }
 
-let compiled: object | undefined;
-
-function rulesKernelModule(): object {
-  compiled ??= new Wasm.Module(Buffer.from(RULES_KERNEL_WASM_BASE64, 'base64'));
-  return compiled;
-}
+const rulesKernelModule = embeddedModule(RULES_KERNEL_WASM_BASE64);
