@@ -67,7 +67,9 @@ function shortfallOf(
     reason:
       `the policy keeps fewer ${unit} than the budget, and a budget is a ceiling: every document it keeps is selected` +
       (left.length ? `; left out: ${left.join(', ')}` : '') +
-      '. Set policy.fill "always" to take documents outside the band and untrusted predictions after the rest.',
+      (threshold.policy.fill === 'always'
+        ? '. policy.fill is "always": what is left out fails a quality rule, the length filters or dedup; turn rules off in `rules` to take those too.'
+        : '. Set policy.fill "always" to take documents outside the band and untrusted predictions after the rest.'),
   };
 }
 

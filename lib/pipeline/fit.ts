@@ -26,6 +26,8 @@ export function quantileTable(values: ArrayLike<number>, steps = 1000): number[]
  */
 export const TRUST_RANGE_MARGIN = 0.05;
 export const TRUST_SPREAD_FACTOR = 4;
+/** Fewer labelled documents passing the rules than this, and fit warns that the label-band rests on few predictions. */
+const MIN_PASSING_LABELS = 20;
 
 /**
  * The selection context of the card: the quantiles of the deployed proxy's predictions on the labelled documents that
@@ -38,9 +40,13 @@ export function selectionContext(
   ruleMask: number,
 ): ProxyCard['selection'] {
   const passed = fitted.samplePredictions.filter((_, i) => passing[i]);
-  const targets = examples.map((e) => e.target);
-  const lo = Math.min(...targets);
-  const hi = Math.max(...targets);
+  // A loop, not Math.min(...targets): a sample of up to 1e6 labels would overflow the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const e of examples) {
+    if (e.target < lo) lo = e.target;
+    if (e.target > hi) hi = e.target;
+  }
   const margin = TRUST_RANGE_MARGIN * (hi - lo);
   const spreads = Float64Array.from(fitted.heldOut.spread).sort();
   const median = spreads.length ? spreads[Math.floor((spreads.length - 1) / 2)]! : 0;
@@ -161,6 +167,13 @@ export async function fitProxy(
 
     const scoreQuantiles = quantileTable(fitted.samplePredictions);
     const selection = selectionContext(examples, fitted, passing, rules.mask);
+    if (selection && rules.mask !== 0 && selection.labelledPassing < MIN_PASSING_LABELS) {
+      ctx.log.warn(
+        `fit: only ${selection.labelledPassing} of ${examples.length} labelled documents pass the quality rules: the label-band's ` +
+          `quantiles rest on ${selection.labelledPassing > 0 ? 'few predictions' : 'all the labelled predictions instead'}; a larger sample.docs, ` +
+          'or turning off rules that remove this corpus\'s clean text (see the report\'s rules table), would place it better',
+      );
+    }
     const testDocs = Array.from(test, (i) => tokenDocs[i]!);
     const exact = testDocs.map((d) => d.tokens);
     const modelEstimates = testDocs.map((d) => predictTokens(tokenModel, d.stats));

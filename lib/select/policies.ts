@@ -69,8 +69,9 @@ export function isTrusted(doc: Pick<PolicyDoc, 'score' | 'std'>, context: Select
 
 /**
  * With `fill: "always"`, documents a policy would leave out for their prediction come after every document it keeps:
- * outside the band, at OUTSIDE_BAND_KEY minus their distance from it; untrusted, at UNTRUSTED_KEY minus |score|. Keys of
- * kept documents stay above -OUTSIDE_BAND_KEY / 2 (a clamped, bounded score), so the order is: band, outside, untrusted.
+ * outside the band, at OUTSIDE_BAND_KEY minus their distance from it (clamped to SCORE_CLAMP); untrusted, at
+ * UNTRUSTED_KEY minus |score| (clamped). A kept document's key is a trusted prediction (within the labelled range), or
+ * minus its distance to the band's centre, so far above -1e4: the order is band, outside the band, untrusted.
  */
 const OUTSIDE_BAND_KEY = -1e4;
 const UNTRUSTED_KEY = -1e5;
