@@ -29,6 +29,7 @@ export const DEFAULT_SIZES: Record<LambdaStage, FunctionSize> = {
   'merge-labels': { memoryMB: 1024, timeoutSeconds: 300 },
   fit: { memoryMB: 6144, timeoutSeconds: 900 },
   score: { memoryMB: CLOUD_DEFAULTS.scoreMemoryMb, timeoutSeconds: 900 },
+  'dedup-gather': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   dedup: { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   'dedup-clusters': { memoryMB: 3008, timeoutSeconds: 900 },
   reduce: { memoryMB: 2048, timeoutSeconds: 900 },

@@ -110,6 +110,8 @@ export class SelectionStateMachine extends Construct {
         case 'per-slice':
           // The Lambda variant labels the whole sample as one slice; the Batch array job runs one child per slice.
           return { plan: planPath, index: 0, count: 1 };
+        case 'per-group':
+          return { plan: sfn.JsonPath.stringAt('$.plan'), group: sfn.JsonPath.numberAt('$.group') };
         case 'per-partition':
           return { plan: sfn.JsonPath.stringAt('$.plan'), partition: sfn.JsonPath.numberAt('$.partition') };
       }
@@ -191,8 +193,14 @@ export class SelectionStateMachine extends Construct {
 
     const fit = withPolicy(invoke('fit'));
     const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? CLOUD_DEFAULTS.scoreItemsPerBatch });
-    // Dedup: one child per band-key partition (plan/dedup-partitions.json; empty when the spec deduplicates nothing),
-    // then one function that merges their pairs into clusters.
+    // Dedup: one child per gather group of items (plan/dedup-groups.json: band files laid out again by partition), one
+    // per band-key partition (plan/dedup-partitions.json; both empty when the spec deduplicates nothing), then one
+    // function that merges their pairs into clusters.
+    const gatherMap = itemsMap('dedup-gather', {
+      concurrency,
+      keyPath: '$.run.dedupGroupsKey',
+      itemSelector: { plan: planPath, group: sfn.JsonPath.numberAt('$$.Map.Item.Value.group') },
+    });
     const dedupMap = itemsMap('dedup', {
       concurrency,
       keyPath: '$.run.dedupPartitionsKey',
@@ -200,7 +208,7 @@ export class SelectionStateMachine extends Construct {
     });
     const dedupClusters = withPolicy(invoke('dedup-clusters'));
     const dedupChoice = new sfn.Choice(this, 'DedupKind', { comment: 'Skips deduplication when the spec asks for none' })
-      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), dedupMap.next(dedupClusters));
+      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), gatherMap.next(dedupMap).next(dedupClusters));
     const reduce = withPolicy(invoke('reduce'));
     // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
     // settle and counted again.

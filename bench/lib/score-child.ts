@@ -17,8 +17,8 @@ import { basename, join, resolve } from 'node:path';
 import type { WorkItem } from '../../lib/corpus/types.ts';
 import { dedupSchema } from '../../lib/job/dedup-spec.ts';
 import { closeScorers, scoreWorkItems, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
-import { dedupClusters, dedupPartition } from '../../lib/pipeline/dedup.ts';
-import { dedupPartitionsFor } from '../../lib/pipeline/dedup-files.ts';
+import { dedupClusters, dedupGather, dedupPartition } from '../../lib/pipeline/dedup.ts';
+import { dedupLayoutOf } from '../../lib/pipeline/dedup-files.ts';
 import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
@@ -73,7 +73,10 @@ async function main(args: string[]): Promise<ScoreChildResult> {
     const p = JSON.parse(await readFile(plan, 'utf8'));
     if (dedupKind !== undefined) {
       p.spec.dedup = dedupSchema.parse({ kind: dedupKind });
-      p.dedupPartitions = dedupPartitionsFor(p.spec.dedup, items.reduce((a, it) => a + it.bytes, 0));
+      const layout = dedupLayoutOf(p.spec.dedup, items.reduce((a, it) => a + it.bytes, 0), items.length);
+      p.dedupPartitions = layout.partitions;
+      p.dedupGroupItems = layout.groupItems;
+      p.dedupGroups = layout.groups;
     }
     // The quality rules not evaluated at all (rules.enabled false), for the rules' cost.
     if (rulesOff) p.spec.rules = { enabled: false };
@@ -102,12 +105,13 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   const cu = process.cpuUsage(c0);
   const scorePeakRssBytes = process.resourceUsage().maxRSS * 1024;
   let dedup: ScoreChildResult['dedup'];
-  const partitions = (JSON.parse(await readFile(plan, 'utf8')) as { dedupPartitions: number }).dedupPartitions;
+  const { dedupPartitions: partitions, dedupGroups: groups } = JSON.parse(await readFile(plan, 'utf8')) as { dedupPartitions: number; dedupGroups: number };
   if (partitions > 0) {
     const ctx = stageContext(createStore(), silentLogger);
     const d0 = process.cpuUsage();
     let records = 0;
     let pairs = 0;
+    for (let group = 0; group < groups; group++) await dedupGather({ plan, group }, ctx);
     for (let partition = 0; partition < partitions; partition++) {
       const out = await dedupPartition({ plan, partition }, ctx);
       records += out.records;

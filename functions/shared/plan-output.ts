@@ -11,6 +11,8 @@ export interface CloudPlanOutput extends PlanOutput {
   resultsPrefix?: string;
   /** Key of plan/dedup-partitions.json (the DedupMap's ItemReader), in the same bucket. */
   dedupPartitionsKey?: string;
+  /** Key of plan/dedup-groups.json (the DedupGatherMap's ItemReader). */
+  dedupGroupsKey?: string;
 }
 
 /** Splits the S3 URIs of the plan's output into bucket and key for the ItemReader/ResultWriter (no-op for local). */
@@ -25,5 +27,6 @@ export function cloudPlanOutput(output: PlanOutput): CloudPlanOutput {
     itemsKey,
     resultsPrefix: `${outputPrefix}plan/map-results`,
     dedupPartitionsKey: `${outputPrefix}${artifactKeys.dedupPartitions}`,
+    dedupGroupsKey: `${outputPrefix}${artifactKeys.dedupGroups}`,
   };
 }

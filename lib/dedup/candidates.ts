@@ -1,4 +1,4 @@
-import type { PartitionRecords } from './band-file.ts';
+import { radixOrder, type PartitionRecords } from './partition-records.ts';
 import { refKey, refOfKey } from './doc-ref.ts';
 import { estimateJaccard } from './signature.ts';
 import type { SignatureRecord } from './signature-file.ts';
@@ -38,11 +38,9 @@ export function collidingDocs(records: PartitionRecords): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Band records in (key, item, pos) order. */
+/** Band records in (key, item, pos) order (records arrive in (item, pos) order; the sort is stable). */
 function bandOrder(r: PartitionRecords): Uint32Array {
-  const order = new Uint32Array(r.bands);
-  for (let i = 0; i < r.bands; i++) order[i] = i;
-  return order.sort((x, y) => r.bandKey[x]! - r.bandKey[y]! || r.bandItem[x]! - r.bandItem[y]! || r.bandPos[x]! - r.bandPos[y]!);
+  return radixOrder(null, r.bandKey, r.bands);
 }
 
 /** Calls `fn(from, to)` for each run of two or more equal band keys in `order`. */
@@ -86,14 +84,9 @@ export function findDuplicatePairs(
   const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
   const edges = new EdgeSet();
 
-  const ne = records.exactHi.length;
-  const exactOrder = Array.from({ length: ne }, (_, i) => i).sort(
-    (x, y) =>
-      records.exactHi[x]! - records.exactHi[y]! ||
-      records.exactLo[x]! - records.exactLo[y]! ||
-      records.exactItem[x]! - records.exactItem[y]! ||
-      records.exactPos[x]! - records.exactPos[y]!,
-  );
+  const ne = records.exacts;
+  // (hash, item, pos) order: records arrive in (item, pos) order and the sort is stable.
+  const exactOrder = radixOrder(records.exactHi, records.exactLo, ne);
   for (let from = 0; from < ne; ) {
     let to = from + 1;
     const f = exactOrder[from]!;

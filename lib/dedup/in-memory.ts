@@ -1,4 +1,6 @@
-import { BandFileWriter, decodeBandHeader, PartitionRecords } from './band-file.ts';
+import { BandFileWriter } from './band-file.ts';
+import { decodeGroupHeader, gatherBandFiles } from './group-file.ts';
+import { PartitionRecords } from './partition-records.ts';
 import { findDuplicatePairs, type PairFinderStats } from './candidates.ts';
 import { resolveClusters, type Cluster } from './clusters.ts';
 import { refKey } from './doc-ref.ts';
@@ -21,11 +23,13 @@ export interface InMemoryOptions {
   partitions: number;
   guard: ClusterGuard;
   maxPivots: number;
+  /** Consecutive items per gather group (default 2, so that several groups take part). */
+  groupItems?: number;
 }
 
 /**
  * Runs the whole deduplication over documents held in memory, through the same file formats and steps as the pipeline
- * (signature and band files per item, one pair finder per partition, one clustering): for tests and benchmarks.
+ * (signature and band files per item, gather groups of items, one pair finder per partition, one clustering): for tests and benchmarks.
  */
 export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], o: InMemoryOptions): { clusters: Cluster[]; stats: PairFinderStats } {
   const hasher = new MinHasher(o.params);
@@ -51,11 +55,17 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
   };
   const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
   const edges = [];
+  const groupItems = o.groupItems ?? 2;
+  const groups: Buffer[] = [];
+  for (let first = 0; first < bandFiles.length; first += groupItems) {
+    const inputs = bandFiles.slice(first, first + groupItems).map((file, i) => ({ item: first + i, file, uri: `item ${first + i}` }));
+    groups.push(gatherBandFiles(inputs, o.partitions, first));
+  }
   for (let p = 0; p < o.partitions; p++) {
     const part = new PartitionRecords();
-    bandFiles.forEach((buf, item) => {
-      const s = decodeBandHeader(buf, o.partitions, `item ${item}`).sections[p]!;
-      part.addSection(item, buf.subarray(s.start, s.end), s.bandRecords, `item ${item}`);
+    groups.forEach((buf, g) => {
+      const s = decodeGroupHeader(buf, o.partitions, `group ${g}`).sections[p]!;
+      part.addGroupSection(buf.subarray(s.start, s.end), s.bandRecords, `group ${g}`);
     });
     const found = findDuplicatePairs(part, lookup, { threshold: o.guard.threshold, maxPivots: o.maxPivots });
     for (const e of found.edges) edges.push(e); // not push(...edges): that overflows the stack on large partitions

@@ -1,4 +1,6 @@
-export { BandFileWriter, bandHeaderBytes, decodeBandHeader, PartitionRecords, type BandSection } from './band-file.ts';
+export { BandFileWriter, bandHeaderBytes, decodeBandHeader, type BandSection } from './band-file.ts';
+export { decodeGroupHeader, gatherBandFiles, groupHeaderBytes, type GatherInput, type GroupSection } from './group-file.ts';
+export { PartitionRecords } from './partition-records.ts';
 export { collidingDocs, findDuplicatePairs, type PairFinderOptions, type PairFinderStats, type SignatureLookup } from './candidates.ts';
 export { compareKeepOrder, resolveClusters, type Cluster, type Removal } from './clusters.ts';
 export { compareRefs, refKey, refOfKey } from './doc-ref.ts';
@@ -17,3 +19,4 @@ export {
 export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './errors.ts';
 export { DEFAULT_MINHASH, type ClusterGuard, type DocInfo, type DocRef, type DuplicateEdge, type MinHashParams } from './types.ts';
 export { decodeEdges, encodeEdges } from './edge-file.ts';
+export { dedupLayout, recordsPerDoc, type DedupLayout, type DedupLayoutInput } from './layout.ts';

@@ -13,6 +13,8 @@ import {
   SignatureFileWriter,
   BandFileWriter,
   DedupFileError,
+  dedupLayout,
+  type DedupLayout,
   type MinHashParams,
   type SignatureRecord,
 } from '../dedup/index.ts';
@@ -30,10 +32,9 @@ export function minHashParamsOf(spec: JobSpec): MinHashParams {
   return { shingle: 5, hashes: 0, bands: 0, rows: 0, seed: spec.sample.seed };
 }
 
-/** Partitions when the spec names none: one per GiB of stored corpus bytes, at least 4, at most 4096. */
-export function dedupPartitionsFor(dedup: DedupSpec, corpusBytes: number): number {
-  if (dedup.kind === 'none') return 0;
-  return dedup.partitions ?? Math.min(4096, Math.max(4, Math.ceil(corpusBytes / 2 ** 30)));
+/** The dedup shuffle's partitions and gather groups for a corpus (lib/dedup/layout.ts). */
+export function dedupLayoutOf(dedup: DedupSpec, corpusBytes: number, items: number): DedupLayout {
+  return dedupLayout({ kind: dedup.kind, ...(dedup.kind === 'minhash' ? { bands: dedup.bands } : {}), ...(dedup.kind !== 'none' && dedup.partitions ? { partitions: dedup.partitions } : {}) }, corpusBytes, items);
 }
 
 /**

@@ -1,8 +1,9 @@
 import {
-  bandHeaderBytes,
   collidingDocs,
-  decodeBandHeader,
   decodeEdges,
+  decodeGroupHeader,
+  gatherBandFiles,
+  groupHeaderBytes,
   encodeEdges,
   findDuplicatePairs,
   PartitionRecords,
@@ -14,9 +15,10 @@ import {
   type PairFinderStats,
 } from '../dedup/index.ts';
 import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
+import { StoreNotFoundError } from '../store/index.ts';
 import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
 import { resumable, SINGLE_UNIT } from './markers.ts';
-import type { DedupPartitionEvent, StageContext } from './types.ts';
+import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
 
 
@@ -48,11 +50,50 @@ function dedupSpecOf(run: RunFiles) {
   return d;
 }
 
+export interface DedupGatherOutput {
+  group: number;
+  items: number;
+  bytes: number;
+}
+
+/** The work items of gather group `group`: consecutive items of the plan. */
+function groupItems(run: RunFiles, group: number, items: number): { first: number; count: number } {
+  const first = group * run.plan.dedupGroupItems;
+  return { first, count: Math.max(0, Math.min(run.plan.dedupGroupItems, items - first)) };
+}
+
 /**
- * dedup (one partition): reads this partition's band keys and exact hashes from every item's band file (one range read
+ * dedup gather (one group): reads the band files of a group of consecutive work items (one GET each) and writes them
+ * again laid out by partition, each record with its item's index, as dedup/groups/g-<group>.bin: the shuffle's first
+ * level, so a partition reads one range per group instead of one per item. Memory: the group's band files twice.
+ */
+export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Promise<DedupGatherOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  dedupSpecOf(run);
+  if (event.group >= run.plan.dedupGroups) throw new BadStageInputError(`dedup gather: group ${event.group} is out of range (the plan has ${run.plan.dedupGroups})`);
+  const items = await readItems(ctx.store, run);
+  const { first, count } = groupItems(run, event.group, items.length);
+  const members = items.slice(first, first + count);
+  const versions = await inputVersions(ctx, run, members.map((it) => artifactKeys.bands(it.id)));
+  const key = artifactKeys.dedupGroup(event.group);
+  return resumable(ctx, run, { stage: 'dedup-gather', unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions, outputs: [key] }, async () => {
+    const inputs = [];
+    for (let i = 0; i < members.length; i++) {
+      const uri = run.uri(artifactKeys.bands(members[i]!.id));
+      inputs.push({ item: first + i, file: await ctx.store.read(uri), uri });
+      ctx.progress.add({ docs: 0 });
+    }
+    const file = gatherBandFiles(inputs, run.plan.dedupPartitions, first);
+    await ctx.store.write(run.uri(key), file);
+    return { group: event.group, items: members.length, bytes: file.length };
+  });
+}
+
+/**
+ * dedup (one partition): reads this partition's section from every gather group's file (a header and a range read
  * each), finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
- * pairs verified at the threshold to dedup/pairs/p-<partition>.bin. Memory: 12 bytes per band record of the partition,
- * bounded by dedup.maxPartitionRecords.
+ * pairs verified at the threshold to dedup/pairs/p-<partition>.bin. Memory: 12 bytes per band record and 16 per exact
+ * record of the partition, bounded by dedup.maxPartitionRecords.
  */
 export async function dedupPartition(event: DedupPartitionEvent, ctx: StageContext): Promise<DedupPartitionOutput> {
   const run = await readPlan(ctx.store, event.plan);
@@ -61,15 +102,25 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
   if (event.partition >= P) throw new BadStageInputError(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
   const items = await readItems(ctx.store, run);
   const unit = `p-${String(event.partition).padStart(5, '0')}`;
-  const versions = await inputVersions(ctx, run, items.flatMap((it) => [artifactKeys.bands(it.id), artifactKeys.signatures(it.id)]));
+  // The groups' headers: where this partition's section lies in each, and a digest of each group's body.
+  const headers: ({ uri: string } & ReturnType<typeof decodeGroupHeader>)[] = [];
+  for (let g = 0; g < run.plan.dedupGroups; g++) {
+    const uri = run.uri(artifactKeys.dedupGroup(g));
+    const header = await ctx.store.read(uri, { start: 0, end: groupHeaderBytes(P) }).catch((err: unknown) => {
+      throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup: ${uri} does not exist; run the dedup gather stage first`) : err;
+    });
+    headers.push({ uri, ...decodeGroupHeader(header, P, uri) });
+  }
+  // The pairs depend on the documents' texts only (band keys, exact hashes, and signatures that the band keys are cut
+  // from), all of which the group files' digests cover: a refit that changes policy keys does not redo this unit.
+  const versions = sha256(headers.map((h) => h.digest).join('\n'));
   return resumable(ctx, run, { stage: 'dedup', unit, inputs: versions, outputs: [artifactKeys.dedupPairs(event.partition)] }, async () => {
     const records = new PartitionRecords();
-    for (let i = 0; i < items.length; i++) {
-      const uri = run.uri(artifactKeys.bands(items[i]!.id));
-      const { sections } = decodeBandHeader(await ctx.store.read(uri, { start: 0, end: bandHeaderBytes(P) }), P, uri);
-      const s = sections[event.partition]!;
-      if (records.bands + s.bandRecords > d.maxPartitionRecords) throw new PartitionTooLargeError(event.partition, records.bands + s.bandRecords, d.maxPartitionRecords);
-      if (s.end > s.start) records.addSection(i, await ctx.store.read(uri, { start: s.start, end: s.end }), s.bandRecords, uri);
+    for (const h of headers) {
+      const s = h.sections[event.partition]!;
+      const held = records.bands + records.exacts + s.bandRecords;
+      if (held > d.maxPartitionRecords) throw new PartitionTooLargeError(event.partition, held, d.maxPartitionRecords);
+      if (s.end > s.start) records.addGroupSection(await ctx.store.read(h.uri, { start: s.start, end: s.end }), s.bandRecords, h.uri);
       ctx.progress.add({ docs: 0 });
     }
     const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), collidingDocs(records));
@@ -77,7 +128,7 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
     const maxPivots = d.kind === 'minhash' ? d.maxPivots : 1;
     const { edges, stats } = findDuplicatePairs(records, (k) => sigs.get(k), { threshold, maxPivots });
     await ctx.store.write(run.uri(artifactKeys.dedupPairs(event.partition)), encodeEdges(edges));
-    return { partition: event.partition, records: records.bands + records.exactHi.length, pairs: edges.length, stats };
+    return { partition: event.partition, records: records.bands + records.exacts, pairs: edges.length, stats };
   });
 }
 

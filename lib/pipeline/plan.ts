@@ -5,7 +5,7 @@ import { parseJobSpec } from '../job/index.ts';
 import { resolvedOverlapProblem, sandboxFromEnv, sandboxProblems, type JobSpec } from '../job/index.ts';
 import { joinUri } from '../store/index.ts';
 import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
-import { dedupPartitionsFor } from './dedup-files.ts';
+import { dedupLayoutOf } from './dedup-files.ts';
 import { beginRun } from './run-state.ts';
 import { withContentVersions } from './content-versions.ts';
 import { acquireRunLock, executionHolder } from './run-lock.ts';
@@ -23,6 +23,9 @@ export interface PlanOutput {
   /** URI of the JSON array of dedup partitions `{ partition }` (the DedupMap's ItemReader); empty without dedup. */
   dedupPartitionsUri: string;
   dedupPartitions: number;
+  /** URI of the JSON array of dedup gather groups `{ group }` (the DedupGatherMap's ItemReader); empty without dedup. */
+  dedupGroupsUri: string;
+  dedupGroups: number;
   output: string;
 }
 
@@ -111,6 +114,7 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
     );
   }
   const bytes = items.reduce((a, it) => a + it.bytes, 0);
+  const layout = dedupLayoutOf(spec.dedup, bytes, items.length);
   const quotas = apportion(spec.sample.docs, items.map((it) => it.bytes));
   const sampleQuotas: Record<string, number> = {};
   items.forEach((it, i) => {
@@ -132,13 +136,17 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
     budget: planBudget(spec.budget),
     sampleQuotas,
     referenceSlices: referenceSlicesFor(spec),
-    dedupPartitions: dedupPartitionsFor(spec.dedup, bytes),
+    dedupPartitions: layout.partitions,
+    dedupGroupItems: layout.groupItems,
+    dedupGroups: layout.groups,
   };
   const planUri = joinUri(spec.output, artifactKeys.plan);
   const itemsUri = joinUri(spec.output, artifactKeys.items);
   await ctx.store.writeJson(itemsUri, items);
   const dedupPartitionsUri = joinUri(spec.output, artifactKeys.dedupPartitions);
   await ctx.store.writeJson(dedupPartitionsUri, Array.from({ length: plan.dedupPartitions }, (_, partition) => ({ partition })));
+  const dedupGroupsUri = joinUri(spec.output, artifactKeys.dedupGroups);
+  await ctx.store.writeJson(dedupGroupsUri, Array.from({ length: plan.dedupGroups }, (_, group) => ({ group })));
   await ctx.store.writeJson(planUri, plan);
   ctx.log.info(`planned ${items.length} work item(s) over ${plan.corpus.shards} shard(s), ${bytes} bytes`);
   return {
@@ -149,6 +157,8 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
     referenceSlices: plan.referenceSlices,
     dedupPartitionsUri,
     dedupPartitions: plan.dedupPartitions,
+    dedupGroupsUri,
+    dedupGroups: plan.dedupGroups,
     output: spec.output,
   };
 }

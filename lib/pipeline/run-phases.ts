@@ -36,6 +36,8 @@ export function unitInputs(stage: StageName, planUri: string, run: RunFiles, ite
       return items.map((item) => ({ plan: planUri, items: [item] }));
     case 'per-slice':
       return range(run.plan.referenceSlices).map((index) => ({ plan: planUri, index, count: run.plan.referenceSlices }));
+    case 'per-group':
+      return range(run.plan.dedupGroups).map((group) => ({ plan: planUri, group }));
     case 'per-partition':
       return range(run.plan.dedupPartitions).map((partition) => ({ plan: planUri, partition }));
   }

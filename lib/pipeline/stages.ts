@@ -8,13 +8,14 @@
 import type { z } from 'zod';
 import type { RunFiles, SampleItemOutput, SelectItemOutput } from '../run/index.ts';
 import type { CountItemOutput } from './count.ts';
-import type { DedupClustersOutput, DedupPartitionOutput } from './dedup.ts';
+import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import type { PlanOutput } from './plan.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
 import {
+  dedupGroupEventSchema,
   dedupPartitionEventSchema,
   itemEventSchema,
   itemsEventSchema,
@@ -32,10 +33,12 @@ import {
  * - `per-item-batch`: one call per batch of work items, `{ plan, items }` (a Distributed Map with an ItemBatcher;
  *   locally one item per batch);
  * - `per-slice`: one call per slice of the sample, `{ plan, index, count }` (a Batch array job; one Lambda call);
+ * - `per-group`: one call per dedup gather group of consecutive work items, `{ plan, group }` (a Distributed Map over
+ *   plan/dedup-groups.json);
  * - `per-partition`: one call per band-key partition, `{ plan, partition }` (a Distributed Map over
  *   plan/dedup-partitions.json).
  */
-export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-partition';
+export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-group' | 'per-partition';
 
 export interface StageDefinition<S extends z.ZodType, O> {
   fanOut: FanOut;
@@ -88,6 +91,12 @@ export const stages = {
       const bad = sum(items, (o) => o.badRecords);
       return `${sum(items, (o) => o.docs)} documents scored${bad ? `, ${bad} bad record(s) skipped` : ''}`;
     },
+  }),
+  'dedup-gather': stage({
+    fanOut: 'per-group',
+    input: dedupGroupEventSchema,
+    load: async () => (await import('./dedup.ts')).dedupGather,
+    summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
   dedup: stage({
     fanOut: 'per-partition',
@@ -203,7 +212,7 @@ export const phases: readonly Phase[] = [
   { name: 'reference', stages: ['reference', 'merge-labels'] },
   { name: 'fit', stages: ['fit'] },
   { name: 'score', stages: ['score'] },
-  { name: 'dedup', stages: ['dedup', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
+  { name: 'dedup', stages: ['dedup-gather', 'dedup', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
   { name: 'reduce', stages: ['reduce'] },
   { name: 'count', stages: ['count', 'settle'], repeat: 'until-settled' },
   { name: 'select', stages: ['select'] },

@@ -74,3 +74,6 @@ export type ReferenceSliceEvent = z.infer<typeof referenceSliceEventSchema>;
 /** Input of one dedup unit: a partition of the band keys. */
 export const dedupPartitionEventSchema = z.object({ plan: z.string().min(1), partition: z.number().int().nonnegative() }).strict();
 export type DedupPartitionEvent = z.infer<typeof dedupPartitionEventSchema>;
+/** Input of one dedup gather unit: a group of consecutive work items. */
+export const dedupGroupEventSchema = z.object({ plan: z.string().min(1), group: z.number().int().nonnegative() }).strict();
+export type DedupGroupEvent = z.infer<typeof dedupGroupEventSchema>;

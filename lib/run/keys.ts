@@ -23,6 +23,10 @@ export const artifactKeys = {
   /** LSH band keys and exact hashes, laid out by dedup partition. */
   bands: (item: string) => `scores/${item}.bands`,
   dedupPartitions: 'plan/dedup-partitions.json',
+  /** The gather groups `{ group }` (the DedupGatherMap's ItemReader). */
+  dedupGroups: 'plan/dedup-groups.json',
+  /** A group of consecutive items' band files laid out by partition (the shuffle's first level). */
+  dedupGroup: (group: number) => `dedup/groups/g-${String(group).padStart(5, '0')}.bin`,
   dedupPairs: (partition: number) => `dedup/pairs/p-${String(partition).padStart(5, '0')}.bin`,
   dedupRemoved: (item: string) => `dedup/removed/${item}.json`,
   dedupSummary: 'dedup/summary.json',
@@ -62,6 +66,7 @@ const INTERMEDIATE_KEY = new RegExp(
     String.raw`/reference/(part-\d+\.jsonl\.gz|stats\.json)`,
     String.raw`/scores/[A-Za-z0-9._-]+\.(dedup|bands)`,
     String.raw`/dedup/pairs/p-\d+\.bin`,
+    String.raw`/dedup/groups/g-\d+\.bin`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
   ]
     .map((p) => `(?:${p})`)

@@ -42,6 +42,10 @@ export const planSchema = z.object({
   referenceSlices: z.number().int().positive(),
   /** Partitions of the dedup stage's band keys (0 when the spec deduplicates nothing). */
   dedupPartitions: z.number().int().nonnegative(),
+  /** Consecutive work items per dedup gather group (0 when the spec deduplicates nothing). */
+  dedupGroupItems: z.number().int().nonnegative(),
+  /** Gather groups: ceil(items / dedupGroupItems). */
+  dedupGroups: z.number().int().nonnegative(),
 }).describe('plan');
 export type Plan = z.infer<typeof planSchema>;
 

@@ -37,15 +37,16 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has five Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
+  it('has six Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupGatherMap', 'DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
       expect(m.ItemReader.ReaderConfig.InputType).toBe('JSON');
-      // The dedup map reads the plan's partition list (plan/dedup-partitions.json); the others the work items.
-      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : '$.run.itemsKey';
+      // The dedup maps read the plan's group and partition lists (plan/dedup-groups.json, plan/dedup-partitions.json);
+      // the others the work items.
+      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : m === asl.States.DedupGatherMap ? '$.run.dedupGroupsKey' : '$.run.itemsKey';
       expect(m.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.run.itemsBucket', 'Key.$': key });
       expect(m.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
       expect(m.ResultWriter.Parameters['Prefix.$']).toBe('$.run.resultsPrefix');
@@ -58,8 +59,10 @@ describe('the synthesized stack', () => {
     expect(asl.States.ScoreMap.ItemBatcher).toEqual({ MaxItemsPerBatch: 4, BatchInput: { 'plan.$': '$.run.plan' } });
     expect(asl.States.SampleMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'item.$': '$$.Map.Item.Value' });
     expect(asl.States.DedupMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'partition.$': '$$.Map.Item.Value.partition' });
-    // Without partitions (dedup "none") the choice goes straight to Reduce.
-    expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupMap');
+    expect(asl.States.DedupGatherMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'group.$': '$$.Map.Item.Value.group' });
+    // Without partitions (dedup "none") the choice goes straight to Reduce; with them, gather, then the partitions.
+    expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupGatherMap');
+    expect(asl.States.DedupGatherMap.Next).toBe('DedupMap');
     expect(asl.States.DedupKind.Default).toBe('Reduce');
     expect(asl.States.DedupClusters.Next).toBe('Reduce');
   });
@@ -172,7 +175,7 @@ describe('the synthesized stack', () => {
     const names = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(names.sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
     expect(stageNames).toEqual(
-      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup-gather', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

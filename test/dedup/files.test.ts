@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeGroupHeader,
+  gatherBandFiles,
   BandFileWriter,
   decodeBandHeader,
   decodeSignatureFile,
@@ -46,16 +48,27 @@ describe('band files', () => {
     expect(docs).toBe(6);
     let bands = 0;
     let exacts = 0;
+    const group = gatherBandFiles([{ item: 2, file: buf, uri: 'mem://b' }], P, 2);
+    const header = decodeGroupHeader(group, P, 'mem://g');
+    expect(header).toMatchObject({ firstItem: 2, items: 1 });
     for (let p = 0; p < P; p++) {
+      // The band file's own section and the group file's hold the same records.
+      const own = sections[p]!;
+      const s = header.sections[p]!;
+      expect(s.bandRecords).toBe(own.bandRecords);
+      expect((s.end - s.start - 12 * s.bandRecords) / 16).toBe((own.end - own.start - 8 * own.bandRecords) / 12);
       const part = new PartitionRecords();
-      part.addSection(2, buf.subarray(sections[p]!.start, sections[p]!.end), sections[p]!.bandRecords, 'mem://b');
+      part.addGroupSection(group.subarray(s.start, s.end), s.bandRecords, 'mem://g');
       for (let i = 0; i < part.bands; i++) {
         expect(partitionOf(part.bandKey[i]!, P)).toBe(p);
         expect(part.bandItem[i]).toBe(2);
       }
-      for (const hi of part.exactHi) expect(partitionOf(hi, P)).toBe(p);
+      for (let i = 0; i < part.exacts; i++) {
+        expect(partitionOf(part.exactHi[i]!, P)).toBe(p);
+        expect(part.exactItem[i]).toBe(2);
+      }
       bands += part.bands;
-      exacts += part.exactHi.length;
+      exacts += part.exacts;
     }
     expect(bands).toBe(10);
     expect(exacts).toBe(6);

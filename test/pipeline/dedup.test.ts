@@ -133,14 +133,25 @@ describe('deduplication in a local run', () => {
     expect(await readFile(join(out(), 'manifest.json'), 'utf8')).toBe(a);
   }, 300_000);
 
-  it('redoes the dedup partitions when an item\'s band file changed, and still reproduces the manifest', async () => {
+  it('redoes the gather of an item whose band file changed, a partition only when its groups\' contents changed, and still reproduces the manifest', async () => {
     const manifest = await readFile(join(out(), 'manifest.json'), 'utf8');
     const bands = join(out(), 'scores', '00000.bands');
     await writeFile(bands, await readFile(bands)); // same bytes, new version: the marker's fingerprint no longer matches
+    const group = join(out(), 'dedup', 'groups', 'g-00000.bin');
     const pairs = join(out(), 'dedup', 'pairs', 'p-00000.bin');
-    const before = (await stat(pairs)).mtimeMs;
+    const before = { group: (await stat(group)).mtimeMs, pairs: (await stat(pairs)).mtimeMs };
     await runJob(quickJob(corpus.dir, out(), { dedup: DEMO_DEDUP, labels: join(corpus.dir, 'labels.jsonl.gz') }), { workers: 0, log: silentLogger });
-    expect((await stat(pairs)).mtimeMs).toBeGreaterThan(before);
+    // The group holding the item is gathered again; its bytes are the same, so the partitions that read it are not redone.
+    expect((await stat(group)).mtimeMs).toBeGreaterThan(before.group);
+    expect((await stat(pairs)).mtimeMs).toBe(before.pairs);
+    expect(await readFile(join(out(), 'manifest.json'), 'utf8')).toBe(manifest);
+
+    // A group whose contents changed (here: the partition's marker says it read other group digests) is read again.
+    const marker = join(out(), 'plan', 'done', 'dedup', 'p-00000.json');
+    const m = JSON.parse(await readFile(marker, 'utf8')) as { fingerprint: string };
+    await writeFile(marker, JSON.stringify({ ...m, fingerprint: '0'.repeat(32) }));
+    await runJob(quickJob(corpus.dir, out(), { dedup: DEMO_DEDUP, labels: join(corpus.dir, 'labels.jsonl.gz') }), { workers: 0, log: silentLogger });
+    expect((await stat(pairs)).mtimeMs).toBeGreaterThan(before.pairs);
     expect(await readFile(join(out(), 'manifest.json'), 'utf8')).toBe(manifest);
   }, 300_000);
 

@@ -28,8 +28,11 @@ describe('the stage registry', () => {
   it('orders every stage after plan into exactly one phase, in registry order', () => {
     const phased = phases.flatMap((p) => p.stages);
     expect(['plan', ...phased]).toEqual(stageNames);
-    // A fan-out leads its phase; the single stage after it merges what the fan-out wrote.
-    for (const phase of phases) for (const later of phase.stages.slice(1)) expect(stages[later].fanOut).toBe('single');
+    // A fan-out leads its phase; a phase ends with the single stage that merges what its fan-outs wrote.
+    for (const phase of phases) {
+      expect(stages[phase.stages.at(-1)!].fanOut === 'single' || phase.stages.length === 1).toBe(true);
+      for (const later of phase.stages.slice(1)) expect(stages[later].fanOut).not.toBe(stages[phase.stages[0]!].fanOut);
+    }
   });
 
   it('validates a local stage call before the stage reads anything: InvalidEventError naming every field at fault', async () => {

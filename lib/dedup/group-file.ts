@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { decodeBandHeader } from './band-file.ts';
+import { DedupFileError } from './errors.ts';
+
+/**
+ * dedup/groups/g-<group>.bin: the band files of a group of consecutive work items, laid out again by partition: the
+ * first level of the dedup shuffle. A partition then reads one byte range per group instead of one per work item, so
+ * the shuffle's S3 requests grow with items + groups x partitions, not items x partitions (docs/performance.md, "The
+ * dedup shuffle"). Little-endian.
+ *
+ * header (HEADER_FIXED bytes, then tables):
+ *   magic "PXDG" u32, version u32, partitions P u32, first item u32, items u32, reserved u32,
+ *   sha256 of the body (32 bytes: what a partition's resume fingerprint is made of),
+ *   section offsets f64 x (P + 1) (from the file's start), band record counts u32 x P
+ * section p: band records (key, item, pos) u32 x 3, then exact records (hash hi, hash lo, item, pos) u32 x 4; items in
+ *   order, each item's records in document order (so the records of a partition arrive sorted by (item, pos)).
+ */
+const MAGIC = 0x47445850; // "PXDG"
+const VERSION = 1;
+const HEADER_FIXED = 24 + 32;
+export const GROUP_BAND_RECORD = 12;
+export const GROUP_EXACT_RECORD = 16;
+
+export function groupHeaderBytes(partitions: number): number {
+  return HEADER_FIXED + 8 * (partitions + 1) + 4 * partitions;
+}
+
+/** A Uint32Array over `buf`'s bytes (copied when the buffer is not 4-byte aligned). */
+function u32(buf: Buffer, start = 0, end = buf.length): Uint32Array {
+  const offset = buf.byteOffset + start;
+  if (offset % 4 === 0) return new Uint32Array(buf.buffer, offset, (end - start) / 4);
+  return new Uint32Array(Uint8Array.prototype.slice.call(buf, start, end).buffer);
+}
+
+/** One work item's band file as the gather stage read it. */
+export interface GatherInput {
+  /** The item's index in the plan. */
+  item: number;
+  /** The whole band file (scores/<item>.bands). */
+  file: Buffer;
+  uri: string;
+}
+
+/**
+ * Lays the band files of consecutive items out by partition, adding each record's item index. Pure and deterministic:
+ * the same files give the same bytes.
+ */
+export function gatherBandFiles(inputs: readonly GatherInput[], partitions: number, firstItem: number): Buffer {
+  const P = partitions;
+  const decoded = inputs.map((input) => ({ ...input, sections: decodeBandHeader(input.file, P, input.uri).sections }));
+  const bandCount = new Float64Array(P);
+  const exactCount = new Float64Array(P);
+  for (const d of decoded) {
+    for (let p = 0; p < P; p++) {
+      const s = d.sections[p]!;
+      bandCount[p]! += s.bandRecords;
+      exactCount[p]! += (s.end - s.start - s.bandRecords * 8) / 12;
+    }
+  }
+  const header = groupHeaderBytes(P);
+  const offsets = new Float64Array(P + 1);
+  offsets[0] = header;
+  for (let p = 0; p < P; p++) offsets[p + 1] = offsets[p]! + bandCount[p]! * GROUP_BAND_RECORD + exactCount[p]! * GROUP_EXACT_RECORD;
+  const total = offsets[P]!;
+  if (total > 2 ** 31) throw new DedupFileError(`group of items ${firstItem}..`, `${total} bytes: over 2 GiB in one group; lower the items per group`);
+  const out = Buffer.alloc(total);
+  const words = new Uint32Array(out.buffer, out.byteOffset, out.length >>> 2);
+  let at = header >>> 2;
+  for (let p = 0; p < P; p++) {
+    for (const d of decoded) {
+      const s = d.sections[p]!;
+      if (s.bandRecords === 0) continue;
+      const recs = u32(d.file, s.start, s.start + s.bandRecords * 8);
+      for (let i = 0; i < recs.length; i += 2) {
+        words[at++] = recs[i]!;
+        words[at++] = d.item;
+        words[at++] = recs[i + 1]!;
+      }
+    }
+    for (const d of decoded) {
+      const s = d.sections[p]!;
+      const from = s.start + s.bandRecords * 8;
+      if (s.end === from) continue;
+      const recs = u32(d.file, from, s.end);
+      for (let i = 0; i < recs.length; i += 3) {
+        words[at++] = recs[i]!;
+        words[at++] = recs[i + 1]!;
+        words[at++] = d.item;
+        words[at++] = recs[i + 2]!;
+      }
+    }
+  }
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(VERSION, 4);
+  out.writeUInt32LE(P, 8);
+  out.writeUInt32LE(firstItem, 12);
+  out.writeUInt32LE(inputs.length, 16);
+  for (let p = 0; p <= P; p++) out.writeDoubleLE(offsets[p]!, HEADER_FIXED + 8 * p);
+  for (let p = 0; p < P; p++) out.writeUInt32LE(bandCount[p]!, HEADER_FIXED + 8 * (P + 1) + 4 * p);
+  createHash('sha256').update(out.subarray(header)).digest().copy(out, 24);
+  return out;
+}
+
+/** Where partition p's records lie in a group file. */
+export interface GroupSection {
+  start: number;
+  end: number;
+  bandRecords: number;
+}
+
+/** Reads a group file's header; `partitions` must match the plan's. */
+export function decodeGroupHeader(buf: Buffer, partitions: number, uri: string): { firstItem: number; items: number; digest: string; sections: GroupSection[] } {
+  if (buf.length < HEADER_FIXED || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel dedup group file');
+  if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `group file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
+  const P = buf.readUInt32LE(8);
+  if (P !== partitions) throw new DedupFileError(uri, `written for ${P} partitions, the plan has ${partitions}`);
+  if (buf.length < groupHeaderBytes(P)) throw new DedupFileError(uri, 'header cut short');
+  const sections: GroupSection[] = [];
+  for (let p = 0; p < P; p++) {
+    const start = buf.readDoubleLE(HEADER_FIXED + 8 * p);
+    const end = buf.readDoubleLE(HEADER_FIXED + 8 * (p + 1));
+    const bandRecords = buf.readUInt32LE(HEADER_FIXED + 8 * (P + 1) + 4 * p);
+    const bandBytes = bandRecords * GROUP_BAND_RECORD;
+    if (!(end >= start) || bandBytes > end - start || (end - start - bandBytes) % GROUP_EXACT_RECORD !== 0) {
+      throw new DedupFileError(uri, `partition ${p}: inconsistent section [${start}, ${end}) with ${bandRecords} band records`);
+    }
+    sections.push({ start, end, bandRecords });
+  }
+  return { firstItem: buf.readUInt32LE(12), items: buf.readUInt32LE(16), digest: buf.subarray(24, 56).toString('hex'), sections };
+}
+
+export { u32 as uint32View };
