@@ -1,3 +1,4 @@
+import { dedupLayout, recordsPerDoc, shuffleRequests } from '../dedup/index.ts';
 import { CostInputError } from './errors.ts';
 import { costInputSchema } from './schema.ts';
 import type { CostEstimate, CostInput, ResolvedCostInput } from './types.ts';
@@ -13,34 +14,38 @@ export const S3_GETS_PER_INVOCATION = 4;
 export const S3_PUTS_PER_ITEM = 3;
 
 /**
- * Dedup partitions: one per GiB of stored corpus (4..4096), as the plan resolves them. Each partition reads a header and
- * a section of every item's band file: items x partitions x 2 GETs, the shuffle's cost, which dominates the stage's bill
- * on a large corpus.
+ * The dedup stages as the stack runs them (lib/dedup/layout.ts: the plan's layout and the stages' S3 requests): one
+ * gather Lambda per group of items, one per partition, one clustering. Their requests grow with items + groups x
+ * partitions; the clustering's are counted for the worst case, every item holding a duplicate. Compute: every record
+ * passes through a gather and a partition at the measured records per CPU-second.
  */
 function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number): CostEstimate['dedup'] {
-  if (input.dedupKind === 'none') {
-    return { kind: 'none', partitions: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
+  const d = { kind: input.dedupKind, bands: input.dedupBands };
+  const layout = dedupLayout(d, input.corpusBytes, workItems);
+  if (layout.partitions === 0) {
+    return { kind: 'none', partitions: 0, groups: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
   }
-  const partitions = Math.min(4096, Math.max(4, Math.ceil(input.corpusBytes / 2 ** 30)));
-  // Every document has one exact record; minhash adds one band record per band.
-  const records = docs * (1 + (input.dedupKind === 'minhash' ? input.dedupBands : 0));
+  const { partitions, groups } = layout;
+  const records = docs * recordsPerDoc(d);
+  const rate = input.dedupKind === 'exact' ? (input.exactDedupRecordsPerCoreSecond ?? input.dedupRecordsPerCoreSecond) : input.dedupRecordsPerCoreSecond;
   const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;
-  const lambdaSeconds = records / (input.dedupRecordsPerCoreSecond * Math.min(1, vcpus));
+  const lambdaSeconds = records / (rate * Math.min(1, vcpus));
   const gbSeconds = lambdaSeconds * (input.dedupLambdaMemoryMb / 1024);
-  const wallSeconds = (lambdaSeconds / partitions) * Math.ceil(partitions / input.concurrency);
-  // Each partition reads, per work item, the band file's header and its section (plus signature ranges, not counted).
-  const s3Gets = partitions * workItems * 2;
-  const s3Puts = partitions + 2;
+  const calls = groups + partitions;
+  const wallSeconds = (lambdaSeconds / calls) * (Math.ceil(groups / input.concurrency) + Math.ceil(partitions / input.concurrency));
+  const r = shuffleRequests(d, layout, workItems, { itemsWithPairs: workItems, itemsWithRemovals: workItems, scoreFiles: 10 });
+  const s3Gets = r.gather.gets + r.gather.heads + r.partition.gets + r.partition.heads + r.clusters.gets + r.clusters.heads;
+  const s3Puts = r.gather.puts + r.partition.puts + r.clusters.puts;
   const p = input.prices;
   const cost = {
     lambdaCompute: gbSeconds * p.lambdaGbSecond,
-    lambdaRequests: (partitions + 1) * p.lambdaRequest,
-    stepFunctions: partitions * input.transitionsPerInvocation * p.sfnTransition,
+    lambdaRequests: (calls + 1) * p.lambdaRequest,
+    stepFunctions: calls * input.transitionsPerInvocation * p.sfnTransition,
     s3Requests: s3Gets * p.s3Get + s3Puts * p.s3Put,
     total: 0,
   };
   cost.total = cost.lambdaCompute + cost.lambdaRequests + cost.stepFunctions + cost.s3Requests;
-  return { kind: input.dedupKind, partitions, records, lambdaSeconds, gbSeconds, wallSeconds, s3Gets, s3Puts, cost };
+  return { kind: input.dedupKind, partitions, groups, records, lambdaSeconds, gbSeconds, wallSeconds, s3Gets, s3Puts, cost };
 }
 
 /**

@@ -56,6 +56,8 @@ export const costInputSchema = z
     minhashScorerBytesPerCoreSecond: positive('minhashScorerBytesPerCoreSecond').optional(),
     /** Band and exact records one dedup partition sorts and verifies per CPU-second (from the bench). */
     dedupRecordsPerCoreSecond: positive('dedupRecordsPerCoreSecond').default(MEASURED_DEFAULTS.dedupRecordsPerCoreSecond),
+    /** Exact records one gather and one partition pass per CPU-second (from the bench); absent: dedupRecordsPerCoreSecond. */
+    exactDedupRecordsPerCoreSecond: positive('exactDedupRecordsPerCoreSecond').optional(),
     /** Memory of the dedup partition Lambdas, MB. */
     dedupLambdaMemoryMb: z.number().int().min(128).max(10240).default(CLOUD_DEFAULTS.dedupMemoryMb),
     /** Documents the reference (large) model labels. */
@@ -80,6 +82,6 @@ export const throughputFileSchema = z.object({
   version: z.literal(1),
   measuredAt: z.string(),
   scorer: z.object({ bytesPerCoreSecond: z.number().positive(), minhashBytesPerCoreSecond: z.number().positive().optional() }).loose(),
-  dedup: z.object({ recordsPerCoreSecond: z.number().positive() }).loose().optional(),
+  dedup: z.object({ recordsPerCoreSecond: z.number().positive(), exactRecordsPerCoreSecond: z.number().positive().optional() }).loose().optional(),
   corpus: z.object({ compressionRatio: z.number().positive(), meanDocBytes: z.number().positive() }).loose(),
 }).loose();

@@ -19,11 +19,12 @@ export function parseThroughputFile(value: unknown, where: string): ThroughputFi
 /** The cost-model inputs a throughput file provides. */
 export function inputsFromThroughput(
   file: ThroughputFile,
-): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes' | 'minhashScorerBytesPerCoreSecond' | 'dedupRecordsPerCoreSecond'> {
+): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes' | 'minhashScorerBytesPerCoreSecond' | 'dedupRecordsPerCoreSecond' | 'exactDedupRecordsPerCoreSecond'> {
   return {
     scorerBytesPerCoreSecond: file.scorer.bytesPerCoreSecond,
     ...(file.scorer.minhashBytesPerCoreSecond ? { minhashScorerBytesPerCoreSecond: file.scorer.minhashBytesPerCoreSecond } : {}),
     ...(file.dedup ? { dedupRecordsPerCoreSecond: file.dedup.recordsPerCoreSecond } : {}),
+    ...(file.dedup?.exactRecordsPerCoreSecond ? { exactDedupRecordsPerCoreSecond: file.dedup.exactRecordsPerCoreSecond } : {}),
     compressionRatio: file.corpus.compressionRatio,
     docBytes: file.corpus.meanDocBytes,
   };

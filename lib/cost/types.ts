@@ -53,6 +53,8 @@ export interface CostEstimate {
   dedup: {
     kind: 'none' | 'exact' | 'minhash';
     partitions: number;
+    /** Gather groups of work items (the shuffle's first level). */
+    groups: number;
     /** Band and exact records over the corpus. */
     records: number;
     lambdaSeconds: number;

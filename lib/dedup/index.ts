@@ -19,4 +19,4 @@ export {
 export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './errors.ts';
 export { DEFAULT_MINHASH, type ClusterGuard, type DocInfo, type DocRef, type DuplicateEdge, type MinHashParams } from './types.ts';
 export { decodeEdges, encodeEdges } from './edge-file.ts';
-export { dedupLayout, recordsPerDoc, type DedupLayout, type DedupLayoutInput } from './layout.ts';
+export { dedupLayout, recordsPerDoc, shuffleRequests, type ClusterFacts, type DedupLayout, type DedupLayoutInput, type StageRequests } from './layout.ts';

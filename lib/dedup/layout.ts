@@ -45,3 +45,52 @@ export function dedupLayout(d: DedupLayoutInput, corpusBytes: number, items: num
   const groupItems = Math.max(1, Math.min(items, Math.floor(GROUP_STORED_BYTES / (recordsPerDoc(d) * meanItemBytes))));
   return { partitions, groupItems, groups: Math.ceil(items / groupItems) };
 }
+
+/** S3 requests of the dedup stages: GET (HEAD priced alike, counted with them) and PUT. */
+export interface StageRequests {
+  gets: number;
+  heads: number;
+  puts: number;
+}
+
+/** What the cluster stage's requests depend on besides the layout (the estimate takes the worst case: every item). */
+export interface ClusterFacts {
+  /** Items holding a document of a verified pair (their signature files are read: a header and one range each). */
+  itemsWithPairs: number;
+  /** Items losing a document (a removal list is written for each). */
+  itemsWithRemovals: number;
+  /** Score files read for the ids of the largest clusters (at most 2 per listed cluster). */
+  scoreFiles: number;
+}
+
+/** Per call: plan.json and plan/items.json read, the completion marker looked up (HEAD) and written, and each output read back once for its sha256 (lib/pipeline/markers.ts). */
+const CALL = { gets: 2, heads: 1, puts: 1 } as const;
+
+/**
+ * The S3 requests a fresh run of the dedup stages makes (lib/pipeline/dedup.ts), by stage:
+ * - gather, per group of B items: B band files' versions (HEAD) and bodies (GET), the group file written and read back;
+ * - partition, per partition: each group's header and section (GET), the pair file written and read back; MinHash
+ *   verification adds reads of colliding documents' signatures: at most a header and a range per item per partition;
+ * - clusters, once: every pair file and signature file's version (HEAD), every pair file (GET), a signature header and
+ *   range per item holding a paired document, the largest clusters' score files, one removal list per item that loses
+ *   a document, the summary written and read back.
+ * Exact for exact deduplication when every group holds records of every partition (a test counts a run's requests on
+ * an S3 server against it); MinHash's verification reads are an upper bound.
+ */
+export function shuffleRequests(d: DedupLayoutInput, layout: DedupLayout, items: number, facts: ClusterFacts): { gather: StageRequests; partition: StageRequests; clusters: StageRequests } {
+  const { partitions: P, groups: G } = layout;
+  if (P === 0) {
+    const none = { gets: 0, heads: 0, puts: 0 };
+    return { gather: none, partition: { ...none }, clusters: { ...none } };
+  }
+  const verify = d.kind === 'minhash' ? 2 * items : 0;
+  return {
+    gather: { gets: G * (CALL.gets + 1) + items, heads: G * CALL.heads + items, puts: G * (CALL.puts + 1) },
+    partition: { gets: P * (CALL.gets + 1 + 2 * G + verify), heads: P * CALL.heads, puts: P * (CALL.puts + 1) },
+    clusters: {
+      gets: CALL.gets + 1 + P + 2 * facts.itemsWithPairs + facts.scoreFiles,
+      heads: CALL.heads + P + items,
+      puts: CALL.puts + 1 + facts.itemsWithRemovals,
+    },
+  };
+}

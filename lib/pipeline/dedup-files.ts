@@ -11,6 +11,7 @@ import {
   refKey,
   SIGNATURE_HEADER_BYTES,
   SignatureFileWriter,
+  signatureRecordBytes,
   BandFileWriter,
   DedupFileError,
   dedupLayout,
@@ -90,19 +91,26 @@ export class DedupItemWriter {
   }
 }
 
-/** Records further apart than this many are read with separate range requests. */
-const COALESCE_GAP = 64;
+/**
+ * Records closer than this many bytes are read in one range request: a request costs as much as ~1 MiB of transfer
+ * takes, so a file whose wanted records are spread densely is read in one or a few requests, not one per record.
+ */
+const COALESCE_BYTES = 4 << 20;
 
 /**
- * Reads the signature records of the given documents (ref keys) with range reads, adjacent ones coalesced.
+ * Reads the signature records of the given documents (ref keys): one header read per item, then range reads, records
+ * less than COALESCE_BYTES apart in one (for exact deduplication's 28-byte records, one read per item up to 150,000
+ * records apart).
  *
  * @param items work item ids by item index
+ * @param docsOut receives the document count of every item read (from its header)
  */
 export async function readSignatureRecords(
   store: ObjectStore,
   run: RunFiles,
   items: readonly string[],
   refs: readonly number[],
+  docsOut?: Map<number, number>,
 ): Promise<Map<number, SignatureRecord>> {
   const byItem = new Map<number, number[]>();
   for (const k of refs) {
@@ -117,10 +125,12 @@ export async function readSignatureRecords(
     if (id === undefined) throw new StaleInputError(`dedup: item index ${item} is not in the plan`);
     const uri = run.uri(artifactKeys.signatures(id));
     const { hashes, docs } = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
+    docsOut?.set(item, docs);
+    const gap = Math.max(1, Math.floor(COALESCE_BYTES / signatureRecordBytes(hashes)));
     positions.sort((a, b) => a - b);
     for (let i = 0; i < positions.length; ) {
       let j = i;
-      while (j + 1 < positions.length && positions[j + 1]! - positions[j]! <= COALESCE_GAP) j++;
+      while (j + 1 < positions.length && positions[j + 1]! - positions[j]! <= gap) j++;
       const from = positions[i]!;
       const to = positions[j]!;
       if (to >= docs) throw new DedupFileError(uri, `position ${to} is past its ${docs} documents`);

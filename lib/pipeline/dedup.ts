@@ -14,7 +14,7 @@ import {
   type DuplicateEdge,
   type PairFinderStats,
 } from '../dedup/index.ts';
-import { artifactKeys, type DedupSummary, itemHistogramFileSchema, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
+import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { StoreNotFoundError } from '../store/index.ts';
 import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
 import { resumable, SINGLE_UNIT } from './markers.ts';
@@ -163,9 +163,11 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
       refs.add(refKey(e.a.item, e.a.pos));
       refs.add(refKey(e.b.item, e.b.pos));
     }
-    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs]);
-    const itemDocs: number[] = [];
-    for (const it of items) itemDocs.push((await ctx.store.readJson(run.uri(artifactKeys.histogram(it.id)), itemHistogramFileSchema)).docs);
+    // Documents per item for the item-share guard, from the headers of the signature files read (only items holding a
+    // clustered document matter to it).
+    const docsOf = new Map<number, number>();
+    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs], docsOf);
+    const itemDocs = items.map((_, i) => docsOf.get(i) ?? 0);
     const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
       const r = sigs.get(refKey(ref.item, ref.pos));
       return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };

@@ -11,6 +11,7 @@ import type { S3Options } from '../../lib/store/types.ts';
 
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
+  httpServer: import('node:http').Server;
   close(): Promise<void>;
 }
 type S3rverConstructor = new (options: {
@@ -28,6 +29,8 @@ export interface RunningS3rver {
   endpoint: string;
   /** Options for createStore({ s3 }) that reach this server. */
   s3: S3Options;
+  /** Every request the server received since the last call, as `METHOD /bucket/key` (query string dropped); clears the log. */
+  takeRequests(): string[];
   /** Stops the server and removes its directory. */
   close(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
     throw err;
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
+  let requests: string[] = [];
+  server.httpServer.on('request', (req: import('node:http').IncomingMessage) => requests.push(`${req.method} ${decodeURIComponent((req.url ?? '').split('?')[0]!)}`));
   return {
     endpoint,
     s3: {
@@ -57,6 +62,11 @@ export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    },
+    takeRequests() {
+      const out = requests;
+      requests = [];
+      return out;
     },
     async close() {
       await server.close();
