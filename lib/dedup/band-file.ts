@@ -1,49 +1,29 @@
 import { DedupFileError } from './errors.ts';
-import { partitionOf } from './signature.ts';
 
 /**
- * scores/<item>.bands: one item's LSH band keys and exact hashes, grouped by partition (the key's prefix), so a dedup
- * partition reads one byte range per item. Little-endian.
+ * scores/<item>.bands: one item's LSH band keys and exact hashes, in document order, written as the score stage goes
+ * (a chunk at a time, so its memory does not grow with the shard). The gather stage (group-file.ts) lays a group of
+ * items' band files out by partition. Little-endian.
  *
- * header: magic "PXDB", version 1, partitions P, documents; section offsets u32 x (P + 1) (from the file's start);
- *   band record counts u32 x P
- * section p: band records (key u32, pos u32), then exact records (hash u32 x 2, pos u32), in document order
+ * header (16 bytes): magic "PXDB", version 2, partitions P (the plan's: a file of another plan is refused), reserved 0
+ * chunk: band records n u32, exact records m u32, then n band records (key u32, pos u32), then m exact records
+ *   (hash u32 x 2, pos u32)
  */
 const MAGIC = 0x42445850; // "PXDB"
-const VERSION = 1;
-const BAND_RECORD = 8;
-const EXACT_RECORD = 12;
+const VERSION = 2;
+export const BAND_HEADER_BYTES = 16;
+export const BAND_RECORD = 8;
+export const EXACT_RECORD = 12;
+/** Records per chunk before the writer hands it out (about 1 MiB of band records). */
+const CHUNK_RECORDS = 1 << 17;
 
-export function bandHeaderBytes(partitions: number): number {
-  return 16 + 4 * (partitions + 1) + 4 * partitions;
-}
-
-/** Grows a Uint32Array by doubling. */
-class U32Builder {
-  data = new Uint32Array(1024);
-  length = 0;
-  push3(a: number, b: number, c: number): void {
-    if (this.length + 3 > this.data.length) this.grow();
-    this.data[this.length++] = a;
-    this.data[this.length++] = b;
-    this.data[this.length++] = c;
-  }
-  push2(a: number, b: number): void {
-    if (this.length + 2 > this.data.length) this.grow();
-    this.data[this.length++] = a;
-    this.data[this.length++] = b;
-  }
-  private grow(): void {
-    const next = new Uint32Array(this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
-  }
-}
-
-/** Collects an item's band keys and exact hashes, then lays them out by partition. */
+/** Collects an item's band keys and exact hashes; `take` hands out full chunks, `finish` the rest. */
 export class BandFileWriter {
-  private readonly bands = new U32Builder();
-  private readonly exacts = new U32Builder();
+  private bands: Uint32Array<ArrayBuffer> = new Uint32Array(2 * 1024);
+  private exacts: Uint32Array<ArrayBuffer> = new Uint32Array(3 * 1024);
+  private nb = 0;
+  private ne = 0;
+  private started = false;
   private docs = 0;
 
   constructor(readonly partitions: number) {
@@ -52,81 +32,89 @@ export class BandFileWriter {
     }
   }
 
+  get documents(): number {
+    return this.docs;
+  }
+
   /** Adds document `pos`: its band keys (none when it has no words) and its exact hash (omitted for kind "none"). */
   add(pos: number, keys: Uint32Array | null, exact: readonly [number, number] | null): void {
     this.docs++;
-    if (keys) for (let b = 0; b < keys.length; b++) this.bands.push2(keys[b]!, pos);
-    if (exact) this.exacts.push3(exact[0], exact[1], pos);
+    if (keys) {
+      if (2 * (this.nb + keys.length) > this.bands.length) this.bands = grow(this.bands, 2 * (this.nb + keys.length));
+      for (let b = 0; b < keys.length; b++) {
+        this.bands[2 * this.nb] = keys[b]!;
+        this.bands[2 * this.nb + 1] = pos;
+        this.nb++;
+      }
+    }
+    if (exact) {
+      if (3 * (this.ne + 1) > this.exacts.length) this.exacts = grow(this.exacts, 3 * (this.ne + 1));
+      this.exacts[3 * this.ne] = exact[0];
+      this.exacts[3 * this.ne + 1] = exact[1];
+      this.exacts[3 * this.ne + 2] = pos;
+      this.ne++;
+    }
   }
 
+  /** The bytes to write next when a chunk is full (the header first), else undefined. */
+  take(): Buffer | undefined {
+    return this.nb + this.ne >= CHUNK_RECORDS ? this.chunk() : undefined;
+  }
+
+  /** The rest of the file: the last chunk (and the header, if nothing was taken). */
   finish(): Buffer {
-    const P = this.partitions;
-    const bandCount = new Uint32Array(P);
-    const exactCount = new Uint32Array(P);
-    const nb = this.bands.length / 2;
-    const ne = this.exacts.length / 3;
-    const bd = this.bands.data;
-    const ed = this.exacts.data;
-    for (let i = 0; i < nb; i++) bandCount[partitionOf(bd[2 * i]!, P)]!++;
-    for (let i = 0; i < ne; i++) exactCount[partitionOf(ed[3 * i]!, P)]!++;
-    const header = bandHeaderBytes(P);
-    const offsets = new Uint32Array(P + 1);
-    offsets[0] = header;
-    for (let p = 0; p < P; p++) offsets[p + 1] = offsets[p]! + bandCount[p]! * BAND_RECORD + exactCount[p]! * EXACT_RECORD;
-    const buf = Buffer.alloc(offsets[P]!);
-    buf.writeUInt32LE(MAGIC, 0);
-    buf.writeUInt32LE(VERSION, 4);
-    buf.writeUInt32LE(P, 8);
-    buf.writeUInt32LE(this.docs, 12);
-    for (let p = 0; p <= P; p++) buf.writeUInt32LE(offsets[p]!, 16 + 4 * p);
-    for (let p = 0; p < P; p++) buf.writeUInt32LE(bandCount[p]!, 16 + 4 * (P + 1) + 4 * p);
-    // Laid out by partition (a stable counting sort); the dedup stage sorts each partition's records itself.
-    const bandAt = new Uint32Array(P);
-    const exactAt = new Uint32Array(P);
-    for (let p = 0; p < P; p++) {
-      bandAt[p] = offsets[p]!;
-      exactAt[p] = offsets[p]! + bandCount[p]! * BAND_RECORD;
+    return this.chunk();
+  }
+
+  private chunk(): Buffer {
+    const header = this.started ? 0 : BAND_HEADER_BYTES;
+    const out = Buffer.alloc(header + 8 + this.nb * BAND_RECORD + this.ne * EXACT_RECORD);
+    if (!this.started) {
+      out.writeUInt32LE(MAGIC, 0);
+      out.writeUInt32LE(VERSION, 4);
+      out.writeUInt32LE(this.partitions, 8);
+      this.started = true;
     }
-    for (let i = 0; i < nb; i++) {
-      const p = partitionOf(bd[2 * i]!, P);
-      buf.writeUInt32LE(bd[2 * i]!, bandAt[p]!);
-      buf.writeUInt32LE(bd[2 * i + 1]!, bandAt[p]! + 4);
-      bandAt[p]! += BAND_RECORD;
-    }
-    for (let i = 0; i < ne; i++) {
-      const p = partitionOf(ed[3 * i]!, P);
-      buf.writeUInt32LE(ed[3 * i]!, exactAt[p]!);
-      buf.writeUInt32LE(ed[3 * i + 1]!, exactAt[p]! + 4);
-      buf.writeUInt32LE(ed[3 * i + 2]!, exactAt[p]! + 8);
-      exactAt[p]! += EXACT_RECORD;
-    }
-    return buf;
+    out.writeUInt32LE(this.nb, header);
+    out.writeUInt32LE(this.ne, header + 4);
+    const body = header + 8;
+    Buffer.from(this.bands.buffer, 0, this.nb * BAND_RECORD).copy(out, body);
+    Buffer.from(this.exacts.buffer, 0, this.ne * EXACT_RECORD).copy(out, body + this.nb * BAND_RECORD);
+    this.nb = 0;
+    this.ne = 0;
+    return out;
   }
 }
 
-/** Where partition p's section lies in a band file, and how many band records it starts with. */
-export interface BandSection {
-  start: number;
-  end: number;
-  bandRecords: number;
+function grow(a: Uint32Array, need: number): Uint32Array<ArrayBuffer> {
+  const next = new Uint32Array(Math.max(need, a.length * 2));
+  next.set(a);
+  return next;
 }
 
-/** Reads a band file's header; `partitions` must match the plan's. */
-export function decodeBandHeader(buf: Buffer, partitions: number, uri: string): { docs: number; sections: BandSection[] } {
-  if (buf.length < 16 || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel band file');
+/** One chunk of a band file: where its band and exact records lie. */
+export interface BandChunk {
+  bandStart: number;
+  bands: number;
+  exactStart: number;
+  exacts: number;
+}
+
+/** Reads a whole band file's header and chunk table; `partitions` must match the plan's. */
+export function decodeBandFile(buf: Buffer, partitions: number, uri: string): BandChunk[] {
+  if (buf.length < BAND_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel band file');
   if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `band file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
   const P = buf.readUInt32LE(8);
   if (P !== partitions) throw new DedupFileError(uri, `written for ${P} partitions, the plan has ${partitions}`);
-  if (buf.length < bandHeaderBytes(P)) throw new DedupFileError(uri, 'header cut short');
-  const sections: BandSection[] = [];
-  for (let p = 0; p < P; p++) {
-    const start = buf.readUInt32LE(16 + 4 * p);
-    const end = buf.readUInt32LE(20 + 4 * p);
-    const bandRecords = buf.readUInt32LE(16 + 4 * (P + 1) + 4 * p);
-    if (end < start || bandRecords * BAND_RECORD > end - start || (end - start - bandRecords * BAND_RECORD) % EXACT_RECORD !== 0) {
-      throw new DedupFileError(uri, `partition ${p}: inconsistent section [${start}, ${end}) with ${bandRecords} band records`);
-    }
-    sections.push({ start, end, bandRecords });
+  const chunks: BandChunk[] = [];
+  for (let o = BAND_HEADER_BYTES; o < buf.length; ) {
+    if (o + 8 > buf.length) throw new DedupFileError(uri, `chunk at byte ${o} cut short`);
+    const bands = buf.readUInt32LE(o);
+    const exacts = buf.readUInt32LE(o + 4);
+    const end = o + 8 + bands * BAND_RECORD + exacts * EXACT_RECORD;
+    if (end > buf.length) throw new DedupFileError(uri, `chunk at byte ${o} holds ${bands} band and ${exacts} exact records, past the file's ${buf.length} bytes`);
+    chunks.push({ bandStart: o + 8, bands, exactStart: o + 8 + bands * BAND_RECORD, exacts });
+    o = end;
   }
-  return { docs: buf.readUInt32LE(12), sections };
+  return chunks;
 }

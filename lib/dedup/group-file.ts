@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { decodeBandHeader } from './band-file.ts';
+import { BAND_RECORD, decodeBandFile, EXACT_RECORD } from './band-file.ts';
 import { DedupFileError } from './errors.ts';
+import { partitionOf } from './signature.ts';
 
 /**
  * dedup/groups/g-<group>.bin: the band files of a group of consecutive work items, laid out again by partition: the
@@ -43,18 +44,19 @@ export interface GatherInput {
 
 /**
  * Lays the band files of consecutive items out by partition, adding each record's item index. Pure and deterministic:
- * the same files give the same bytes.
+ * the same files give the same bytes. Within a partition, records keep (item, pos) order.
  */
 export function gatherBandFiles(inputs: readonly GatherInput[], partitions: number, firstItem: number): Buffer {
   const P = partitions;
-  const decoded = inputs.map((input) => ({ ...input, sections: decodeBandHeader(input.file, P, input.uri).sections }));
+  const decoded = inputs.map((input) => ({ ...input, chunks: decodeBandFile(input.file, P, input.uri) }));
   const bandCount = new Float64Array(P);
   const exactCount = new Float64Array(P);
   for (const d of decoded) {
-    for (let p = 0; p < P; p++) {
-      const s = d.sections[p]!;
-      bandCount[p]! += s.bandRecords;
-      exactCount[p]! += (s.end - s.start - s.bandRecords * 8) / 12;
+    for (const c of d.chunks) {
+      const bands = u32(d.file, c.bandStart, c.bandStart + c.bands * BAND_RECORD);
+      for (let i = 0; i < bands.length; i += 2) bandCount[partitionOf(bands[i]!, P)]!++;
+      const exacts = u32(d.file, c.exactStart, c.exactStart + c.exacts * EXACT_RECORD);
+      for (let i = 0; i < exacts.length; i += 3) exactCount[partitionOf(exacts[i]!, P)]!++;
     }
   }
   const header = groupHeaderBytes(P);
@@ -62,31 +64,36 @@ export function gatherBandFiles(inputs: readonly GatherInput[], partitions: numb
   offsets[0] = header;
   for (let p = 0; p < P; p++) offsets[p + 1] = offsets[p]! + bandCount[p]! * GROUP_BAND_RECORD + exactCount[p]! * GROUP_EXACT_RECORD;
   const total = offsets[P]!;
-  if (total > 2 ** 31) throw new DedupFileError(`group of items ${firstItem}..`, `${total} bytes: over 2 GiB in one group; lower the items per group`);
+  if (total > 2 ** 31) throw new DedupFileError(`group of items from ${firstItem}`, `${total} bytes: over 2 GiB in one group; give dedup.partitions or smaller work items`);
   const out = Buffer.alloc(total);
   const words = new Uint32Array(out.buffer, out.byteOffset, out.length >>> 2);
-  let at = header >>> 2;
+  // Word cursors of each partition's band and exact regions.
+  const bandAt = new Float64Array(P);
+  const exactAt = new Float64Array(P);
   for (let p = 0; p < P; p++) {
-    for (const d of decoded) {
-      const s = d.sections[p]!;
-      if (s.bandRecords === 0) continue;
-      const recs = u32(d.file, s.start, s.start + s.bandRecords * 8);
-      for (let i = 0; i < recs.length; i += 2) {
-        words[at++] = recs[i]!;
+    bandAt[p] = offsets[p]! / 4;
+    exactAt[p] = (offsets[p]! + bandCount[p]! * GROUP_BAND_RECORD) / 4;
+  }
+  for (const d of decoded) {
+    for (const c of d.chunks) {
+      const bands = u32(d.file, c.bandStart, c.bandStart + c.bands * BAND_RECORD);
+      for (let i = 0; i < bands.length; i += 2) {
+        const p = partitionOf(bands[i]!, P);
+        let at = bandAt[p]!;
+        words[at++] = bands[i]!;
         words[at++] = d.item;
-        words[at++] = recs[i + 1]!;
+        words[at++] = bands[i + 1]!;
+        bandAt[p] = at;
       }
-    }
-    for (const d of decoded) {
-      const s = d.sections[p]!;
-      const from = s.start + s.bandRecords * 8;
-      if (s.end === from) continue;
-      const recs = u32(d.file, from, s.end);
-      for (let i = 0; i < recs.length; i += 3) {
-        words[at++] = recs[i]!;
-        words[at++] = recs[i + 1]!;
+      const exacts = u32(d.file, c.exactStart, c.exactStart + c.exacts * EXACT_RECORD);
+      for (let i = 0; i < exacts.length; i += 3) {
+        const p = partitionOf(exacts[i]!, P);
+        let at = exactAt[p]!;
+        words[at++] = exacts[i]!;
+        words[at++] = exacts[i + 1]!;
         words[at++] = d.item;
-        words[at++] = recs[i + 2]!;
+        words[at++] = exacts[i + 2]!;
+        exactAt[p] = at;
       }
     }
   }

@@ -38,7 +38,7 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
   const sigFiles: Buffer[] = [];
   const bandFiles: Buffer[] = [];
   for (const docs of items) {
-    const sigs = new SignatureFileWriter(hashes, docs.length);
+    const sigs = new SignatureFileWriter(hashes);
     const bands = new BandFileWriter(o.partitions);
     docs.forEach((d, pos) => {
       const hasWords = hasher.hash(d.text);

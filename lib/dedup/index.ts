@@ -1,4 +1,4 @@
-export { BandFileWriter, bandHeaderBytes, decodeBandHeader, type BandSection } from './band-file.ts';
+export { BandFileWriter, decodeBandFile, type BandChunk } from './band-file.ts';
 export { decodeGroupHeader, gatherBandFiles, groupHeaderBytes, type GatherInput, type GroupSection } from './group-file.ts';
 export { PartitionRecords } from './partition-records.ts';
 export { collidingDocs, findDuplicatePairs, type PairFinderOptions, type PairFinderStats, type SignatureLookup } from './candidates.ts';
@@ -14,6 +14,7 @@ export {
   SIGNATURE_HEADER_BYTES,
   SignatureFileWriter,
   signatureRecordBytes,
+  signatureFileDocs,
   type SignatureRecord,
 } from './signature-file.ts';
 export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './errors.ts';

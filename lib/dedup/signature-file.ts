@@ -4,12 +4,16 @@ import { DedupFileError } from './errors.ts';
  * scores/<item>.dedup: one fixed-size record per document of the item's score file, in the same order, so document
  * `pos` is a single byte range (`recordRange`). Little-endian.
  *
- * header (20 bytes): magic "PXDS", version 1, hashes K (0: exact hashes only), documents N, record bytes
+ * header (20 bytes): magic "PXDS", version 2, hashes K (0: exact hashes only), reserved 0xffffffff, record bytes; the
+ *   file is written as the score stage goes (a chunk at a time), so the number of documents is its size's: (size - 20) /
+ *   record bytes
  * record (24 + 2K bytes): row u32, tokens u32, tie u32, key f32 (NaN: excluded by the policy), exact hash u32 x 2,
  *   flags u32 (bit 0: the text has words, so its signature means something), signature u16 x K
  */
 const MAGIC = 0x53445850; // "PXDS"
-const VERSION = 1;
+const VERSION = 2;
+/** Bytes a writer holds before `take` hands them out. */
+const CHUNK_BYTES = 1 << 20;
 export const SIGNATURE_HEADER_BYTES = 20;
 
 /** One document's record in a signature file. */
@@ -34,16 +38,21 @@ export function recordRange(hashes: number, pos: number): { start: number; end: 
   return { start, end: start + signatureRecordBytes(hashes) };
 }
 
-/** Appends records to a growing buffer (doubling: amortised, no per-document allocation). */
+/** Appends records to a buffer that `take` empties once it holds CHUNK_BYTES (no per-document allocation). */
 export class SignatureFileWriter {
   private buf: Buffer;
   private used = SIGNATURE_HEADER_BYTES;
   private count = 0;
   private readonly recordBytes: number;
 
-  constructor(readonly hashes: number, expectedDocs = 1024) {
+  constructor(readonly hashes: number) {
     this.recordBytes = signatureRecordBytes(hashes);
-    this.buf = Buffer.alloc(SIGNATURE_HEADER_BYTES + this.recordBytes * Math.max(1, expectedDocs));
+    this.buf = Buffer.alloc(CHUNK_BYTES + this.recordBytes);
+    this.buf.writeUInt32LE(MAGIC, 0);
+    this.buf.writeUInt32LE(VERSION, 4);
+    this.buf.writeUInt32LE(this.hashes, 8);
+    this.buf.writeUInt32LE(0xffffffff, 12);
+    this.buf.writeUInt32LE(this.recordBytes, 16);
   }
 
   get docs(): number {
@@ -72,25 +81,34 @@ export class SignatureFileWriter {
     this.count++;
   }
 
-  /** The file's bytes (header filled in). */
+  /** The bytes to write next once CHUNK_BYTES are held (the header first), else undefined. */
+  take(): Buffer | undefined {
+    return this.used >= CHUNK_BYTES ? this.finish() : undefined;
+  }
+
+  /** The bytes not yet taken (the header too, when nothing was). */
   finish(): Buffer {
-    const b = this.buf;
-    b.writeUInt32LE(MAGIC, 0);
-    b.writeUInt32LE(VERSION, 4);
-    b.writeUInt32LE(this.hashes, 8);
-    b.writeUInt32LE(this.count, 12);
-    b.writeUInt32LE(this.recordBytes, 16);
-    return b.subarray(0, this.used);
+    const out = Buffer.from(this.buf.subarray(0, this.used));
+    this.used = 0;
+    return out;
   }
 }
 
 /** Reads the header of a signature file (its first SIGNATURE_HEADER_BYTES bytes). */
-export function decodeSignatureHeader(buf: Buffer, uri: string): { hashes: number; docs: number } {
+export function decodeSignatureHeader(buf: Buffer, uri: string): { hashes: number; recordBytes: number } {
   if (buf.length < SIGNATURE_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel signature file');
   if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `signature file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
   const hashes = buf.readUInt32LE(8);
   if (buf.readUInt32LE(16) !== signatureRecordBytes(hashes)) throw new DedupFileError(uri, 'record size does not match the hash count');
-  return { hashes, docs: buf.readUInt32LE(12) };
+  return { hashes, recordBytes: signatureRecordBytes(hashes) };
+}
+
+/** Documents of a signature file of `size` bytes: throws naming the file when the size is not a whole number of records. */
+export function signatureFileDocs(size: number, hashes: number, uri: string): number {
+  const body = size - SIGNATURE_HEADER_BYTES;
+  const rb = signatureRecordBytes(hashes);
+  if (body < 0 || body % rb !== 0) throw new DedupFileError(uri, `${size} bytes is not a header and whole ${rb}-byte records`);
+  return body / rb;
 }
 
 /** Decodes consecutive records from `buf` (which starts at a record boundary). */
@@ -117,8 +135,7 @@ export function decodeSignatureRecords(buf: Buffer, hashes: number, uri: string)
 
 /** Decodes a whole signature file. */
 export function decodeSignatureFile(buf: Buffer, uri: string): SignatureRecord[] {
-  const { hashes, docs } = decodeSignatureHeader(buf, uri);
-  const body = buf.subarray(SIGNATURE_HEADER_BYTES);
-  if (body.length !== docs * signatureRecordBytes(hashes)) throw new DedupFileError(uri, `holds ${body.length} record bytes, header says ${docs} documents`);
-  return decodeSignatureRecords(body, hashes, uri);
+  const { hashes } = decodeSignatureHeader(buf, uri);
+  signatureFileDocs(buf.length, hashes, uri);
+  return decodeSignatureRecords(buf.subarray(SIGNATURE_HEADER_BYTES), hashes, uri);
 }

@@ -22,7 +22,7 @@ import {
 import type { DedupSpec } from '../job/index.ts';
 import type { JobSpec } from '../job/index.ts';
 import { docHash } from '../select/index.ts';
-import type { ObjectStore } from '../store/index.ts';
+import { ObjectStream, type ObjectStore } from '../store/index.ts';
 import { artifactKeys, type RunFiles } from '../run/index.ts';
 import { StaleInputError } from './errors.ts';
 
@@ -39,8 +39,9 @@ export function dedupLayoutOf(dedup: DedupSpec, corpusBytes: number, items: numb
 }
 
 /**
- * Collects, during the score stage's pass, one item's normalized-text hashes, signatures and band keys, then writes
- * scores/<item>.dedup and scores/<item>.bands. Buffers are reused: no allocation per document beyond the records.
+ * Collects, during the score stage's pass, one item's normalized-text hashes, signatures and band keys, and streams
+ * them to scores/<item>.dedup and scores/<item>.bands a chunk at a time (`flush` after each batch, `close` at the end):
+ * its memory does not grow with the item. Buffers are reused: no allocation per document.
  */
 export class DedupItemWriter {
   private readonly hasher: MinHasher | undefined;
@@ -49,6 +50,7 @@ export class DedupItemWriter {
   private readonly bands: BandFileWriter;
   private readonly keys: Uint32Array;
   private readonly params: MinHashParams;
+  private streams: { sigs: ObjectStream; bands: ObjectStream } | undefined;
 
   constructor(
     spec: JobSpec,
@@ -85,9 +87,37 @@ export class DedupItemWriter {
     this.bands.add(pos, banded, exact);
   }
 
-  async write(store: ObjectStore, run: RunFiles, item: string): Promise<void> {
-    await store.write(run.uri(artifactKeys.signatures(item)), this.sigs.finish());
-    await store.write(run.uri(artifactKeys.bands(item)), this.bands.finish());
+  /** Opens the item's two files; until `close`, neither exists (a failed item leaves none). */
+  open(store: ObjectStore, run: RunFiles, item: string): void {
+    this.streams = { sigs: new ObjectStream(store, run.uri(artifactKeys.signatures(item))), bands: new ObjectStream(store, run.uri(artifactKeys.bands(item))) };
+  }
+
+  /** Writes the chunks that are full. */
+  async flush(): Promise<void> {
+    const s = this.opened();
+    for (let chunk = this.sigs.take(); chunk; chunk = this.sigs.take()) await s.sigs.write(chunk);
+    for (let chunk = this.bands.take(); chunk; chunk = this.bands.take()) await s.bands.write(chunk);
+  }
+
+  /** Writes the rest and stores both files. */
+  async close(): Promise<void> {
+    const s = this.opened();
+    await this.flush();
+    await s.sigs.write(this.sigs.finish());
+    await s.bands.write(this.bands.finish());
+    await s.sigs.end();
+    await s.bands.end();
+  }
+
+  /** Abandons both files (the item failed). */
+  async abort(reason: Error): Promise<void> {
+    await this.streams?.sigs.abort(reason);
+    await this.streams?.bands.abort(reason);
+  }
+
+  private opened(): { sigs: ObjectStream; bands: ObjectStream } {
+    if (!this.streams) throw new Error('DedupItemWriter: open() was not called');
+    return this.streams;
   }
 }
 
@@ -103,14 +133,12 @@ const COALESCE_BYTES = 4 << 20;
  * records apart).
  *
  * @param items work item ids by item index
- * @param docsOut receives the document count of every item read (from its header)
  */
 export async function readSignatureRecords(
   store: ObjectStore,
   run: RunFiles,
   items: readonly string[],
   refs: readonly number[],
-  docsOut?: Map<number, number>,
 ): Promise<Map<number, SignatureRecord>> {
   const byItem = new Map<number, number[]>();
   for (const k of refs) {
@@ -124,8 +152,7 @@ export async function readSignatureRecords(
     const id = items[item];
     if (id === undefined) throw new StaleInputError(`dedup: item index ${item} is not in the plan`);
     const uri = run.uri(artifactKeys.signatures(id));
-    const { hashes, docs } = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
-    docsOut?.set(item, docs);
+    const { hashes } = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
     const gap = Math.max(1, Math.floor(COALESCE_BYTES / signatureRecordBytes(hashes)));
     positions.sort((a, b) => a - b);
     for (let i = 0; i < positions.length; ) {
@@ -133,8 +160,9 @@ export async function readSignatureRecords(
       while (j + 1 < positions.length && positions[j + 1]! - positions[j]! <= gap) j++;
       const from = positions[i]!;
       const to = positions[j]!;
-      if (to >= docs) throw new DedupFileError(uri, `position ${to} is past its ${docs} documents`);
-      const buf = await store.read(uri, { start: recordRange(hashes, from).start, end: recordRange(hashes, to).end });
+      const range = { start: recordRange(hashes, from).start, end: recordRange(hashes, to).end };
+      const buf = await store.read(uri, range);
+      if (buf.length !== range.end - range.start) throw new DedupFileError(uri, `position ${to} is past its end (${range.end} bytes wanted, the file ends before)`);
       const records = decodeSignatureRecords(buf, hashes, uri);
       for (let k = i; k <= j; k++) out.set(refKey(item, positions[k]!), records[positions[k]! - from]!);
       i = j + 1;

@@ -10,6 +10,7 @@ import {
   PartitionTooLargeError,
   refKey,
   resolveClusters,
+  signatureFileDocs,
   type DocInfo,
   type DuplicateEdge,
   type PairFinderStats,
@@ -33,15 +34,17 @@ export interface DedupPartitionOutput {
 /** Largest clusters listed in the manifest, each with an example. */
 const LARGEST_LISTED = 5;
 
-/** Versions of the files a dedup unit reads: part of its fingerprint, so a rescored item redoes it. */
-async function inputVersions(ctx: StageContext, run: RunFiles, keys: string[]): Promise<string> {
+/** Versions of the files a dedup unit reads (part of its fingerprint, so a rescored item redoes it), and their sizes. */
+async function inputVersions(ctx: StageContext, run: RunFiles, keys: string[]): Promise<{ digest: string; sizes: Map<string, number> }> {
   const parts: string[] = [];
+  const sizes = new Map<string, number>();
   for (const key of keys) {
     const head = await ctx.store.head(run.uri(key));
     if (!head) throw new MissingInputError(`dedup: ${run.uri(key)} does not exist; run the score stage first`);
     parts.push(`${key}#${head.etag}#${head.size}`);
+    sizes.set(key, head.size);
   }
-  return sha256(parts.join('\n'));
+  return { digest: sha256(parts.join('\n')), sizes };
 }
 
 function dedupSpecOf(run: RunFiles) {
@@ -76,7 +79,7 @@ export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Pr
   const members = items.slice(first, first + count);
   const versions = await inputVersions(ctx, run, members.map((it) => artifactKeys.bands(it.id)));
   const key = artifactKeys.dedupGroup(event.group);
-  return resumable(ctx, run, { stage: 'dedup-gather', unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions, outputs: [key] }, async () => {
+  return resumable(ctx, run, { stage: 'dedup-gather', unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions.digest, outputs: [key] }, async () => {
     const inputs = [];
     for (let i = 0; i < members.length; i++) {
       const uri = run.uri(artifactKeys.bands(members[i]!.id));
@@ -154,7 +157,7 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
   const items = await readItems(ctx.store, run);
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
-  return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions, outputs: [artifactKeys.dedupSummary] }, async () => {
+  return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary] }, async () => {
     const edges: DuplicateEdge[] = [];
     // One push per edge: spreading a partition's edges into push() overflows the stack past about 100k of them.
     for (const key of pairKeys) for (const e of decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key))) edges.push(e);
@@ -163,11 +166,13 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
       refs.add(refKey(e.a.item, e.a.pos));
       refs.add(refKey(e.b.item, e.b.pos));
     }
-    // Documents per item for the item-share guard, from the headers of the signature files read (only items holding a
-    // clustered document matter to it).
-    const docsOf = new Map<number, number>();
-    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs], docsOf);
-    const itemDocs = items.map((_, i) => docsOf.get(i) ?? 0);
+    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs]);
+    // Documents per item for the item-share guard: a signature file holds one fixed-size record per document.
+    const hashes = minHashParamsOf(run.plan.spec).hashes;
+    const itemDocs = items.map((it) => {
+      const key = artifactKeys.signatures(it.id);
+      return signatureFileDocs(versions.sizes.get(key)!, hashes, run.uri(key));
+    });
     const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
       const r = sigs.get(refKey(ref.item, ref.pos));
       return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };

@@ -5,7 +5,8 @@ import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '
 import { cachedTokenCounter } from '../reference/index.ts';
 import { evaluateRulesBatch, resolveRules } from '../rules/index.ts';
 import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
-import { artifactKeys, emptyExclusions, emptyScoreColumns, RuleTally, encodeScoreFile, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
+import { artifactKeys, emptyExclusions, RuleTally, ScoreFileWriter, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
+import { ObjectStream } from '../store/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
 import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
@@ -66,7 +67,8 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const counter = spec.exactTokens ? await cachedTokenCounter(spec.reference, { store: ctx.store }) : undefined;
   const hist = new KeyHistogram();
   const bad = new BadRecordLog();
-  const cols = emptyScoreColumns();
+  // The score file and the dedup files are streamed a row group / chunk at a time: memory flat in the item's size.
+  const scores = new ScoreFileWriter(new ObjectStream(ctx.store, run.uri(artifactKeys.scores(item.id))));
   let tokens = 0;
   let textBytes = 0;
   const excluded = { docs: 0, tokens: 0 };
@@ -76,64 +78,75 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const ruleTally = new RuleTally();
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
+  dedup?.open(ctx.store, run, item.id);
   const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
   const onWarning = (message: string) => ctx.log.warn(message);
-  for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
-    const texts = batch.map((d) => d.text);
-    const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
-      texts,
-      batch.map((d) => d.bytes),
-    );
-    // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
-    const failedRules = evaluateRulesBatch(texts, rules);
-    let batchBytes = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const d = batch[i]!;
-      // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
-      const t = counter ? counter.count(d.text) : predictTokens(tokenModel, tokenStats, i * DOC_STAT_COUNT);
-      const chars = d.text.length;
-      const words = wordCounts[i]!; // measured in the featurizer's scan
-      const score = mean[i]!;
-      const spread = std[i]!;
-      cols.id.push(d.id);
-      cols.row.push(d.row);
-      cols.offset.push(d.offset);
-      cols.bytes.push(d.bytes);
-      cols.tokens.push(t);
-      cols.chars.push(chars);
-      cols.words.push(words);
-      cols.score.push(score);
-      cols.std.push(spread);
-      // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
-      const failed = failedRules[i]!;
-      cols.rules.push(failed);
-      ruleTally.add(failed, t, d.id);
-      const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
-      const key = policy.key(doc);
-      if (dedup) {
-        known.exact[0] = textHashes[2 * i]!;
-        known.exact[1] = textHashes[2 * i + 1]!;
-        known.hasWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]! > 0;
-        dedup.add(d.text, d.row, t, key, d.id, known);
+  try {
+    for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
+      const texts = batch.map((d) => d.text);
+      const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
+        texts,
+        batch.map((d) => d.bytes),
+      );
+      // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
+      const failedRules = evaluateRulesBatch(texts, rules);
+      let batchBytes = 0;
+      const cols = scores.columns;
+      for (let i = 0; i < batch.length; i++) {
+        const d = batch[i]!;
+        // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
+        const t = counter ? counter.count(d.text) : predictTokens(tokenModel, tokenStats, i * DOC_STAT_COUNT);
+        const chars = d.text.length;
+        const words = wordCounts[i]!; // measured in the featurizer's scan
+        const score = mean[i]!;
+        const spread = std[i]!;
+        cols.id.push(d.id);
+        cols.row.push(d.row);
+        cols.offset.push(d.offset);
+        cols.bytes.push(d.bytes);
+        cols.tokens.push(t);
+        cols.chars.push(chars);
+        cols.words.push(words);
+        cols.score.push(score);
+        cols.std.push(spread);
+        // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
+        const failed = failedRules[i]!;
+        cols.rules.push(failed);
+        ruleTally.add(failed, t, d.id);
+        const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
+        const key = policy.key(doc);
+        if (dedup) {
+          known.exact[0] = textHashes[2 * i]!;
+          known.exact[1] = textHashes[2 * i + 1]!;
+          known.hasWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]! > 0;
+          dedup.add(d.text, d.row, t, key, d.id, known);
+        }
+        if (key === null) {
+          excluded.docs += 1;
+          excluded.tokens += t;
+          const why = exclusions[policy.exclusion(doc)];
+          why.docs += 1;
+          why.tokens += t;
+        } else hist.add(key, t);
+        tokens += t;
+        batchBytes += d.bytes;
       }
-      if (key === null) {
-        excluded.docs += 1;
-        excluded.tokens += t;
-        const why = exclusions[policy.exclusion(doc)];
-        why.docs += 1;
-        why.tokens += t;
-      } else hist.add(key, t);
-      tokens += t;
-      batchBytes += d.bytes;
+      textBytes += batchBytes;
+      await scores.flush();
+      await dedup?.flush();
+      ctx.progress.add({ docs: batch.length, bytes: batchBytes });
     }
-    textBytes += batchBytes;
-    ctx.progress.add({ docs: batch.length, bytes: batchBytes });
+    await scores.close();
+    await dedup?.close();
+  } catch (err) {
+    // Nothing half-written is left under the item's keys.
+    await scores.abort(err as Error);
+    await dedup?.abort(err as Error);
+    throw err;
   }
-  await ctx.store.write(run.uri(artifactKeys.scores(item.id)), Buffer.from(encodeScoreFile(cols)));
-  await dedup?.write(ctx.store, run, item.id);
   const file: ItemHistogramFile = {
     item: item.id,
-    docs: cols.id.length,
+    docs: scores.docs,
     textBytes,
     tokens,
     excluded,
@@ -143,7 +156,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
     badRecords: bad.toJSON(),
   };
   await ctx.store.writeJson(run.uri(artifactKeys.histogram(item.id)), file);
-  return { item: item.id, docs: cols.id.length, tokens, badRecords: bad.count };
+  return { item: item.id, docs: scores.docs, tokens, badRecords: bad.count };
 }
 
 /**

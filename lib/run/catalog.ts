@@ -5,6 +5,7 @@ import { planSchema, workItemSchema } from './plan-file.ts';
 import {
   contentCacheSchema,
   countedTokensSchema,
+  dedupGroupListSchema,
   dedupPartitionListSchema,
   dedupSummarySchema,
   estimateFileSchema,
@@ -31,6 +32,7 @@ const JSON_FILES: readonly [RegExp, z.ZodType][] = [
   [/^_LOCK$/, runLockSchema],
   [/^plan\/items\.json$/, z.array(workItemSchema).describe('work item list')],
   [/^plan\/dedup-partitions\.json$/, dedupPartitionListSchema],
+  [/^plan\/dedup-groups\.json$/, dedupGroupListSchema],
   [new RegExp(`^plan/done/${ID}/${ID}\\.json$`), unitMarkerSchema],
   [/^sample\/stats\.json$/, sampleStatsSchema],
   [/^reference\/stats\.json$/, referenceStatsSchema],

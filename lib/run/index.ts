@@ -18,7 +18,7 @@ export {
   type RunFiles,
 } from './plan-file.ts';
 export { heldOutSchema, proxyCardSchema, readProxyCard, writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
-export { emptyScoreColumns, encodeScoreFile, readScoreFile, type ScoreColumns, type ScoreRow } from './score-file.ts';
+export { emptyScoreColumns, encodeScoreFile, readScoreFile, ScoreFileWriter, type ScoreColumns, type ScoreRow } from './score-file.ts';
 export {
   labelLoss,
   labelRecordSchema,

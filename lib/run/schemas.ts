@@ -269,6 +269,9 @@ export type RunFile = z.infer<typeof runFileSchema>;
 /** plan/dedup-partitions.json: the dedup stage's map items, one per partition. */
 export const dedupPartitionListSchema = z.array(z.object({ partition: z.number().int().nonnegative() })).describe('dedup partition list');
 
+/** plan/dedup-groups.json: the dedup gather stage's map items, one per group of consecutive work items. */
+export const dedupGroupListSchema = z.array(z.object({ group: z.number().int().nonnegative() })).describe('dedup gather group list');
+
 /** _FAILED (and `<spec>.FAILED`): why a run failed. */
 export const failureRecordSchema = z
   .object({ error: z.string(), cause: z.string(), specUri: z.string().optional(), output: z.string().optional() })

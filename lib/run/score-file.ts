@@ -1,7 +1,8 @@
 import { parquetReadObjects } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, parquetWriteBuffer, schemaFromColumnData } from 'hyparquet-writer';
+import type { ColumnSource } from 'hyparquet-writer/src/types.js';
 import { z } from 'zod';
-import type { ObjectStore } from '../store/index.ts';
+import type { ObjectStore, ObjectStream } from '../store/index.ts';
 import { formatZodError } from '../validate/index.ts';
 
 /** The columns of scores/<item>.parquet, one row per good document of the item, in reading order. */
@@ -27,24 +28,77 @@ export function emptyScoreColumns(): ScoreColumns {
   return { id: [], row: [], offset: [], bytes: [], tokens: [], chars: [], words: [], score: [], std: [], rules: [] };
 }
 
+function columnData(c: ScoreColumns) {
+  return [
+    { name: 'id', data: c.id, type: 'STRING', nullable: false },
+    { name: 'row', data: c.row, type: 'INT32', nullable: false },
+    { name: 'offset', data: c.offset, type: 'DOUBLE', nullable: false },
+    { name: 'bytes', data: c.bytes, type: 'INT32', nullable: false },
+    { name: 'tokens', data: c.tokens, type: 'INT32', nullable: false },
+    { name: 'chars', data: c.chars, type: 'INT32', nullable: false },
+    { name: 'words', data: c.words, type: 'INT32', nullable: false },
+    { name: 'score', data: c.score, type: 'FLOAT', nullable: false },
+    { name: 'std', data: c.std, type: 'FLOAT', nullable: false },
+    // A uint32 bitmask stored in INT32's bits (read back with >>> 0).
+    { name: 'rules', data: c.rules.map((m) => m | 0), type: 'INT32', nullable: false },
+  ] satisfies ColumnSource[];
+}
+
 export function encodeScoreFile(c: ScoreColumns): Uint8Array {
-  const buffer = parquetWriteBuffer({
-    columnData: [
-      { name: 'id', data: c.id, type: 'STRING', nullable: false },
-      { name: 'row', data: c.row, type: 'INT32', nullable: false },
-      { name: 'offset', data: c.offset, type: 'DOUBLE', nullable: false },
-      { name: 'bytes', data: c.bytes, type: 'INT32', nullable: false },
-      { name: 'tokens', data: c.tokens, type: 'INT32', nullable: false },
-      { name: 'chars', data: c.chars, type: 'INT32', nullable: false },
-      { name: 'words', data: c.words, type: 'INT32', nullable: false },
-      { name: 'score', data: c.score, type: 'FLOAT', nullable: false },
-      { name: 'std', data: c.std, type: 'FLOAT', nullable: false },
-      // A uint32 bitmask stored in INT32's bits (read back with >>> 0).
-      { name: 'rules', data: c.rules.map((m) => m | 0), type: 'INT32', nullable: false },
-    ],
-    createdBy: 'proxysel',
-  });
-  return new Uint8Array(buffer);
+  return new Uint8Array(parquetWriteBuffer({ columnData: columnData(c), createdBy: 'proxysel' }));
+}
+
+/** Rows per row group of a streamed score file (about 6 MB of columns in memory). */
+const ROW_GROUP = 65536;
+
+/**
+ * Streams a score file: `columns` fills one row group at a time, `flush` writes it once full, `close` writes the rest
+ * and the footer and stores the file. The writer holds a row group, not the item: the score stage's memory does not
+ * grow with the shard.
+ */
+export class ScoreFileWriter {
+  /** The rows of the row group being filled: the caller pushes onto every column. */
+  columns = emptyScoreColumns();
+  private rows = 0;
+  private readonly bytes = new ByteWriter();
+  private parquet: ParquetWriter | undefined;
+
+  constructor(private readonly stream: ObjectStream) {}
+
+  /** Rows written so far, and held. */
+  get docs(): number {
+    return this.rows + this.columns.id.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.columns.id.length >= ROW_GROUP) await this.writeGroup();
+  }
+
+  async close(): Promise<void> {
+    if (this.columns.id.length > 0 || !this.parquet) await this.writeGroup();
+    this.parquet!.finish();
+    await this.drain();
+    await this.stream.end();
+  }
+
+  async abort(reason: Error): Promise<void> {
+    await this.stream.abort(reason);
+  }
+
+  private async writeGroup(): Promise<void> {
+    const data = columnData(this.columns);
+    this.parquet ??= new ParquetWriter({ writer: this.bytes, schema: schemaFromColumnData({ columnData: data }), createdBy: 'proxysel' });
+    const n = this.columns.id.length;
+    if (n > 0) await this.parquet.write({ columnData: data, rowGroupSize: n });
+    this.rows += n;
+    this.columns = emptyScoreColumns();
+    await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    await this.stream.write(this.bytes.getBytes().slice());
+    this.bytes.index = 0;
+  }
 }
 
 const scoreRowSchema = z.object({

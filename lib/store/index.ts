@@ -5,4 +5,5 @@ export { createS3Client, DEFAULT_PART_SIZE } from './s3.ts';
 export { realLocation } from './real-location.ts';
 export { parseUri, isS3Uri, joinUri, relativeKey, locationOverlap, type ParsedUri } from './uri.ts';
 export { StoreError, StoreNotFoundError, InvalidUriError, StoreJsonError, StoreSchemaError } from './errors.ts';
+export { ObjectStream } from './object-stream.ts';
 export type { ObjectStore, ObjectInfo, ByteRange, Body, S3Options, WriteOptions } from './types.ts';

@@ -3,19 +3,37 @@ import {
   decodeGroupHeader,
   gatherBandFiles,
   BandFileWriter,
-  decodeBandHeader,
+  decodeBandFile,
   decodeSignatureFile,
   DedupFileError,
   partitionOf,
   PartitionRecords,
   recordRange,
   SignatureFileWriter,
+  signatureFileDocs,
   decodeSignatureRecords,
 } from '../../lib/dedup/index.ts';
 
 describe('signature files', () => {
+  it('stream a chunk at a time; the document count is the size\'s', () => {
+    const w = new SignatureFileWriter(8);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      w.add(i, i % 100, i, i / 7, [i, i + 1], true, Uint32Array.from({ length: 8 }, (_, k) => i + k));
+      const chunk = w.take();
+      if (chunk) parts.push(chunk);
+    }
+    parts.push(w.finish());
+    expect(parts.length).toBeGreaterThan(1);
+    const file = Buffer.concat(parts);
+    expect(signatureFileDocs(file.length, 8, 'mem://s')).toBe(50_000);
+    const all = decodeSignatureFile(file, 'mem://s');
+    expect(all[49_999]).toMatchObject({ row: 49_999, exact: [49_999, 50_000] });
+    expect(() => signatureFileDocs(file.length - 1, 8, 'mem://s')).toThrow(/mem:\/\/s: .* whole 44-byte records/);
+  });
+
   it('round-trip every field, and one document is one byte range', () => {
-    const w = new SignatureFileWriter(4, 1);
+    const w = new SignatureFileWriter(4);
     w.add(3, 120, 99, 1.5, [1, 2], true, Uint32Array.from([0x10001, 2, 3, 0xffff]));
     w.add(5, 7, 1, null, [3, 4], false, Uint32Array.from([0, 0, 0, 0]));
     const buf = w.finish();
@@ -37,26 +55,24 @@ describe('signature files', () => {
 });
 
 describe('band files', () => {
-  it('lay every record out in the partition of its key, and a partition reads back from its byte range alone', () => {
+  it('stream in chunks, and a gather lays every record out in the partition of its key, read back from its byte range alone', () => {
     const P = 5;
     const w = new BandFileWriter(P);
     const keys = [0x00000010, 0x40000000, 0x7fffffff, 0xc0000000, 0xffffffff];
     keys.forEach((k, pos) => w.add(pos, Uint32Array.from([k, (k ^ 0x5555) >>> 0]), [k, pos]));
     w.add(9, null, [1, 1]);
     const buf = w.finish();
-    const { docs, sections } = decodeBandHeader(buf, P, 'mem://b');
-    expect(docs).toBe(6);
-    let bands = 0;
-    let exacts = 0;
+    expect(w.documents).toBe(6);
+    const chunks = decodeBandFile(buf, P, 'mem://b');
+    expect(chunks.reduce((a, c) => a + c.bands, 0)).toBe(10);
+    expect(chunks.reduce((a, c) => a + c.exacts, 0)).toBe(6);
     const group = gatherBandFiles([{ item: 2, file: buf, uri: 'mem://b' }], P, 2);
     const header = decodeGroupHeader(group, P, 'mem://g');
     expect(header).toMatchObject({ firstItem: 2, items: 1 });
+    let bands = 0;
+    let exacts = 0;
     for (let p = 0; p < P; p++) {
-      // The band file's own section and the group file's hold the same records.
-      const own = sections[p]!;
       const s = header.sections[p]!;
-      expect(s.bandRecords).toBe(own.bandRecords);
-      expect((s.end - s.start - 12 * s.bandRecords) / 16).toBe((own.end - own.start - 8 * own.bandRecords) / 12);
       const part = new PartitionRecords();
       part.addGroupSection(group.subarray(s.start, s.end), s.bandRecords, 'mem://g');
       for (let i = 0; i < part.bands; i++) {
@@ -76,6 +92,29 @@ describe('band files', () => {
 
   it('refuses a band file written for another partition count', () => {
     const buf = new BandFileWriter(4).finish();
-    expect(() => decodeBandHeader(buf, 8, 'mem://c')).toThrow(/mem:\/\/c: written for 4 partitions, the plan has 8/);
+    expect(() => decodeBandFile(buf, 8, 'mem://c')).toThrow(/mem:\/\/c: written for 4 partitions, the plan has 8/);
+  });
+
+  it('hand out full chunks as they fill, and the chunks together gather to the same group as one whole file', () => {
+    const P = 7;
+    const streamed = new BandFileWriter(P);
+    const whole = new BandFileWriter(P);
+    const parts: Buffer[] = [];
+    let h = 12345;
+    for (let pos = 0; pos < 200_000; pos++) {
+      h = (Math.imul(h, 1103515245) + 12345) >>> 0;
+      const keys = Uint32Array.from([h, h ^ 0x9e3779b9]);
+      streamed.add(pos, keys, [h, pos]);
+      whole.add(pos, keys, [h, pos]);
+      const chunk = streamed.take();
+      if (chunk) parts.push(chunk);
+    }
+    parts.push(streamed.finish());
+    expect(parts.length).toBeGreaterThan(2);
+    const file = Buffer.concat(parts);
+    expect(decodeBandFile(file, P, 'mem://s').length).toBe(parts.length);
+    const a = gatherBandFiles([{ item: 0, file, uri: 'mem://s' }], P, 0);
+    const b = gatherBandFiles([{ item: 0, file: whole.finish(), uri: 'mem://w' }], P, 0);
+    expect(a.equals(b)).toBe(true);
   });
 });
