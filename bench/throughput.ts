@@ -17,14 +17,19 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoJobSpec } from '../lib/cli/demo.ts';
 import { SEMI_SPACE_FLAG } from '../lib/heap.ts';
 import { runJob, silentLogger } from '../lib/pipeline/index.ts';
-import { ensureBenchCorpus, type BenchCorpus } from './lib/corpus-gen.ts';
+import { ensureBenchCorpus, type BenchCorpus, type BenchShard } from './lib/corpus-gen.ts';
+import type { DedupChildResult } from './lib/dedup-child.ts';
+import type { RunChildResult } from './lib/run-child.ts';
 import { ensureFasttext, timePredict, trainFasttext, writePredictInput, writeTrainingFile, type ChildTiming } from './lib/fasttext.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -151,31 +156,51 @@ async function main(): Promise<void> {
     const r = child<ScoreRun>('score-child.ts', [fitDir, join(dataDir, 'runs', `workers-${workers}`), String(workers), ...shards]);
     rows.push({ name: `proxysel score stage, ${workers} worker thread${workers > 1 ? 's' : ''}`, docs: r.docs, bytes: shardBytes, ...pick(r), cores: workers });
   }
+  // Memory flat in the shard's size: the same one-thread score stage over a shard four times the big one (its gzip
+  // members concatenated again), one run.
+  const huge = await ensureHugeShard(corpus.big, 4);
+  log(`scorer, 1 thread, huge shard (${fmt(mb(huge.jsonlBytes), 0)} MB JSONL) ...`);
+  const hugeRun = child<ScoreRun>('score-child.ts', [fitDir, join(dataDir, 'runs', 'huge'), '0', huge.path]);
+  rows.push({ name: `proxysel score stage, 1 thread, one ${fmt(mb(huge.jsonlBytes) / 1000, 2)} GB shard (memory: one run)`, docs: hugeRun.docs, bytes: huge.jsonlBytes, ...pick(hugeRun), cores: 1 });
+  await rm(join(dataDir, 'runs', 'huge'), { recursive: true, force: true });
+
   // The score stage with and without deduplication's inputs (exact hash; MinHash signatures and band keys), one
-  // thread over the same shards, then the dedup stages themselves over the band files the minhash run wrote.
-  type DedupRun = ScoreRun & { dedup?: { partitions: number; records: number; pairs: number; cpuSeconds: number; peakRssBytes: number } };
-  const byDedup: Record<string, DedupRun> = {};
+  // thread over the same shards, then the dedup stages themselves (their own process) over the files each run wrote.
+  const byDedup: Record<string, ScoreRun> = {};
+  const dedupStages: Record<string, DedupChildResult> = {};
   for (const kind of ['none', 'exact', 'minhash']) {
     log(`scorer, 1 thread, dedup ${kind}, ${shards.length} shards ...`);
-    byDedup[kind] = child<DedupRun>('score-child.ts', ['--dedup', kind, fitDir, join(dataDir, 'runs', `dedup-${kind}`), '0', ...shards]);
+    const runDir = join(dataDir, 'runs', `dedup-${kind}`);
+    byDedup[kind] = child<ScoreRun>('score-child.ts', ['--dedup', kind, fitDir, runDir, '0', ...shards]);
     rows.push({ name: `proxysel score stage, 1 thread, dedup ${kind}${kind === 'minhash' ? ' (signatures + band keys)' : kind === 'exact' ? ' (normalized-text hash)' : ''}`, docs: byDedup[kind]!.docs, bytes: shardBytes, ...pick(byDedup[kind]!), cores: 1 });
+    if (kind !== 'none') {
+      log(`dedup stages, ${kind}, 1 thread ...`);
+      dedupStages[kind] = child<DedupChildResult>('dedup-child.ts', [runDir]);
+    }
   }
   // The quality rules' cost: the default (exact dedup, rules on: the row above) against the same run with no rule evaluated.
   log(`scorer, 1 thread, dedup exact, quality rules off, ${shards.length} shards ...`);
   const rulesOff = child<ScoreRun>('score-child.ts', ['--dedup', 'exact', '--rules-off', fitDir, join(dataDir, 'runs', 'rules-off'), '0', ...shards]);
   rows.push({ name: 'proxysel score stage, 1 thread, dedup exact, quality rules off (rules.enabled false)', docs: rulesOff.docs, bytes: shardBytes, ...pick(rulesOff), cores: 1 });
   rulesCost = { on: byDedup.exact!.cpuSeconds, off: rulesOff.cpuSeconds };
-  const dedupStage = byDedup.minhash!.dedup!;
-  rows.push({
-    name: `dedup stages (${dedupStage.partitions} partitions + clusters, 1 thread): ${dedupStage.records.toLocaleString('en-US')} band/exact records, ${dedupStage.pairs} verified pairs`,
-    docs: byDedup.minhash!.docs,
-    bytes: shardBytes,
-    wallSeconds: dedupStage.cpuSeconds,
-    cpuSeconds: dedupStage.cpuSeconds,
-    peakRssBytes: dedupStage.peakRssBytes,
-    cores: 1,
-    note: 'CPU seconds of the stage alone; peak RSS of the process that scored before it',
-  });
+  for (const [kind, d] of Object.entries(dedupStages)) {
+    rows.push({
+      name: `dedup stages, ${kind} (${d.groups} gather group(s) + ${d.partitions} partitions + clusters, 1 thread, own process): ${d.records.toLocaleString('en-US')} records, ${d.pairs.toLocaleString('en-US')} verified pairs`,
+      docs: byDedup[kind]!.docs,
+      bytes: shardBytes,
+      wallSeconds: d.wallSeconds,
+      cpuSeconds: d.cpuSeconds,
+      peakRssBytes: d.peakRssBytes,
+      cores: 1,
+    });
+  }
+  const dedupStage = dedupStages.minhash!;
+  await rm(join(dataDir, 'runs'), { recursive: true, force: true });
+
+  // End to end: a whole run (every stage, exact dedup, selected shards written) over the same shards, one thread.
+  log(`proxysel run, end to end, 1 thread, ${shards.length} shards ...`);
+  const e2e = child<RunChildResult>('run-child.ts', [corpus.demoDir, dirname(shards[0]!), join(dataDir, 'runs', 'e2e')]);
+  rows.push({ name: `proxysel run end to end (every stage, dedup ${e2e.dedup}, selection written; 1 thread)`, docs: e2e.docs, bytes: shardBytes, ...pick(e2e), cores: 1 });
   await rm(join(dataDir, 'runs'), { recursive: true, force: true });
 
   const peers: Record<string, ChildTiming> = {};
@@ -211,7 +236,12 @@ async function main(): Promise<void> {
     `scorer peak RSS on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard: ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB (whole process, read when scoring ends: the dedup stages run after it)`,
     `score stage per core with dedup inputs, against dedup none in the same run: exact ${fmt(perCore(rowOf('dedup exact')) / perCore(rowOf('dedup none')), 2)}x, ` +
       `minhash ${fmt(perCore(rowOf('dedup minhash')) / perCore(rowOf('dedup none')), 2)}x; the dedup stages ` +
-      `${fmt(dedupStage.records / dedupStage.cpuSeconds / 1e6, 2)} million records per CPU-second (${fmt((100 * dedupStage.cpuSeconds) / byDedup.minhash!.cpuSeconds, 0)}% of the minhash score stage's CPU time)`,
+      `${Object.entries(dedupStages).map(([k, d]) => `${k} ${fmt(d.records / d.cpuSeconds / 1e6, 2)} million records per CPU-second (${fmt((100 * d.cpuSeconds) / byDedup[k]!.cpuSeconds, 0)}% of its score stage's CPU time; gather + partitions ${fmt(d.records / (d.stageCpuSeconds.gather + d.stageCpuSeconds.partitions) / 1e6, 2)} million records per CPU-second, clusters ${fmt(d.pairs / d.stageCpuSeconds.clusters / 1e3, 0)} thousand pairs per CPU-second)`).join('; ')}`,
+    `memory: score stage peak RSS ${fmt(single.peakRssBytes / 2 ** 20, 0)} MiB on the ${fmt(mb(corpus.big.jsonlBytes) / 1000, 2)} GB shard, ` +
+      `${fmt(hugeRun.peakRssBytes / 2 ** 20, 0)} MiB on the ${fmt(mb(huge.jsonlBytes) / 1000, 2)} GB shard (${fmt(hugeRun.peakRssBytes / single.peakRssBytes, 2)}x); ` +
+      `dedup stages ${Object.entries(dedupStages).map(([k, d]) => `${k} ${fmt(d.peakRssBytes / 2 ** 20, 0)} MiB`).join(', ')}`,
+    `end to end: a whole run takes ${fmt(e2e.cpuSeconds / mb(shardBytes), 3)} CPU-s per MB against the floor's ${fmt(floor.cpuSeconds / mb(floor.bytes), 4)} ` +
+      `(${fmt(perCore(rowOf('end to end')) / perCore(floor), 2)}x the floor's rate); by phase (wall s): ${e2e.phases.map((p) => `${p.stage} ${fmt(p.seconds)}`).join(', ')}`,
     `quality rules (27, the default): the score stage per core with them ${fmt(mb(perCore(rowOf('dedup exact (normalized'))))} MB/s against ${fmt(mb(perCore(rowOf('quality rules off'))))} MB/s without, ` +
       `${fmt(perCore(rowOf('dedup exact (normalized')) / perCore(rowOf('quality rules off')), 2)}x (the rules cost ${fmt(100 * (1 - rulesCost.off / rulesCost.on), 0)}% of the throughput)`,
   ];
@@ -251,12 +281,39 @@ async function main(): Promise<void> {
       exactBytesPerCoreSecond: perCore(rowOf('dedup exact')),
       minhashBytesPerCoreSecond: perCore(rowOf('dedup minhash')),
     },
-    dedup: { recordsPerCoreSecond: dedupStage.records / dedupStage.cpuSeconds, partitions: dedupStage.partitions, records: dedupStage.records, pairs: dedupStage.pairs },
+    dedup: {
+      recordsPerCoreSecond: dedupStage.records / dedupStage.cpuSeconds,
+      // Per-record work (gather + partitions) and per-pair work (clustering) of exact deduplication, apart: the
+      // estimate prices records and duplicates separately.
+      exactRecordsPerCoreSecond: dedupStages.exact!.records / (dedupStages.exact!.stageCpuSeconds.gather + dedupStages.exact!.stageCpuSeconds.partitions),
+      exactPairsPerCoreSecond: dedupStages.exact!.pairs / dedupStages.exact!.stageCpuSeconds.clusters,
+      peakRssBytes: Math.max(...Object.values(dedupStages).map((d) => d.peakRssBytes)),
+      stages: dedupStages,
+    },
+    hugeShard: { jsonlBytes: huge.jsonlBytes, peakRssBytes: hugeRun.peakRssBytes, bytesPerCoreSecond: huge.jsonlBytes / hugeRun.cpuSeconds },
+    endToEnd: { ...e2e, bytesPerCoreSecond: shardBytes / e2e.cpuSeconds, cpuSecondsPerMb: e2e.cpuSeconds / mb(shardBytes) },
     fasttext: Object.fromEntries(Object.entries(peers).map(([k, t]) => [k, { bytesPerCoreSecond: shardBytes / t.cpuSeconds, bytesPerSecond: shardBytes / t.wallSeconds, peakRssBytes: t.peakRssBytes }])),
     rows,
   };
   await writeFile(join(resultsDir, quick ? 'throughput-quick.json' : 'throughput.json'), JSON.stringify(json, null, 2) + '\n');
   log(`done in ${fmt((performance.now() - started) / 1000, 0)} s; wrote bench/results/${quick ? 'throughput-quick' : 'throughput'}.{md,json}`);
+}
+
+/** A shard of `times` copies of the big shard's gzip members (a valid multi-member gzip file); reused when present. */
+async function ensureHugeShard(big: BenchShard, times: number): Promise<{ path: string; jsonlBytes: number }> {
+  const path = resolve(root, big.path).replace(/part-big\.jsonl\.gz$/, `part-huge-x${times}.jsonl.gz`);
+  const bigPath = resolve(root, big.path);
+  const want = times * (await stat(bigPath)).size;
+  if (!existsSync(path) || (await stat(path)).size !== want) {
+    log(`huge shard: ${times} x the big shard's gzip members -> ${path} ...`);
+    const tmp = `${path}.tmp`;
+    const out = createWriteStream(tmp);
+    for (let i = 0; i < times; i++) for await (const chunk of createReadStream(bigPath)) if (!out.write(chunk)) await once(out, 'drain');
+    out.end();
+    await finished(out);
+    await rename(tmp, path);
+  }
+  return { path, jsonlBytes: times * big.jsonlBytes };
 }
 
 function pick(r: { wallSeconds: number; cpuSeconds: number; peakRssBytes: number }) {

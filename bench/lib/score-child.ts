@@ -5,9 +5,7 @@
  * worker threads (StageWorkerPool). Prints one JSON line: docs, bytes, wall and CPU seconds, peak RSS.
  *
  * With `--dedup <none|exact|minhash>` first, the plan's dedup setting is replaced (so the same shards are scored
- * with and without signatures), and for a deduplicating kind the dedup stages then run in this thread over the
- * band files just written: their records and CPU seconds are reported too. The reported peak RSS is read when scoring
- * ends, before the dedup stages run (the score stage's own); `dedup.peakRssBytes` is the whole process's after them.
+ * with and without signatures); dedup-child.ts then runs the dedup stages over the files this run wrote.
  *
  * With `--rules-off`, the quality rules are not evaluated (rules.enabled false): the score stage's cost without them.
  * Usage: tsx bench/lib/score-child.ts [--dedup KIND] [--rules-off] <fit-dir> <run-dir> <workers> <shard.jsonl.gz>...
@@ -17,7 +15,6 @@ import { basename, join, resolve } from 'node:path';
 import type { WorkItem } from '../../lib/corpus/types.ts';
 import { dedupSchema } from '../../lib/job/dedup-spec.ts';
 import { closeScorers, scoreWorkItems, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
-import { dedupClusters, dedupGather, dedupPartition } from '../../lib/pipeline/dedup.ts';
 import { dedupLayoutOf } from '../../lib/pipeline/dedup-files.ts';
 import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -30,8 +27,6 @@ export interface ScoreChildResult {
   cpuSeconds: number;
   /** Peak resident set of the whole process (all threads) while scoring, bytes: read before the dedup stages run. */
   peakRssBytes: number;
-  /** The dedup stages over the band files this run wrote (absent for kind none); peak RSS of the whole process after them. */
-  dedup?: { kind: string; partitions: number; records: number; pairs: number; cpuSeconds: number; peakRssBytes: number };
 }
 
 async function main(args: string[]): Promise<ScoreChildResult> {
@@ -104,23 +99,6 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   const wallSeconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   const scorePeakRssBytes = process.resourceUsage().maxRSS * 1024;
-  let dedup: ScoreChildResult['dedup'];
-  const { dedupPartitions: partitions, dedupGroups: groups } = JSON.parse(await readFile(plan, 'utf8')) as { dedupPartitions: number; dedupGroups: number };
-  if (partitions > 0) {
-    const ctx = stageContext(createStore(), silentLogger);
-    const d0 = process.cpuUsage();
-    let records = 0;
-    let pairs = 0;
-    for (let group = 0; group < groups; group++) await dedupGather({ plan, group }, ctx);
-    for (let partition = 0; partition < partitions; partition++) {
-      const out = await dedupPartition({ plan, partition }, ctx);
-      records += out.records;
-      pairs += out.pairs;
-    }
-    await dedupClusters({ plan }, ctx);
-    const du = process.cpuUsage(d0);
-    dedup = { kind: dedupKind ?? 'plan', partitions, records, pairs, cpuSeconds: (du.user + du.system) / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
-  }
   return {
     workers,
     items: items.length,
@@ -128,7 +106,6 @@ async function main(args: string[]): Promise<ScoreChildResult> {
     wallSeconds,
     cpuSeconds: (cu.user + cu.system) / 1e6,
     peakRssBytes: scorePeakRssBytes,
-    ...(dedup ? { dedup } : {}),
   };
 }
 

@@ -27,9 +27,14 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
   }
   const { partitions, groups } = layout;
   const records = docs * recordsPerDoc(d);
-  const rate = input.dedupKind === 'exact' ? (input.exactDedupRecordsPerCoreSecond ?? input.dedupRecordsPerCoreSecond) : input.dedupRecordsPerCoreSecond;
   const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;
-  const lambdaSeconds = records / (rate * Math.min(1, vcpus));
+  // Exact: records through gather and partitions, and the duplicates' pairs through the clustering, at their own
+  // measured rates; MinHash (or exact without both rates): every record at the dedup stages' overall rate.
+  const split = input.dedupKind === 'exact' && input.exactDedupRecordsPerCoreSecond && input.exactDedupPairsPerCoreSecond;
+  const coreSeconds = split
+    ? records / input.exactDedupRecordsPerCoreSecond! + (docs * input.duplicateShare) / input.exactDedupPairsPerCoreSecond!
+    : records / input.dedupRecordsPerCoreSecond;
+  const lambdaSeconds = coreSeconds / Math.min(1, vcpus);
   const gbSeconds = lambdaSeconds * (input.dedupLambdaMemoryMb / 1024);
   const calls = groups + partitions;
   const wallSeconds = (lambdaSeconds / calls) * (Math.ceil(groups / input.concurrency) + Math.ceil(partitions / input.concurrency));

@@ -56,8 +56,16 @@ export const costInputSchema = z
     minhashScorerBytesPerCoreSecond: positive('minhashScorerBytesPerCoreSecond').optional(),
     /** Band and exact records one dedup partition sorts and verifies per CPU-second (from the bench). */
     dedupRecordsPerCoreSecond: positive('dedupRecordsPerCoreSecond').default(MEASURED_DEFAULTS.dedupRecordsPerCoreSecond),
-    /** Exact records one gather and one partition pass per CPU-second (from the bench); absent: dedupRecordsPerCoreSecond. */
+    /**
+     * Exact records the gather and partition stages pass per CPU-second (from the bench); with it, exact deduplication
+     * is priced as records / this + duplicate pairs / exactDedupPairsPerCoreSecond. Absent: dedupRecordsPerCoreSecond
+     * for everything.
+     */
     exactDedupRecordsPerCoreSecond: positive('exactDedupRecordsPerCoreSecond').optional(),
+    /** Verified pairs the clustering resolves per CPU-second (from the bench). */
+    exactDedupPairsPerCoreSecond: positive('exactDedupPairsPerCoreSecond').optional(),
+    /** Share of documents that are a copy of another (one verified pair each): the clustering's work. */
+    duplicateShare: z.number().min(0).max(1).default(0.1),
     /** Memory of the dedup partition Lambdas, MB. */
     dedupLambdaMemoryMb: z.number().int().min(128).max(10240).default(CLOUD_DEFAULTS.dedupMemoryMb),
     /** Documents the reference (large) model labels. */
@@ -82,6 +90,6 @@ export const throughputFileSchema = z.object({
   version: z.literal(1),
   measuredAt: z.string(),
   scorer: z.object({ bytesPerCoreSecond: z.number().positive(), minhashBytesPerCoreSecond: z.number().positive().optional() }).loose(),
-  dedup: z.object({ recordsPerCoreSecond: z.number().positive(), exactRecordsPerCoreSecond: z.number().positive().optional() }).loose().optional(),
+  dedup: z.object({ recordsPerCoreSecond: z.number().positive(), exactRecordsPerCoreSecond: z.number().positive().optional(), exactPairsPerCoreSecond: z.number().positive().optional() }).loose().optional(),
   corpus: z.object({ compressionRatio: z.number().positive(), meanDocBytes: z.number().positive() }).loose(),
 }).loose();

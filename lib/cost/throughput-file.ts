@@ -19,12 +19,13 @@ export function parseThroughputFile(value: unknown, where: string): ThroughputFi
 /** The cost-model inputs a throughput file provides. */
 export function inputsFromThroughput(
   file: ThroughputFile,
-): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes' | 'minhashScorerBytesPerCoreSecond' | 'dedupRecordsPerCoreSecond' | 'exactDedupRecordsPerCoreSecond'> {
+): Pick<CostInput, 'scorerBytesPerCoreSecond' | 'compressionRatio' | 'docBytes' | 'minhashScorerBytesPerCoreSecond' | 'dedupRecordsPerCoreSecond' | 'exactDedupRecordsPerCoreSecond' | 'exactDedupPairsPerCoreSecond'> {
   return {
     scorerBytesPerCoreSecond: file.scorer.bytesPerCoreSecond,
     ...(file.scorer.minhashBytesPerCoreSecond ? { minhashScorerBytesPerCoreSecond: file.scorer.minhashBytesPerCoreSecond } : {}),
     ...(file.dedup ? { dedupRecordsPerCoreSecond: file.dedup.recordsPerCoreSecond } : {}),
     ...(file.dedup?.exactRecordsPerCoreSecond ? { exactDedupRecordsPerCoreSecond: file.dedup.exactRecordsPerCoreSecond } : {}),
+    ...(file.dedup?.exactPairsPerCoreSecond ? { exactDedupPairsPerCoreSecond: file.dedup.exactPairsPerCoreSecond } : {}),
     compressionRatio: file.corpus.compressionRatio,
     docBytes: file.corpus.meanDocBytes,
   };
