@@ -146,6 +146,61 @@ export class MinHasher {
     return true;
   }
 
+  /**
+   * The same as {@link hash} for a text whose word hashes and normalized-text hash were measured already (the
+   * featurizer's scan measures both: ProxyScorer.score's `wordHashes` and `textHashes`): words[from, to) are the text's
+   * word hashes in order (fmix32 of each lowercased word's FNV-1a state, as hash() computes them), `exact` its
+   * normalized-text hash. Sets `exact`, `signature` and `words` as hash(text) would, without reading the text.
+   *
+   * @returns false when the text has no words
+   */
+  hashWords(words: Int32Array, from: number, to: number, exact: readonly [number, number]): boolean {
+    const n = this.params.shingle;
+    const count = to - from;
+    this.words = count;
+    this.exact[0] = exact[0];
+    this.exact[1] = exact[1];
+    const sig = this.signature;
+    if (count === 0) {
+      sig.fill(0xffffffff);
+      return false;
+    }
+    if (this.options.exactOnly === true) return true;
+    const filled = this.filled;
+    filled.fill(0);
+    const outWeight = this.outWeight;
+    const seed = this.params.seed | 0;
+    let roll = 0;
+    if (count < n) {
+      for (let i = from; i < to; i++) roll = (Math.imul(roll, SHINGLE_BASE) + words[i]!) | 0;
+      this.addShingle(fmix32(roll ^ seed ^ Math.imul(count, GOLDEN)));
+    } else {
+      // The first shingle's words, then one rolling step per word: the word n places back leaves (hash()'s ring).
+      // addShingle inlined: bin = floor(h * k / 2^32) (exact in float64: k <= 1024), value = fmix32(h ^ VALUE_SALT).
+      const first = from + n;
+      for (let i = from; i < first; i++) roll = (Math.imul(roll, SHINGLE_BASE) + words[i]!) | 0;
+      const k = sig.length;
+      for (let i = first - 1; i < to; i++) {
+        if (i >= first) roll = (Math.imul(roll - Math.imul(words[i - n]!, outWeight), SHINGLE_BASE) + words[i]!) | 0;
+        const h = fmix32(roll ^ seed);
+        const bin = (((h >>> 0) * k) / 4294967296) | 0;
+        let v = h ^ VALUE_SALT;
+        v ^= v >>> 16;
+        v = Math.imul(v, 0x85ebca6b);
+        v ^= v >>> 13;
+        v = Math.imul(v, 0xc2b2ae35);
+        v ^= v >>> 16;
+        const value = v >>> 0;
+        if (filled[bin] === 0) {
+          sig[bin] = value;
+          filled[bin] = 1;
+        } else if (value < sig[bin]!) sig[bin] = value;
+      }
+    }
+    this.densify();
+    return true;
+  }
+
   /** Fills each empty bin from the first non-empty bin of its seeded probe sequence (at least one bin is filled). */
   private densify(): void {
     const sig = this.signature;

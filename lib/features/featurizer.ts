@@ -81,9 +81,9 @@ class HashedNgramFeaturizer implements Featurizer {
     return remixBucket(hash, this.seeds[member]!, this.shift);
   }
 
-  analyze(texts: readonly string[], bytes?: ArrayLike<number>): AnalyzedBatch {
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean } = {}): AnalyzedBatch {
     const n = texts.length;
-    const scan = this.kernel.scan(texts);
+    const scan = this.kernel.scan(texts, { words: opts.wordHashes === true });
     const ct = scan.counters;
     const scale = new Float32Array(n);
     const dense = new Float32Array(n * this.denseDim);
@@ -151,7 +151,10 @@ class HashedNgramFeaturizer implements Featurizer {
       tokenStats[st + 14] = ct[c + COUNTER.vowels]!;
       tokenStats[st + 15] = ct[c + COUNTER.rarePairs]!;
     }
-    const batch: AnalyzedBatch = { n, hashes: scan.hashes, counts: scan.counts, offsets: scan.offsets, scale, dense, spaceWords, tokenStats, textHashes };
+    const batch: AnalyzedBatch = {
+      n, hashes: scan.hashes, counts: scan.counts, offsets: scan.offsets, scale, dense, spaceWords, tokenStats, textHashes,
+      ...(scan.words ? { wordHashes: scan.words } : {}),
+    };
     this.current = batch;
     return batch;
   }

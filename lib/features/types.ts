@@ -37,6 +37,12 @@ export interface AnalyzedBatch {
    * MinHasher calls `exact`), measured in the same scan.
    */
   readonly textHashes: Uint32Array;
+  /**
+   * When analyze() was asked for them (`wordHashes: true`): the hash of every word of every document in text order, not
+   * capped at maxWords (the documents concatenated, tokenStats' word count of them each): the word hashes lib/dedup's
+   * MinHasher shingles. A view, like hashes.
+   */
+  readonly wordHashes?: Int32Array;
 }
 
 /**
@@ -78,9 +84,9 @@ export interface Featurizer {
   readonly padId: number;
   /**
    * Tokenises texts once into base hashes and dense statistics. `bytes`: each text's UTF-8 length when the caller
-   * knows it (the token statistics need it; otherwise it is computed).
+   * knows it (the token statistics need it; otherwise it is computed). `opts.wordHashes`: every word's hash too.
    */
-  analyze(texts: readonly string[], bytes?: ArrayLike<number>): AnalyzedBatch;
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts?: { wordHashes?: boolean }): AnalyzedBatch;
   /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, in blocks). */
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
   /** analyze + pack of all documents. */

@@ -70,9 +70,13 @@ export class DedupItemWriter {
   /**
    * Adds the next document of the score file (its position is the number added before it). `known`: the text's
    * normalized-text hash when the caller measured it already (the featurizer's scan does); exact-only deduplication
-   * then does not scan the text again.
+   * then does not scan the text again, and MinHash shingles `known.words[wordsFrom, wordsTo)` (the text's word hashes,
+   * from the same scan) when given instead of scanning the text (MinHasher.hashWords: the same signature).
    */
-  add(text: string, row: number, tokens: number, key: number | null, id: string, known?: { exact: readonly [number, number]; hasWords: boolean }): void {
+  add(
+    text: string, row: number, tokens: number, key: number | null, id: string,
+    known?: { exact: readonly [number, number]; hasWords: boolean; words?: Int32Array; wordsFrom?: number; wordsTo?: number },
+  ): void {
     const h = this.hasher!;
     const pos = this.sigs.docs;
     let exact: readonly [number, number] = h.exact;
@@ -80,7 +84,8 @@ export class DedupItemWriter {
     if (this.exactOnly && known) {
       exact = known.exact;
       hasWords = known.hasWords;
-    } else hasWords = h.hash(text);
+    } else if (known?.words) hasWords = h.hashWords(known.words, known.wordsFrom!, known.wordsTo!, known.exact);
+    else hasWords = h.hash(text);
     const signature = this.exactOnly ? this.exactOnly.signature : h.signature;
     this.sigs.add(row, tokens, docHash(id, this.seed), key, exact, hasWords, signature);
     const banded = !this.exactOnly && hasWords ? bandKeys(h.signature, this.params, this.keys) : null;
@@ -118,6 +123,11 @@ export class DedupItemWriter {
   private opened(): { sigs: ObjectStream; bands: ObjectStream } {
     if (!this.streams) throw new Error('DedupItemWriter: open() was not called');
     return this.streams;
+  }
+
+  /** Whether add() shingles word hashes (MinHash): the caller should then pass them (`known.words`). */
+  get wantsWordHashes(): boolean {
+    return !this.exactOnly;
   }
 }
 

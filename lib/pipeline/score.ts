@@ -79,15 +79,20 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   // Deduplication's inputs, from the same pass: normalized-text hash, MinHash signature and band keys per document.
   const dedup = spec.dedup.kind === 'none' ? undefined : new DedupItemWriter(spec, run.plan.dedupPartitions);
   dedup?.open(ctx.store, run, item.id);
-  const known = { exact: [0, 0] as [number, number], hasWords: false }; // the featurizer's normalized-text hash
+  // The featurizer's normalized-text hash, and for MinHash its word hashes (so the text is not scanned again).
+  const wantsWords = dedup?.wantsWordHashes === true;
+  const known = { exact: [0, 0] as [number, number], hasWords: false, words: undefined as Int32Array | undefined, wordsFrom: 0, wordsTo: 0 };
   const onWarning = (message: string) => ctx.log.warn(message);
   try {
     for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
       const texts = batch.map((d) => d.text);
-      const { mean, std, words: wordCounts, tokenStats, textHashes } = await scorer.score(
+      const { mean, std, words: wordCounts, tokenStats, textHashes, wordHashes } = await scorer.score(
         texts,
         batch.map((d) => d.bytes),
+        { wordHashes: wantsWords },
       );
+      known.words = wordHashes;
+      known.wordsTo = 0;
       // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
       const failedRules = evaluateRulesBatch(texts, rules);
       let batchBytes = 0;
@@ -118,7 +123,10 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
         if (dedup) {
           known.exact[0] = textHashes[2 * i]!;
           known.exact[1] = textHashes[2 * i + 1]!;
-          known.hasWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]! > 0;
+          const textWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]!;
+          known.hasWords = textWords > 0;
+          known.wordsFrom = known.wordsTo;
+          known.wordsTo += textWords;
           dedup.add(d.text, d.row, t, key, d.id, known);
         }
         if (key === null) {

@@ -33,6 +33,11 @@ export interface ProxyTextScores extends ProxyScores {
   tokenStats: Float64Array;
   /** Deduplication's normalized-text hash per text (halves at 2i, 2i + 1: MinHasher's `exact`), from the same scan. */
   textHashes: Uint32Array;
+  /**
+   * With `wordHashes: true`: every word's hash, the texts concatenated in order, `tokenStats`' word count of them per
+   * text (what MinHasher.hashWords shingles), from the same scan; a copy, the caller's to keep.
+   */
+  wordHashes?: Int32Array;
 }
 
 /**
@@ -93,27 +98,32 @@ export class ProxyScorer {
 
   /**
    * Ensemble mean and std for each text, in input order, with each text's whitespace-separated word count and token
-   * statistics; `bytes`: the texts' UTF-8 lengths when known (else computed).
+   * statistics; `bytes`: the texts' UTF-8 lengths when known (else computed); `opts.wordHashes`: every word's hash too
+   * (MinHash's input, from the same scan).
    */
-  async score(texts: readonly string[], bytes?: ArrayLike<number>): Promise<ProxyTextScores> {
+  async score(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean } = {}): Promise<ProxyTextScores> {
     const previous = this.queue;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
     try {
-      return await this.scoreAlone(texts, bytes);
+      return await this.scoreAlone(texts, bytes, opts.wordHashes === true);
     } finally {
       release();
     }
   }
 
-  private async scoreAlone(texts: readonly string[], bytes: ArrayLike<number> | undefined): Promise<ProxyTextScores> {
+  private async scoreAlone(texts: readonly string[], bytes: ArrayLike<number> | undefined, wordHashes: boolean): Promise<ProxyTextScores> {
     const n = texts.length;
     const mean = new Float32Array(n);
     const std = new Float32Array(n);
-    if (n === 0) return { mean, std, words: new Int32Array(0), tokenStats: new Float64Array(0), textHashes: new Uint32Array(0) };
+    if (n === 0) {
+      return { mean, std, words: new Int32Array(0), tokenStats: new Float64Array(0), textHashes: new Uint32Array(0), ...(wordHashes ? { wordHashes: new Int32Array(0) } : {}) };
+    }
     const f = this.featurizer;
-    const batch = f.analyze(texts, bytes);
+    const batch = f.analyze(texts, bytes, { wordHashes });
+    // A copy: the view is the featurizer's scratch, which the next batch (or pack's runs below) may reuse.
+    const words = batch.wordHashes?.slice();
     const k = f.members;
     const blocks = (d: number) => blockColumns(batch.offsets[d + 1]! - batch.offsets[d]!);
     let s = 0;
@@ -128,7 +138,7 @@ export class ProxyScorer {
       std.set(out.std, s);
       s = e;
     }
-    return { mean, std, words: batch.spaceWords, tokenStats: batch.tokenStats, textHashes: batch.textHashes };
+    return { mean, std, words: batch.spaceWords, tokenStats: batch.tokenStats, textHashes: batch.textHashes, ...(words ? { wordHashes: words } : {}) };
   }
 
   private async run(packed: FeatureBatch): Promise<ProxyScores> {

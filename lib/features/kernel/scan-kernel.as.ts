@@ -87,6 +87,8 @@ let lineStamp: i32 = 0;
 let kindCountsAt: usize = 0; // i32 [256]
 let maxWords: i32 = 0;
 let longWord: i32 = 0;
+/** Where the next word's hash goes when the caller asked for every word's hash (scanBatch's `words`), else 0. */
+let wordsOutAt: usize = 0;
 
 /** Where the caller may place its tables: the first address after the kernel's own static data. */
 export function heapBase(): usize {
@@ -151,9 +153,12 @@ function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
 /**
  * Scans texts [0, n): text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1]. Appends each
  * document's hashes and counts from `pos` (element index), writes offsets[d + 1] (offsets[0] is the caller's) and
- * the document's COUNTERS counters at counters + 4 * COUNTERS * d. Returns the end position.
+ * the document's COUNTERS counters at counters + 4 * COUNTERS * d. Returns the end position. When `words` is not 0,
+ * the hash of every word of every document (fmix32 of its FNV-1a state, not capped at maxWords: MinHash's word
+ * hashes) is written there in text order, C_WORDS of them per document.
  */
-export function scanBatch(n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32): i32 {
+export function scanBatch(n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32, words: usize): i32 {
+  wordsOutAt = words;
   for (let d = 0; d < n; d++) {
     const from = load<i32>(starts + ((<usize>d) << 2));
     const to = load<i32>(starts + ((<usize>(d + 1)) << 2));
@@ -283,6 +288,10 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
       else if (bin == 4) len5++;
       else len6++;
       const h = fmix32(wh);
+      if (wordsOutAt != 0) {
+        store<i32>(wordsOutAt, h);
+        wordsOutAt += 4;
+      }
       const x = (e2 ^ h) * TEXT_HASH_MUL;
       e2 = (x << 15) | (x >>> 17);
       if (used < maxWords) {

@@ -73,7 +73,7 @@ interface KernelExports {
   COUNTERS: { value: number };
   heapBase(): number;
   setup(...args: number[]): void;
-  scanBatch(n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number): number;
+  scanBatch(n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number, words: number): number;
   pack(...args: number[]): number;
 }
 
@@ -91,6 +91,11 @@ export interface KernelScan {
   offsets: Int32Array;
   /** COUNTERS counters per document, row-major (COUNTER names the columns). */
   counters: Int32Array;
+  /**
+   * When scan() was asked for them: every word's hash (the featurizer's word hash, fmix32 of the word's FNV-1a state),
+   * all documents concatenated in text order, COUNTER.words of them per document (a view, valid until the next scan).
+   */
+  words?: Int32Array;
 }
 
 /** What pack() returns: views into the kernel's memory. */
@@ -164,15 +169,20 @@ export class ScanKernel {
     return this.buf;
   }
 
-  /** Scans the texts: hashes, counts, offsets and counters of each (see KernelScan). */
-  scan(texts: readonly string[]): KernelScan {
+  /**
+   * Scans the texts: hashes, counts, offsets and counters of each (see KernelScan); with `opts.words`, every word's hash
+   * too.
+   */
+  scan(texts: readonly string[], opts: { words?: boolean } = {}): KernelScan {
     const n = texts.length;
     let chars = 0;
     let bound = 0; // hashes at most: 2 per word of the first maxWords, a word being at least one code unit
+    let wordBound = 0; // words at most: a word and the separator after it take two code units, the last one at least one
     for (let i = 0; i < n; i++) {
       const len = texts[i]!.length;
       chars += len;
       bound += 2 * Math.min(this.opts.maxWords, len);
+      wordBound += (len + 1) >> 1;
     }
     let at = this.dynamicAt;
     const region = (bytes: number): number => {
@@ -186,6 +196,7 @@ export class ScanKernel {
     const countersAt = region(n * COUNTERS * 4);
     const hashesAt = region(bound * 4);
     const countsAt = region(bound * 4);
+    const wordsAt = opts.words ? region(wordBound * 4) : 0;
     let b = this.ensure(at);
     const starts = new Int32Array(b.buffer, startsAt, n + 1);
     let c = 0;
@@ -197,7 +208,7 @@ export class ScanKernel {
     }
     starts[n] = c;
     new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
-    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0);
+    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, wordsAt);
     // The region pack() writes, for every document of the batch: ids K * columns, counts, offsets, documents, where the
     // columns are the n-grams, each document's padding to a whole block (less than one block each) and the last block.
     const k = this.opts.seeds.length;
@@ -206,12 +217,20 @@ export class ScanKernel {
     const packEnd = packAt + align(k * columns * 4) + align(columns * 4) + align((n + 1) * 4) + align(n * 4) + 64;
     b = this.ensure(packEnd);
     this.last = { n, hashesAt, countsAt, offsetsAt, packAt, packEnd };
+    const counters = new Int32Array(b.buffer, countersAt, n * COUNTERS);
+    let words: Int32Array | undefined;
+    if (opts.words) {
+      let total = 0;
+      for (let i = 0; i < n; i++) total += counters[i * COUNTERS + COUNTER.words]!;
+      words = new Int32Array(b.buffer, wordsAt, total);
+    }
     return {
       n,
       hashes: new Int32Array(b.buffer, hashesAt, used),
       counts: new Int32Array(b.buffer, countsAt, used),
       offsets: new Int32Array(b.buffer, offsetsAt, n + 1).slice(),
-      counters: new Int32Array(b.buffer, countersAt, n * COUNTERS),
+      counters,
+      ...(words ? { words } : {}),
     };
   }
 
