@@ -22,7 +22,7 @@ export const CLOUD_DEFAULTS = {
   /** Work items per score invocation: the score map's ItemBatcher (`proxysel:scoreItemsPerBatch`). */
   scoreItemsPerBatch: 4,
   /** Memory of the score function, MB (vCPUs scale as memory / 1769 MB). */
-  scoreMemoryMb: 3008,
+  scoreMemoryMb: 1769,
   /** Memory of the dedup partition function, MB. */
   dedupMemoryMb: 2048,
 } as const;
