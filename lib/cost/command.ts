@@ -25,7 +25,8 @@ export const ESTIMATE_USAGE = `proxysel estimate (--corpus-bytes SIZE | --corpus
       --items-per-invocation N (${CLOUD_DEFAULTS.scoreItemsPerBatch})   --lambda-memory-mb M (${CLOUD_DEFAULTS.scoreMemoryMb})   --concurrency C (${CLOUD_DEFAULTS.maxConcurrency})
       --sample-docs N (${SPEC_DEFAULTS.sampleDocs})   --gpu-tokens-per-second T (10000)
       --price-gb-second, --price-request, --price-transition, --price-get, --price-put, --price-gpu-hour (USD)
-      --dedup none|exact|minhash   the job's duplicate removal (default exact)   --throughput <file>   another bench result file
+      --dedup none|exact|minhash   the job's duplicate removal (default exact)   --duplicate-share S (0.1)   documents that are copies
+      --throughput <file>   another bench result file
 `;
 
 const NUMBER_FLAGS = {
@@ -37,6 +38,7 @@ const NUMBER_FLAGS = {
   concurrency: 'concurrency',
   'sample-docs': 'sampleDocs',
   'gpu-tokens-per-second': 'gpuTokensPerSecond',
+  'duplicate-share': 'duplicateShare',
 } as const;
 
 const PRICE_FLAGS = {

@@ -136,6 +136,9 @@ describe('the dedup stage in the estimate', () => {
     expect(minhash.dedup.records).toBeCloseTo(15e8, 3);
     expect(minhash.dedup.gbSeconds).toBeGreaterThan(exact.dedup.gbSeconds);
     expect(exact.totalCost).toBeCloseTo(none.totalCost + exact.dedup.cost.total, 9);
+    // With the bench's two exact rates, records and duplicate pairs are priced apart.
+    const split = estimateCost({ ...base, dedupKind: 'exact', exactDedupRecordsPerCoreSecond: 2e6, exactDedupPairsPerCoreSecond: 1e5, duplicateShare: 0.2, dedupLambdaMemoryMb: 1769 });
+    expect(split.dedup.lambdaSeconds).toBeCloseTo(split.dedup.records / 2e6 + (0.2 * split.corpus.docs) / 1e5, 3);
     // MinHash signatures slow the score stage by the measured ratio.
     expect(minhash.scoring.lambdaSeconds).toBeGreaterThan(exact.scoring.lambdaSeconds);
   });
