@@ -6,6 +6,7 @@ import {
   barChart,
   budgetBars,
   escapeXml,
+  extent,
   formatCompact,
   formatNumber,
   palette,
@@ -126,8 +127,7 @@ function workflow(data: ReportData): string {
 function scoreDistribution(data: ReportData): string {
   const { score, tokens, selected } = data.scored;
   const finite = score.filter(Number.isFinite);
-  const lo = finite.length ? Math.min(...finite) : 0;
-  const hi = finite.length ? Math.max(...finite) : 1;
+  const [lo, hi] = extent(finite);
   const bins = 60;
   const width = (hi - lo) / bins || 1;
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
