@@ -5,3 +5,4 @@ export { checkNumberOptions, numberOption, NUMBER_OPTIONS, type NumberRule } fro
 export { cliLogger, colourFor, progressDisplayFor } from './output.ts';
 export { formatSummary } from './summary.ts';
 export { proxyselVersion } from './version.ts';
+export { UsageError } from './errors.ts';

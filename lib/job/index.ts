@@ -1,4 +1,4 @@
-export { InvalidOptionError, JobSpecError } from './errors.ts';
+export { InvalidOptionError, JobSpecError, JobSpecFileError } from './errors.ts';
 export { CLOUD_DEFAULTS, SPEC_DEFAULTS } from './defaults.ts';
 export { parseJobSpec, parseJobSpecText, resolveSpecPaths, specBaseDir } from './load.ts';
 export * from './spec.ts';

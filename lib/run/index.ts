@@ -1,3 +1,4 @@
+export { PlanError } from './errors.ts';
 /**
  * A run's files: their keys under the output prefix, the zod schema of each (read back with
  * `store.readJson(uri, schema)`), and the readers of the structured ones (plan, work items, card, scores, sample,
@@ -7,7 +8,6 @@ export { artifactKeys, intermediatePrefixes, intermediateArtifactTags, INTERMEDI
 export {
   canonicalJson,
   outputOfPlan,
-  PlanError,
   planSchema,
   readItems,
   readPlan,
