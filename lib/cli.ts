@@ -3,8 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
-import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/index.ts';
+import { demoCacheDir, demoJobSpec, ensureDemoCorpus, ESTIMATE_USAGE, estimateCommand } from './cli/index.ts';
 import { joinNegativeValues } from './cli/index.ts';
 import { checkNumberOptions, numberOption } from './cli/index.ts';
 import { cliLogger, colourFor, progressDisplayFor } from './cli/index.ts';

@@ -1,6 +1,7 @@
 /** The CLI's parts: option parsing, output (colour, quiet), the demo's cached corpus and job spec, the summary printed after a run. */
 export { joinNegativeValues } from './args.ts';
 export { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './demo.ts';
+export { estimateCommand, ESTIMATE_USAGE } from './estimate.ts';
 export { checkNumberOptions, numberOption, NUMBER_OPTIONS, type NumberRule } from './options.ts';
 export { cliLogger, colourFor, progressDisplayFor } from './output.ts';
 export { formatSummary } from './summary.ts';

@@ -1,5 +1,4 @@
 export { estimateCost, LAMBDA_MAX_SECONDS, LAMBDA_MB_PER_VCPU, S3_GETS_PER_INVOCATION, S3_PUTS_PER_ITEM } from './estimate.ts';
-export { estimateCommand, ESTIMATE_USAGE } from './command.ts';
 export { CostInputError } from './errors.ts';
 export { sampleCorpus, spreadIndices, type CorpusSample, type CorpusSampleOptions } from './corpus-sample.ts';
 export { formatEstimate } from './format.ts';

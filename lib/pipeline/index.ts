@@ -3,6 +3,7 @@ export type { Logger } from './types.ts';
 export { finalizeJob, type FinalizeOutput } from './finalize.ts';
 export { fitProxy } from './fit.ts';
 export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';
+export { failureEventSchema, readableCause, recordFailure, type FailureEvent } from './run-failure.ts';
 export { planJob, type PlanOutput } from './plan.ts';
 export { reduceScores } from './reduce.ts';
 export { reportRun } from './report.ts';

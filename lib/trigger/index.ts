@@ -1,6 +1,5 @@
 export { TriggerEventError } from './errors.ts';
 export { executionNameFor, normalizeEtag } from './execution-name.ts';
-export { failureEventSchema, readableCause, recordFailure, type FailureEvent } from './failure.ts';
 export { isJobSpecKey, jobSpecFromEvent, JOBS_PREFIX, objectCreatedEventSchema, type ObjectCreatedEvent } from './s3-event.ts';
 export { pollJobSpecs, REJECTED_SUFFIX, STARTED_FOLDER, watchJobSpecs } from './watch.ts';
 export type * from './types.ts';
