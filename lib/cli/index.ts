@@ -2,7 +2,7 @@
 export { joinNegativeValues } from './args.ts';
 export { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './demo.ts';
 export { estimateCommand, ESTIMATE_USAGE } from './estimate.ts';
-export { checkNumberOptions, numberOption, NUMBER_OPTIONS, type NumberRule } from './options.ts';
+export { checkNumberOptions, numberOption } from './options.ts';
 export { cliLogger, colourFor, progressDisplayFor } from './output.ts';
 export { formatSummary } from './summary.ts';
 export { proxyselVersion } from './version.ts';

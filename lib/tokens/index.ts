@@ -6,7 +6,5 @@ export {
   tokenErrors,
   tokenModelSchema,
   tokenErrorsSchema,
-  type TokenErrors,
-  type TokenModel,
 } from './token-model.ts';
-export { policyTokenErrors, REPORTED_POLICIES, type HeldOutTokenDoc, type PolicyTokenErrors } from './policy-errors.ts';
+export { policyTokenErrors } from './policy-errors.ts';
