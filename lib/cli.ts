@@ -17,6 +17,7 @@ import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from './pipeline/index.ts';
 import { runJob } from './pipeline/index.ts';
 import { reselect } from './pipeline/index.ts';
 import { writeReport } from './report/index.ts';
+import { POLICY_KIND_NAMES } from './select/index.ts';
 import { createStore, isS3Uri, parseUri, s3OptionsFromEnv } from './store/index.ts';
 import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
 
@@ -30,7 +31,7 @@ const COMMAND_USAGE: Record<string, string> = {
   demo: `proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
 `,
-  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy label-band|top|bottom|band|budget-band|sample|reducible]
+  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy ${POLICY_KIND_NAMES.join('|')}]
       [--lower Q] [--centre Q] [--upper Q] [--fill ceiling|always] [--untrusted exclude|keep]
       [--drop-top Q] [--multiple M] [--lambda L] [--temperature T] [--force] [--wait]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring); the new selection
