@@ -237,6 +237,8 @@ export class SelectionStateMachine extends Construct {
       }),
     );
 
+    // The chain runs plan, then the registry's phases in order (lib/pipeline/stages.ts `phases`: the local runner's
+    // order); test/cdk/stack.test.ts walks the synthesized definition and fails when the two differ.
     mergeLabels.next(fit).next(scoreMap).next(dedupChoice);
     dedupChoice.afterwards({ includeOtherwise: true }).next(reduce).next(countMap).next(settle).next(settled);
     settled.when(sfn.Condition.booleanEquals('$.settle.settled', false), countMap);

@@ -3,19 +3,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ESTIMATE_USAGE, estimateCommand } from './cost/index.ts';
-import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './cli/index.ts';
+import { demoCacheDir, demoJobSpec, ensureDemoCorpus, ESTIMATE_USAGE, estimateCommand } from './cli/index.ts';
 import { joinNegativeValues } from './cli/index.ts';
 import { checkNumberOptions, numberOption } from './cli/index.ts';
 import { cliLogger, colourFor, progressDisplayFor } from './cli/index.ts';
 import { formatSummary } from './cli/index.ts';
 import { proxyselVersion } from './cli/index.ts';
-import { InvalidOptionError, JobSpecError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from './job/index.ts';
+import { UsageError } from './cli/index.ts';
+import { isBadInput } from './errors.ts';
+import { InvalidOptionError, JobSpecError, JobSpecFileError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from './job/index.ts';
 import { textLogger } from './pipeline/index.ts';
-import { BUSY_EXIT_CODE, PipelineError, RunLockBusyError } from './pipeline/index.ts';
+import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from './pipeline/index.ts';
 import { runJob } from './pipeline/index.ts';
 import { reselect } from './pipeline/index.ts';
 import { writeReport } from './report/index.ts';
+import { POLICY_KIND_NAMES } from './select/index.ts';
 import { createStore, isS3Uri, parseUri, s3OptionsFromEnv } from './store/index.ts';
 import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
 
@@ -29,7 +31,7 @@ const COMMAND_USAGE: Record<string, string> = {
   demo: `proxysel demo [--out DIR] [--scale N]
       build the demo corpus (cached) and run the demo job into DIR (default ./out/demo)
 `,
-  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy label-band|top|bottom|band|budget-band|sample|reducible]
+  select: `proxysel select <output-uri> [--budget tokens=N|fraction=F|docs=N] [--policy ${POLICY_KIND_NAMES.join('|')}]
       [--lower Q] [--centre Q] [--upper Q] [--fill ceiling|always] [--untrusted exclude|keep]
       [--drop-top Q] [--multiple M] [--lambda L] [--temperature T] [--force] [--wait]
       re-run reduce and select over the stored scores for a new budget or policy (no scoring); the new selection
@@ -63,7 +65,7 @@ ${Object.values(COMMAND_USAGE)
   --help, -h      this text; after a command, that command's usage
   --version, -v   proxysel's version
 
-Colour only on a terminal; NO_COLOR=1 turns it off. Exit status: 0 done, 1 the run failed, 2 bad input (spec, options).
+Colour only on a terminal; NO_COLOR=1 turns it off. Exit status: 0 done, 1 the run failed, 2 bad input (spec, options, a bad record), 75 the output is busy.
 `;
 
 /**
@@ -86,7 +88,7 @@ const VALUE_OPTIONS = ['out', 'workers', 'scale', 'budget', 'policy', 'drop-top'
 
 async function loadSpecFile(path: string) {
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new Error(`${path}: cannot read the job spec (${e.code ?? e.message})`);
+    throw new JobSpecFileError(path, e.code ?? e.message);
   });
   const spec = resolveSpecPaths(parseJobSpecText(text, path), specBaseDir(path));
   // Once relative paths are resolved against the spec's folder (and links followed), the output may turn out to be
@@ -166,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': {
       const path = positionals[0];
-      if (!path) throw new Error('proxysel run: give the path of a job spec (JSON)');
+      if (!path) throw new UsageError('proxysel run: give the path of a job spec (JSON)');
       await runCommand(await loadSpecFile(path), values, `proxysel run ${path}`);
       return 0;
     }
@@ -183,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'select': {
       const output = positionals[0];
-      if (!output) throw new Error('proxysel select: give the output location of a finished run');
+      if (!output) throw new UsageError('proxysel select: give the output location of a finished run');
       const display = progressDisplayFor(Boolean(values.quiet));
       const result = await reselect(
         output,
@@ -199,21 +201,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'report': {
       const output = positionals[0];
-      if (!output) throw new Error('proxysel report: give the output location of a finished run');
+      if (!output) throw new UsageError('proxysel report: give the output location of a finished run');
       const uri = await writeReport(createStore({ s3: s3OptionsFromEnv() }), output);
       process.stdout.write(`${uri}\n`);
       return 0;
     }
     case 'validate': {
       const path = positionals[0];
-      if (!path) throw new Error('proxysel validate: give the path of a job spec (JSON)');
+      if (!path) throw new UsageError('proxysel validate: give the path of a job spec (JSON)');
       const spec = await loadSpecFile(path);
       process.stdout.write(JSON.stringify(spec, null, 2) + '\n');
       return 0;
     }
     case 'watch': {
       const prefix = positionals[0];
-      if (!prefix) throw new Error('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
+      if (!prefix) throw new UsageError('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
       const intervalSeconds = numberOption('interval', values.interval, 'positive') ?? 10;
       const s3 = s3OptionsFromEnv();
       const store = createStore({ s3 });
@@ -247,14 +249,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options), 75 when the
- * output is locked by another run or select (try again later, or pass --wait), else 1.
+ * The exit status of a command that threw: 2 when the input a person gave is at fault (spec, options, corpus: the
+ * error's `badInput` mark, which an error from a worker thread keeps), 75 when the output is locked by another run or
+ * select (try again later, or pass --wait), else 1. By name and mark, never `instanceof`.
  */
 export function exitCodeOf(error: unknown): 1 | 2 | 75 {
-  if (error instanceof RunLockBusyError) return BUSY_EXIT_CODE;
-  if (error instanceof JobSpecError || error instanceof InvalidOptionError) return 2;
-  if (isParseArgsError(error)) return 2;
-  return error instanceof PipelineError && error.badInput ? 2 : 1;
+  if ((error as Error | undefined)?.name === RUN_LOCK_BUSY) return BUSY_EXIT_CODE;
+  return isBadInput(error) || isParseArgsError(error) ? 2 : 1;
 }
 
 /** node:util parseArgs' refusals (an unknown option, a missing value): the person's input, exit 2. */

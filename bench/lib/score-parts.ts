@@ -16,7 +16,7 @@ import { ProxyScorer } from '../../lib/proxy/index.ts';
 import { evaluateRulesBatch, resolveRules } from '../../lib/rules/index.ts';
 import { readOptionsFor } from '../../lib/pipeline/read-options.ts';
 import { createStore } from '../../lib/store/index.ts';
-import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/tokens/index.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/features/index.ts';
 
 const WORDS_STAT = DOC_STAT_NAMES.indexOf('words');
 

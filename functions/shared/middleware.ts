@@ -7,6 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { isBadInput, ProxyselError } from '../../lib/errors.ts';
 import { intermediateArtifactTags } from '../../lib/run/index.ts';
 import { InvalidEventError, invalidEvent, noProgress } from '../../lib/pipeline/index.ts';
 import type { Logger, StageContext } from '../../lib/pipeline/index.ts';
@@ -16,12 +17,18 @@ import type { ObjectStore } from '../../lib/store/index.ts';
 /** A Lambda event the stage's schema rejects (the local runner throws the same): the message lists every field at fault. */
 export { InvalidEventError };
 
-/** A stage's failure as Step Functions sees it: the original error's name (for Retry matching), a readable message. */
-export class StageFailedError extends Error {
+/**
+ * A stage's failure as Step Functions sees it: the original error's name (for Retry matching; the Lambda runtime
+ * reports it as the error type), a readable message, and the original's `badInput` mark.
+ */
+export class StageFailedError extends ProxyselError {
+  override readonly name: string;
+  readonly badInput: boolean;
   constructor(stage: string, cause: unknown) {
     const original = cause instanceof Error ? cause : new Error(String(cause));
     super(`${stage}: ${original.message}`, { cause: original });
-    this.name = original.name && original.name !== 'Error' ? original.name : 'StageFailed';
+    this.name = original.name && original.name !== 'Error' ? original.name : 'StageFailedError';
+    this.badInput = isBadInput(original);
   }
 }
 

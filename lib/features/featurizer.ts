@@ -2,7 +2,7 @@ import { FeatureConfigError } from './errors.ts';
 import { deriveSeed, remixBucket } from './hashing.ts';
 import { COUNTER, COUNTERS, ScanKernel } from './kernel/scan-kernel.ts';
 import { DENSE_FEATURE_NAMES, featureConfigSchema } from './schema.ts';
-import { DOC_STAT_COUNT } from '../tokens/index.ts';
+import { DOC_STAT_COUNT } from './doc-stats.ts';
 import type { AnalyzedBatch, FeatureBatch, FeatureConfig, Featurizer } from './types.ts';
 import { formatZodError } from '../validate/index.ts';
 

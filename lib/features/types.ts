@@ -28,7 +28,7 @@ export interface AnalyzedBatch {
    */
   readonly spaceWords: Int32Array;
   /**
-   * The token-count statistics of lib/tokens (docStats, DOC_STAT_NAMES order) per document, row-major
+   * The token-count statistics (docStats, DOC_STAT_NAMES order) per document, row-major
    * [n, DOC_STAT_COUNT], measured in the same scan: what the score stage's token estimate reads.
    */
   readonly tokenStats: Float64Array;

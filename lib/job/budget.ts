@@ -4,6 +4,7 @@
  * region of the exact count is (`regionMargin`), and `proxysel select --budget`'s option.
  */
 import { z } from 'zod';
+import type { Budget } from '../select/index.ts';
 import { formatZodError } from '../validate/index.ts';
 import { InvalidOptionError } from './errors.ts';
 import { budgetSchema, type BudgetSpec } from './spec.ts';
@@ -29,7 +30,7 @@ export function planBudget(budget: BudgetSpec): PlanBudget {
 }
 
 /** The budget in its unit, now that the corpus's tokens are known. */
-export function resolveBudget(budget: PlanBudget, corpusTokens: number): { unit: 'tokens' | 'docs'; amount: number } {
+export function resolveBudget(budget: PlanBudget, corpusTokens: number): Budget {
   if (budget.form === 'fraction') return { unit: 'tokens', amount: Math.round(budget.fraction * corpusTokens) };
   return { unit: budget.unit, amount: budget.amount };
 }

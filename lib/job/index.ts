@@ -1,9 +1,30 @@
-export { InvalidOptionError, JobSpecError } from './errors.ts';
+export { InvalidOptionError, JobSpecError, JobSpecFileError } from './errors.ts';
 export { CLOUD_DEFAULTS, SPEC_DEFAULTS } from './defaults.ts';
 export { parseJobSpec, parseJobSpecText, resolveSpecPaths, specBaseDir } from './load.ts';
-export * from './spec.ts';
+export {
+  type FiltersSpec,
+  type JobSpec,
+  jobSpecSchema,
+  materializeFormat,
+  materializeFormats,
+  materializeKeepsFields,
+  type OnnxReferenceSpec,
+  type OpenAIReferenceSpec,
+  policySchema,
+  type PolicySpec,
+  type ReferenceSpec,
+  smallReferenceOf,
+} from './spec.ts';
 export { resolvedOverlapProblem } from './locations.ts';
-export { sandboxFromEnv, sandboxProblems, SANDBOX_ENV, specLocations, type LocationSandbox } from './sandbox.ts';
-export { budgetFraction, MAX_REGION_ATTEMPT, parseBudgetOption, planBudget, planBudgetSchema, regionMargin, resolveBudget, type PlanBudget } from './budget.ts';
+export { sandboxFromEnv, sandboxProblems, SANDBOX_ENV } from './sandbox.ts';
+export {
+  budgetFraction,
+  MAX_REGION_ATTEMPT,
+  parseBudgetOption,
+  planBudget,
+  planBudgetSchema,
+  regionMargin,
+  resolveBudget,
+} from './budget.ts';
 export type { DedupSpec } from './dedup-spec.ts';
 export { ALLOW_LIST_ENV, apiKeyEnvProblem, referenceUrlProblem } from './secrets.ts';

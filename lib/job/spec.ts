@@ -3,6 +3,11 @@ import { DEFAULT_DEDUP, dedupSchema } from './dedup-spec.ts';
 import { locationOverlap } from '../store/index.ts';
 import { platformVariableProblem } from './secrets.ts';
 import { rulesSchema } from '../rules/index.ts';
+import { policyKind, policySchema } from '../select/index.ts';
+
+/** The policy's schema is its kinds' (lib/select/policy-kinds/): the spec names it here, with the rest. */
+export { policySchema };
+export type { FiltersSpec, PolicySpec } from '../select/index.ts';
 
 /** One mebibyte: the floor of `corpus.maxItemBytes`. */
 const MIB = 1024 * 1024;
@@ -219,15 +224,6 @@ export const proxySchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-export const filtersSchema = z
-  .object({
-    minChars: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-    maxChars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-    minWords: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-    maxWords: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  })
-  .strict();
-
 const materializeFormatSchema = z.enum(['jsonl.gz', 'parquet']);
 
 export const materializeSchema = z
@@ -258,76 +254,6 @@ export function materializeFormat(materialize: boolean | z.output<typeof materia
 export function materializeKeepsFields(materialize: boolean | z.output<typeof materializeSchema>): boolean {
   return materialize === true || (materialize !== false && materialize.fields === 'all');
 }
-
-const penalty = {
-  lambda: z.number().nonnegative().max(1000).default(0),
-  filters: filtersSchema.default({}),
-  /**
-   * A prediction the proxy cannot vouch for (outside the range of the labelled targets, or with an ensemble spread far
-   * above the typical one on unseen labelled documents: the proxy card's `selection`) is `exclude`d (default) or
-   * `keep`-t as any other.
-   */
-  untrusted: z.enum(['exclude', 'keep']).default('exclude'),
-  /**
-   * A budget is a ceiling: with `ceiling` (default) the documents a policy leaves out for their prediction (outside its
-   * band, untrusted) are never taken, and the selection under-fills when the rest is too small (the manifest says by how
-   * much and why). `always` takes them after every other document, so the budget fills. Quality-rule failures and the
-   * length filters stay excluded either way (turn rules off in `rules`).
-   */
-  fill: z.enum(['ceiling', 'always']).default('ceiling'),
-};
-
-/** Quantile bounds of the label-band (see the policy's doc). */
-const quantile = z.number().min(0).max(1);
-
-export const policySchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('label-band'),
-      /**
-       * The band: predictions between these quantiles of the proxy's predictions on the labelled documents that pass the
-       * quality rules (`lower` 0: no floor beyond the trusted range; `upper`: above it lies the noisy tail). A property
-       * of the labelled sample, not of the budget.
-       */
-      lower: quantile.default(0),
-      upper: quantile.default(0.7),
-      /** Where the selection starts: the documents nearest this quantile first, widening both ways with the budget. */
-      centre: quantile.default(0.3),
-      ...penalty,
-    })
-    .strict(),
-  z.object({ kind: z.literal('top'), ...penalty }).strict(),
-  /** Lowest predicted loss first: the documents most like the reference model's own text (perplexity filtering). */
-  z.object({ kind: z.literal('bottom'), ...penalty }).strict(),
-  z
-    .object({
-      kind: z.literal('band'),
-      /** Drop predictions above this upper quantile (estimated on the sample): mostly noise. */
-      dropTopQuantile: z.number().min(0).lt(1).default(0.1),
-      dropBottomQuantile: z.number().min(0).lt(1).default(0),
-      ...penalty,
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('budget-band'),
-      /**
-       * The band is the documents of lowest predicted loss holding `multiple` x the budget; the highest-predicted of
-       * those fill the budget. So the top (1 - multiple x budget share) of the corpus is never taken.
-       */
-      multiple: z.number().min(1).max(1e6).default(4),
-      ...penalty,
-    })
-    .strict(),
-  z.object({ kind: z.literal('reducible'), ...penalty }).strict(),
-  z
-    .object({
-      kind: z.literal('sample'),
-      temperature: z.number().positive().max(1000).default(0.25),
-      ...penalty,
-    })
-    .strict(),
-]);
 
 /**
  * Why an output location may not be used with this corpus, or undefined: inside the corpus prefix, equal to it, or
@@ -461,11 +387,12 @@ export const jobSpecSchema = z
         message: 'a user-provided ONNX proxy is not supported yet (it needs its own featurizer contract); use "hashed-ensemble"',
       });
     }
-    if (spec.policy.kind === 'reducible' && spec.target !== 'reducible') {
+    const needs = policyKind(spec.policy.kind).needsTarget;
+    if (needs !== undefined && spec.target !== needs) {
       ctx.addIssue({
         code: 'custom',
         path: ['policy', 'kind'],
-        message: 'policy "reducible" needs target "reducible" (and a smallReference)',
+        message: `policy "${spec.policy.kind}" needs target "${needs}" (and a smallReference)`,
       });
     }
   });
@@ -487,8 +414,6 @@ export type NgramReferenceSpec = z.output<typeof ngramReferenceSchema>;
 export type OnnxReferenceSpec = z.output<typeof onnxReferenceSchema>;
 export type OpenAIReferenceSpec = z.output<typeof openaiReferenceSchema>;
 export type ProxySpec = z.output<typeof proxySchema>;
-export type PolicySpec = z.output<typeof policySchema>;
-export type FiltersSpec = z.output<typeof filtersSchema>;
 export type { RulesSpec } from '../rules/index.ts';
 export type BudgetSpec = z.output<typeof budgetSchema>;
 export type { DedupSpec } from './dedup-spec.ts';

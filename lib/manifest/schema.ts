@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRecordLogSchema } from '../corpus/index.ts';
 import { fidelitySchema, learningCurveSchema } from '../proxy/index.ts';
+import { policySchema } from '../select/index.ts';
 import { tokenErrorsSchema } from '../tokens/index.ts';
 
 
@@ -128,7 +129,7 @@ export const manifestSchema = z
       singleRatio: z.object({ tokensPerByte: z.number(), heldOut: tokenErrorsSchema }),
     }),
   }),
-  policy: z.unknown(),
+  policy: policySchema,
   threshold: z.unknown(),
   selected: z.object({
     docs: z.number().int(),

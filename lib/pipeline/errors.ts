@@ -2,16 +2,14 @@
  * The pipeline's named errors. Each one's `name` is what a stage Lambda reports as its error type, so Step Functions'
  * Retry and Catch can match it (none is transient: a retry would fail the same way, so no Retry lists them), `_FAILED`
  * records it, and the CLI tells bad input (exit 2) from a failed run (exit 1). Other folders keep their own (lib/job's
- * JobSpecError, lib/corpus's BadRecordError, lib/store's StoreSchemaError, ...).
+ * JobSpecError, lib/corpus's BadRecordError, lib/store's StoreSchemaError, ...), each under its folder's root.
  */
 import type { ZodError } from 'zod';
+import { ProxyselError } from '../errors.ts';
 import { formatZodError } from '../validate/index.ts';
 
-/** Base of the pipeline's errors. */
-export abstract class PipelineError extends Error {
-  /** True when what is wrong is the input a person gave (spec, options, event), not the run or the code. */
-  abstract readonly badInput: boolean;
-}
+/** Root of the pipeline's errors. */
+export abstract class PipelineError extends ProxyselError {}
 
 /** A stage's input (a Lambda event, or a call of the local runner) that its schema rejects: the message lists every field at fault. */
 export class InvalidEventError extends PipelineError {
@@ -78,13 +76,38 @@ export const PIPELINE_ERROR_NAMES = [
   'InvariantError',
 ] as const;
 
+/** The name of {@link RunLockBusyError}, by which the CLI knows it. */
+export const RUN_LOCK_BUSY = 'RunLockBusyError';
+
 /**
  * Another run or select holds the output's run lock (run-lock.ts). Not bad input and not a failure of this run: the CLI
  * exits with {@link BUSY_EXIT_CODE}, and nothing is written into the output (no `_FAILED`: the output is not ours).
  */
 export class RunLockBusyError extends PipelineError {
-  override readonly name = 'RunLockBusyError';
+  override readonly name = RUN_LOCK_BUSY;
   readonly badInput = false;
+}
+
+/**
+ * A stage call that failed inside a worker thread, rebuilt from the worker's reply: the original error's name (so a
+ * local `_FAILED` records `BadRecordError`, as the cloud's does), message, stack and `badInput` mark (so the CLI exits
+ * 2 for bad input raised in a worker, as in the main thread). A worker that died is a `WorkerTaskError`.
+ */
+export class WorkerTaskError extends PipelineError {
+  override readonly name: string;
+  readonly badInput: boolean;
+  /** The stack of the error in the worker thread. */
+  readonly workerStack?: string;
+  constructor(
+    readonly stage: string,
+    message: string,
+    failed: { name?: string; badInput?: boolean; stack?: string } = {},
+  ) {
+    super(message);
+    this.name = failed.name && failed.name !== 'Error' ? failed.name : 'WorkerTaskError';
+    this.badInput = failed.badInput === true;
+    this.workerStack = failed.stack;
+  }
 }
 
 /** The exit code of `proxysel run` / `select` / `demo` when the output is locked by another run: 75 (EX_TEMPFAIL). */

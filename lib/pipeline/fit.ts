@@ -1,5 +1,6 @@
 import { describeLearningCurve, exportEnsembleOnnx, fitProxy as trainProxy, heldOutSplit, learningCurve } from '../proxy/index.ts';
-import { DOC_STAT_COUNT, docStats, fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
+import { DOC_STAT_COUNT, docStats } from '../features/index.ts';
+import { fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
 import type { ProxyExample } from '../proxy/index.ts';
 import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, readLabelsFile, readPlan, readSampleFile, sampleStatsSchema, writeProxyCard } from '../run/index.ts';
 import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';

@@ -8,7 +8,7 @@ import { JobSpecError } from '../job/index.ts';
 import { jobSpecSchema, resolvedOverlapProblem } from '../job/index.ts';
 import { RunLockBusyError } from './errors.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
-import { recordFailure } from '../trigger/index.ts';
+import { recordFailure } from './run-failure.ts';
 import { noProgress, textLogger } from './context.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
 import type { PlanOutput } from './plan.ts';

@@ -1,5 +1,5 @@
 import { formatZodError } from '../validate/index.ts';
-import { policySchema, type PolicySpec } from '../job/index.ts';
+import { POLICY_KIND_FLAGS, policyKind, policySchema, type PolicySpec } from '../select/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
@@ -37,26 +37,27 @@ export interface ReselectOptions {
   ifSelected?: 'replace' | 'refuse';
 }
 
-/** The policy flags of `proxysel select`, besides --policy. */
-const POLICY_FLAGS = ['drop-top', 'multiple', 'lambda', 'temperature', 'lower', 'centre', 'upper', 'fill', 'untrusted'] as const;
+/** The policy flags of `proxysel select`, besides --policy: the penalty's, then every kind's own (its module's). */
+const POLICY_FLAGS = ['lambda', 'fill', 'untrusted', ...Object.keys(POLICY_KIND_FLAGS)];
 
 /** The files a selection consists of, which a new one replaces. */
 const SELECTION_FILES = [artifactKeys.manifest, artifactKeys.report, artifactKeys.threshold, 'selected/'];
 
 function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
-  if (!opts.policy && POLICY_FLAGS.every((f) => opts[f] === undefined)) return undefined;
+  if (!opts.policy && POLICY_FLAGS.every((f) => (opts as Record<string, unknown>)[f] === undefined)) return undefined;
   const raw: Record<string, unknown> = { kind: opts.policy ?? base.kind, filters: base.filters };
   if (opts.lambda !== undefined) raw.lambda = Number(opts.lambda);
-  if (opts['drop-top'] !== undefined) raw.dropTopQuantile = Number(opts['drop-top']);
-  if (opts.multiple !== undefined) raw.multiple = Number(opts.multiple);
-  if (opts.temperature !== undefined) raw.temperature = Number(opts.temperature);
-  for (const q of ['lower', 'centre', 'upper'] as const) if (opts[q] !== undefined) raw[q] = Number(opts[q]);
+  for (const [flag, field] of Object.entries(POLICY_KIND_FLAGS)) {
+    const value = (opts as Record<string, unknown>)[flag] as string | undefined;
+    if (value !== undefined) raw[field] = Number(value);
+  }
   if (opts.fill !== undefined) raw.fill = opts.fill;
   if (opts.untrusted !== undefined) raw.untrusted = opts.untrusted;
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) throw new InvalidOptionError(`policy options: ${formatZodError(parsed.error)}`);
-  if (parsed.data.kind === 'reducible' && target !== 'reducible') {
-    throw new InvalidOptionError(`--policy reducible needs a run whose proxy learned the reducible loss; this run's target is "${target}"`);
+  const needs = policyKind(parsed.data.kind).needsTarget;
+  if (needs !== undefined && target !== needs) {
+    throw new InvalidOptionError(`--policy ${parsed.data.kind} needs a run whose proxy learned the ${needs} loss; this run's target is "${target}"`);
   }
   return parsed.data;
 }

@@ -1,7 +1,8 @@
 import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import type { WorkItem } from '../corpus/index.ts';
 import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
-import { checkTokenModel, DOC_STAT_COUNT, DOC_STAT_NAMES, predictTokens } from '../tokens/index.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../features/index.ts';
+import { checkTokenModel, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/index.ts';
 import { evaluateRulesBatch, resolveRules } from '../rules/index.ts';
 import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';

@@ -1,4 +1,4 @@
-import { compareDocOrder, isSelectedInBin, type DocOrder, type Threshold } from '../select/index.ts';
+import { compareDocOrder, isSelectedInBin, type Budget, type DocOrder, type Threshold } from '../select/index.ts';
 import { artifactKeys, estimateFileSchema, itemCountsSchema, readItems, readPlan, type ThresholdFile } from '../run/index.ts';
 import { estimateCuts, MAX_REGION_ATTEMPT } from './estimate-cuts.ts';
 import type { PlanRef, StageContext } from './types.ts';
@@ -39,7 +39,7 @@ export function cutInRegion(
   certain: { docs: number; tokens: number },
   region: readonly RegionDoc[],
   lower: Threshold,
-  budget: { unit: 'tokens' | 'docs'; amount: number },
+  budget: Budget,
   upperTakesAll: boolean,
 ): Threshold | null {
   const cost = (tokens: number) => (budget.unit === 'docs' ? 1 : tokens);

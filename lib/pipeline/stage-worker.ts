@@ -3,6 +3,7 @@
  * (input validated as the Lambda handlers validate it). Progress and logs are posted back as messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { isBadInput } from '../errors.ts';
 import { createStore } from '../store/index.ts';
 import type { S3Options } from '../store/index.ts';
 import { closeScorers } from './score.ts';
@@ -34,6 +35,6 @@ port.on('message', async (task: WorkerTask | { type: 'close' }) => {
     post({ type: 'done', id: task.id, output });
   } catch (error) {
     const e = error as Error;
-    post({ type: 'error', id: task.id, name: e?.name ?? 'Error', message: e?.message ?? String(error), stack: e?.stack });
+    post({ type: 'error', id: task.id, name: e?.name ?? 'Error', message: e?.message ?? String(error), stack: e?.stack, badInput: isBadInput(error) });
   }
 });

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { S3Options } from '../store/index.ts';
 import { WORKER_YOUNG_GENERATION_MB } from '../heap.ts';
 import type { StageName, StageOutput } from './stages.ts';
+import { WorkerTaskError } from './errors.ts';
 import type { Logger } from './types.ts';
 
 export interface WorkerTask {
@@ -13,25 +14,9 @@ export interface WorkerTask {
 
 export type WorkerReply =
   | { type: 'done'; id: number; output: unknown }
-  | { type: 'error'; id: number; name: string; message: string; stack?: string }
+  | { type: 'error'; id: number; name: string; message: string; stack?: string; badInput: boolean }
   | { type: 'progress'; id: number; delta: { docs?: number; bytes?: number } }
   | { type: 'log'; id: number; level: keyof Logger; message: string };
-
-/**
- * A stage call that failed inside a worker, with the worker's message and stack, under the original error's name (so
- * a local `_FAILED` records `BadRecordError`, as the cloud's does; a worker that died is `WorkerTaskError`).
- */
-export class WorkerTaskError extends Error {
-  constructor(
-    readonly stage: string,
-    message: string,
-    readonly workerStack?: string,
-    name?: string,
-  ) {
-    super(message);
-    this.name = name && name !== 'Error' ? name : 'WorkerTaskError';
-  }
-}
 
 interface Pending {
   task: WorkerTask;
@@ -81,7 +66,7 @@ export class StageWorkerPool {
     else {
       this.busy.delete(worker);
       if (reply.type === 'done') pending.resolve(reply.output);
-      else pending.reject(new WorkerTaskError(pending.task.stage, reply.message, reply.stack, reply.name));
+      else pending.reject(new WorkerTaskError(pending.task.stage, reply.message, reply));
       this.idle.push(worker);
       this.pump();
     }

@@ -29,7 +29,7 @@ export interface ProxyScorerOptions {
 export interface ProxyTextScores extends ProxyScores {
   /** Whitespace-separated words per text (whitespace-separated runs), from the featurizer's single scan. */
   words: Int32Array;
-  /** The token-count statistics (lib/tokens docStats) per text, row-major [n, DOC_STAT_COUNT], from the same scan. */
+  /** The token-count statistics (lib/features docStats) per text, row-major [n, DOC_STAT_COUNT], from the same scan. */
   tokenStats: Float64Array;
   /** Deduplication's normalized-text hash per text (halves at 2i, 2i + 1: MinHasher's `exact`), from the same scan. */
   textHashes: Uint32Array;

@@ -1,8 +1,7 @@
 import type { ReferenceSpec } from '../job/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import type { ReferenceScorer } from './types.ts';
-
-export type { ReferenceScore, ReferenceScorer } from './types.ts';
+export type { ReferenceScorer } from './types.ts';
 
 /**
  * The reference (large-model) scorer a spec names. Backends are imported lazily, so a run with the embedded ngram

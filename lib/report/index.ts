@@ -3,8 +3,7 @@ import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { loadReportData, type LoadReportOptions } from './data.ts';
 import { renderReport } from './render.ts';
-
-export { loadReportData, type ReportData, type LoadReportOptions } from './data.ts';
+export { loadReportData } from './data.ts';
 export { renderReport } from './render.ts';
 
 /** Renders report.html from the artifacts of a finished run under `output` and writes it beside manifest.json. */

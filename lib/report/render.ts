@@ -1,5 +1,6 @@
 import { formatBytes } from '../cost/index.ts';
 import { describeLearningCurve } from '../proxy/index.ts';
+import { policyKind, type PolicySpec } from '../select/index.ts';
 import type { ReportData } from './data.ts';
 import { workflowDiagram, type DiagramStep } from './diagram.ts';
 import {
@@ -49,17 +50,12 @@ function lossUnitLabel(unit: 'token' | 'byte'): string {
   return unit === 'byte' ? 'nats/byte' : 'nats/token';
 }
 
-function policyLabel(policy: unknown): string {
-  const p = (policy ?? {}) as Record<string, unknown>;
-  const kind = String(p.kind ?? '?');
-  const extra: string[] = [];
-  if (kind === 'band') extra.push(`drop top ${pct(Number(p.dropTopQuantile ?? 0), 0)}`);
-  if (kind === 'budget-band') extra.push(`band ${String(p.multiple)}x budget`);
-  if (kind === 'label-band') extra.push(`${String(p.lower)}-${String(p.upper)}, from ${String(p.centre)}`);
-  if (p.fill === 'always') extra.push('fill always');
-  if (kind === 'sample') extra.push(`temperature ${String(p.temperature)}`);
-  if (Number(p.lambda ?? 0) !== 0) extra.push(`lambda ${String(p.lambda)}`);
-  return extra.length ? `${kind} (${extra.join(', ')})` : kind;
+/** The policy as the report names it: its kind, the kind's own parameters (its module's label), fill and lambda. */
+function policyLabel(policy: PolicySpec): string {
+  const extra = [...policyKind(policy.kind).label(policy)];
+  if (policy.fill === 'always') extra.push('fill always');
+  if (policy.lambda !== 0) extra.push(`lambda ${String(policy.lambda)}`);
+  return extra.length ? `${policy.kind} (${extra.join(', ')})` : policy.kind;
 }
 
 function workflow(data: ReportData): string {
@@ -143,11 +139,11 @@ function scoreDistribution(data: ReportData): string {
       maxSel = Math.max(maxSel, score[i]!);
     } else rest[b]! += tokens[i]!;
   }
-  const kind = String((data.threshold.policy as { kind?: string }).kind);
+  const kind = policyKind(data.threshold.policy.kind);
   const markers = [];
-  if (kind === 'bottom' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'threshold' });
-  else if (kind !== 'sample' && Number.isFinite(minSel)) markers.push({ at: minSel, label: 'threshold' });
-  if ((kind === 'band' || kind === 'budget-band') && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'band top cut' });
+  if (kind.thresholdAt === 'highest' && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'threshold' });
+  else if (kind.thresholdAt === 'lowest' && Number.isFinite(minSel)) markers.push({ at: minSel, label: 'threshold' });
+  if (kind.bandTopCut && Number.isFinite(maxSel)) markers.push({ at: maxSel, label: 'band top cut' });
   const note = data.scored.itemsRead < data.scored.itemsTotal ? ` (${data.scored.itemsRead} of ${data.scored.itemsTotal} items)` : '';
   return stackedHistogram({
     name: 'score-distribution',

@@ -1,3 +1,4 @@
+export { PlanError } from './errors.ts';
 /**
  * A run's files: their keys under the output prefix, the zod schema of each (read back with
  * `store.readJson(uri, schema)`), and the readers of the structured ones (plan, work items, card, scores, sample,
@@ -6,9 +7,6 @@
 export { artifactKeys, intermediatePrefixes, intermediateArtifactTags, INTERMEDIATE_TAG } from './keys.ts';
 export {
   canonicalJson,
-  outputOfPlan,
-  PlanError,
-  planSchema,
   readItems,
   readPlan,
   sha256,
@@ -17,20 +15,44 @@ export {
   type Plan,
   type RunFiles,
 } from './plan-file.ts';
-export { heldOutSchema, proxyCardSchema, readProxyCard, writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
-export { emptyScoreColumns, encodeScoreFile, readScoreFile, ScoreFileWriter, type ScoreColumns, type ScoreRow } from './score-file.ts';
+export { heldOutSchema, readProxyCard, writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
+export { emptyScoreColumns, encodeScoreFile, readScoreFile, ScoreFileWriter, type ScoreRow } from './score-file.ts';
+export { labelTarget, readLabelsFile, readSampleFile, sampleRecordSchema, type LabelRecord } from './sample-file.ts';
+export { dedupSummaryHash, readDedupSummary, removedRows } from './dedup-files.ts';
 export {
-  labelLoss,
-  labelRecordSchema,
-  labelSmallLoss,
-  labelTarget,
-  readLabelsFile,
-  readSampleFile,
-  sampleRecordSchema,
-  type LabelRecord,
-  type LossUnit,
-} from './sample-file.ts';
-export { dedupSummaryHash, readDedupSummary, removedRows, type RemovedRows } from './dedup-files.ts';
-export * from './schemas.ts';
+  type ContentCache,
+  contentCacheSchema,
+  type CorpusTotals,
+  type CountedTokens,
+  countedTokensSchema,
+  type DedupSummary,
+  type EstimateFile,
+  estimateFileSchema,
+  type Exclusions,
+  type FailureRecord,
+  type ItemCounts,
+  itemCountsSchema,
+  type ItemHistogramFile,
+  itemHistogramFileSchema,
+  type OutputDigest,
+  type ReferenceStats,
+  referenceStatsSchema,
+  type RemovedFile,
+  type RunFile,
+  runFileSchema,
+  type RunLockOwner,
+  runLockSchema,
+  type SampleItemOutput,
+  sampleItemOutputSchema,
+  type SampleStats,
+  sampleStatsSchema,
+  selectedStatsSchema,
+  type SelectItemOutput,
+  type StageTiming,
+  type ThresholdFile,
+  thresholdFileSchema,
+  type UnitMarker,
+  unitMarkerSchema,
+} from './schemas.ts';
 export { runFileSchemaOf } from './catalog.ts';
-export { addExclusions, emptyExclusions, RULE_EXAMPLES, RuleTally } from './rule-totals.ts';
+export { addExclusions, emptyExclusions, RuleTally } from './rule-totals.ts';

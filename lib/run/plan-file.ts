@@ -6,6 +6,7 @@ import { formatZodError } from '../validate/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { joinUri } from '../store/index.ts';
 import { artifactKeys } from './keys.ts';
+import { PlanError } from './errors.ts';
 
 /** One work item of plan/items.json: a shard, or one byte range of a large uncompressed shard. */
 export const workItemSchema = z
@@ -48,13 +49,6 @@ export const planSchema = z.object({
   dedupGroups: z.number().int().nonnegative(),
 }).describe('plan');
 export type Plan = z.infer<typeof planSchema>;
-
-export class PlanError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanError';
-  }
-}
 
 /** Stable JSON: object keys sorted, so hashes do not depend on key order. */
 export function canonicalJson(value: unknown): string {

@@ -67,7 +67,10 @@ export const itemHistogramFileSchema = z
   .describe('histogram file');
 export type ItemHistogramFile = z.infer<typeof itemHistogramFileSchema>;
 
-/** The budget as asked for (form, and its fraction or flops where given) and resolved to an amount in its unit. */
+/**
+ * The budget as asked for (form, and its fraction or flops where given) and resolved to an amount in its unit: the
+ * selection's `Budget` (lib/select: unit and amount) with what the spec asked for beside it, as run files record it.
+ */
 export const resolvedBudgetSchema = z.object({
   form: z.enum(['tokens', 'docs', 'flops', 'fraction']),
   unit: z.enum(['tokens', 'docs']),

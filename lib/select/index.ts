@@ -1,22 +1,18 @@
 export { docHash, hashToUnit } from './hash.ts';
-export { FLOAT32_MAX, isTrusted, makePolicy, passesFilters, policyOptions, quantileOf, toKey } from './policies.ts';
+export { FLOAT32_MAX, isTrusted, makePolicy, policyOptions, quantileOf, toKey } from './policies.ts';
+export { policyKind, policySchema, POLICY_KIND_FLAGS, POLICY_KIND_NAMES, REPORTED_POLICIES, type PolicyKindName, type PolicySpec } from './policy-kinds/index.ts';
+export { budgetBandExcess } from './threshold.ts';
+export type { FiltersSpec } from './policy-spec.ts';
 export { binOf, KEY_BINS, KeyHistogram, keyHistogramSchema } from './histogram.ts';
-export { selectedRows, type ScoredDoc } from './selected-rows.ts';
-export { compareDocOrder, fillBoundary, fillExclusion, findBoundary, findExclusion, isExcluded, isSelected, isSelectedInBin, planThreshold, skippedRows, thresholdSchema } from './threshold.ts';
+export { selectedRows } from './selected-rows.ts';
+export {
+  compareDocOrder,
+  fillBoundary,
+  findBoundary,
+  isSelected,
+  isSelectedInBin,
+  planThreshold,
+  thresholdSchema,
+} from './threshold.ts';
 export { HistogramError, NonFiniteScoreError, PolicyConfigError, ThresholdError } from './errors.ts';
-export type {
-  BinTotals,
-  Boundary,
-  BoundaryCandidate,
-  Budget,
-  DocOrder,
-  Exclusion,
-  ExclusionBoundary,
-  KeyHistogramJSON,
-  Policy,
-  PolicyDoc,
-  ExclusionReason,
-  SelectionContext,
-  PolicyOptions,
-  Threshold,
-} from './types.ts';
+export type { BoundaryCandidate, Budget, DocOrder, PolicyDoc, SelectionContext, Threshold } from './types.ts';

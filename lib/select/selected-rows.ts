@@ -1,4 +1,4 @@
-import type { PolicySpec } from '../job/index.ts';
+import type { PolicySpec } from './policy-kinds/index.ts';
 import { docHash } from './hash.ts';
 import { makePolicy, policyOptions } from './policies.ts';
 import { isSelected, skippedRows } from './threshold.ts';

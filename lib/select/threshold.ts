@@ -106,6 +106,15 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 }
 
 /**
+ * The budget-band rule, written once: a budget-band policy keeps `kept` (in the budget's unit), and the band below its
+ * excluded top is to hold at most `multiple` x `budget`, so this much is excluded from the top (none when <= 0). Reduce
+ * applies it to the merged histograms (`findExclusion`), fit to the held-out documents (lib/tokens policyTokenErrors).
+ */
+export function budgetBandExcess(kept: number, budget: number, multiple: number): number {
+  return kept - multiple * budget;
+}
+
+/**
  * Where a budget-band's excluded top ends: the policy keeps `kept` (in the budget's unit), the band below is to hold at
  * most multiple x budget, so at least kept - multiple x budget is excluded from the top: the fewest documents, in the
  * order bins from the highest down and, within a bin, by (hash, item, row). Walks whole bins while they stay short of
@@ -114,7 +123,7 @@ export function fillBoundary(candidates: readonly BoundaryCandidate[], boundary:
 export function findExclusion(hist: KeyHistogram, budget: Budget, multiple: number): ExclusionBoundary | null {
   checkBudget(budget);
   if (!(Number.isFinite(multiple) && multiple >= 1)) throw new ThresholdError(`budget-band multiple must be a finite number >= 1, got ${multiple}`);
-  const amount = cost(budget.unit, hist.totals) - multiple * budget.amount;
+  const amount = budgetBandExcess(cost(budget.unit, hist.totals), budget.amount, multiple);
   if (!(amount > 0)) return null;
   const above: BinTotals = { docs: 0, tokens: 0 };
   let used = 0;

@@ -1,4 +1,4 @@
-import type { PolicySpec } from '../job/index.ts';
+import type { PolicySpec } from './policy-kinds/index.ts';
 
 /** What a policy sees of one scored document. */
 export interface PolicyDoc {

@@ -1,14 +1,15 @@
-/** Base class of every error raised by the object store. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+import { ProxyselError } from '../errors.ts';
+
+/** Root of the object store's errors (a plain StoreError: a read or write that failed, with the location). */
+export class StoreError extends ProxyselError {
+  override readonly name: string = 'StoreError';
+  readonly badInput: boolean = false;
 }
 
 /** A URI that is neither a local path, a `file://` URL nor an `s3://bucket/key` URI. */
 export class InvalidUriError extends StoreError {
-  override name = 'InvalidUriError';
+  override readonly name = 'InvalidUriError';
+  override readonly badInput = true;
   constructor(
     readonly uri: string,
     reason: string,
@@ -19,7 +20,7 @@ export class InvalidUriError extends StoreError {
 
 /** The object named by `uri` does not exist. */
 export class StoreNotFoundError extends StoreError {
-  override name = 'StoreNotFoundError';
+  override readonly name = 'StoreNotFoundError';
   constructor(
     readonly uri: string,
     options?: { cause?: unknown },
@@ -30,7 +31,7 @@ export class StoreNotFoundError extends StoreError {
 
 /** An object that should hold JSON does not. */
 export class StoreJsonError extends StoreError {
-  override name = 'StoreJsonError';
+  override readonly name = 'StoreJsonError';
   constructor(
     readonly uri: string,
     cause: unknown,
@@ -41,7 +42,7 @@ export class StoreJsonError extends StoreError {
 
 /** A JSON object that does not have the shape its reader expects: names the URI and each field at fault. */
 export class StoreSchemaError extends StoreError {
-  override name = 'StoreSchemaError';
+  override readonly name = 'StoreSchemaError';
   constructor(
     readonly uri: string,
     readonly what: string,

@@ -1,4 +1,3 @@
-export { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats, type DocStatName } from './doc-stats.ts';
 export {
   checkTokenModel,
   fitTokenModel,
@@ -7,8 +6,5 @@ export {
   tokenErrors,
   tokenModelSchema,
   tokenErrorsSchema,
-  type TokenErrors,
-  type TokenModel,
 } from './token-model.ts';
-export { policyTokenErrors, REPORTED_POLICIES, type HeldOutTokenDoc, type PolicyTokenErrors } from './policy-errors.ts';
-export { ASCII_PAIR_FLAGS, LONG_WORD } from './doc-stats.ts';
+export { policyTokenErrors } from './policy-errors.ts';

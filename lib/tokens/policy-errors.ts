@@ -3,9 +3,7 @@
  * since a policy picks a mix (say, prose and no tables) unlike the sample's, and the model's per-kind biases add up
  * over that mix instead of cancelling.
  */
-import type { PolicySpec } from '../job/index.ts';
-import { policySchema } from '../job/index.ts';
-import { docHash, makePolicy, type SelectionContext } from '../select/index.ts';
+import { budgetBandExcess, docHash, makePolicy, policySchema, REPORTED_POLICIES, type PolicySpec, type SelectionContext } from '../select/index.ts';
 import { tokenErrors, type TokenErrors } from './token-model.ts';
 
 /** One held-out document: the proxy's prediction, its text's length, its exact and estimated tokens. */
@@ -23,13 +21,11 @@ export interface PolicyTokenErrors extends TokenErrors {
   policy: PolicySpec['kind'];
 }
 
-/** The policies every card reports (the spec's own is added when it is another). */
-export const REPORTED_POLICIES: readonly PolicySpec['kind'][] = ['label-band', 'top', 'band', 'bottom', 'sample', 'budget-band'];
-
 /**
  * For each policy: the held-out documents it would select at the budget's share of tokens (highest keys first, ties by
  * a seeded hash of the id, until the exact tokens reach `share` of the held-out total), and the estimates' error there.
- * The spec's own policy is used with its parameters; the others with their defaults and the spec's filters.
+ * The spec's own policy is used with its parameters; the others with their defaults and the spec's filters. The kinds
+ * are the registry's (`REPORTED_POLICIES`, lib/select/policy-kinds).
  */
 export function policyTokenErrors(
   docs: readonly HeldOutTokenDoc[],
@@ -49,7 +45,7 @@ export function policyTokenErrors(
     let used = 0;
     // A budget-band selects from the top of the lowest `multiple` x budget: the keys above are skipped first.
     const kept = keyed.reduce((a, k) => a + k.d.tokens, 0);
-    let skip = policy.budgetMultiple !== undefined ? kept - policy.budgetMultiple * opts.share * total : 0;
+    let skip = policy.budgetMultiple !== undefined ? budgetBandExcess(kept, opts.share * total, policy.budgetMultiple) : 0;
     for (const k of keyed) {
       if (skip > 0) {
         skip -= k.d.tokens;

@@ -5,7 +5,7 @@
  * never goes negative and never shrinks as a text grows.
  */
 import { z } from 'zod';
-import { DOC_STAT_COUNT, DOC_STAT_NAMES } from './doc-stats.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../features/index.ts';
 
 export const tokenModelSchema = z.object({
   kind: z.literal('nnls-linear'),

@@ -16,9 +16,6 @@ export interface ExecutionInput {
   specUri: string;
 }
 
-/** What recordFailure writes into `_FAILED` (its schema is lib/run's failureRecordSchema). */
-export type { FailureRecord } from '../run/index.ts';
-
 /** Options of {@link pollJobSpecs} and {@link watchJobSpecs}. */
 export interface WatchOptions {
   /** The jobs prefix to watch (`s3://bucket/jobs/` or a local folder). */

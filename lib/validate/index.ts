@@ -6,10 +6,7 @@
 import type { ZodError, ZodType } from 'zod';
 import { knownKeys } from './schema-keys.ts';
 import { closestName } from './suggest.ts';
-
-export { closestName, editDistance } from './suggest.ts';
-export { knownKeys } from './schema-keys.ts';
-
+export { closestName } from './suggest.ts';
 export interface DescribeOptions {
   /** What the path of a problem with the value itself reads as (default `(root)`). */
   root?: string;

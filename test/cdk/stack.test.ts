@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyselStack } from '../../cdk/stack.ts';
 import { PIPELINE_ERROR_NAMES } from '../../lib/pipeline/errors.ts';
 import { SEMI_SPACE_FLAG } from '../../lib/heap.ts';
-import { inputFields, stageNames, stages, stateName, type StageName } from '../../lib/pipeline/stages.ts';
+import { inputFields, phases, stageNames, stages, stateName, type StageName } from '../../lib/pipeline/stages.ts';
 import { resolvedDefinition, stageOfFunctionArn, synthStack } from './synth.ts';
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (
@@ -232,6 +232,51 @@ describe('the synthesized stack', () => {
     const result = validateAsl(asl);
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
+  });
+  it("runs the stages in the registry's order: plan, then every phase's stages (lib/pipeline/stages.ts phases), with a Choice around each conditional phase and a loop for the settle phase", () => {
+    const stageOf = stageOfFunctionArn(template);
+    /** The stage a top-level state runs: its Lambda, its Map's Lambda, or the reference Batch job. */
+    const stageOfState = (state: any): string | undefined => {
+      if (state.Type === 'Map') return stageOfState(state.ItemProcessor.States[state.ItemProcessor.StartAt]);
+      if (state.Type === 'Task' && stageOf.has(state.Resource)) return stageOf.get(state.Resource);
+      if (state.Type === 'Task' && String(state.Resource).includes(':batch:')) return 'reference';
+      return undefined;
+    };
+    /** Next states, Catch excluded (the failure path). */
+    const next = (name: string): string[] => {
+      const s = asl.States[name];
+      return [s.Next, ...(s.Choices ?? []).map((c: any) => c.Next), s.Default].filter((n): n is string => typeof n === 'string');
+    };
+    // The longest simple path from StartAt, counted in stage states: it takes every optional phase and leaves each loop.
+    const longest = (name: string, seen: Set<string>): string[] => {
+      const own = stageOfState(asl.States[name]);
+      let best: string[] = [];
+      for (const n of next(name)) {
+        if (seen.has(n)) continue;
+        const path = longest(n, new Set([...seen, n]));
+        if (path.length > best.length) best = path;
+      }
+      return own ? [own, ...best] : best;
+    };
+    const order = longest(asl.StartAt, new Set([asl.StartAt]));
+    expect(order).toEqual(['plan', ...phases.flatMap((p) => p.stages)]);
+
+    const firstState = (stage: StageName) => Object.keys(asl.States).find((n) => stageOfState(asl.States[n]) === stage)!;
+    for (const [i, phase] of phases.entries()) {
+      const first = firstState(phase.stages[0]!);
+      if (phase.when) {
+        // A Choice leads into the phase, and its Default skips to the next phase's first state.
+        const choice = Object.entries(asl.States).find(([, s]: [string, any]) => s.Type === 'Choice' && (s.Choices ?? []).some((c: any) => c.Next === first));
+        expect(choice, phase.name).toBeDefined();
+        expect((choice![1] as any).Default, phase.name).toBe(firstState(phases[i + 1]!.stages[0]!));
+      }
+      if (phase.repeat === 'until-settled') {
+        // After the phase's last stage a Choice goes back to its first state.
+        const last = firstState(phase.stages.at(-1)!);
+        const loops = next(last).flatMap((n) => (asl.States[n].Type === 'Choice' ? next(n) : [n]));
+        expect(loops, phase.name).toContain(first);
+      }
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bandKeys, DEFAULT_MINHASH, MinHasher } from '../../lib/dedup/index.ts';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
-import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/tokens/index.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/features/index.ts';
 
 /**
  * MinHash from the featurizer's scan (MinHasher.hashWords over the scan kernel's word hashes, what the score stage does)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
 import { MinHasher } from '../../lib/dedup/index.ts';
-import { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats } from '../../lib/tokens/index.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats } from '../../lib/features/index.ts';
 
 /** Seeded texts: prose, identifiers, base64-like runs, digits, other scripts, surrogates, Unicode spaces, controls. */
 function variedTexts(count: number, seed: number): string[] {

@@ -75,7 +75,7 @@ describe('stage handlers', () => {
     expect(error.message).toMatch(new RegExp(`^fit: .*${missing.replace(/[/.]/g, '\\$&')}`));
     expect((error.cause as Error).name).toBe('StoreNotFoundError');
     // a plain Error gets a name a Catch can match on
-    expect(new StageFailedError('reduce', new Error('boom')).name).toBe('StageFailed');
+    expect(new StageFailedError('reduce', new Error('boom')).name).toBe('StageFailedError');
     expect(new StageFailedError('reduce', 'text').message).toBe('reduce: text');
   });
 

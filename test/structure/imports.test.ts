@@ -51,6 +51,54 @@ function isPublicFile(to: string): boolean {
 /** The stage modules of lib/pipeline: pure stage functions that import lib/run and domain modules only. */
 const STAGES = ['plan', 'sample', 'reference', 'fit', 'score', 'dedup', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'].map((s) => `lib/pipeline/${s}.ts`);
 
+/**
+ * The runner: what runs the stages (the registry, the phases, the local runner, its worker threads and progress bars,
+ * the failure record, `proxysel select`'s re-run). A stage never imports one of these: it is called, it calls nothing
+ * back.
+ */
+const RUNNER = ['stages.ts', 'run-phases.ts', 'local-runner.ts', 'worker-pool.ts', 'stage-worker.ts', 'stage-worker-boot.mjs', 'progress-display.ts', 'run-failure.ts', 'reselect.ts'].map(
+  (f) => `lib/pipeline/${f}`,
+);
+
+/** The module a file is part of for the cycle check: its folder, or itself for lib's single-file modules (lib/cli.ts). */
+function moduleOf(file: string): string {
+  return /^lib\/[^/]+\.(ts|mjs|js)$/.test(file) ? file : folderOf(file);
+}
+
+/** The strongly connected groups (more than one module) of a graph, by Tarjan's algorithm, each sorted. */
+function cyclesOf(graph: Map<string, Set<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const groups: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) groups.push(group.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return groups;
+}
+
 describe('the module structure', () => {
   it('finds the code it checks', () => {
     expect(CODE.length).toBeGreaterThan(100);
@@ -72,6 +120,28 @@ describe('the module structure', () => {
     const valueImports = [...text.matchAll(/^import (?!type )[^;]*?from '(\.[^']+)'/gm)].map((m) => m[1]!);
     expect(valueImports.filter((s) => STAGES.includes(`lib/pipeline/${s.replace('./', '')}`))).toEqual([]);
     expect(valueImports.length).toBeGreaterThan(0);
+  });
+
+  it('has no import cycle between folders (type-only imports count too)', () => {
+    const graph = new Map<string, Set<string>>();
+    for (const e of edges) {
+      const [a, b] = [moduleOf(e.from), moduleOf(e.to)];
+      if (a === b) continue;
+      if (!graph.has(a)) graph.set(a, new Set());
+      graph.get(a)!.add(b);
+    }
+    // Each cycle with the imports that close it, so a failure says which import to cut.
+    const cycles = cyclesOf(graph).map((group) => ({
+      folders: group,
+      imports: edges.filter((e) => moduleOf(e.from) !== moduleOf(e.to) && group.includes(moduleOf(e.from)) && group.includes(moduleOf(e.to))).map((e) => `${e.from} -> ${e.to}`),
+    }));
+    expect(cycles).toEqual([]);
+  });
+
+  it('no stage imports the runner (registry, phases, local runner, worker threads, progress, failure record, reselect)', () => {
+    for (const f of [...STAGES, ...RUNNER]) expect(CODE, f).toContain(f);
+    const up = edges.filter((e) => STAGES.includes(e.from) && (RUNNER.includes(e.to) || e.to === 'lib/pipeline/index.ts')).map((e) => `${e.from} -> ${e.to}`);
+    expect(up).toEqual([]);
   });
 
   it('lets neither the run files (lib/run) nor the report (lib/report) depend on the pipeline', () => {

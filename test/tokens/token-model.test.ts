@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats, fitTokenModel, nnls, predictTokens, tokenErrors, tokenModelSchema } from '../../lib/tokens/index.ts';
+import { DOC_STAT_COUNT, DOC_STAT_NAMES, docStats } from '../../lib/features/index.ts';
+import { fitTokenModel, nnls, predictTokens, tokenErrors, tokenModelSchema } from '../../lib/tokens/index.ts';
 import { mulberry32 } from '../../lib/seeded-random.ts';
 
 const stat = (text: string, name: (typeof DOC_STAT_NAMES)[number]) => docStats(text, Buffer.byteLength(text))[DOC_STAT_NAMES.indexOf(name)]!;

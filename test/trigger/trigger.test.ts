@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
+import { readableCause, recordFailure } from '../../lib/pipeline/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import {
   executionNameFor,
   jobSpecFromEvent,
   pollJobSpecs,
-  readableCause,
-  recordFailure,
   runSpecLocally,
   startRunForEvent,
   STARTED_FOLDER,

@@ -1,6 +1,6 @@
 import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
-import { ASCII_PAIR_FLAGS, LONG_WORD } from '../../tokens/index.ts';
+import { ASCII_PAIR_FLAGS, LONG_WORD } from '../doc-stats.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 

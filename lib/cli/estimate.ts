@@ -1,17 +1,23 @@
+/** `proxysel estimate`: its flags parsed here (the CLI's), the cost model in lib/cost. */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CLOUD_DEFAULTS, SPEC_DEFAULTS, parseJobSpecText, resolveSpecPaths, specBaseDir, type JobSpec } from '../job/index.ts';
 import { createTokenCounter, hasLocalTokenizer } from '../reference/index.ts';
-import { sampleCorpus, type CorpusSample } from './corpus-sample.ts';
-import { formatBytes } from './parse-size.ts';
-import { joinNegativeValues } from '../cli/index.ts';
+import {
+  CostInputError,
+  estimateCost,
+  formatBytes,
+  formatEstimate,
+  inputsFromThroughput,
+  parseSize,
+  readThroughputFile,
+  sampleCorpus,
+  THROUGHPUT_FILE,
+  type CorpusSample,
+  type CostInput,
+} from '../cost/index.ts';
 import { createStore, s3OptionsFromEnv } from '../store/index.ts';
-import { CostInputError } from './errors.ts';
-import { estimateCost } from './estimate.ts';
-import { formatEstimate } from './format.ts';
-import { parseSize } from './parse-size.ts';
-import { inputsFromThroughput, readThroughputFile, THROUGHPUT_FILE } from './throughput-file.ts';
-import type { CostInput } from './types.ts';
+import { joinNegativeValues } from './args.ts';
 
 /** Usage of `proxysel estimate` (also shown in the main usage). */
 export const ESTIMATE_USAGE = `proxysel estimate (--corpus-bytes SIZE | --corpus <uri> | --spec <job.json>) [options]

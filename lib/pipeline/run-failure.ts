@@ -1,8 +1,12 @@
+/**
+ * A failed run's record, `_FAILED`: written by the cloud workflow's Catch (the record-failure Lambda) and by the local
+ * runner alike (here in lib/pipeline, the runner's home: the trigger only starts runs).
+ */
 import { z } from 'zod';
-import { artifactKeys } from '../run/index.ts';
-import { releaseExecutionLock, type StageContext } from '../pipeline/index.ts';
+import { artifactKeys, type FailureRecord } from '../run/index.ts';
 import { joinUri } from '../store/index.ts';
-import type { FailureRecord } from './types.ts';
+import { releaseExecutionLock } from './run-lock.ts';
+import type { StageContext } from './types.ts';
 
 /** What a Step Functions Catch (ResultPath `$.error`) hands to the failure recorder, plus what the run knew. */
 export const failureEventSchema = z

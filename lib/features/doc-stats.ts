@@ -8,7 +8,7 @@
  * switches (hex) and non-ASCII text into short ones (0.75-0.92 tokens per byte). Counts of each of those, with the
  * bytes, words and lines, let a non-negative linear model price each kind of text separately.
  */
-import { CHAR_KIND, CLASS_DIGIT, CLASS_LOWER, CLASS_PUNCT, CLASS_SPACE, CLASS_UPPER, KIND_CLASS_MASK, WORD_CLASSES } from '../features/index.ts';
+import { CHAR_KIND, CLASS_DIGIT, CLASS_LOWER, CLASS_PUNCT, CLASS_SPACE, CLASS_UPPER, KIND_CLASS_MASK, WORD_CLASSES } from './char-classes.ts';
 
 /** Names of the statistics, in the order `docStats` writes them. All are counts (linear in the text's length). */
 export const DOC_STAT_NAMES = [

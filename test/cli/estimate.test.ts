@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CostInputError, estimateCommand } from '../../lib/cost/index.ts';
+import { estimateCommand } from '../../lib/cli/index.ts';
+import { CostInputError } from '../../lib/cost/index.ts';
 
 let dir: string;
 beforeAll(async () => {
