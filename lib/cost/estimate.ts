@@ -10,8 +10,10 @@ export const LAMBDA_MB_PER_VCPU = 1769;
 export const LAMBDA_MAX_SECONDS = 900;
 /** S3 reads per invocation besides the shards: plan.json, proxy/card.json, proxy/model.onnx, the item's marker. */
 export const S3_GETS_PER_INVOCATION = 4;
-/** S3 writes per work item: scores parquet, histogram, completion marker. */
+/** S3 writes per work item: scores parquet, histogram, completion marker (each under the 16 MiB multipart part size). */
 export const S3_PUTS_PER_ITEM = 3;
+/** S3 writes per work item when deduplicating: the signature and band files besides. */
+export const S3_DEDUP_PUTS_PER_ITEM = 2;
 
 /**
  * The dedup stages as the stack runs them (lib/dedup/layout.ts: the plan's layout and the stages' S3 requests): one
@@ -84,7 +86,7 @@ export function estimateCost(raw: CostInput): CostEstimate {
   const wallSeconds = waves * secondsPerItem * input.itemsPerInvocation;
   const transitions = invocations * input.transitionsPerInvocation;
   const s3Gets = workItems + invocations * S3_GETS_PER_INVOCATION;
-  const s3Puts = workItems * S3_PUTS_PER_ITEM;
+  const s3Puts = workItems * (S3_PUTS_PER_ITEM + (input.dedupKind === 'none' ? 0 : S3_DEDUP_PUTS_PER_ITEM));
   const warnings: string[] = [];
   if (secondsPerItem * input.itemsPerInvocation > LAMBDA_MAX_SECONDS) {
     warnings.push(

@@ -1,4 +1,4 @@
-export { estimateCost, LAMBDA_MB_PER_VCPU, S3_GETS_PER_INVOCATION, S3_PUTS_PER_ITEM } from './estimate.ts';
+export { estimateCost, LAMBDA_MB_PER_VCPU, S3_DEDUP_PUTS_PER_ITEM, S3_GETS_PER_INVOCATION, S3_PUTS_PER_ITEM } from './estimate.ts';
 export { CostInputError } from './errors.ts';
 export { sampleCorpus, spreadIndices, type CorpusSample } from './corpus-sample.ts';
 export { formatEstimate } from './format.ts';

@@ -54,16 +54,33 @@ function forEachRun(r: PartitionRecords, order: Uint32Array, fn: (from: number, 
   }
 }
 
-/** Edges collected once per pair, whatever the number of bands they share. */
+/**
+ * Edges collected once per pair, whatever the number of bands they share; the first one added for a pair is kept. The
+ * exact pass adds each pair once (every document of a group is linked to the group's first), so its pairs go to a flat
+ * list (`addUnique`); only the band pass, where one pair can meet in several buckets, pays for a map keyed by pair.
+ */
 class EdgeSet {
-  private readonly byPair = new Map<string, DuplicateEdge>();
+  private readonly unique: { lo: number; hi: number; jaccard: number }[] = [];
+  private readonly byPair = new Map<string, { lo: number; hi: number; jaccard: number }>();
+  addUnique(x: number, y: number, jaccard: number): void {
+    this.unique.push(x < y ? { lo: x, hi: y, jaccard } : { lo: y, hi: x, jaccard });
+  }
   add(x: number, y: number, jaccard: number): void {
     const [lo, hi] = x < y ? [x, y] : [y, x];
     const id = `${lo}:${hi}`;
-    if (!this.byPair.has(id)) this.byPair.set(id, { a: refOfKey(lo), b: refOfKey(hi), jaccard });
+    if (!this.byPair.has(id)) this.byPair.set(id, { lo, hi, jaccard });
   }
+  /** Every pair once, by (a, b): a ref key orders as (item, pos). */
   sorted(): DuplicateEdge[] {
-    return [...this.byPair.values()].sort((e, f) => e.a.item - f.a.item || e.a.pos - f.a.pos || e.b.item - f.b.item || e.b.pos - f.b.pos);
+    // The flat list first (it was added first), so a stable sort keeps its copy of a pair both passes found.
+    const all = this.unique.concat([...this.byPair.values()]).sort((e, f) => e.lo - f.lo || e.hi - f.hi);
+    const out: DuplicateEdge[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      if (i > 0 && all[i - 1]!.lo === e.lo && all[i - 1]!.hi === e.hi) continue;
+      out.push({ a: refOfKey(e.lo), b: refOfKey(e.hi), jaccard: e.jaccard });
+    }
+    return out;
   }
 }
 
@@ -94,7 +111,7 @@ export function findDuplicatePairs(
     if (to - from >= 2) {
       stats.exactGroups++;
       const first = refKey(records.exactItem[f]!, records.exactPos[f]!);
-      for (let i = from + 1; i < to; i++) edges.add(first, refKey(records.exactItem[exactOrder[i]!]!, records.exactPos[exactOrder[i]!]!), 1);
+      for (let i = from + 1; i < to; i++) edges.addUnique(first, refKey(records.exactItem[exactOrder[i]!]!, records.exactPos[exactOrder[i]!]!), 1);
     }
     from = to;
   }

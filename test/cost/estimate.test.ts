@@ -3,6 +3,7 @@ import {
   CostInputError,
   DEFAULT_PRICES,
   LAMBDA_MB_PER_VCPU,
+  S3_DEDUP_PUTS_PER_ITEM,
   S3_GETS_PER_INVOCATION,
   S3_PUTS_PER_ITEM,
   estimateCost,
@@ -39,7 +40,8 @@ describe('estimateCost', () => {
     expect(e.scoring.invocations).toBe(10_000);
     expect(e.scoring.transitions).toBe(30_000);
     expect(e.scoring.s3Gets).toBe(40_000 + 10_000 * S3_GETS_PER_INVOCATION);
-    expect(e.scoring.s3Puts).toBe(40_000 * S3_PUTS_PER_ITEM);
+    expect(e.scoring.s3Puts).toBe(40_000 * (S3_PUTS_PER_ITEM + S3_DEDUP_PUTS_PER_ITEM));
+    expect(estimateCost({ ...base, itemsPerInvocation: 4, dedupKind: 'none' }).scoring.s3Puts).toBe(40_000 * S3_PUTS_PER_ITEM);
     expect(e.scoring.cost.total).toBeCloseTo(
       e.scoring.cost.lambdaCompute + e.scoring.cost.lambdaRequests + e.scoring.cost.stepFunctions + e.scoring.cost.s3Requests,
       9,
@@ -135,7 +137,9 @@ describe('the dedup stage in the estimate', () => {
     expect(exact.dedup.records).toBeCloseTo(1e8, 3);
     expect(minhash.dedup.records).toBeCloseTo(15e8, 3);
     expect(minhash.dedup.gbSeconds).toBeGreaterThan(exact.dedup.gbSeconds);
-    expect(exact.totalCost).toBeCloseTo(none.totalCost + exact.dedup.cost.total, 9);
+    // Deduplicating adds its stages, and the score stage's two more files per item (signatures, band keys).
+    const extraPuts = exact.scoring.workItems * S3_DEDUP_PUTS_PER_ITEM * DEFAULT_PRICES.s3Put;
+    expect(exact.totalCost).toBeCloseTo(none.totalCost + exact.dedup.cost.total + extraPuts, 9);
     // With the bench's two exact rates, records and duplicate pairs are priced apart.
     const split = estimateCost({ ...base, dedupKind: 'exact', exactDedupRecordsPerCoreSecond: 2e6, exactDedupPairsPerCoreSecond: 1e5, duplicateShare: 0.2, dedupLambdaMemoryMb: 1769 });
     expect(split.dedup.lambdaSeconds).toBeCloseTo(split.dedup.records / 2e6 + (0.2 * split.corpus.docs) / 1e5, 3);
