@@ -27,6 +27,13 @@ export interface ScoreItemOutput {
  */
 const SCORE_BATCH = { batchDocs: 1024, batchBytes: 4 << 20 };
 
+/**
+ * The layout of the files a score unit writes (the dedup band and signature files are version 2: streamed, in document
+ * order): part of its fingerprint, so resuming a run whose score files an older proxysel wrote scores them again rather
+ * than handing the dedup stages files they refuse.
+ */
+const SCORE_FILES_VERSION = 2;
+
 /** Position of the word count among the token statistics. */
 const WORDS_STAT = DOC_STAT_NAMES.indexOf('words');
 
@@ -183,7 +190,7 @@ export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Prom
     const unit = {
       stage: 'score',
       unit: item.id,
-      inputs: { item: itemVersion(item), proxy, tokenizer },
+      inputs: { item: itemVersion(item), proxy, tokenizer, files: SCORE_FILES_VERSION },
       outputs: [artifactKeys.scores(item.id), artifactKeys.histogram(item.id)],
     };
     out.push(await resumable(ctx, run, unit, () => scoreWorkItem(ctx, run, item, proxy)));
