@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import { cachedTokenCounter, tokenizerFile } from '../reference/index.ts';
 import { binOf, docHash, isSelected, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
-import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import type { WorkItem } from '../corpus/index.ts';
@@ -111,7 +111,7 @@ export async function countWorkItem(event: ItemEvent, ctx: StageContext): Promis
     card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
     source,
   };
-  const unit = {
+  const unit: Unit = {
     stage: 'count',
     unit: item.id,
     inputs: { item: itemVersion(item), ...inputs },

@@ -3,7 +3,7 @@ import { DOC_STAT_COUNT, docStats } from '../features/index.ts';
 import { fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
 import type { ProxyExample } from '../proxy/index.ts';
 import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, readLabelsFile, readPlan, readSampleFile, sampleStatsSchema, writeProxyCard } from '../run/index.ts';
-import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { finishedUnit, outputDigest, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import type { PlanRef, StageContext } from './types.ts';
 import { budgetFraction } from '../job/index.ts';
 import { evaluateRules, resolveRules } from '../rules/index.ts';
@@ -86,7 +86,7 @@ export async function fitProxy(
   const proxy = spec.proxy;
   const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
   const labelled = await finishedUnit(ctx.store, run, 'merge-labels', SINGLE_UNIT);
-  const unit = {
+  const unit: Unit = {
     stage: 'fit',
     unit: SINGLE_UNIT,
     inputs: {

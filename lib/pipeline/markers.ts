@@ -3,13 +3,14 @@ import type { WorkItem } from '../corpus/index.ts';
 import type { ReferenceSpec } from '../job/index.ts';
 import { parseUri, type ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
+import type { StageName } from './stages.ts';
 import type { StageContext } from './types.ts';
 import { MissingInputError, StaleInputError } from './errors.ts';
 
 /** One unit of work of a stage, as {@link resumable} sees it. */
 export interface Unit {
-  /** Stage name, as in the marker's key (`sample`, `merge-sample`, `score`...). */
-  stage: string;
+  /** The stage, by its name in the registry (`sample`, `merge-sample`, `score`...): also the marker key's folder. */
+  stage: StageName;
   /** The unit within the stage (an item id, a slice, or `all` for single stages). */
   unit: string;
   /**
@@ -25,7 +26,7 @@ export interface Unit {
 export const SINGLE_UNIT = 'all';
 
 /** Where the completion marker of one unit of a stage lives. */
-export function markerKey(stage: string, unit: string): string {
+export function markerKey(stage: StageName, unit: string): string {
   return `plan/done/${stage}/${unit}.json`;
 }
 
@@ -120,7 +121,7 @@ export async function resumable<T>(ctx: StageContext, run: RunFiles, unit: Unit,
 }
 
 /** The marker of a finished unit (an earlier stage's): throws naming the marker when the unit has not finished. */
-export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: string, unit: string): Promise<UnitMarker> {
+export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: StageName, unit: string): Promise<UnitMarker> {
   const uri = run.uri(markerKey(stage, unit));
   const marker = await readMarker(store, uri);
   if (!marker) throw new MissingInputError(`${uri}: no valid completion marker: the ${stage} stage has not finished ${unit === SINGLE_UNIT ? 'its work' : `unit ${unit}`}`);

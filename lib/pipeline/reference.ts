@@ -3,7 +3,7 @@ import { smallReferenceOf } from '../job/index.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/index.ts';
 import { artifactKeys, type LabelRecord, readLabelsFile, readPlan, readSampleFile, type ReferenceStats } from '../run/index.ts';
-import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
+import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
 import { BadStageInputError } from './errors.ts';
 
@@ -33,7 +33,7 @@ export async function labelReferenceSlice(
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const merged = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
-  const unit = {
+  const unit: Unit = {
     stage: 'reference',
     unit: sliceUnit(event.index, event.count),
     inputs: {
@@ -89,7 +89,7 @@ export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ 
   const count = run.plan.referenceSlices;
   const slices = [];
   for (let i = 0; i < count; i++) slices.push((await finishedUnit(ctx.store, run, 'reference', sliceUnit(i, count))).outputs);
-  const unit = { stage: 'merge-labels', unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
+  const unit: Unit = { stage: 'merge-labels', unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
   const docs = await resumable(ctx, run, unit, async () => {
     const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };
     let lossSum = 0;

@@ -6,7 +6,7 @@ import { artifactKeys, readItems, readPlan, readSampleFile, sampleItemOutputSche
 import { formatZodError } from '../validate/index.ts';
 import { NoDocumentsError, StaleInputError } from './errors.ts';
 import { closestName } from '../validate/index.ts';
-import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';
+import { finishedUnit, itemVersion, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
 
@@ -71,7 +71,7 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const { plan } = run;
   const item = event.item;
   const quota = plan.sampleQuotas[item.id] ?? 0;
-  const unit = { stage: 'sample', unit: item.id, inputs: { item: itemVersion(item), quota }, outputs: [artifactKeys.samplePart(item.id)] };
+  const unit: Unit = { stage: 'sample', unit: item.id, inputs: { item: itemVersion(item), quota }, outputs: [artifactKeys.samplePart(item.id)] };
   return resumable(ctx, run, unit, async () => {
     const keep = new BottomK(quota);
     const bad = new BadRecordLog();
@@ -150,7 +150,7 @@ export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ 
   const items = await readItems(ctx.store, run);
   const parts: { item: string; marker: UnitMarker }[] = [];
   for (const item of items) parts.push({ item: item.id, marker: await finishedUnit(ctx.store, run, 'sample', item.id) });
-  const unit = {
+  const unit: Unit = {
     stage: 'merge-sample',
     unit: SINGLE_UNIT,
     inputs: parts.map((p) => ({ item: p.item, outputs: p.marker.outputs, output: p.marker.output })),

@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet, type Doc } from
 import { materializeFormat, materializeFormats, materializeKeepsFields } from '../job/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
-import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import { MissingInputError } from './errors.ts';
@@ -31,7 +31,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const removed = await removedRows(ctx.store, run);
   const counted = await ctx.store.head(countedUri);
   const format = materializeFormat(spec.materialize);
-  const unit = {
+  const unit: Unit = {
     stage: 'select',
     unit: item.id,
     inputs: {
