@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkItem } from '../corpus/index.ts';
 import type { ReferenceSpec } from '../job/index.ts';
+import { referenceFiles } from '../reference/index.ts';
 import { parseUri, type ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
 import type { StageName } from './stages.ts';
@@ -53,14 +54,14 @@ export async function digestObject(store: ObjectStore, uri: string): Promise<{ s
 }
 
 /**
- * Versions of the files a reference scorer loads (the n-gram text, the onnx folder): key, size and ETag (the sha256 of
- * a local file's bytes) of each, so
- * that replacing the model or text at the same location redoes what depends on it. An openai reference is identified
- * by its URL and model name, which the spec holds.
+ * Versions of the files that identify a reference model (`referenceFiles`, which each backend answers in
+ * lib/reference: the n-gram text, the onnx folder; none for openai, whose spec identifies it): key, size and ETag (the
+ * sha256 of a local file's bytes) of each, so that replacing the model or text at the same location redoes what
+ * depends on it.
  */
 export async function referenceVersion(store: ObjectStore, reference: ReferenceSpec | undefined): Promise<unknown> {
-  if (!reference || reference.kind === 'openai') return null;
-  const uri = reference.kind === 'ngram' ? reference.text : reference.model;
+  const uri = reference ? referenceFiles(reference) : undefined;
+  if (uri === undefined) return null;
   const objects = await store.list(uri);
   // A local file's listed version is its mtime and size, which an edit in place can leave as they were: its bytes count.
   if (parseUri(uri).scheme === 'file') {
