@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../lib/cli.ts';
+import { exitCodeOf } from '../../lib/cli/index.ts';
 import { isBadInput } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { BadStageInputError, WorkerTaskError } from '../../lib/pipeline/errors.ts';

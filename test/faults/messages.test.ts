@@ -4,7 +4,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli.ts';
+import { main } from '../../lib/cli/index.ts';
 import { parseSize } from '../../lib/cost/index.ts';
 import { parseJobSpec } from '../../lib/job/index.ts';
 import { planJob } from '../../lib/pipeline/plan.ts';

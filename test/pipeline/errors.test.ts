@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../lib/cli.ts';
+import { exitCodeOf } from '../../lib/cli/index.ts';
 import { InvalidOptionError, JobSpecError, parseBudgetOption } from '../../lib/job/index.ts';
 import { stageContext } from '../../lib/pipeline/context.ts';
 import {

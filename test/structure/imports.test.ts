@@ -60,7 +60,7 @@ const RUNNER = ['stages.ts', 'run-phases.ts', 'local-runner.ts', 'worker-pool.ts
   (f) => `lib/pipeline/${f}`,
 );
 
-/** The module a file is part of for the cycle check: its folder, or itself for lib's single-file modules (lib/cli.ts). */
+/** The module a file is part of for the cycle check: its folder, or itself for lib's single-file modules (lib/errors.ts). */
 function moduleOf(file: string): string {
   return /^lib\/[^/]+\.(ts|mjs|js)$/.test(file) ? file : folderOf(file);
 }
