@@ -3,7 +3,7 @@
  * progress only without `--quiet`, and warnings and errors always.
  */
 import { textLogger } from '../pipeline/index.ts';
-import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from '../pipeline/index.ts';
+import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from '../runner/index.ts';
 import type { Logger } from '../pipeline/index.ts';
 
 /**

@@ -9,7 +9,7 @@ import { exitCodeOf } from '../../lib/cli/index.ts';
 import { isBadInput } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { BadStageInputError, WorkerTaskError } from '../../lib/pipeline/errors.ts';
-import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
+import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { proxyselInProcess } from './cli-in-process.ts';
 import { jsonl, brownTexts, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 

@@ -10,7 +10,7 @@ import { parseJobSpec } from '../../lib/job/index.ts';
 import { planJob } from '../../lib/pipeline/plan.ts';
 import { readPlan } from '../../lib/run/index.ts';
 import { parseBudgetOption } from '../../lib/job/index.ts';
-import { reselect } from '../../lib/pipeline/reselect.ts';
+import { reselect } from '../../lib/runner/reselect.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore } from '../../lib/store/index.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/index.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
-import { readableCause, recordFailure } from '../../lib/pipeline/index.ts';
+import { readableCause, recordFailure } from '../../lib/runner/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import {
   executionNameFor,

@@ -13,7 +13,7 @@ import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec
 import { artifactKeys, readItems, readLabelsFile, readPlan, readProxyCard, readScoreFile, removedRows, thresholdFileSchema } from '../../../lib/run/index.ts';
 import { selectedRows } from '../../../lib/select/index.ts';
 import { silentLogger } from '../../../lib/pipeline/context.ts';
-import { runJob } from '../../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../../lib/runner/local-runner.ts';
 import { planJob } from '../../../lib/pipeline/plan.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
 import { countWorkItem } from '../../../lib/pipeline/count.ts';
