@@ -23,6 +23,16 @@ export interface Unit {
   outputs: readonly string[];
 }
 
+/**
+ * A unit as a stage module declares it for the registry to complete (`completedUnit` in stages.ts), which adds the
+ * stage's name: the run it belongs to, what it reads and writes, and the work that writes the outputs and returns what
+ * the marker keeps. The stage module never touches the marker.
+ */
+export interface DeclaredUnit<T> extends Omit<Unit, 'stage'> {
+  run: RunFiles;
+  work: () => Promise<T>;
+}
+
 /** The unit name of single (non fan-out) stages. */
 export const SINGLE_UNIT = 'all';
 

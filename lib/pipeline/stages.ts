@@ -11,6 +11,7 @@ import type { CountItemOutput } from './count.ts';
 import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
+import type { DeclaredUnit } from './markers.ts';
 import type { PlanOutput } from './plan.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
@@ -44,14 +45,34 @@ export interface StageDefinition<S extends z.ZodType, O> {
   fanOut: FanOut;
   /** The input every caller validates against; the stage function takes its parsed output. */
   input: S;
-  /** The stage function, imported on first use. */
-  load: () => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /** The stage function, imported on first use (given the stage's own name, which `loadStage` passes). */
+  load: (stage: string) => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
   /** The stage's part of its phase's line in the run's timings, from the outputs of all its calls in this run. */
   summary?: (outputs: O[], run: RunFiles) => string;
 }
 
 const stage = <S extends z.ZodType, O>(definition: StageDefinition<S, O>): StageDefinition<S, O> => definition;
 const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce((a, v) => a + of(v), 0);
+
+/**
+ * The function of a stage whose call is one unit that the registry completes: the stage module only declares the unit
+ * (`declare`: what it reads and writes, and the work), and the resume protocol (`resumable`, markers.ts) runs the work
+ * unless the unit already finished with the same inputs and its outputs still hold. The output is `{ plan, ...what the
+ * work returned }` (the marker keeps the latter). markers.ts loads with the stage, so the registry stays light.
+ */
+function completedUnit<I extends { plan: string }, T extends object>(
+  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T>>>,
+): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<{ plan: string } & T>> {
+  return async (stage) => {
+    // A registry key: loadStage passes the name it was called with.
+    const name = stage as StageName;
+    const [{ resumable }, declareUnit] = await Promise.all([import('./markers.ts'), declare()]);
+    return async (input, ctx) => {
+      const { run, work, ...unit } = await declareUnit(input, ctx);
+      return { plan: input.plan, ...(await resumable(ctx, run, { stage: name, ...unit }, work)) };
+    };
+  };
+}
 
 /** Every stage by its name, in the order a run calls them. */
 export const stages = {
@@ -79,7 +100,7 @@ export const stages = {
   fit: stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: async () => (await import('./fit.ts')).fitProxy,
+    load: completedUnit(async () => (await import('./fit.ts')).fitProxyUnit),
     summary: ([o]: { members: number; fidelity: { spearman: number } }[]) => `${o!.members} member(s), held-out Spearman ${o!.fidelity.spearman.toFixed(3)}`,
   }),
   score: stage({
@@ -181,7 +202,7 @@ export function parseStageInput<S extends StageName>(stage: S, input: unknown): 
 
 /** The stage function of `stage`, typed by the registry (the Lambda handler calls it on an event it validated). */
 export async function loadStage<S extends StageName>(stage: S): Promise<(input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>> {
-  return (await stages[stage].load()) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
+  return (await stages[stage].load(stage)) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
 }
 
 /** Runs one call of a stage as every local caller does: validate the input, then call the stage. */
