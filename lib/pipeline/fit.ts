@@ -81,7 +81,7 @@ export interface FitOutput {
  * measures it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json. Declared as its one
  * unit (what it reads and writes, and the work) for the registry, which completes it through the resume protocol.
  */
-export async function fitProxyUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<FitOutput>> {
+export async function fitProxyUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<FitOutput, { plan: string } & FitOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   if (spec.proxy.kind !== 'hashed-ensemble') {
@@ -245,5 +245,5 @@ export async function fitProxyUnit(event: PlanRef, ctx: StageContext): Promise<D
     }
     return { members: card.members, fidelity: card.fidelity };
   };
-  return { run, ...unit, work };
+  return { run, ...unit, work, finish: (kept) => ({ plan: event.plan, ...kept }) };
 }

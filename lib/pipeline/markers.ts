@@ -25,12 +25,14 @@ export interface Unit {
 
 /**
  * A unit as a stage module declares it for the registry to complete (`completedUnit` in stages.ts), which adds the
- * stage's name: the run it belongs to, what it reads and writes, and the work that writes the outputs and returns what
- * the marker keeps. The stage module never touches the marker.
+ * stage's name: the run it belongs to, what it reads and writes, the work that writes the outputs and returns what the
+ * marker keeps, and (when the stage returns more than that) `finish`, which makes the stage's output of it. The stage
+ * module never touches the marker.
  */
-export interface DeclaredUnit<T> extends Omit<Unit, 'stage'> {
+export interface DeclaredUnit<T, O = T> extends Omit<Unit, 'stage'> {
   run: RunFiles;
   work: () => Promise<T>;
+  finish?: (kept: T) => O;
 }
 
 /** The unit name of single (non fan-out) stages. */

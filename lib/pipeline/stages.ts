@@ -57,19 +57,21 @@ const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce(
 /**
  * The function of a stage whose call is one unit that the registry completes: the stage module only declares the unit
  * (`declare`: what it reads and writes, and the work), and the resume protocol (`resumable`, markers.ts) runs the work
- * unless the unit already finished with the same inputs and its outputs still hold. The output is `{ plan, ...what the
- * work returned }` (the marker keeps the latter). markers.ts loads with the stage, so the registry stays light.
+ * unless the unit already finished with the same inputs and its outputs still hold. The output is what the work
+ * returned (the marker keeps it), through the unit's `finish` when it has one. markers.ts loads with the stage, so the
+ * registry stays light.
  */
-function completedUnit<I extends { plan: string }, T extends object>(
-  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T>>>,
-): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<{ plan: string } & T>> {
+function completedUnit<I, T, O = T>(
+  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T, O>>>,
+): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<O>> {
   return async (stage) => {
     // A registry key: loadStage passes the name it was called with.
     const name = stage as StageName;
     const [{ resumable }, declareUnit] = await Promise.all([import('./markers.ts'), declare()]);
     return async (input, ctx) => {
-      const { run, work, ...unit } = await declareUnit(input, ctx);
-      return { plan: input.plan, ...(await resumable(ctx, run, { stage: name, ...unit }, work)) };
+      const { run, work, finish, ...unit } = await declareUnit(input, ctx);
+      const kept = await resumable(ctx, run, { stage: name, ...unit }, work);
+      return finish ? finish(kept) : (kept as unknown as O);
     };
   };
 }
@@ -116,19 +118,19 @@ export const stages = {
   'dedup-gather': stage({
     fanOut: 'per-group',
     input: dedupGroupEventSchema,
-    load: async () => (await import('./dedup.ts')).dedupGather,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupGatherUnit),
     summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
   dedup: stage({
     fanOut: 'per-partition',
     input: dedupPartitionEventSchema,
-    load: async () => (await import('./dedup.ts')).dedupPartition,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupPartitionUnit),
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
   'dedup-clusters': stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: async () => (await import('./dedup.ts')).dedupClusters,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupClustersUnit),
     summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
   }),
   reduce: stage({
