@@ -87,10 +87,10 @@ export const stages = {
   sample: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./sample.ts')).sampleWorkItem,
+    load: completedUnit(async () => (await import('./sample.ts')).sampleWorkItemUnit),
     summary: (outs: SampleItemOutput[]) => `${sum(outs, (o) => o.sampled)} of ${sum(outs, (o) => o.docs)} documents sampled`,
   }),
-  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./sample.ts')).mergeSample }),
+  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./sample.ts')).mergeSampleUnit) }),
   reference: stage({
     fanOut: 'per-slice',
     input: referenceSliceEventSchema,
@@ -143,7 +143,7 @@ export const stages = {
   count: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./count.ts')).countWorkItem,
+    load: completedUnit(async () => (await import('./count.ts')).countWorkItemUnit),
     summary: (outs: CountItemOutput[]) => {
       // Candidates of the last pass (a later pass widens the region), documents tokenized over all passes.
       const candidates = new Map(outs.map((o) => [o.item, o.candidates]));
@@ -159,7 +159,7 @@ export const stages = {
   select: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./select.ts')).selectWorkItem,
+    load: completedUnit(async () => (await import('./select.ts')).selectWorkItemUnit),
     summary: (outs: SelectItemOutput[]) => `${sum(outs, (o) => o.docs)} documents written`,
   }),
   finalize: stage({
