@@ -94,11 +94,11 @@ export const stages = {
   reference: stage({
     fanOut: 'per-slice',
     input: referenceSliceEventSchema,
-    load: async () => (await import('./reference.ts')).labelReferenceSlice,
+    load: completedUnit(async () => (await import('./reference.ts')).labelReferenceSliceUnit),
     summary: (outs: { docs: number; tokens: number }[], run) =>
       `${sum(outs, (o) => o.docs)} documents, ${sum(outs, (o) => o.tokens)} tokens labelled by the ${run.plan.spec.reference.kind} model`,
   }),
-  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./reference.ts')).mergeLabels }),
+  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./reference.ts')).mergeLabelsUnit) }),
   fit: stage({
     fanOut: 'single',
     input: planRefSchema,
