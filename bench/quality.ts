@@ -22,7 +22,7 @@ import { demoJobSpec } from '../lib/cli/demo.ts';
 import { jobSpecSchema, type JobSpec, type ReferenceSpec } from '../lib/job/spec.ts';
 import { artifactKeys, type LabelRecord, labelTarget, readItems, readPlan, readProxyCard, readSampleFile } from '../lib/run/index.ts';
 import { silentLogger, textLogger } from '../lib/pipeline/context.ts';
-import { runJob } from '../lib/pipeline/local-runner.ts';
+import { runJob } from '../lib/runner/local-runner.ts';
 import type { StageContext } from '../lib/pipeline/types.ts';
 import { docHash } from '../lib/select/index.ts';
 import { createStore } from '../lib/store/index.ts';

@@ -7,5 +7,5 @@ import { register } from 'tsx/esm/api';
 // has said so once already, so the notice is kept out of the CLI's output (worker threads inherit this setting).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-const { cli } = await import('../lib/cli.ts');
+const { cli } = await import('../lib/cli/index.ts');
 await cli();

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
-import { dedupClusters, dedupGather, dedupPartition } from '../../lib/pipeline/dedup.ts';
+import { runStage } from '../../lib/pipeline/stages.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 export interface DedupChildResult {
@@ -35,17 +35,17 @@ async function main(runDirArg: string | undefined): Promise<DedupChildResult> {
     const u = process.cpuUsage(c0);
     return (u.user + u.system) / 1e6;
   };
-  for (let group = 0; group < p.dedupGroups; group++) await dedupGather({ plan, group }, ctx);
+  for (let group = 0; group < p.dedupGroups; group++) await runStage('dedup-gather', { plan, group }, ctx);
   const afterGather = cpu();
   let records = 0;
   let pairs = 0;
   for (let partition = 0; partition < p.dedupPartitions; partition++) {
-    const out = await dedupPartition({ plan, partition }, ctx);
+    const out = await runStage('dedup', { plan, partition }, ctx);
     records += out.records;
     pairs += out.pairs;
   }
   const afterPartitions = cpu();
-  await dedupClusters({ plan }, ctx);
+  await runStage('dedup-clusters', { plan }, ctx);
   const cu = process.cpuUsage(c0);
   return {
     kind: p.spec.dedup.kind,

@@ -8,7 +8,8 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { demoJobSpec } from '../../lib/cli/demo.ts';
-import { closeScorers, runJob, silentLogger } from '../../lib/pipeline/index.ts';
+import { closeScorers, silentLogger } from '../../lib/pipeline/index.ts';
+import { runJob } from '../../lib/runner/index.ts';
 
 export interface RunChildResult {
   docs: number;

@@ -16,7 +16,7 @@ import type { WorkItem } from '../../lib/corpus/types.ts';
 import { dedupSchema } from '../../lib/job/dedup-spec.ts';
 import { closeScorers, scoreWorkItems, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
 import { dedupLayoutOf } from '../../lib/pipeline/dedup-files.ts';
-import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
+import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 export interface ScoreChildResult {

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { jsonLogger } from '../../lib/pipeline/index.ts';
 import { intermediateArtifactTags, readPlan } from '../../lib/run/index.ts';
-import { labelReferenceSlice, mergeLabels } from '../../lib/pipeline/index.ts';
+import { runStage } from '../../lib/pipeline/index.ts';
 import type { Logger } from '../../lib/pipeline/index.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
 import { formatZodError } from '../../lib/validate/index.ts';
@@ -63,7 +63,7 @@ export async function runReferenceJob(env: NodeJS.ProcessEnv, log: Logger = json
     const ctx = { store, log, progress: { add() {} } };
     if (e.PROXYSEL_ACTION === 'merge') {
       log.info('merging reference labels', { plan: e.PROXYSEL_PLAN });
-      const out = await mergeLabels({ plan: e.PROXYSEL_PLAN }, ctx);
+      const out = await runStage('merge-labels', { plan: e.PROXYSEL_PLAN }, ctx);
       log.info('merged reference labels', { ...out, seconds: (performance.now() - t0) / 1000 });
     } else {
       // The merge step reads the plan's referenceSlices parts: an array of another size would label a wrong share.
@@ -74,7 +74,7 @@ export async function runReferenceJob(env: NodeJS.ProcessEnv, log: Logger = json
       }
       const event = { plan: e.PROXYSEL_PLAN, index: e.AWS_BATCH_JOB_ARRAY_INDEX, count };
       log.info('labelling reference slice', event);
-      const out = await labelReferenceSlice(event, ctx);
+      const out = await runStage('reference', event, ctx);
       const seconds = (performance.now() - t0) / 1000;
       log.info('labelled reference slice', { ...out, seconds, tokensPerSecond: seconds > 0 ? out.tokens / seconds : 0 });
     }

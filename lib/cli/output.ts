@@ -3,7 +3,8 @@
  * progress only without `--quiet`, and warnings and errors always.
  */
 import { textLogger } from '../pipeline/index.ts';
-import { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from '../pipeline/index.ts';
+import { noDisplay, type ProgressDisplay } from '../runner/index.ts';
+import { barsDisplay, linesDisplay } from './progress-display.ts';
 import type { Logger } from '../pipeline/index.ts';
 
 /**

@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import { cachedTokenCounter, tokenizerFile } from '../reference/index.ts';
 import { binOf, docHash, isSelected, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
-import { finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, finishedUnit, itemVersion, outputDigest, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import type { WorkItem } from '../corpus/index.ts';
@@ -100,7 +100,7 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
  * the reference tokenizer where it is local (ngram, onnx tokenizer.json); writes budget/counts/<item>.json (the
  * boundary region's documents one by one, the rest summed) and budget/counts/<item>.tokens.json (every candidate's).
  */
-export async function countWorkItem(event: ItemEvent, ctx: StageContext): Promise<CountItemOutput> {
+export async function countWorkItemUnit(event: ItemEvent, ctx: StageContext): Promise<DeclaredUnit<CountItemOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const item = event.item;
   const estimate = await ctx.store.readJson(run.uri(artifactKeys.estimate), estimateFileSchema);
@@ -112,10 +112,9 @@ export async function countWorkItem(event: ItemEvent, ctx: StageContext): Promis
     source,
   };
   const unit = {
-    stage: 'count',
     unit: item.id,
     inputs: { item: itemVersion(item), ...inputs },
     outputs: [artifactKeys.counts(item.id), artifactKeys.countedTokens(item.id)],
   };
-  return resumable(ctx, run, unit, () => countCandidates(ctx, run, item, estimate, source));
+  return { run, ...unit, work: () => countCandidates(ctx, run, item, estimate, source) };
 }

@@ -18,7 +18,7 @@ import {
 import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { StoreNotFoundError } from '../store/index.ts';
 import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
-import { resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, SINGLE_UNIT } from './markers.ts';
 import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
 
@@ -70,7 +70,7 @@ function groupItems(run: RunFiles, group: number, items: number): { first: numbe
  * again laid out by partition, each record with its item's index, as dedup/groups/g-<group>.bin: the shuffle's first
  * level, so a partition reads one range per group instead of one per item. Memory: the group's band files twice.
  */
-export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Promise<DedupGatherOutput> {
+export async function dedupGatherUnit(event: DedupGroupEvent, ctx: StageContext): Promise<DeclaredUnit<DedupGatherOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   dedupSpecOf(run);
   if (event.group >= run.plan.dedupGroups) throw new BadStageInputError(`dedup gather: group ${event.group} is out of range (the plan has ${run.plan.dedupGroups})`);
@@ -79,7 +79,7 @@ export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Pr
   const members = items.slice(first, first + count);
   const versions = await inputVersions(ctx, run, members.map((it) => artifactKeys.bands(it.id)));
   const key = artifactKeys.dedupGroup(event.group);
-  return resumable(ctx, run, { stage: 'dedup-gather', unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions.digest, outputs: [key] }, async () => {
+  return { run, unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions.digest, outputs: [key], work: async () => {
     const inputs = [];
     for (let i = 0; i < members.length; i++) {
       const uri = run.uri(artifactKeys.bands(members[i]!.id));
@@ -89,7 +89,7 @@ export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Pr
     const file = gatherBandFiles(inputs, run.plan.dedupPartitions, first);
     await ctx.store.write(run.uri(key), file);
     return { group: event.group, items: members.length, bytes: file.length };
-  });
+  } };
 }
 
 /**
@@ -98,7 +98,7 @@ export async function dedupGather(event: DedupGroupEvent, ctx: StageContext): Pr
  * pairs verified at the threshold to dedup/pairs/p-<partition>.bin. Memory: 12 bytes per band record and 16 per exact
  * record of the partition, bounded by dedup.maxPartitionRecords.
  */
-export async function dedupPartition(event: DedupPartitionEvent, ctx: StageContext): Promise<DedupPartitionOutput> {
+export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageContext): Promise<DeclaredUnit<DedupPartitionOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const d = dedupSpecOf(run);
   const P = run.plan.dedupPartitions;
@@ -117,7 +117,7 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
   // The pairs depend on the documents' texts only (band keys, exact hashes, and signatures that the band keys are cut
   // from), all of which the group files' digests cover: a refit that changes policy keys does not redo this unit.
   const versions = sha256(headers.map((h) => h.digest).join('\n'));
-  return resumable(ctx, run, { stage: 'dedup', unit, inputs: versions, outputs: [artifactKeys.dedupPairs(event.partition)] }, async () => {
+  return { run, unit, inputs: versions, outputs: [artifactKeys.dedupPairs(event.partition)], work: async () => {
     const records = new PartitionRecords();
     for (const h of headers) {
       const s = h.sections[event.partition]!;
@@ -132,7 +132,7 @@ export async function dedupPartition(event: DedupPartitionEvent, ctx: StageConte
     const { edges, stats } = findDuplicatePairs(records, (k) => sigs.get(k), { threshold, maxPivots });
     await ctx.store.write(run.uri(artifactKeys.dedupPairs(event.partition)), encodeEdges(edges));
     return { partition: event.partition, records: records.bands + records.exacts, pairs: edges.length, stats };
-  });
+  } };
 }
 
 /**
@@ -150,14 +150,14 @@ export interface DedupClustersOutput {
   tokensRemoved: number;
 }
 
-export async function dedupClusters(event: { plan: string }, ctx: StageContext): Promise<DedupClustersOutput> {
+export async function dedupClustersUnit(event: { plan: string }, ctx: StageContext): Promise<DeclaredUnit<DedupClustersOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const d = dedupSpecOf(run);
   const P = run.plan.dedupPartitions;
   const items = await readItems(ctx.store, run);
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
-  return resumable(ctx, run, { stage: 'dedup-clusters', unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary] }, async () => {
+  return { run, unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary], work: async () => {
     const edges: DuplicateEdge[] = [];
     // One push per edge: spreading a partition's edges into push() overflows the stack past about 100k of them.
     for (const key of pairKeys) for (const e of decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key))) edges.push(e);
@@ -246,5 +246,5 @@ export async function dedupClusters(event: { plan: string }, ctx: StageContext):
     await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
     ctx.log.info(`dedup: ${clusters.length} cluster(s), ${docsRemoved} document(s) and ${tokensRemoved} tokens removed`);
     return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
-  });
+  } };
 }

@@ -3,7 +3,7 @@ import { DOC_STAT_COUNT, docStats } from '../features/index.ts';
 import { fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
 import type { ProxyExample } from '../proxy/index.ts';
 import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, readLabelsFile, readPlan, readSampleFile, sampleStatsSchema, writeProxyCard } from '../run/index.ts';
-import { finishedUnit, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, finishedUnit, outputDigest, SINGLE_UNIT } from './markers.ts';
 import type { PlanRef, StageContext } from './types.ts';
 import { budgetFraction } from '../job/index.ts';
 import { evaluateRules, resolveRules } from '../rules/index.ts';
@@ -68,16 +68,20 @@ function countSpaceWords(text: string): number {
   return n;
 }
 
+/** What fit returns besides the plan (and its marker keeps). */
+export interface FitOutput {
+  members: number;
+  fidelity: ProxyCard['fidelity'];
+}
+
 /**
  * fit: trains the proxy ensemble on the labelled sample (target: the large model's loss, or the reducible loss, per
  * byte or per token as the spec's lossUnit says), measures its fidelity on a seeded held-out split and its fidelity
  * learning curve (25%, 50%, 100% of the training labels), fits the token-count model on the same training split (and
- * measures it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json.
+ * measures it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json. Declared as its one
+ * unit (what it reads and writes, and the work) for the registry, which completes it through the resume protocol.
  */
-export async function fitProxy(
-  event: PlanRef,
-  ctx: StageContext,
-): Promise<{ plan: string; members: number; fidelity: ProxyCard['fidelity'] }> {
+export async function fitProxyUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<FitOutput, { plan: string } & FitOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   if (spec.proxy.kind !== 'hashed-ensemble') {
@@ -87,7 +91,6 @@ export async function fitProxy(
   const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
   const labelled = await finishedUnit(ctx.store, run, 'merge-labels', SINGLE_UNIT);
   const unit = {
-    stage: 'fit',
     unit: SINGLE_UNIT,
     inputs: {
       sample: outputDigest(sample, artifactKeys.sample),
@@ -96,7 +99,7 @@ export async function fitProxy(
     },
     outputs: [artifactKeys.model, artifactKeys.card, artifactKeys.heldOut],
   };
-  const out = await resumable(ctx, run, unit, async () => {
+  const work = async (): Promise<FitOutput> => {
     const texts: string[] = [];
     const ids: string[] = [];
     for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) {
@@ -241,6 +244,6 @@ export async function fitProxy(
       );
     }
     return { members: card.members, fidelity: card.fidelity };
-  });
-  return { plan: event.plan, ...out };
+  };
+  return { run, ...unit, work, finish: (kept) => ({ plan: event.plan, ...kept }) };
 }

@@ -1,11 +1,9 @@
 export { jsonLogger, noProgress, silentLogger, stageContext, textLogger } from './context.ts';
-export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';
-export { failureEventSchema, readableCause, recordFailure } from './run-failure.ts';
 export type { PlanOutput } from './plan.ts';
-export { labelReferenceSlice, mergeLabels } from './reference.ts';
-export { reselect } from './reselect.ts';
 export { scoreWorkItems, closeScorers } from './score.ts';
-export { loadStage, stageNames, stages, type StageName } from './stages.ts';
+export { countAndSettle, type SettleOutput } from './settle.ts';
+export { loadStage, runStage, stageNames, stages, type StageName } from './stages.ts';
+export { acquireRunLock, describeHolder, lockHolder, releaseExecutionLock, type RunLock } from './run-lock.ts';
+export { beginRun } from './run-state.ts';
 export type { Logger, StageContext } from './types.ts';
-export { BUSY_EXIT_CODE, invalidEvent, InvalidEventError, RUN_LOCK_BUSY } from './errors.ts';
-export { barsDisplay, linesDisplay, noDisplay, type ProgressDisplay } from './progress-display.ts';
+export { BUSY_EXIT_CODE, invalidEvent, InvalidEventError, RUN_LOCK_BUSY, RunLockBusyError, WorkerTaskError } from './errors.ts';

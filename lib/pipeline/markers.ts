@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { WorkItem } from '../corpus/index.ts';
 import type { ReferenceSpec } from '../job/index.ts';
+import { referenceFiles } from '../reference/index.ts';
 import { parseUri, type ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
+import type { StageName } from './stages.ts';
 import type { StageContext } from './types.ts';
 import { MissingInputError, StaleInputError } from './errors.ts';
 
 /** One unit of work of a stage, as {@link resumable} sees it. */
 export interface Unit {
-  /** Stage name, as in the marker's key (`sample`, `merge-sample`, `score`...). */
-  stage: string;
+  /** The stage, by its name in the registry (`sample`, `merge-sample`, `score`...): also the marker key's folder. */
+  stage: StageName;
   /** The unit within the stage (an item id, a slice, or `all` for single stages). */
   unit: string;
   /**
@@ -21,11 +23,23 @@ export interface Unit {
   outputs: readonly string[];
 }
 
+/**
+ * A unit as a stage module declares it for the registry to complete (`completedUnit` in stages.ts), which adds the
+ * stage's name: the run it belongs to, what it reads and writes, the work that writes the outputs and returns what the
+ * marker keeps, and (when the stage returns more than that) `finish`, which makes the stage's output of it. The stage
+ * module never touches the marker.
+ */
+export interface DeclaredUnit<T, O = T> extends Omit<Unit, 'stage'> {
+  run: RunFiles;
+  work: () => Promise<T>;
+  finish?: (kept: T) => O;
+}
+
 /** The unit name of single (non fan-out) stages. */
 export const SINGLE_UNIT = 'all';
 
 /** Where the completion marker of one unit of a stage lives. */
-export function markerKey(stage: string, unit: string): string {
+export function markerKey(stage: StageName, unit: string): string {
   return `plan/done/${stage}/${unit}.json`;
 }
 
@@ -52,14 +66,14 @@ export async function digestObject(store: ObjectStore, uri: string): Promise<{ s
 }
 
 /**
- * Versions of the files a reference scorer loads (the n-gram text, the onnx folder): key, size and ETag (the sha256 of
- * a local file's bytes) of each, so
- * that replacing the model or text at the same location redoes what depends on it. An openai reference is identified
- * by its URL and model name, which the spec holds.
+ * Versions of the files that identify a reference model (`referenceFiles`, which each backend answers in
+ * lib/reference: the n-gram text, the onnx folder; none for openai, whose spec identifies it): key, size and ETag (the
+ * sha256 of a local file's bytes) of each, so that replacing the model or text at the same location redoes what
+ * depends on it.
  */
 export async function referenceVersion(store: ObjectStore, reference: ReferenceSpec | undefined): Promise<unknown> {
-  if (!reference || reference.kind === 'openai') return null;
-  const uri = reference.kind === 'ngram' ? reference.text : reference.model;
+  const uri = reference ? referenceFiles(reference) : undefined;
+  if (uri === undefined) return null;
   const objects = await store.list(uri);
   // A local file's listed version is its mtime and size, which an edit in place can leave as they were: its bytes count.
   if (parseUri(uri).scheme === 'file') {
@@ -120,7 +134,7 @@ export async function resumable<T>(ctx: StageContext, run: RunFiles, unit: Unit,
 }
 
 /** The marker of a finished unit (an earlier stage's): throws naming the marker when the unit has not finished. */
-export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: string, unit: string): Promise<UnitMarker> {
+export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: StageName, unit: string): Promise<UnitMarker> {
   const uri = run.uri(markerKey(stage, unit));
   const marker = await readMarker(store, uri);
   if (!marker) throw new MissingInputError(`${uri}: no valid completion marker: the ${stage} stage has not finished ${unit === SINGLE_UNIT ? 'its work' : `unit ${unit}`}`);

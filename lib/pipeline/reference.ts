@@ -3,7 +3,7 @@ import { smallReferenceOf } from '../job/index.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/index.ts';
 import { artifactKeys, type LabelRecord, readLabelsFile, readPlan, readSampleFile, type ReferenceStats } from '../run/index.ts';
-import { finishedUnit, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, finishedUnit, outputDigest, referenceVersion, SINGLE_UNIT } from './markers.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
 import { BadStageInputError } from './errors.ts';
 
@@ -20,21 +20,27 @@ function sliceUnit(index: number, count: number): string {
   return `${String(index).padStart(5, '0')}-of-${count}`;
 }
 
+/** What one reference slice returns besides the plan (and its marker keeps). */
+export interface ReferenceSliceOutput {
+  index: number;
+  docs: number;
+  tokens: number;
+}
+
 /**
  * reference: labels one slice of the sample with the large model's loss (and the small model's, for the reducible
  * target: the smallReference, or the n-gram trained on targetText); writes reference/part-<index>.jsonl.gz. Runs as a
  * Batch array child, a Lambda, or a local worker.
  */
-export async function labelReferenceSlice(
+export async function labelReferenceSliceUnit(
   event: ReferenceSliceEvent,
   ctx: StageContext,
-): Promise<{ plan: string; index: number; docs: number; tokens: number }> {
+): Promise<DeclaredUnit<ReferenceSliceOutput, { plan: string } & ReferenceSliceOutput>> {
   if (event.index >= event.count) throw new BadStageInputError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const merged = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
   const unit = {
-    stage: 'reference',
     unit: sliceUnit(event.index, event.count),
     inputs: {
       sample: outputDigest(merged, artifactKeys.sample),
@@ -44,7 +50,7 @@ export async function labelReferenceSlice(
     },
     outputs: [artifactKeys.referencePart(event.index)],
   };
-  const out = await resumable(ctx, run, unit, async () => {
+  const work = async (): Promise<ReferenceSliceOutput> => {
     const sample = [];
     for await (const rec of readSampleFile(ctx.store, run.uri(artifactKeys.sample))) sample.push(rec);
     const { start, end } = sliceBounds(sample.length, event.index, event.count);
@@ -79,18 +85,18 @@ export async function labelReferenceSlice(
     }
     await writeJsonlGz(ctx.store, run.uri(artifactKeys.referencePart(event.index)), labels);
     return { index: event.index, docs: labels.length, tokens: labels.reduce((a, l) => a + l.tokens, 0) };
-  });
-  return { plan: event.plan, ...out };
+  };
+  return { run, ...unit, work, finish: (out) => ({ plan: event.plan, ...out }) };
 }
 
 /** merge labels: concatenates the slices in order into reference/labels.jsonl.gz. */
-export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
+export async function mergeLabelsUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
   const run = await readPlan(ctx.store, event.plan);
   const count = run.plan.referenceSlices;
   const slices = [];
   for (let i = 0; i < count; i++) slices.push((await finishedUnit(ctx.store, run, 'reference', sliceUnit(i, count))).outputs);
-  const unit = { stage: 'merge-labels', unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
-  const docs = await resumable(ctx, run, unit, async () => {
+  const unit = { unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
+  const work = async (): Promise<number> => {
     const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };
     let lossSum = 0;
     let nllSum = 0;
@@ -124,6 +130,6 @@ export async function mergeLabels(event: PlanRef, ctx: StageContext): Promise<{ 
     if (smallBytes > 0) stats.meanSmallLossPerByte = smallNllSum / smallBytes;
     await ctx.store.writeJson(run.uri(artifactKeys.referenceStats), stats);
     return stats.docs;
-  });
-  return { plan: event.plan, docs };
+  };
+  return { run, ...unit, work, finish: (docs) => ({ plan: event.plan, docs }) };
 }

@@ -6,7 +6,7 @@ import { artifactKeys, readItems, readPlan, readSampleFile, sampleItemOutputSche
 import { formatZodError } from '../validate/index.ts';
 import { NoDocumentsError, StaleInputError } from './errors.ts';
 import { closestName } from '../validate/index.ts';
-import { finishedUnit, itemVersion, resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, finishedUnit, itemVersion, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
 
@@ -66,13 +66,13 @@ function toRecord(d: Doc): SampleRecord {
 }
 
 /** sample: the seeded, size-proportional share of one work item, written to sample/part-<item>.jsonl.gz. */
-export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promise<SampleItemOutput> {
+export async function sampleWorkItemUnit(event: ItemEvent, ctx: StageContext): Promise<DeclaredUnit<SampleItemOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const { plan } = run;
   const item = event.item;
   const quota = plan.sampleQuotas[item.id] ?? 0;
-  const unit = { stage: 'sample', unit: item.id, inputs: { item: itemVersion(item), quota }, outputs: [artifactKeys.samplePart(item.id)] };
-  return resumable(ctx, run, unit, async () => {
+  const unit = { unit: item.id, inputs: { item: itemVersion(item), quota }, outputs: [artifactKeys.samplePart(item.id)] };
+  return { run, ...unit, work: async () => {
     const keep = new BottomK(quota);
     const bad = new BadRecordLog();
     // A salt keeps the sample independent of hash-based policy noise (sample policy, boundary order) that also use the seed.
@@ -107,7 +107,7 @@ export async function sampleWorkItem(event: ItemEvent, ctx: StageContext): Promi
       textBytes: seenBytes,
       ...(missingText > 0 ? { missingText, recordFields: recordFields ?? [] } : {}),
     };
-  });
+  } };
 }
 
 /** The share of the corpus's documents above which the reference sample is said to label most of it. */
@@ -145,18 +145,17 @@ function warnOfLargeSample(requested: number, sampled: number, docs: number, ctx
  * merge sample: concatenates the parts in work-item order into sample/sample.jsonl.gz, and sums what the items saw
  * into sample/stats.json (the corpus's documents and text bytes, known before scoring).
  */
-export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ plan: string; docs: number }> {
+export async function mergeSampleUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
   const run = await readPlan(ctx.store, event.plan);
   const items = await readItems(ctx.store, run);
   const parts: { item: string; marker: UnitMarker }[] = [];
   for (const item of items) parts.push({ item: item.id, marker: await finishedUnit(ctx.store, run, 'sample', item.id) });
   const unit = {
-    stage: 'merge-sample',
     unit: SINGLE_UNIT,
     inputs: parts.map((p) => ({ item: p.item, outputs: p.marker.outputs, output: p.marker.output })),
     outputs: [artifactKeys.sample, artifactKeys.sampleStats],
   };
-  const docs = await resumable(ctx, run, unit, async () => {
+  const work = async (): Promise<number> => {
     const stats: SampleStats = { sampled: 0, corpusDocs: 0, corpusTextBytes: 0 };
     let missingText = 0;
     let recordFields: string[] | undefined;
@@ -187,6 +186,6 @@ export async function mergeSample(event: PlanRef, ctx: StageContext): Promise<{ 
     ctx.log.info(`sample: ${count} documents of ${stats.corpusDocs}`);
     warnOfLargeSample(run.plan.spec.sample.docs, count, stats.corpusDocs, ctx);
     return count;
-  });
-  return { plan: event.plan, docs };
+  };
+  return { run, ...unit, work, finish: (docs) => ({ plan: event.plan, docs }) };
 }

@@ -9,7 +9,7 @@ import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, emptyExclusions, RuleTally, ScoreFileWriter, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { ObjectStream } from '../store/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
-import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT } from './markers.ts';
+import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemsEvent, StageContext } from './types.ts';
 
@@ -187,7 +187,7 @@ export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Prom
   const tokenizer = run.plan.spec.exactTokens ? await referenceVersion(ctx.store, run.plan.spec.reference) : null;
   const out: ScoreItemOutput[] = [];
   for (const item of event.items) {
-    const unit = {
+    const unit: Unit = {
       stage: 'score',
       unit: item.id,
       inputs: { item: itemVersion(item), proxy, tokenizer, files: SCORE_FILES_VERSION },

@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet, type Doc } from
 import { materializeFormat, materializeFormats, materializeKeepsFields } from '../job/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
-import { digestObject, finishedUnit, itemVersion, outputDigest, resumable, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, digestObject, finishedUnit, itemVersion, outputDigest, SINGLE_UNIT } from './markers.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import { MissingInputError } from './errors.ts';
@@ -22,7 +22,7 @@ function withOtherFields(d: Doc): { id: string; text: string } {
  * (budget/counts/<item>.tokens.json: exact where the reference tokenizer is local), summed here; every selected row
  * must have one.
  */
-export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promise<SelectItemOutput> {
+export async function selectWorkItemUnit(event: ItemEvent, ctx: StageContext): Promise<DeclaredUnit<SelectItemOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const item = event.item;
@@ -32,7 +32,6 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
   const counted = await ctx.store.head(countedUri);
   const format = materializeFormat(spec.materialize);
   const unit = {
-    stage: 'select',
     unit: item.id,
     inputs: {
       item: itemVersion(item),
@@ -48,7 +47,7 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
       attributeKey(item),
     ],
   };
-  return resumable(ctx, run, unit, async () => {
+  return { run, ...unit, work: async () => {
     const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
     const rows = await readScoreFile(ctx.store, run.uri(artifactKeys.scores(item.id)));
     const gone = new Set((await removed.forItem(item.id)).rows);
@@ -101,5 +100,5 @@ export async function selectWorkItem(event: ItemEvent, ctx: StageContext): Promi
     const out: SelectItemOutput = { item: item.id, shard: item.key, docs: chosen.size, tokens, estimatedTokens, file, failingRules };
     await ctx.store.writeJson(run.uri(artifactKeys.selectedStats(item.id)), out);
     return out;
-  });
+  } };
 }

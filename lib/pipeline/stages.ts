@@ -11,6 +11,7 @@ import type { CountItemOutput } from './count.ts';
 import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
+import type { DeclaredUnit } from './markers.ts';
 import type { PlanOutput } from './plan.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
@@ -44,14 +45,36 @@ export interface StageDefinition<S extends z.ZodType, O> {
   fanOut: FanOut;
   /** The input every caller validates against; the stage function takes its parsed output. */
   input: S;
-  /** The stage function, imported on first use. */
-  load: () => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /** The stage function, imported on first use (given the stage's own name, which `loadStage` passes). */
+  load: (stage: string) => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
   /** The stage's part of its phase's line in the run's timings, from the outputs of all its calls in this run. */
   summary?: (outputs: O[], run: RunFiles) => string;
 }
 
 const stage = <S extends z.ZodType, O>(definition: StageDefinition<S, O>): StageDefinition<S, O> => definition;
 const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce((a, v) => a + of(v), 0);
+
+/**
+ * The function of a stage whose call is one unit that the registry completes: the stage module only declares the unit
+ * (`declare`: what it reads and writes, and the work), and the resume protocol (`resumable`, markers.ts) runs the work
+ * unless the unit already finished with the same inputs and its outputs still hold. The output is what the work
+ * returned (the marker keeps it), through the unit's `finish` when it has one. markers.ts loads with the stage, so the
+ * registry stays light.
+ */
+function completedUnit<I, T, O = T>(
+  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T, O>>>,
+): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<O>> {
+  return async (stage) => {
+    // A registry key: loadStage passes the name it was called with.
+    const name = stage as StageName;
+    const [{ resumable }, declareUnit] = await Promise.all([import('./markers.ts'), declare()]);
+    return async (input, ctx) => {
+      const { run, work, finish, ...unit } = await declareUnit(input, ctx);
+      const kept = await resumable(ctx, run, { stage: name, ...unit }, work);
+      return finish ? finish(kept) : (kept as unknown as O);
+    };
+  };
+}
 
 /** Every stage by its name, in the order a run calls them. */
 export const stages = {
@@ -64,22 +87,22 @@ export const stages = {
   sample: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./sample.ts')).sampleWorkItem,
+    load: completedUnit(async () => (await import('./sample.ts')).sampleWorkItemUnit),
     summary: (outs: SampleItemOutput[]) => `${sum(outs, (o) => o.sampled)} of ${sum(outs, (o) => o.docs)} documents sampled`,
   }),
-  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./sample.ts')).mergeSample }),
+  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./sample.ts')).mergeSampleUnit) }),
   reference: stage({
     fanOut: 'per-slice',
     input: referenceSliceEventSchema,
-    load: async () => (await import('./reference.ts')).labelReferenceSlice,
+    load: completedUnit(async () => (await import('./reference.ts')).labelReferenceSliceUnit),
     summary: (outs: { docs: number; tokens: number }[], run) =>
       `${sum(outs, (o) => o.docs)} documents, ${sum(outs, (o) => o.tokens)} tokens labelled by the ${run.plan.spec.reference.kind} model`,
   }),
-  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: async () => (await import('./reference.ts')).mergeLabels }),
+  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./reference.ts')).mergeLabelsUnit) }),
   fit: stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: async () => (await import('./fit.ts')).fitProxy,
+    load: completedUnit(async () => (await import('./fit.ts')).fitProxyUnit),
     summary: ([o]: { members: number; fidelity: { spearman: number } }[]) => `${o!.members} member(s), held-out Spearman ${o!.fidelity.spearman.toFixed(3)}`,
   }),
   score: stage({
@@ -95,19 +118,19 @@ export const stages = {
   'dedup-gather': stage({
     fanOut: 'per-group',
     input: dedupGroupEventSchema,
-    load: async () => (await import('./dedup.ts')).dedupGather,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupGatherUnit),
     summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
   dedup: stage({
     fanOut: 'per-partition',
     input: dedupPartitionEventSchema,
-    load: async () => (await import('./dedup.ts')).dedupPartition,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupPartitionUnit),
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
   'dedup-clusters': stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: async () => (await import('./dedup.ts')).dedupClusters,
+    load: completedUnit(async () => (await import('./dedup.ts')).dedupClustersUnit),
     summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
   }),
   reduce: stage({
@@ -120,7 +143,7 @@ export const stages = {
   count: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./count.ts')).countWorkItem,
+    load: completedUnit(async () => (await import('./count.ts')).countWorkItemUnit),
     summary: (outs: CountItemOutput[]) => {
       // Candidates of the last pass (a later pass widens the region), documents tokenized over all passes.
       const candidates = new Map(outs.map((o) => [o.item, o.candidates]));
@@ -136,7 +159,7 @@ export const stages = {
   select: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: async () => (await import('./select.ts')).selectWorkItem,
+    load: completedUnit(async () => (await import('./select.ts')).selectWorkItemUnit),
     summary: (outs: SelectItemOutput[]) => `${sum(outs, (o) => o.docs)} documents written`,
   }),
   finalize: stage({
@@ -181,7 +204,7 @@ export function parseStageInput<S extends StageName>(stage: S, input: unknown): 
 
 /** The stage function of `stage`, typed by the registry (the Lambda handler calls it on an event it validated). */
 export async function loadStage<S extends StageName>(stage: S): Promise<(input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>> {
-  return (await stages[stage].load()) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
+  return (await stages[stage].load(stage)) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
 }
 
 /** Runs one call of a stage as every local caller does: validate the input, then call the stage. */

@@ -28,4 +28,5 @@ export async function createReferenceScorer(spec: ReferenceSpec, deps: { store: 
     }
   }
 }
+export { referenceFiles } from './identity.ts';
 export { cachedTokenCounter, createTokenCounter, hasLocalTokenizer, tokenizerFile } from './token-counter.ts';

@@ -1,6 +1,6 @@
 import { JobSpecError, parseJobSpecText, resolveSpecPaths, specBaseDir } from '../job/index.ts';
 import { silentLogger } from '../pipeline/index.ts';
-import { recordFailure, runJob, type RunJobOptions, type RunJobResult } from '../pipeline/index.ts';
+import { recordFailure, runJob, type RunJobOptions, type RunJobResult } from '../runner/index.ts';
 import type { Logger } from '../pipeline/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { isS3Uri } from '../store/index.ts';

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEdges, shuffleRequests, type StageRequests } from '../../lib/dedup/index.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
 import { runStage } from '../../lib/pipeline/stages.ts';
 import { readScoreFile } from '../../lib/run/index.ts';

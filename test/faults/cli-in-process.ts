@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { cli } from '../../lib/cli.ts';
+import { cli } from '../../lib/cli/index.ts';
 
 /** Runs the CLI as a user would, in this process: its exit code and what it wrote to stderr (stdout is dropped). */
 export async function proxyselInProcess(args: string[]): Promise<{ code: number; err: string }> {

@@ -5,11 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../lib/cli.ts';
+import { exitCodeOf } from '../../lib/cli/index.ts';
 import { isBadInput } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { BadStageInputError, WorkerTaskError } from '../../lib/pipeline/errors.ts';
-import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
+import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { proxyselInProcess } from './cli-in-process.ts';
 import { jsonl, brownTexts, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 

@@ -4,13 +4,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/cli.ts';
+import { main } from '../../lib/cli/index.ts';
 import { parseSize } from '../../lib/cost/index.ts';
 import { parseJobSpec } from '../../lib/job/index.ts';
 import { planJob } from '../../lib/pipeline/plan.ts';
 import { readPlan } from '../../lib/run/index.ts';
 import { parseBudgetOption } from '../../lib/job/index.ts';
-import { reselect } from '../../lib/pipeline/reselect.ts';
+import { reselect } from '../../lib/runner/reselect.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore } from '../../lib/store/index.ts';

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobSpecError, parseJobSpec } from '../../lib/job/index.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { listFiles, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';
 

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planJob } from '../../lib/pipeline/plan.ts';
-import { recordFailure } from '../../lib/pipeline/index.ts';
+import { recordFailure } from '../../lib/runner/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { copyOutput, deliverables, listFiles, runTiny, tinySpec, tinyWorld, type TinyWorld } from './tiny-job.ts';

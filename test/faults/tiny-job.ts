@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { docHash } from '../../lib/select/index.ts';
 import { brownDocs } from '../proxy/brown-docs.ts';

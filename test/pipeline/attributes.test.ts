@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { planWorkItems, readDocs, readJsonlGz } from '../../lib/corpus/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { attributeKey } from '../../lib/pipeline/attributes.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
 

@@ -9,9 +9,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartitionTooLargeError } from '../../lib/dedup/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { dedupPartition } from '../../lib/pipeline/dedup.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
-import { reselect } from '../../lib/pipeline/reselect.ts';
+import { runStage } from '../../lib/pipeline/stages.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
+import { reselect } from '../../lib/runner/reselect.ts';
 import { readScoreFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { readDemoLabels } from '../dedup/demo-labels.ts';
@@ -179,8 +179,8 @@ describe('the dedup partition\'s memory bound', () => {
     await writeFile(planUri, JSON.stringify(plan));
     await rm(join(copy, 'plan', 'done', 'dedup'), { recursive: true, force: true });
     const ctx = { store: createStore({}), log: silentLogger, progress: { add() {} } };
-    await expect(dedupPartition({ plan: planUri, partition: 0 }, ctx)).rejects.toThrow(PartitionTooLargeError);
-    await expect(dedupPartition({ plan: planUri, partition: 0 }, ctx)).rejects.toThrow(/dedup partition 0: \d+ band records exceed the bound of 10 .*raise dedup\.partitions/);
+    await expect(runStage('dedup', { plan: planUri, partition: 0 }, ctx)).rejects.toThrow(PartitionTooLargeError);
+    await expect(runStage('dedup', { plan: planUri, partition: 0 }, ctx)).rejects.toThrow(/dedup partition 0: \d+ band records exceed the bound of 10 .*raise dedup\.partitions/);
   });
 });
 

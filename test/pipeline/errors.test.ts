@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../lib/cli.ts';
+import { exitCodeOf } from '../../lib/cli/index.ts';
 import { InvalidOptionError, JobSpecError, parseBudgetOption } from '../../lib/job/index.ts';
 import { stageContext } from '../../lib/pipeline/context.ts';
 import {
@@ -15,7 +15,7 @@ import {
   TooFewLabelsError,
 } from '../../lib/pipeline/errors.ts';
 import { finishedUnit } from '../../lib/pipeline/markers.ts';
-import { labelReferenceSlice } from '../../lib/pipeline/reference.ts';
+import { runStage } from '../../lib/pipeline/stages.ts';
 import type { RunFiles } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 
@@ -39,7 +39,7 @@ describe('the pipeline errors', () => {
 
   it('name a stage event the plan cannot have before anything is read', async () => {
     const ctx = stageContext(createStore());
-    const error = await labelReferenceSlice({ plan: join(dir, 'plan.json'), index: 3, count: 2 }, ctx).catch((e: unknown) => e);
+    const error = await runStage('reference', { plan: join(dir, 'plan.json'), index: 3, count: 2 }, ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadStageInputError);
     expect((error as Error).message).toMatch(/reference slice index 3 is not below the slice count 2/);
   });

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSpecSchema } from '../../lib/job/spec.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { trainNgramModel } from '../../lib/reference/ngram/index.ts';
 import { writeTinyCorpus, writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
 import { InvalidEventError } from '../../lib/pipeline/errors.ts';
 import { parseStageInput, phases, runStage, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
-import { StageWorkerPool } from '../../lib/pipeline/worker-pool.ts';
+import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { writeTinyCorpus, writeTinyModelFolder } from '../../bench/lib/tiny-causal-lm.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { tokenizeWords, trainNgramModel } from '../../lib/reference/ngram/index.ts';
 import { expectedLoss, ngramPromptLm, startLogprobServer, type LogprobServer } from '../helpers/logprob-server.ts';
 import { writeTinyCorpus } from '../../bench/lib/tiny-causal-lm.ts';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema, type Manifest } from '../../lib/manifest/index.ts';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { renderReport, loadReportData } from '../../lib/report/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';

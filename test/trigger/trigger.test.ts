@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../lib/cli.ts';
+import { main } from '../../lib/cli/index.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
-import { readableCause, recordFailure } from '../../lib/pipeline/index.ts';
+import { readableCause, recordFailure } from '../../lib/runner/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import {
   executionNameFor,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { runJob } from '../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { createStore } from '../../lib/store/index.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';

@@ -13,10 +13,10 @@ import { jobSpecSchema, policySchema, type JobSpec } from '../../../lib/job/spec
 import { artifactKeys, readItems, readLabelsFile, readPlan, readProxyCard, readScoreFile, removedRows, thresholdFileSchema } from '../../../lib/run/index.ts';
 import { selectedRows } from '../../../lib/select/index.ts';
 import { silentLogger } from '../../../lib/pipeline/context.ts';
-import { runJob } from '../../../lib/pipeline/local-runner.ts';
+import { runJob } from '../../../lib/runner/local-runner.ts';
 import { planJob } from '../../../lib/pipeline/plan.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
-import { countWorkItem } from '../../../lib/pipeline/count.ts';
+import { runStage } from '../../../lib/pipeline/stages.ts';
 import { reduceScores } from '../../../lib/pipeline/reduce.ts';
 import { countAndSettle, settleBudget } from '../../../lib/pipeline/settle.ts';
 import type { StageContext } from '../../../lib/pipeline/types.ts';
@@ -151,7 +151,7 @@ async function proxyselSelection(planUri: string, policy: z.input<typeof policyS
   await reduceScores({ plan: planUri, policy: policy === 'default' ? undefined : policySchema.parse(policy) }, ctx);
   await countAndSettle(
     async () => {
-      for (const item of items) await countWorkItem({ plan: planUri, item }, ctx);
+      for (const item of items) await runStage('count', { plan: planUri, item }, ctx);
     },
     () => settleBudget({ plan: planUri }, ctx),
   );

@@ -6,15 +6,15 @@ import type { ObjectStore, S3Options } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type RunFile, type RunFiles, type StageTiming } from '../run/index.ts';
 import { JobSpecError } from '../job/index.ts';
 import { jobSpecSchema, resolvedOverlapProblem } from '../job/index.ts';
-import { RunLockBusyError } from './errors.ts';
-import { acquireRunLock, type RunLock } from './run-lock.ts';
+import { RunLockBusyError } from '../pipeline/index.ts';
+import { acquireRunLock, type RunLock } from '../pipeline/index.ts';
 import { recordFailure } from './run-failure.ts';
-import { noProgress, textLogger } from './context.ts';
+import { noProgress, textLogger } from '../pipeline/index.ts';
 import { noDisplay, type ProgressDisplay } from './progress-display.ts';
-import type { PlanOutput } from './plan.ts';
+import type { PlanOutput } from '../pipeline/index.ts';
 import { runPhases, timed, type StageCall } from './run-phases.ts';
-import { phases, runStage, stages, summarize } from './stages.ts';
-import type { Logger, StageContext } from './types.ts';
+import { phases, runStage, stages, summarize } from '../pipeline/stages.ts';
+import type { Logger, StageContext } from '../pipeline/index.ts';
 import { StageWorkerPool } from './worker-pool.ts';
 
 export interface RunJobOptions {

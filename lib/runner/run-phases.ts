@@ -5,8 +5,8 @@
 import type { WorkItem } from '../corpus/index.ts';
 import type { RunFiles, StageTiming } from '../run/index.ts';
 import type { ProgressDisplay } from './progress-display.ts';
-import { countAndSettle, type SettleOutput } from './settle.ts';
-import { stages, summarize, type Phase, type StageName } from './stages.ts';
+import { countAndSettle, type SettleOutput } from '../pipeline/index.ts';
+import { stages, summarize, type Phase, type StageName } from '../pipeline/stages.ts';
 
 export type ProgressDelta = { docs?: number; bytes?: number };
 

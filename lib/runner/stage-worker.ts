@@ -6,9 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isBadInput } from '../errors.ts';
 import { createStore } from '../store/index.ts';
 import type { S3Options } from '../store/index.ts';
-import { closeScorers } from './score.ts';
-import { runStage } from './stages.ts';
-import type { Logger, StageContext } from './types.ts';
+import { closeScorers } from '../pipeline/index.ts';
+import { runStage } from '../pipeline/stages.ts';
+import type { Logger, StageContext } from '../pipeline/index.ts';
 import type { WorkerReply, WorkerTask } from './worker-pool.ts';
 
 const port = parentPort;

@@ -5,14 +5,14 @@ import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
 import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
 import { InvalidOptionError, JobSpecError, parseBudgetOption, resolvedOverlapProblem } from '../job/index.ts';
-import { noProgress } from './context.ts';
+import { noProgress } from '../pipeline/index.ts';
 import { noDisplay } from './progress-display.ts';
 import { runPhases, type StageCall } from './run-phases.ts';
-import { beginRun } from './run-state.ts';
-import { acquireRunLock, describeHolder, lockHolder } from './run-lock.ts';
-import { RunLockBusyError } from './errors.ts';
-import { phases, runStage } from './stages.ts';
-import type { Logger, StageContext } from './types.ts';
+import { beginRun } from '../pipeline/index.ts';
+import { acquireRunLock, describeHolder, lockHolder } from '../pipeline/index.ts';
+import { RunLockBusyError } from '../pipeline/index.ts';
+import { phases, runStage } from '../pipeline/stages.ts';
+import type { Logger, StageContext } from '../pipeline/index.ts';
 
 export interface ReselectOptions {
   budget?: string;

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { artifactKeys, type FailureRecord } from '../run/index.ts';
 import { joinUri } from '../store/index.ts';
-import { releaseExecutionLock } from './run-lock.ts';
-import type { StageContext } from './types.ts';
+import { releaseExecutionLock } from '../pipeline/index.ts';
+import type { StageContext } from '../pipeline/index.ts';
 
 /** What a Step Functions Catch (ResultPath `$.error`) hands to the failure recorder, plus what the run knew. */
 export const failureEventSchema = z

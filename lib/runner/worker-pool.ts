@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { S3Options } from '../store/index.ts';
 import { WORKER_YOUNG_GENERATION_MB } from '../heap.ts';
-import type { StageName, StageOutput } from './stages.ts';
-import { WorkerTaskError } from './errors.ts';
-import type { Logger } from './types.ts';
+import type { StageName, StageOutput } from '../pipeline/stages.ts';
+import { WorkerTaskError } from '../pipeline/index.ts';
+import type { Logger } from '../pipeline/index.ts';
 
 export interface WorkerTask {
   type: 'task';

@@ -3,23 +3,23 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { demoCacheDir, demoJobSpec, ensureDemoCorpus, ESTIMATE_USAGE, estimateCommand } from './cli/index.ts';
-import { joinNegativeValues } from './cli/index.ts';
-import { checkNumberOptions, numberOption } from './cli/index.ts';
-import { cliLogger, colourFor, progressDisplayFor } from './cli/index.ts';
-import { formatSummary } from './cli/index.ts';
-import { proxyselVersion } from './cli/index.ts';
-import { UsageError } from './cli/index.ts';
-import { isBadInput } from './errors.ts';
-import { InvalidOptionError, JobSpecError, JobSpecFileError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from './job/index.ts';
-import { textLogger } from './pipeline/index.ts';
-import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from './pipeline/index.ts';
-import { runJob } from './pipeline/index.ts';
-import { reselect } from './pipeline/index.ts';
-import { writeReport } from './report/index.ts';
-import { POLICY_KIND_NAMES } from './select/index.ts';
-import { createStore, isS3Uri, parseUri, s3OptionsFromEnv } from './store/index.ts';
-import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from './trigger/index.ts';
+import { demoCacheDir, demoJobSpec, ensureDemoCorpus } from './demo.ts';
+import { ESTIMATE_USAGE, estimateCommand } from './estimate.ts';
+import { joinNegativeValues } from './args.ts';
+import { checkNumberOptions, numberOption } from './options.ts';
+import { cliLogger, colourFor, progressDisplayFor } from './output.ts';
+import { formatSummary } from './summary.ts';
+import { proxyselVersion } from './version.ts';
+import { UsageError } from './errors.ts';
+import { isBadInput } from '../errors.ts';
+import { InvalidOptionError, JobSpecError, JobSpecFileError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from '../job/index.ts';
+import { textLogger } from '../pipeline/index.ts';
+import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from '../pipeline/index.ts';
+import { reselect, runJob } from '../runner/index.ts';
+import { writeReport } from '../report/index.ts';
+import { POLICY_KIND_NAMES } from '../select/index.ts';
+import { createStore, isS3Uri, parseUri, s3OptionsFromEnv } from '../store/index.ts';
+import { pollJobSpecs, runSpecLocally, watchJobSpecs, type WatchOptions } from '../trigger/index.ts';
 
 /** Each command's usage, shown by `proxysel <command> --help` and together by `proxysel --help`. */
 const COMMAND_USAGE: Record<string, string> = {

@@ -1,13 +1,7 @@
 import cliProgress from 'cli-progress';
+import type { ProgressDisplay } from '../runner/index.ts';
 
-/** How the local runner shows progress: bars on a terminal, one line per stage otherwise, or nothing. */
-export interface ProgressDisplay {
-  stageStart(stage: string, total: number, unit: 'bytes' | 'docs' | 'items'): void;
-  advance(amount: number): void;
-  stageEnd(stage: string, summary: string): void;
-  print(line: string): void;
-  stop(): void;
-}
+// The CLI's progress displays for the runner: bars on a terminal, one line per stage otherwise.
 
 function formatAmount(n: number, unit: string): string {
   if (unit === 'bytes') {
@@ -18,6 +12,7 @@ function formatAmount(n: number, unit: string): string {
   return `${n}`;
 }
 
+/** Bars on a terminal (cli-progress): one per phase, with its amount and ETA. */
 export function barsDisplay(stream: NodeJS.WriteStream = process.stderr): ProgressDisplay {
   const multi = new cliProgress.MultiBar(
     {
@@ -63,6 +58,7 @@ export function barsDisplay(stream: NodeJS.WriteStream = process.stderr): Progre
   };
 }
 
+/** One line when a phase starts and one when it ends (a log file, a pipe). */
 export function linesDisplay(print: (line: string) => void = (l) => process.stderr.write(l + '\n')): ProgressDisplay {
   return {
     stageStart(stage, total, unit) {
@@ -76,11 +72,3 @@ export function linesDisplay(print: (line: string) => void = (l) => process.stde
     stop() {},
   };
 }
-
-export const noDisplay: ProgressDisplay = {
-  stageStart() {},
-  advance() {},
-  stageEnd() {},
-  print() {},
-  stop() {},
-};
