@@ -25,7 +25,7 @@ export interface ScoreChildResult {
   docs: number;
   wallSeconds: number;
   cpuSeconds: number;
-  /** Peak resident set of the whole process (all threads) while scoring, bytes: read before the dedup stages run. */
+  /** Peak resident set of the whole process (all threads) while scoring, bytes (the dedup stages run in dedup-child.ts). */
   peakRssBytes: number;
 }
 

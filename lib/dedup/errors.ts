@@ -34,7 +34,7 @@ export class PartitionTooLargeError extends DedupError {
     readonly limit: number,
   ) {
     super(
-      `dedup partition ${partition}: ${records} band records exceed the bound of ${limit} held in memory at once; ` +
+      `dedup partition ${partition}: ${records} band and exact records exceed the bound of ${limit} held in memory at once; ` +
         `raise dedup.partitions so each partition holds fewer`,
     );
   }

@@ -3,16 +3,16 @@ import { z } from 'zod';
 /** Settings every deduplicating kind shares: where the work is cut, and how far transitive closure is trusted. */
 const shared = {
   /**
-   * Partitions of the band keys (by key prefix): the dedup stage's fan-out. Absent: one per GiB of stored corpus bytes
-   * (at least 4, at most 4096), resolved by the plan.
+   * Partitions of the band keys (by key prefix): the dedup stage's fan-out. Absent: one per 16 GiB of stored corpus
+   * bytes per record per document (at least 4, at most 65536), resolved by the plan (lib/dedup/layout.ts).
    */
   partitions: z.number().int().min(1).max(65536).optional(),
   /** A cluster of more documents than this is verified pairwise against kept representatives, not trusted. */
   maxClusterSize: z.number().int().min(2).max(1_000_000).default(64),
   /** A cluster that would remove more than this share of one work item's documents is verified pairwise too. */
   maxItemShare: z.number().gt(0).max(1).default(0.5),
-  /** Band records one partition may hold in memory (12 bytes each); beyond it the stage fails, asking for more partitions. */
-  maxPartitionRecords: z.number().int().positive().max(1_000_000_000, 'must be at most 1e9 (12 bytes each in memory)').default(50_000_000),
+  /** Records one partition may hold in memory (12 bytes per band record, 16 per exact one); beyond it the stage fails, asking for more partitions. */
+  maxPartitionRecords: z.number().int().positive().max(1_000_000_000, 'must be at most 1e9 (12 to 16 bytes each in memory)').default(50_000_000),
 };
 
 export const dedupSchema = z.discriminatedUnion('kind', [

@@ -1,5 +1,5 @@
 import { parquetReadObjects } from 'hyparquet';
-import { ByteWriter, ParquetWriter, parquetWriteBuffer, schemaFromColumnData } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer/src/types.js';
 import { z } from 'zod';
 import type { ObjectStore, ObjectStream } from '../store/index.ts';
@@ -42,10 +42,6 @@ function columnData(c: ScoreColumns) {
     // A uint32 bitmask stored in INT32's bits (read back with >>> 0).
     { name: 'rules', data: c.rules.map((m) => m | 0), type: 'INT32', nullable: false },
   ] satisfies ColumnSource[];
-}
-
-export function encodeScoreFile(c: ScoreColumns): Uint8Array {
-  return new Uint8Array(parquetWriteBuffer({ columnData: columnData(c), createdBy: 'proxysel' }));
 }
 
 /** Rows per row group of a streamed score file (about 6 MB of columns in memory). */

@@ -13,6 +13,9 @@ export class ObjectStream {
   private failure: unknown;
 
   constructor(store: ObjectStore, readonly uri: string, options?: WriteOptions) {
+    // `abort` destroys the body with its reason, maybe before the store's write has attached to it: the reason reaches
+    // the write (which then rejects and removes its temporary file), never the process as an unhandled 'error'.
+    this.body.on('error', () => undefined);
     this.done = store.write(uri, this.body, options);
     this.done.catch((err: unknown) => {
       this.failure = err;

@@ -2,22 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { bandKeys, DEFAULT_MINHASH, MinHasher } from '../../lib/dedup/index.ts';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
 import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/features/index.ts';
+import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /**
  * MinHash from the featurizer's scan (MinHasher.hashWords over the scan kernel's word hashes, what the score stage does)
  * against MinHasher.hash over the text (the definition): the same exact hash, word count, signature and band keys.
  */
-
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   ...'the of and to be The OF And x Lorem ipsum der und word words sentence'.split(' '),
@@ -26,7 +16,7 @@ const PIECES = [
 ];
 
 function randomTexts(count: number, seed: number): string[] {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const texts: string[] = [];
   for (let d = 0; d < count; d++) {
     const target = Math.floor(next() ** 2 * 4000);

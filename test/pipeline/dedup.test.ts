@@ -180,7 +180,7 @@ describe('the dedup partition\'s memory bound', () => {
     await rm(join(copy, 'plan', 'done', 'dedup'), { recursive: true, force: true });
     const ctx = { store: createStore({}), log: silentLogger, progress: { add() {} } };
     await expect(runStage('dedup', { plan: planUri, partition: 0 }, ctx)).rejects.toThrow(PartitionTooLargeError);
-    await expect(runStage('dedup', { plan: planUri, partition: 0 }, ctx)).rejects.toThrow(/dedup partition 0: \d+ band records exceed the bound of 10 .*raise dedup\.partitions/);
+    await expect(runStage('dedup', { plan: planUri, partition: 0 }, ctx)).rejects.toThrow(/dedup partition 0: \d+ band and exact records exceed the bound of 10 .*raise dedup\.partitions/);
   });
 });
 

@@ -9,6 +9,7 @@ import { buildDemoCorpus, DEMO_CATEGORIES, SHARD_FILES } from '../../lib/demo/in
 import { DEFAULT_RULES, evaluateRules, evaluateRulesBatch, evaluateRulesReference, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
 import type { CompiledRules, RulesSpecInput } from '../../lib/rules/index.ts';
 import { distinctWords, padTo } from './fixtures.ts';
+import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /**
  * The WebAssembly kernel (evaluateRules, evaluateRulesBatch) against the TypeScript evaluator it mirrors
@@ -66,17 +67,6 @@ const configs: Array<[string, CompiledRules]> = [
   ).map(([name, spec]): [string, CompiledRules] => [name, resolveRules(rulesSchema.parse(spec))]),
 ];
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   ...'the of and to be that have with der und x Lorem ipsum lorem javascript JavaScript privacy policy cookie cookies use uses terms word words sentence list item'.split(' '),
   ' ', ' ', ' ', ' ', ' ', ' ', '  ', '\n', '\n', '\n\n', '\r\n', '\r', '\t', '\u00a0', '\u2028', '\u0085', '\x1c', '\u3000', '\v', '\f',
@@ -88,7 +78,7 @@ const PIECES = [
 
 /** Random texts from pieces likely to hit every rare path, of 0 to about 3000 code units. */
 function randomTexts(count: number, seed: number): string[] {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const texts: string[] = [];
   for (let d = 0; d < count; d++) {
     const target = Math.floor(next() ** 2 * 3000);

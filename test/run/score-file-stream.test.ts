@@ -1,0 +1,57 @@
+/**
+ * The streamed score file: several row groups read back as one table, in order; an aborted file leaves nothing.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readScoreFile, ScoreFileWriter } from '../../lib/run/index.ts';
+import { createStore, ObjectStream } from '../../lib/store/index.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'proxysel-score-stream-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ScoreFileWriter', () => {
+  it('writes row groups as they fill, and the file reads back whole and in order', async () => {
+    const store = createStore();
+    const uri = join(dir, 'scores.parquet');
+    const w = new ScoreFileWriter(new ObjectStream(store, uri));
+    const n = 150_000; // three row groups of at most 65,536
+    for (let i = 0; i < n; i++) {
+      const c = w.columns;
+      c.id.push(`d${i}`);
+      c.row.push(i);
+      c.offset.push(i * 10);
+      c.bytes.push(i % 997);
+      c.tokens.push(i % 101);
+      c.chars.push(i % 991);
+      c.words.push(i % 89);
+      c.score.push(i / 8);
+      c.std.push(0.5);
+      c.rules.push(i % 3 === 0 ? 0x80000001 : 0);
+      if (i % 1000 === 999) await w.flush();
+    }
+    await w.close();
+    expect(w.docs).toBe(n);
+    const rows = await readScoreFile(store, uri);
+    expect(rows).toHaveLength(n);
+    expect(rows[0]).toMatchObject({ id: 'd0', row: 0, rules: 0x80000001 });
+    expect(rows[n - 1]).toMatchObject({ id: `d${n - 1}`, row: n - 1, offset: (n - 1) * 10, score: (n - 1) / 8 });
+    expect(rows.every((r, i) => r.row === i)).toBe(true);
+  });
+
+  it('leaves no file and no temporary file when aborted', async () => {
+    const store = createStore();
+    const sub = join(dir, 'aborted');
+    const w = new ScoreFileWriter(new ObjectStream(store, join(sub, 'scores.parquet')));
+    w.columns.id.push('x');
+    await w.abort(new Error('the item failed'));
+    expect(await store.exists(join(sub, 'scores.parquet'))).toBe(false);
+    expect((await readdir(sub).catch(() => [])).length).toBe(0);
+  });
+});
