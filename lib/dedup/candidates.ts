@@ -1,11 +1,7 @@
 import { radixOrder, type PartitionRecords } from './partition-records.ts';
 import { refKey, refOfKey } from './doc-ref.ts';
-import { estimateJaccard } from './signature.ts';
-import type { SignatureRecord } from './signature-file.ts';
+import type { SignatureTable } from './signature-table.ts';
 import type { DuplicateEdge } from './types.ts';
-
-/** Looks up a document's signature record by ref key (see `refKey`). */
-export type SignatureLookup = (key: number) => SignatureRecord | undefined;
 
 export interface PairFinderOptions {
   /** Estimated Jaccard at or above which a band collision is a near-duplicate pair. */
@@ -95,7 +91,7 @@ class EdgeSet {
  */
 export function findDuplicatePairs(
   records: PartitionRecords,
-  lookup: SignatureLookup,
+  sigs: SignatureTable,
   options: PairFinderOptions,
 ): { edges: DuplicateEdge[]; stats: PairFinderStats } {
   const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
@@ -127,17 +123,17 @@ export function findDuplicatePairs(
     if (docs.length < 2) return;
     stats.bandBuckets++;
     // One leader per exact hash; its exact copies are linked to it.
-    const leaders: { key: number; sig: SignatureRecord }[] = [];
+    const leaders: { key: number; slot: number }[] = [];
     const leaderOf = new Map<string, number>();
     for (const k of docs) {
-      const sig = lookup(k);
-      if (!sig || !sig.hasWords) continue;
-      const id = `${sig.exact[0]}:${sig.exact[1]}`;
+      const slot = sigs.slot(k);
+      if (slot < 0 || !sigs.hasWords(slot)) continue;
+      const id = sigs.exactId(slot);
       const leader = leaderOf.get(id);
       if (leader !== undefined) edges.add(leader, k, 1);
       else {
         leaderOf.set(id, k);
-        leaders.push({ key: k, sig });
+        leaders.push({ key: k, slot });
       }
     }
     const assigned = new Uint8Array(leaders.length);
@@ -154,7 +150,7 @@ export function findDuplicatePairs(
       for (let q = p + 1; q < leaders.length; q++) {
         if (assigned[q]) continue;
         stats.comparisons++;
-        const j = estimateJaccard(pivot.sig.signature, leaders[q]!.sig.signature);
+        const j = sigs.jaccard(pivot.slot, leaders[q]!.slot);
         if (j >= options.threshold) {
           assigned[q] = 1;
           edges.add(pivot.key, leaders[q]!.key, j);

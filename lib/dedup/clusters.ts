@@ -1,6 +1,7 @@
-import { compareRefs, refKey } from './doc-ref.ts';
-import { estimateJaccard } from './signature.ts';
-import type { ClusterGuard, DocInfo, DocRef, DuplicateEdge } from './types.ts';
+import { compareRefs, refOfKey } from './doc-ref.ts';
+import type { PairList } from './edge-file.ts';
+import type { SignatureTable } from './signature-table.ts';
+import type { ClusterGuard, DocRef } from './types.ts';
 import { UnionFind } from './union-find.ts';
 
 /** A removed document and the kept document it duplicates. */
@@ -24,21 +25,23 @@ export interface Cluster {
 }
 
 /**
- * The keep order: the higher policy key first (an excluded document, key null, last), then the lower tie hash, then
- * (item, pos). So each cluster keeps the copy the policy ranks best, deterministically.
+ * The keep order of two documents of `docs` (by slot): the higher policy key first (an excluded document, key null,
+ * last), then the lower tie hash, then (item, pos), which a ref key orders. So each cluster keeps the copy the policy
+ * ranks best, deterministically.
  */
-export function compareKeepOrder(a: DocInfo, b: DocInfo): number {
-  if (a.key !== b.key) {
-    if (a.key === null) return 1;
-    if (b.key === null) return -1;
-    return b.key - a.key;
+export function compareKeepOrder(docs: SignatureTable, i: number, j: number): number {
+  const a = docs.key(i);
+  const b = docs.key(j);
+  if (a !== b) {
+    if (a === null) return 1;
+    if (b === null) return -1;
+    return b - a;
   }
-  return a.tie - b.tie || compareRefs(a.ref, b.ref);
+  return docs.tie(i) - docs.tie(j) || docs.ref(i) - docs.ref(j);
 }
 
-function similarity(a: DocInfo, b: DocInfo): number {
-  if (a.exact[0] === b.exact[0] && a.exact[1] === b.exact[1]) return 1;
-  return a.signature.length > 0 ? estimateJaccard(a.signature, b.signature) : 0;
+function similarity(docs: SignatureTable, i: number, j: number): number {
+  return docs.sameText(i, j) ? 1 : docs.jaccard(i, j);
 }
 
 /**
@@ -52,64 +55,76 @@ function similarity(a: DocInfo, b: DocInfo): number {
  * and is kept. A chain of near pairs can so never make two groups that are not near each other one cluster: each
  * removed document is near the document kept in its stead.
  *
- * @param infoOf every document named by an edge (throws when one is missing)
+ * Memory: the pairs' two columns, a map entry and a few integers per paired document, and `docs` (flat arrays): no
+ * object per pair or per document but the clusters' own refs.
+ *
+ * @param docs every document named by a pair (throws when one is missing)
  * @param itemDocs documents per work item (by item index), for the item-share guard
  */
-export function resolveClusters(
-  edges: readonly DuplicateEdge[],
-  infoOf: (ref: DocRef) => DocInfo | undefined,
-  itemDocs: readonly number[],
-  guard: ClusterGuard,
-): Cluster[] {
+export function resolveClusters(pairs: PairList, docs: SignatureTable, itemDocs: readonly number[], guard: ClusterGuard): Cluster[] {
+  // Dense ids for the paired documents, in order of first appearance; slotOf maps an id to its row in `docs`.
   const ids = new Map<number, number>();
-  const refs: DocRef[] = [];
-  const idOf = (r: DocRef) => {
-    const k = refKey(r.item, r.pos);
-    let id = ids.get(k);
+  const slots: number[] = [];
+  const idOf = (ref: number) => {
+    let id = ids.get(ref);
     if (id === undefined) {
-      id = refs.length;
-      ids.set(k, id);
-      refs.push(r);
+      const slot = docs.slot(ref);
+      if (slot < 0) {
+        const r = refOfKey(ref);
+        throw new Error(`dedup: no signature record for item ${r.item} position ${r.pos}`);
+      }
+      id = slots.length;
+      ids.set(ref, id);
+      slots.push(slot);
     }
     return id;
   };
-  const pairs = edges.map((e) => [idOf(e.a), idOf(e.b)] as const);
-  const uf = new UnionFind(refs.length);
-  for (const [a, b] of pairs) uf.union(a, b);
-
-  const byRoot = new Map<number, DocInfo[]>();
-  for (let id = 0; id < refs.length; id++) {
-    const info = infoOf(refs[id]!);
-    if (!info) throw new Error(`dedup: no signature record for item ${refs[id]!.item} position ${refs[id]!.pos}`);
-    const root = uf.find(id);
-    const list = byRoot.get(root);
-    if (list) list.push(info);
-    else byRoot.set(root, [info]);
+  const ends = new Int32Array(2 * pairs.count);
+  for (let i = 0; i < pairs.count; i++) {
+    ends[2 * i] = idOf(pairs.a[i]!);
+    ends[2 * i + 1] = idOf(pairs.b[i]!);
   }
+  const n = slots.length;
+  const uf = new UnionFind(n);
+  for (let i = 0; i < ends.length; i += 2) uf.union(ends[i]!, ends[i + 1]!);
 
+  // Members by component: a counting sort of the ids by root.
+  const root = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let id = 0; id < n; id++) start[(root[id] = uf.find(id)) + 1]!++;
+  for (let r = 0; r < n; r++) start[r + 1]! += start[r]!;
+  const fill = start.slice(0, n);
+  const byRoot = new Int32Array(n);
+  for (let id = 0; id < n; id++) byRoot[fill[root[id]!]!++] = slots[id]!;
+
+  const refOf = (slot: number) => refOfKey(docs.ref(slot));
   const clusters: Cluster[] = [];
-  for (const infos of byRoot.values()) {
-    infos.sort(compareKeepOrder);
-    const best = infos[0]!;
+  for (let r = 0; r < n; r++) {
+    if (start[r + 1] === start[r]) continue;
+    const members = Array.from(byRoot.subarray(start[r]!, start[r + 1]!)).sort((i, j) => compareKeepOrder(docs, i, j));
+    const best = members[0]!;
     let reason: Cluster['guard'];
-    if (infos.length > guard.maxClusterSize) reason = 'size';
+    if (members.length > guard.maxClusterSize) reason = 'size';
     else {
       const perItem = new Map<number, number>();
-      for (const d of infos.slice(1)) perItem.set(d.ref.item, (perItem.get(d.ref.item) ?? 0) + 1);
-      for (const [item, n] of perItem) if (n > guard.maxItemShare * (itemDocs[item] ?? 0)) reason = 'item-share';
+      for (const d of members.slice(1)) {
+        const item = refOf(d).item;
+        perItem.set(item, (perItem.get(item) ?? 0) + 1);
+      }
+      for (const [item, k] of perItem) if (k > guard.maxItemShare * (itemDocs[item] ?? 0)) reason = 'item-share';
     }
     const removed: Removal[] = [];
-    const kept: DocInfo[] = [best];
+    const kept: number[] = [best];
     let tokensRemoved = 0;
-    for (const d of infos.slice(1)) {
-      let by: DocInfo | undefined;
+    for (const d of members.slice(1)) {
+      let by: number | undefined;
       let j = 0;
       if (reason === undefined) {
         by = best;
-        j = similarity(d, best);
+        j = similarity(docs, d, best);
       } else {
         for (const rep of kept) {
-          const s = similarity(d, rep);
+          const s = similarity(docs, d, rep);
           if (s >= guard.threshold) {
             by = rep;
             j = s;
@@ -117,14 +132,14 @@ export function resolveClusters(
           }
         }
       }
-      if (by) {
-        removed.push({ ref: d.ref, keptBy: by.ref, jaccard: j });
-        tokensRemoved += d.tokens;
+      if (by !== undefined) {
+        removed.push({ ref: refOf(d), keptBy: refOf(by), jaccard: j });
+        tokensRemoved += docs.tokens(d);
       } else kept.push(d);
     }
     clusters.push({
-      members: infos.map((d) => d.ref),
-      kept: kept.map((d) => d.ref),
+      members: members.map(refOf),
+      kept: kept.map(refOf),
       removed,
       tokensRemoved,
       ...(reason ? { guard: reason } : {}),

@@ -1,3 +1,4 @@
+import { refKey } from './doc-ref.ts';
 import { DedupFileError } from './errors.ts';
 import type { DuplicateEdge } from './types.ts';
 
@@ -26,19 +27,43 @@ export function encodeEdges(edges: readonly DuplicateEdge[]): Buffer {
   return buf;
 }
 
-export function decodeEdges(buf: Buffer, uri: string): DuplicateEdge[] {
+/**
+ * Verified pairs as two columns of ref keys (see `refKey`): pair i is (a[i], b[i]). 16 bytes a pair, where a list of
+ * edge objects took about 100: what the clustering holds of every partition's pairs.
+ */
+export class PairList {
+  count = 0;
+  a = new Float64Array(0);
+  b = new Float64Array(0);
+
+  push(a: number, b: number): void {
+    if (this.count === this.a.length) this.reserve(Math.max(1024, this.count * 2));
+    this.a[this.count] = a;
+    this.b[this.count++] = b;
+  }
+
+  /** Makes room for `n` pairs in all. */
+  reserve(n: number): void {
+    if (n <= this.a.length) return;
+    const a = new Float64Array(n);
+    const b = new Float64Array(n);
+    a.set(this.a.subarray(0, this.count));
+    b.set(this.b.subarray(0, this.count));
+    this.a = a;
+    this.b = b;
+  }
+}
+
+/** Appends a pair file's pairs to `into` (Jaccard values are not kept: the clustering recomputes what it needs). */
+export function decodePairs(buf: Buffer, uri: string, into: PairList = new PairList()): PairList {
   if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel pair file');
   if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `pair file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
   const n = buf.readUInt32LE(8);
   if (buf.length !== HEADER + PAIR * n) throw new DedupFileError(uri, `holds ${buf.length} bytes, header says ${n} pairs`);
-  const out: DuplicateEdge[] = [];
+  into.reserve(into.count + n);
   for (let i = 0; i < n; i++) {
     const o = HEADER + PAIR * i;
-    out.push({
-      a: { item: buf.readUInt32LE(o), pos: buf.readUInt32LE(o + 4) },
-      b: { item: buf.readUInt32LE(o + 8), pos: buf.readUInt32LE(o + 12) },
-      jaccard: buf.readFloatLE(o + 16),
-    });
+    into.push(refKey(buf.readUInt32LE(o), buf.readUInt32LE(o + 4)), refKey(buf.readUInt32LE(o + 8), buf.readUInt32LE(o + 12)));
   }
-  return out;
+  return into;
 }

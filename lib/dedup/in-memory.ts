@@ -5,8 +5,10 @@ import { findDuplicatePairs, type PairFinderStats } from './candidates.ts';
 import { resolveClusters, type Cluster } from './clusters.ts';
 import { refKey } from './doc-ref.ts';
 import { bandKeys, MinHasher } from './signature.ts';
-import { decodeSignatureFile, SignatureFileWriter, type SignatureRecord } from './signature-file.ts';
-import type { ClusterGuard, DocInfo, MinHashParams } from './types.ts';
+import { PairList } from './edge-file.ts';
+import { decodeSignatureHeader, SIGNATURE_HEADER_BYTES, SignatureFileWriter, signatureFileDocs } from './signature-file.ts';
+import { SignatureTable } from './signature-table.ts';
+import type { ClusterGuard, MinHashParams } from './types.ts';
 
 /** One document handed to `deduplicateInMemory`. */
 export interface InMemoryDoc {
@@ -48,13 +50,15 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
     sigFiles.push(sigs.finish());
     bandFiles.push(bands.finish());
   }
-  const records: SignatureRecord[][] = sigFiles.map((b, i) => decodeSignatureFile(b, `item ${i}`));
-  const lookup = (key: number) => {
-    const item = Math.floor(key / 4294967296);
-    return records[item]?.[key - item * 4294967296];
-  };
+  const table = new SignatureTable(hashes);
+  sigFiles.forEach((buf, item) => {
+    const uri = `item ${item}`;
+    const { recordBytes } = decodeSignatureHeader(buf, uri);
+    const docs = signatureFileDocs(buf.length, hashes, uri);
+    for (let pos = 0; pos < docs; pos++) table.add(refKey(item, pos), buf, SIGNATURE_HEADER_BYTES + pos * recordBytes, uri);
+  });
   const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
-  const edges = [];
+  const pairs = new PairList();
   const groupItems = o.groupItems ?? 2;
   const groups: Buffer[] = [];
   for (let first = 0; first < bandFiles.length; first += groupItems) {
@@ -67,14 +71,10 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
       const s = decodeGroupHeader(buf, o.partitions, `group ${g}`).sections[p]!;
       part.addGroupSection(buf.subarray(s.start, s.end), s.bandRecords, `group ${g}`);
     });
-    const found = findDuplicatePairs(part, lookup, { threshold: o.guard.threshold, maxPivots: o.maxPivots });
-    for (const e of found.edges) edges.push(e); // not push(...edges): that overflows the stack on large partitions
+    const found = findDuplicatePairs(part, table, { threshold: o.guard.threshold, maxPivots: o.maxPivots });
+    for (const e of found.edges) pairs.push(refKey(e.a.item, e.a.pos), refKey(e.b.item, e.b.pos));
     for (const k of Object.keys(stats) as (keyof PairFinderStats)[]) stats[k] += found.stats[k];
   }
-  const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
-    const r = lookup(refKey(ref.item, ref.pos));
-    return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };
-  };
-  const clusters = resolveClusters(edges, infoOf, items.map((d) => d.length), o.guard);
+  const clusters = resolveClusters(pairs, table, items.map((d) => d.length), o.guard);
   return { clusters, stats };
 }

@@ -1,4 +1,5 @@
 import { DedupFileError } from './errors.ts';
+import { RECORD_FIXED_BYTES, SignatureTable } from './signature-table.ts';
 
 /**
  * scores/<item>.dedup: one fixed-size record per document of the item's score file, in the same order, so document
@@ -29,7 +30,7 @@ export interface SignatureRecord {
 }
 
 export function signatureRecordBytes(hashes: number): number {
-  return 28 + 2 * hashes;
+  return RECORD_FIXED_BYTES + 2 * hashes;
 }
 
 /** Byte range of document `pos`'s record. */
@@ -75,7 +76,7 @@ export class SignatureFileWriter {
     b.writeUInt32LE(exact[0] >>> 0, o + 16);
     b.writeUInt32LE(exact[1] >>> 0, o + 20);
     b.writeUInt32LE(hasWords ? 1 : 0, o + 24);
-    o += 28;
+    o += RECORD_FIXED_BYTES;
     for (let i = 0; i < this.hashes; i++, o += 2) b.writeUInt16LE(signature[i]! & 0xffff, o);
     this.used = o;
     this.count++;
@@ -115,22 +116,10 @@ export function signatureFileDocs(size: number, hashes: number, uri: string): nu
 export function decodeSignatureRecords(buf: Buffer, hashes: number, uri: string): SignatureRecord[] {
   const size = signatureRecordBytes(hashes);
   if (buf.length % size !== 0) throw new DedupFileError(uri, `${buf.length} bytes is not a whole number of ${size}-byte records`);
-  const out: SignatureRecord[] = [];
-  for (let o = 0; o < buf.length; o += size) {
-    const key = buf.readFloatLE(o + 12);
-    const signature = new Uint16Array(hashes);
-    for (let i = 0; i < hashes; i++) signature[i] = buf.readUInt16LE(o + 28 + 2 * i);
-    out.push({
-      row: buf.readUInt32LE(o),
-      tokens: buf.readUInt32LE(o + 4),
-      tie: buf.readUInt32LE(o + 8),
-      key: Number.isNaN(key) ? null : key,
-      exact: [buf.readUInt32LE(o + 16), buf.readUInt32LE(o + 20)],
-      hasWords: (buf.readUInt32LE(o + 24) & 1) === 1,
-      signature,
-    });
-  }
-  return out;
+  const n = buf.length / size;
+  const table = new SignatureTable(hashes, n);
+  for (let i = 0; i < n; i++) table.add(i, buf, i * size, uri);
+  return Array.from({ length: n }, (_, i) => table.record(i));
 }
 
 /** Decodes a whole signature file. */

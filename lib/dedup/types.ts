@@ -31,20 +31,6 @@ export interface DuplicateEdge {
   jaccard: number;
 }
 
-/** What the clustering needs to know of one document: its ranking and its signature. */
-export interface DocInfo {
-  ref: DocRef;
-  /** The policy's key (higher is better); null when the policy excludes the document. */
-  key: number | null;
-  /** Deterministic tie-break (a seeded hash of the id): the lower wins among equal keys. */
-  tie: number;
-  tokens: number;
-  /** Normalized-text hash (two 32-bit halves). */
-  exact: [number, number];
-  /** Truncated MinHash values (empty for exact-only deduplication). */
-  signature: Uint16Array;
-}
-
 /** Limits on how far transitive closure over verified pairs is trusted. */
 export interface ClusterGuard {
   /** Jaccard a removed document must reach against its kept representative in a guarded cluster. */

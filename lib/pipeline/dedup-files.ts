@@ -5,19 +5,18 @@
 import {
   bandKeys,
   decodeSignatureHeader,
-  decodeSignatureRecords,
   MinHasher,
   recordRange,
   refKey,
   SIGNATURE_HEADER_BYTES,
   SignatureFileWriter,
+  SignatureTable,
   signatureRecordBytes,
   BandFileWriter,
   DedupFileError,
   dedupLayout,
   type DedupLayout,
   type MinHashParams,
-  type SignatureRecord,
 } from '../dedup/index.ts';
 import type { DedupSpec } from '../job/index.ts';
 import type { JobSpec } from '../job/index.ts';
@@ -138,18 +137,20 @@ export class DedupItemWriter {
 const COALESCE_BYTES = 4 << 20;
 
 /**
- * Reads the signature records of the given documents (ref keys): one header read per item, then range reads, records
- * less than COALESCE_BYTES apart in one (for exact deduplication's 28-byte records, one read per item up to 150,000
- * records apart).
+ * Reads the signature records of the given documents (ref keys) into a table: one header read per item, then range
+ * reads, records less than COALESCE_BYTES apart in one (for exact deduplication's 28-byte records, one read per item up
+ * to 150,000 records apart).
  *
  * @param items work item ids by item index
+ * @param hashes the plan's signature length (every file read must have it)
  */
-export async function readSignatureRecords(
+export async function readSignatureTable(
   store: ObjectStore,
   run: RunFiles,
   items: readonly string[],
   refs: readonly number[],
-): Promise<Map<number, SignatureRecord>> {
+  hashes: number,
+): Promise<SignatureTable> {
   const byItem = new Map<number, number[]>();
   for (const k of refs) {
     const item = Math.floor(k / 4294967296);
@@ -157,13 +158,15 @@ export async function readSignatureRecords(
     if (list) list.push(k - item * 4294967296);
     else byItem.set(item, [k - item * 4294967296]);
   }
-  const out = new Map<number, SignatureRecord>();
+  const out = new SignatureTable(hashes, refs.length);
   for (const [item, positions] of [...byItem].sort((a, b) => a[0] - b[0])) {
     const id = items[item];
     if (id === undefined) throw new StaleInputError(`dedup: item index ${item} is not in the plan`);
     const uri = run.uri(artifactKeys.signatures(id));
-    const { hashes } = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
-    const gap = Math.max(1, Math.floor(COALESCE_BYTES / signatureRecordBytes(hashes)));
+    const header = decodeSignatureHeader(await store.read(uri, { start: 0, end: SIGNATURE_HEADER_BYTES }), uri);
+    if (header.hashes !== hashes) throw new StaleInputError(`dedup: ${uri} holds signatures of ${header.hashes} hashes, the plan asks for ${hashes}; score the item again`);
+    const size = header.recordBytes;
+    const gap = Math.max(1, Math.floor(COALESCE_BYTES / size));
     positions.sort((a, b) => a - b);
     for (let i = 0; i < positions.length; ) {
       let j = i;
@@ -173,8 +176,7 @@ export async function readSignatureRecords(
       const range = { start: recordRange(hashes, from).start, end: recordRange(hashes, to).end };
       const buf = await store.read(uri, range);
       if (buf.length !== range.end - range.start) throw new DedupFileError(uri, `position ${to} is past its end (${range.end} bytes wanted, the file ends before)`);
-      const records = decodeSignatureRecords(buf, hashes, uri);
-      for (let k = i; k <= j; k++) out.set(refKey(item, positions[k]!), records[positions[k]! - from]!);
+      for (let k = i; k <= j; k++) out.add(refKey(item, positions[k]!), buf, (positions[k]! - from) * size, uri);
       i = j + 1;
     }
   }

@@ -1,23 +1,22 @@
 import {
   collidingDocs,
-  decodeEdges,
+  decodePairs,
   decodeGroupHeader,
   gatherBandFiles,
   groupHeaderBytes,
   encodeEdges,
   findDuplicatePairs,
+  PairList,
   PartitionRecords,
   PartitionTooLargeError,
   refKey,
   resolveClusters,
   signatureFileDocs,
-  type DocInfo,
-  type DuplicateEdge,
   type PairFinderStats,
 } from '../dedup/index.ts';
-import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
+import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreIds, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { StoreNotFoundError } from '../store/index.ts';
-import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
+import { minHashParamsOf, readSignatureTable } from './dedup-files.ts';
 import { type DeclaredUnit, SINGLE_UNIT } from './markers.ts';
 import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
@@ -126,10 +125,11 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
       if (s.end > s.start) records.addGroupSection(await ctx.store.read(h.uri, { start: s.start, end: s.end }), s.bandRecords, h.uri);
       ctx.progress.add({ docs: 0 });
     }
-    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), collidingDocs(records));
+    const hashes = minHashParamsOf(run.plan.spec).hashes;
+    const sigs = await readSignatureTable(ctx.store, run, items.map((it) => it.id), collidingDocs(records), hashes);
     const threshold = d.kind === 'minhash' ? d.threshold : 1;
     const maxPivots = d.kind === 'minhash' ? d.maxPivots : 1;
-    const { edges, stats } = findDuplicatePairs(records, (k) => sigs.get(k), { threshold, maxPivots });
+    const { edges, stats } = findDuplicatePairs(records, sigs, { threshold, maxPivots });
     await ctx.store.write(run.uri(artifactKeys.dedupPairs(event.partition)), encodeEdges(edges));
     return { partition: event.partition, records: records.bands + records.exacts, pairs: edges.length, stats };
   } };
@@ -158,27 +158,21 @@ export async function dedupClustersUnit(event: { plan: string }, ctx: StageConte
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
   return { run, unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary], work: async () => {
-    const edges: DuplicateEdge[] = [];
-    // One push per edge: spreading a partition's edges into push() overflows the stack past about 100k of them.
-    for (const key of pairKeys) for (const e of decodeEdges(await ctx.store.read(run.uri(key)), run.uri(key))) edges.push(e);
+    // The pairs as two columns of ref keys, the paired documents' records in flat arrays: no object per pair or document.
+    const pairs = new PairList();
+    for (const key of pairKeys) decodePairs(await ctx.store.read(run.uri(key)), run.uri(key), pairs);
     const refs = new Set<number>();
-    for (const e of edges) {
-      refs.add(refKey(e.a.item, e.a.pos));
-      refs.add(refKey(e.b.item, e.b.pos));
-    }
-    const sigs = await readSignatureRecords(ctx.store, run, items.map((it) => it.id), [...refs]);
-    // Documents per item for the item-share guard: a signature file holds one fixed-size record per document.
+    for (let i = 0; i < pairs.count; i++) refs.add(pairs.a[i]!).add(pairs.b[i]!);
     const hashes = minHashParamsOf(run.plan.spec).hashes;
+    const sigs = await readSignatureTable(ctx.store, run, items.map((it) => it.id), [...refs], hashes);
+    refs.clear();
+    // Documents per item for the item-share guard: a signature file holds one fixed-size record per document.
     const itemDocs = items.map((it) => {
       const key = artifactKeys.signatures(it.id);
       return signatureFileDocs(versions.sizes.get(key)!, hashes, run.uri(key));
     });
-    const infoOf = (ref: { item: number; pos: number }): DocInfo | undefined => {
-      const r = sigs.get(refKey(ref.item, ref.pos));
-      return r && { ref, key: r.key, tie: r.tie, tokens: r.tokens, exact: r.exact, signature: r.signature };
-    };
     const threshold = d.kind === 'minhash' ? d.threshold : 1;
-    const clusters = resolveClusters(edges, infoOf, itemDocs, { threshold, maxClusterSize: d.maxClusterSize, maxItemShare: d.maxItemShare });
+    const clusters = resolveClusters(pairs, sigs, itemDocs, { threshold, maxClusterSize: d.maxClusterSize, maxItemShare: d.maxItemShare });
 
     const removedByItem = new Map<number, { row: number; key: number | null; tokens: number }[]>();
     let docsRemoved = 0;
@@ -191,12 +185,12 @@ export async function dedupClustersUnit(event: { plan: string }, ctx: StageConte
         guarded.kept += c.kept.length;
       }
       for (const r of c.removed) {
-        const rec = sigs.get(refKey(r.ref.item, r.ref.pos))!;
+        const slot = sigs.slot(refKey(r.ref.item, r.ref.pos));
         const list = removedByItem.get(r.ref.item) ?? [];
-        list.push({ row: rec.row, key: rec.key, tokens: rec.tokens });
+        list.push({ row: sigs.row(slot), key: sigs.key(slot), tokens: sigs.tokens(slot) });
         removedByItem.set(r.ref.item, list);
         docsRemoved++;
-        tokensRemoved += rec.tokens;
+        tokensRemoved += sigs.tokens(slot);
       }
     }
     const itemsWithRemovals: string[] = [];
@@ -208,34 +202,33 @@ export async function dedupClustersUnit(event: { plan: string }, ctx: StageConte
       itemsWithRemovals.push(id);
     }
 
-    // The largest clusters, each with its kept document and one removed example, by id (from the score files).
-    const idCache = new Map<number, string[]>();
-    const idOf = async (ref: { item: number; pos: number }) => {
-      let ids = idCache.get(ref.item);
-      if (!ids) {
-        ids = (await readScoreFile(ctx.store, run.uri(artifactKeys.scores(items[ref.item]!.id)))).map((r) => r.id);
-        idCache.set(ref.item, ids);
-      }
-      return ids[ref.pos]!;
-    };
-    const largest: DedupSummary['largest'] = [];
-    for (const c of clusters.slice(0, LARGEST_LISTED)) {
+    // The largest clusters, each with its kept document and one removed example, by id (one read of each score file
+    // holding one of them, its id column only).
+    const listed = clusters.slice(0, LARGEST_LISTED);
+    const wanted = new Map<number, number[]>();
+    for (const c of listed) for (const r of [c.kept[0]!, ...(c.removed[0] ? [c.removed[0].ref] : [])]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
+    const ids = new Map<number, Map<number, string>>();
+    for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
+      ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
+    }
+    const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
+    const largest: DedupSummary['largest'] = listed.map((c) => {
       const example = c.removed[0];
-      largest.push({
+      return {
         docs: c.members.length,
         removed: c.removed.length,
-        kept: await idOf(c.kept[0]!),
-        example: example ? await idOf(example.ref) : null,
+        kept: idOf(c.kept[0]!),
+        example: example ? idOf(example.ref) : null,
         jaccard: example ? Math.round(example.jaccard * 1000) / 1000 : null,
         ...(c.guard ? { guard: c.guard } : {}),
-      });
-    }
+      };
+    });
     const { seed: _seed, ...params } = minHashParamsOf(run.plan.spec);
     const summary: DedupSummary = {
       kind: d.kind,
       params: d.kind === 'minhash' ? { ...params, threshold: d.threshold } : {},
       partitions: P,
-      pairs: edges.length,
+      pairs: pairs.count,
       clusters: clusters.length,
       docsRemoved,
       tokensRemoved,

@@ -16,7 +16,7 @@ export {
   type RunFiles,
 } from './plan-file.ts';
 export { heldOutSchema, readProxyCard, writeProxyCard, type HeldOutPredictions, type ProxyCard } from './card.ts';
-export { readScoreFile, ScoreFileWriter, type ScoreRow } from './score-file.ts';
+export { readScoreFile, readScoreIds, ScoreFileWriter, type ScoreRow } from './score-file.ts';
 export { labelTarget, readLabelsFile, readSampleFile, sampleRecordSchema, type LabelRecord } from './sample-file.ts';
 export { dedupSummaryHash, readDedupSummary, removedRows } from './dedup-files.ts';
 export {

@@ -116,19 +116,43 @@ const scoreRowSchema = z.object({
 });
 export type ScoreRow = z.infer<typeof scoreRowSchema>;
 
-/** Reads a score file back; every row validated, errors name the file and row. */
-export async function readScoreFile(store: ObjectStore, uri: string): Promise<ScoreRow[]> {
+/** A score file's bytes as the ArrayBuffer hyparquet reads. */
+async function readParquet(store: ObjectStore, uri: string): Promise<ArrayBuffer> {
   const buf = await store.read(uri);
-  const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  let rows: Record<string, unknown>[];
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
+
+async function readRows(uri: string, options: Parameters<typeof parquetReadObjects>[0]): Promise<Record<string, unknown>[]> {
   try {
-    rows = await parquetReadObjects({ file });
+    return await parquetReadObjects(options);
   } catch (err) {
     throw new Error(`${uri}: not a readable score file (${(err as Error).message})`, { cause: err });
   }
+}
+
+/** Reads a score file back; every row validated, errors name the file and row. */
+export async function readScoreFile(store: ObjectStore, uri: string): Promise<ScoreRow[]> {
+  const rows = await readRows(uri, { file: await readParquet(store, uri) });
   return rows.map((r, i) => {
     const parsed = scoreRowSchema.safeParse(r);
     if (!parsed.success) throw new Error(`${uri} row ${i}: not a valid score row (${formatZodError(parsed.error)})`);
     return parsed.data;
   });
+}
+
+/**
+ * The ids of a score file's rows at `positions` (one read of the file; only the id column of the row groups holding
+ * them is decoded): what the dedup summary names its examples by, without a whole score file's rows in memory.
+ */
+export async function readScoreIds(store: ObjectStore, uri: string, positions: readonly number[]): Promise<Map<number, string>> {
+  const file = await readParquet(store, uri);
+  const out = new Map<number, string>();
+  for (const pos of positions) {
+    if (out.has(pos)) continue;
+    const [row] = await readRows(uri, { file, columns: ['id'], rowStart: pos, rowEnd: pos + 1 });
+    const id = row?.['id'];
+    if (typeof id !== 'string') throw new Error(`${uri} row ${pos}: ${row ? 'no string id' : 'past the end of the file'}`);
+    out.set(pos, id);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEdges, shuffleRequests, type StageRequests } from '../../lib/dedup/index.ts';
+import { decodePairs, refOfKey, shuffleRequests, type StageRequests } from '../../lib/dedup/index.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
 import { runStage } from '../../lib/pipeline/stages.ts';
@@ -87,7 +87,8 @@ describe('the dedup stages\' S3 requests', () => {
     const paired = new Set<number>();
     for (let p = 0; p < plan.dedupPartitions; p++) {
       const key = `${OUT}dedup/pairs/p-${String(p).padStart(5, '0')}.bin`;
-      for (const e of decodeEdges(await store.read(key), key)) paired.add(e.a.item).add(e.b.item);
+      const pairs = decodePairs(await store.read(key), key);
+      for (let i = 0; i < pairs.count; i++) paired.add(refOfKey(pairs.a[i]!).item).add(refOfKey(pairs.b[i]!).item);
     }
     const summary = (await store.readJson(`${OUT}dedup/summary.json`)) as { itemsWithRemovals: string[]; largest: { kept: string; example: string | null }[] };
     const itemIds = ((await store.readJson(`${OUT}plan/items.json`)) as { id: string }[]).map((it) => it.id);

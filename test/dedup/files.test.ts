@@ -12,6 +12,8 @@ import {
   SignatureFileWriter,
   signatureFileDocs,
   decodeSignatureRecords,
+  estimateJaccard,
+  SignatureTable,
 } from '../../lib/dedup/index.ts';
 
 describe('signature files', () => {
@@ -51,6 +53,24 @@ describe('signature files', () => {
     w.add(0, 1, 1, 1, [0, 0], true, Uint32Array.from([1, 2]));
     const buf = w.finish();
     expect(() => decodeSignatureFile(buf.subarray(0, buf.length - 1), 's3://b/scores/x.dedup')).toThrow(/s3:\/\/b\/scores\/x\.dedup: .*record/);
+  });
+});
+
+describe('signature tables', () => {
+  it('hold records by ref key past their first size, once each, with the estimate of Jaccard estimateJaccard gives', () => {
+    const w = new SignatureFileWriter(16);
+    for (let i = 0; i < 3000; i++) w.add(i, i % 50, i * 7, i % 5 === 0 ? null : i / 3, [i, i >> 1], i % 9 !== 0, Uint32Array.from({ length: 16 }, (_, k) => (i * (k + 1)) % 23));
+    const file = w.finish();
+    const all = decodeSignatureFile(file, 'mem://t');
+    const table = new SignatureTable(16, 10); // grows from 10
+    for (let i = 2999; i >= 0; i -= 2) table.add(1e6 + i, file, recordRange(16, i).start, 'mem://t');
+    table.add(1e6 + 2999, file, recordRange(16, 0).start, 'mem://t'); // already held: not added again
+    expect(table.size).toBe(1500);
+    expect(table.slot(1e6 + 2)).toBe(-1);
+    for (const i of [1, 5, 9, 2999]) expect(table.record(table.slot(1e6 + i))).toEqual(all[i]);
+    const [a, b] = [table.slot(1e6 + 7), table.slot(1e6 + 21)];
+    expect(table.jaccard(a, b)).toBe(estimateJaccard(all[7]!.signature, all[21]!.signature));
+    expect(() => table.add(5, file.subarray(0, file.length - 1), recordRange(16, 2999).start, 's3://b/x.dedup')).toThrow(/s3:\/\/b\/x\.dedup: .*cut short/);
   });
 });
 

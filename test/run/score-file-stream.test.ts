@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readScoreFile, ScoreFileWriter } from '../../lib/run/index.ts';
+import { readScoreFile, readScoreIds, ScoreFileWriter } from '../../lib/run/index.ts';
 import { createStore, ObjectStream } from '../../lib/store/index.ts';
 
 let dir: string;
@@ -43,6 +43,10 @@ describe('ScoreFileWriter', () => {
     expect(rows[0]).toMatchObject({ id: 'd0', row: 0, rules: 0x80000001 });
     expect(rows[n - 1]).toMatchObject({ id: `d${n - 1}`, row: n - 1, offset: (n - 1) * 10, score: (n - 1) / 8 });
     expect(rows.every((r, i) => r.row === i)).toBe(true);
+    // The dedup summary's id lookup: rows in the first, second and last row group, asked out of order and twice.
+    const ids = await readScoreIds(store, uri, [n - 1, 70_000, 0, 65_535, 65_536, 70_000]);
+    expect([...ids].sort((a, b) => a[0] - b[0])).toEqual([0, 65_535, 65_536, 70_000, n - 1].map((p) => [p, `d${p}`]));
+    await expect(readScoreIds(store, uri, [n])).rejects.toThrow(new RegExp(`row ${n}: past the end`));
   });
 
   it('leaves no file and no temporary file when aborted', async () => {
