@@ -113,7 +113,6 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
     // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
     const failedRules = evaluateRulesBatch(texts, rules);
     let batchBytes = 0;
-    const cols = scores.columns;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
       // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
@@ -122,18 +121,9 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       const words = wordCounts[i]!; // measured in the featurizer's scan
       const score = mean[i]!;
       const spread = std[i]!;
-      cols.id.push(d.id);
-      cols.row.push(d.row);
-      cols.offset.push(d.offset);
-      cols.bytes.push(d.bytes);
-      cols.tokens.push(t);
-      cols.chars.push(chars);
-      cols.words.push(words);
-      cols.score.push(score);
-      cols.std.push(spread);
       // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
       const failed = failedRules[i]!;
-      cols.rules.push(failed);
+      scores.add(d.id, d.row, d.offset, d.bytes, t, chars, words, score, spread, failed);
       ruleTally.add(failed, t, d.id);
       const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
       const key = policy.key(doc);
