@@ -1,9 +1,9 @@
 /**
  * The reading part alone, as its own process: readDocs over the shards with the score stage's batches, the consumer
  * keeping only the batch in hand (as the score stage does), plus the floor's loop over the same shards, alternating in
- * one process. Prints the CPU seconds of each round.
+ * one process. Prints the median CPU seconds of each (PARTS=floor or PARTS=read for one of them).
  *
- * Usage: tsx bench/lib/read-child.ts <rounds> <shard.jsonl.gz>...
+ * Usage: [CONSUME=for-await] tsx bench/lib/read-child.ts <rounds> <shard.jsonl.gz>...
  */
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -57,9 +57,14 @@ async function main(): Promise<void> {
     floor: async () => {
       sink += await floor(shards.map((s) => resolve(s)));
     },
-    // As the score stage consumes them: each batch taken in a call of its own (lib/pipeline/score.ts, scoreNext).
+    // As the score stage consumes them: each batch taken in a call of its own (lib/pipeline/score.ts, scoreNext); with
+    // CONSUME=for-await, by a `for await` loop (as the score stage did before 2026-12-07).
     read: async () => {
       for (const item of items) {
+        if (process.env.CONSUME === 'for-await') {
+          for await (const b of readDocs(store, item, opts)) sink += b.length;
+          continue;
+        }
         const batches = readDocs(store, item, opts);
         const next = async (): Promise<boolean> => {
           const r = await batches.next();

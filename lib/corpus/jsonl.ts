@@ -115,10 +115,9 @@ export async function* readJsonlDocs(
   const batches = decompressedDocs(src, item, splitter, batcher);
   try {
     // Not `yield*`: a delegating async generator keeps the inner generator's latest result in its suspended frame while
-    // the next batch is read, and that frame is an old-generation object once the item has run a while: every scavenge
-    // then found the batch the consumer had finished with alive, and promoted its documents and texts (0.9 of the score
-    // stage's 8 CPU-s on a 218 MB shard went to those copies and the major collections they caused; docs/performance.md,
-    // "The score stage's glue"). Each result is dropped before the next is asked for.
+    // the next batch is read, and that frame is an old-generation object once the item has run a while: a scavenge
+    // then finds the batch the consumer has finished with alive, and copies or promotes its documents and texts
+    // (docs/performance.md, "The score stage's glue"). Each result is dropped before the next is asked for.
     for (;;) {
       let next: IteratorResult<Doc[]> | undefined = await batches.next();
       if (next.done === true) break;
