@@ -20,6 +20,25 @@ function typeName(v: unknown): string {
 }
 
 /**
+ * A document as the readers build it. A class, not an object literal: V8 tracks the survival of objects made by a
+ * literal and, once a batch's documents were seen to outlive a scavenge, allocated them in the old generation
+ * ("allocation-site pretenuring"), where each one kept its text (young) alive through every scavenge until the next
+ * major collection: the score stage then copied every text twice (docs/performance.md, "The score stage's glue").
+ */
+class Document implements Doc {
+  declare fields?: Record<string, unknown>;
+  constructor(
+    public id: string,
+    public text: string,
+    public item: string,
+    public row: number,
+    public line: number,
+    public offset: number,
+    public bytes: number,
+  ) {}
+}
+
+/**
  * Turns raw records of one work item into documents with provenance, applying the bad-record policy:
  * `fail` throws BadRecordError, `skip` reports to `onBad` and drops the record.
  */
@@ -82,15 +101,7 @@ export class DocumentBuilder {
       else if (typeof raw === 'number' || typeof raw === 'bigint') id = String(raw);
     }
     if (id === undefined) id = line > 0 ? `${this.item.key}:${line}` : `${this.item.key}@${offset}`;
-    const doc: Doc = {
-      id,
-      text,
-      item: this.item.id,
-      row: this.row++,
-      line: line > 0 ? line : -1,
-      offset,
-      bytes: Buffer.byteLength(text, 'utf8'),
-    };
+    const doc: Doc = new Document(id, text, this.item.id, this.row++, line > 0 ? line : -1, offset, Buffer.byteLength(text, 'utf8'));
     if (this.options.keepFields) {
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(rec)) if (k !== this.textField && k !== this.idField) fields[k] = v;

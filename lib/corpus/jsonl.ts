@@ -112,8 +112,18 @@ export async function* readJsonlDocs(
     { startOffset: readFrom, discardFirst, stopAt: range?.end, countLines: !range },
   );
   const src = await store.readStream(item.uri, discardFirst ? { start: readFrom } : undefined);
+  const batches = decompressedDocs(src, item, splitter, batcher);
   try {
-    yield* decompressedDocs(src, item, splitter, batcher);
+    // Not `yield*`: a delegating async generator keeps the inner generator's latest result in its suspended frame while
+    // the next batch is read, and that frame is an old-generation object once the item has run a while: a scavenge
+    // then finds the batch the consumer has finished with alive, and copies or promotes its documents and texts
+    // (docs/performance.md, "The score stage's glue"). Each result is dropped before the next is asked for.
+    for (;;) {
+      let next: IteratorResult<Doc[]> | undefined = await batches.next();
+      if (next.done === true) break;
+      yield next.value;
+      next = undefined;
+    }
   } catch (error) {
     if (!(error instanceof CorruptShardError) || options.onBadShard !== 'skip') throw error;
     // Keep every whole line read before the stream broke, whatever the batch size, so each stage ends at the same document.
@@ -121,27 +131,27 @@ export async function* readJsonlDocs(
     while (batcher.ready.length > 0) yield batcher.ready.shift()!;
     throw error;
   } finally {
+    await batches.return(undefined);
     src.destroy();
   }
 }
 
-async function* decompressedDocs(src: Readable, item: WorkItem, splitter: LineSplitter, batcher: DocBatcher): AsyncGenerator<Doc[]> {
-  {
-    if (item.format === 'jsonl.zst') {
-      yield* zstdDocs(src, item.key, splitter, batcher);
-      return;
-    }
-    const chunks: AsyncIterable<Buffer> =
-      item.format === 'jsonl.gz' ? gunzipChunks(src, item.key, () => splitter.lines) : (src as AsyncIterable<Buffer>);
-    for await (const chunk of chunks) {
-      splitter.push(chunk);
-      while (batcher.ready.length > 0) yield batcher.ready.shift()!;
-      if (splitter.done) break;
-    }
-    splitter.end();
-    batcher.flush();
+/** The batches of one decompressed stream: gzip, zstd or plain. */
+function decompressedDocs(src: Readable, item: WorkItem, splitter: LineSplitter, batcher: DocBatcher): AsyncGenerator<Doc[]> {
+  if (item.format === 'jsonl.zst') return zstdDocs(src, item.key, splitter, batcher);
+  const chunks: AsyncIterable<Buffer> = item.format === 'jsonl.gz' ? gunzipChunks(src, item.key, () => splitter.lines) : (src as AsyncIterable<Buffer>);
+  return chunkDocs(chunks, splitter, batcher);
+}
+
+async function* chunkDocs(chunks: AsyncIterable<Buffer>, splitter: LineSplitter, batcher: DocBatcher): AsyncGenerator<Doc[]> {
+  for await (const chunk of chunks) {
+    splitter.push(chunk);
     while (batcher.ready.length > 0) yield batcher.ready.shift()!;
+    if (splitter.done) break;
   }
+  splitter.end();
+  batcher.flush();
+  while (batcher.ready.length > 0) yield batcher.ready.shift()!;
 }
 
 async function* zstdDocs(src: Readable, key: string, splitter: LineSplitter, batcher: DocBatcher): AsyncGenerator<Doc[]> {

@@ -33,10 +33,18 @@ export function readDocs(store: ObjectStore, item: WorkItem, options: ReadDocsOp
 
 async function* endAtUnreadable(docs: AsyncGenerator<Doc[]>, item: WorkItem, options: ReadOptions): AsyncGenerator<Doc[]> {
   try {
-    yield* docs;
+    // Not `yield*`, which keeps the latest batch reachable while the next is read (lib/corpus/jsonl.ts, readJsonlDocs).
+    for (;;) {
+      let next: IteratorResult<Doc[]> | undefined = await docs.next();
+      if (next.done === true) break;
+      yield next.value;
+      next = undefined;
+    }
   } catch (error) {
     if (!(error instanceof CorruptShardError)) throw error;
     const message = `${error.message}: the rest of the shard is skipped (corpus.onBadShard "skip")`;
     options.onBad?.({ file: item.key, line: -1, offset: -1, reason: 'unreadable-shard', message });
+  } finally {
+    await docs.return(undefined);
   }
 }

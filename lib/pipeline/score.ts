@@ -91,70 +91,73 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
   const wantsWords = dedup?.wantsWordHashes === true;
   const known = { exact: [0, 0] as [number, number], hasWords: false, words: undefined as Int32Array | undefined, wordsFrom: 0, wordsTo: 0 };
   const onWarning = (message: string) => ctx.log.warn(message);
-  try {
-    for await (const batch of readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning })) {
-      const texts = batch.map((d) => d.text);
-      const { mean, std, words: wordCounts, tokenStats, textHashes, wordHashes } = await scorer.score(
-        texts,
-        batch.map((d) => d.bytes),
-        { wordHashes: wantsWords },
-      );
-      known.words = wordHashes;
-      known.wordsTo = 0;
-      // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
-      const failedRules = evaluateRulesBatch(texts, rules);
-      let batchBytes = 0;
-      const cols = scores.columns;
-      for (let i = 0; i < batch.length; i++) {
-        const d = batch[i]!;
-        // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
-        const t = counter ? counter.count(d.text) : predictTokens(tokenModel, tokenStats, i * DOC_STAT_COUNT);
-        const chars = d.text.length;
-        const words = wordCounts[i]!; // measured in the featurizer's scan
-        const score = mean[i]!;
-        const spread = std[i]!;
-        cols.id.push(d.id);
-        cols.row.push(d.row);
-        cols.offset.push(d.offset);
-        cols.bytes.push(d.bytes);
-        cols.tokens.push(t);
-        cols.chars.push(chars);
-        cols.words.push(words);
-        cols.score.push(score);
-        cols.std.push(spread);
-        // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
-        const failed = failedRules[i]!;
-        cols.rules.push(failed);
-        ruleTally.add(failed, t, d.id);
-        const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
-        const key = policy.key(doc);
-        if (dedup) {
-          known.exact[0] = textHashes[2 * i]!;
-          known.exact[1] = textHashes[2 * i + 1]!;
-          const textWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]!;
-          known.hasWords = textWords > 0;
-          known.wordsFrom = known.wordsTo;
-          known.wordsTo += textWords;
-          dedup.add(d.text, d.row, t, key, d.id, known);
-        }
-        if (key === null) {
-          excluded.docs += 1;
-          excluded.tokens += t;
-          const why = exclusions[policy.exclusion(doc)];
-          why.docs += 1;
-          why.tokens += t;
-        } else hist.add(key, t);
-        tokens += t;
-        batchBytes += d.bytes;
+  // Not `for await`: its loop variable (and a call's argument) stays in this suspended function's frame, an
+  // old-generation object once the item has run a while, while the next batch is read, so every scavenge then found
+  // the previous batch alive and promoted its documents and texts (docs/performance.md, "The score stage's glue").
+  // Each batch is read and scored in a call of its own, whose frame is dropped when it returns; the reader is closed
+  // (its source destroyed) on failure, as `for await` would.
+  const batches = readDocs(ctx.store, item, { ...readOptionsFor(spec, bad), ...SCORE_BATCH, onWarning });
+  /** Reads the next batch, scores it and writes its rows; false at the end of the item. */
+  const scoreNext = async (): Promise<boolean> => {
+    const next = await batches.next();
+    if (next.done === true) return false;
+    const batch = next.value;
+    const texts = batch.map((d) => d.text);
+    const { mean, std, words: wordCounts, tokenStats, textHashes, wordHashes } = await scorer.score(
+      texts,
+      batch.map((d) => d.bytes),
+      { wordHashes: wantsWords },
+    );
+    known.words = wordHashes;
+    known.wordsTo = 0;
+    // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
+    const failedRules = evaluateRulesBatch(texts, rules);
+    let batchBytes = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i]!;
+      // Token estimate from the statistics the featurizer's scan measured (lib/tokens docStats, same values).
+      const t = counter ? counter.count(d.text) : predictTokens(tokenModel, tokenStats, i * DOC_STAT_COUNT);
+      const chars = d.text.length;
+      const words = wordCounts[i]!; // measured in the featurizer's scan
+      const score = mean[i]!;
+      const spread = std[i]!;
+      // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
+      const failed = failedRules[i]!;
+      scores.add(d.id, d.row, d.offset, d.bytes, t, chars, words, score, spread, failed);
+      ruleTally.add(failed, t, d.id);
+      const doc = { id: d.id, score, std: spread, chars, words, rules: failed };
+      const key = policy.key(doc);
+      if (dedup) {
+        known.exact[0] = textHashes[2 * i]!;
+        known.exact[1] = textHashes[2 * i + 1]!;
+        const textWords = tokenStats[i * DOC_STAT_COUNT + WORDS_STAT]!;
+        known.hasWords = textWords > 0;
+        known.wordsFrom = known.wordsTo;
+        known.wordsTo += textWords;
+        dedup.add(d.text, d.row, t, key, d.id, known);
       }
-      textBytes += batchBytes;
-      await scores.flush();
-      await dedup?.flush();
-      ctx.progress.add({ docs: batch.length, bytes: batchBytes });
+      if (key === null) {
+        excluded.docs += 1;
+        excluded.tokens += t;
+        const why = exclusions[policy.exclusion(doc)];
+        why.docs += 1;
+        why.tokens += t;
+      } else hist.add(key, t);
+      tokens += t;
+      batchBytes += d.bytes;
     }
+    textBytes += batchBytes;
+    await scores.flush();
+    await dedup?.flush();
+    ctx.progress.add({ docs: batch.length, bytes: batchBytes });
+    return true;
+  };
+  try {
+    while (await scoreNext());
     await scores.close();
     await dedup?.close();
   } catch (err) {
+    await batches.return(undefined).catch(() => undefined);
     // Nothing half-written is left under the item's keys.
     await scores.abort(err as Error);
     await dedup?.abort(err as Error);

@@ -6,27 +6,57 @@ import type { ObjectStore, ObjectStream } from '../store/index.ts';
 import { formatZodError } from '../validate/index.ts';
 
 /** The columns of scores/<item>.parquet, one row per good document of the item, in reading order. */
-export interface ScoreColumns {
+interface ScoreColumns {
   id: string[];
-  row: number[];
+  row: Int32Array;
   /** Byte offset of the record in the uncompressed shard (-1 where the format has none). */
-  offset: number[];
+  offset: Float64Array;
   /** UTF-8 bytes of the text. */
-  bytes: number[];
+  bytes: Int32Array;
   /** Estimated reference-model tokens. */
-  tokens: number[];
-  chars: number[];
-  words: number[];
+  tokens: Int32Array;
+  chars: Int32Array;
+  words: Int32Array;
   /** Ensemble mean prediction and spread, float32. */
-  score: number[];
-  std: number[];
-  /** The quality rules the document fails: a bitmask of the enabled rules (lib/rules; 0 = passes every rule). */
-  rules: number[];
+  score: Float32Array;
+  std: Float32Array;
+  /** The quality rules the document fails: a bitmask of the enabled rules (lib/rules; 0 = passes every rule), in INT32's bits. */
+  rules: Int32Array;
 }
 
-export function emptyScoreColumns(): ScoreColumns {
-  return { id: [], row: [], offset: [], bytes: [], tokens: [], chars: [], words: [], score: [], std: [], rules: [] };
+/** One row group's numeric columns, typed as the file stores them (the rules' uint32 bitmask in INT32's bits). */
+class NumericColumns {
+  readonly row: Int32Array;
+  readonly offset: Float64Array;
+  readonly bytes: Int32Array;
+  readonly tokens: Int32Array;
+  readonly chars: Int32Array;
+  readonly words: Int32Array;
+  readonly score: Float32Array;
+  readonly std: Float32Array;
+  readonly rules: Int32Array;
+
+  constructor(readonly capacity: number) {
+    this.row = new Int32Array(capacity);
+    this.offset = new Float64Array(capacity);
+    this.bytes = new Int32Array(capacity);
+    this.tokens = new Int32Array(capacity);
+    this.chars = new Int32Array(capacity);
+    this.words = new Int32Array(capacity);
+    this.score = new Float32Array(capacity);
+    this.std = new Float32Array(capacity);
+    this.rules = new Int32Array(capacity);
+  }
+
+  /** A copy with room for `capacity` rows, holding the first `n`. */
+  grown(capacity: number, n: number): NumericColumns {
+    const g = new NumericColumns(capacity);
+    for (const k of NUMERIC) (g[k] as Float64Array).set(this[k].subarray(0, n));
+    return g;
+  }
 }
+
+const NUMERIC = ['row', 'offset', 'bytes', 'tokens', 'chars', 'words', 'score', 'std', 'rules'] as const;
 
 function columnData(c: ScoreColumns) {
   return [
@@ -40,7 +70,7 @@ function columnData(c: ScoreColumns) {
     { name: 'score', data: c.score, type: 'FLOAT', nullable: false },
     { name: 'std', data: c.std, type: 'FLOAT', nullable: false },
     // A uint32 bitmask stored in INT32's bits (read back with >>> 0).
-    { name: 'rules', data: c.rules.map((m) => m | 0), type: 'INT32', nullable: false },
+    { name: 'rules', data: c.rules, type: 'INT32', nullable: false },
   ] satisfies ColumnSource[];
 }
 
@@ -48,13 +78,17 @@ function columnData(c: ScoreColumns) {
 const ROW_GROUP = 65536;
 
 /**
- * Streams a score file: `columns` fills one row group at a time, `flush` writes it once full, `close` writes the rest
- * and the footer and stores the file. The writer holds a row group, not the item: the score stage's memory does not
- * grow with the shard.
+ * Streams a score file: `add` appends a row, `flush` writes the row group once full, `close` writes the rest and the
+ * footer and stores the file. The writer holds a row group, not the item: the score stage's memory does not grow with
+ * the shard. The numeric columns are typed arrays allocated once and reused from row group to row group (as JavaScript
+ * arrays they were grown by copying, the large ones in pages of their own, for every row group; docs/performance.md,
+ * "The score stage's glue"); the file's bytes are the same.
  */
 export class ScoreFileWriter {
-  /** The rows of the row group being filled: the caller pushes onto every column. */
-  columns = emptyScoreColumns();
+  private ids: string[] = [];
+  /** Rows held (not yet written). */
+  private held = 0;
+  private numeric = new NumericColumns(ROW_GROUP + 4096);
   private rows = 0;
   private readonly bytes = new ByteWriter();
   private parquet: ParquetWriter | undefined;
@@ -63,15 +97,33 @@ export class ScoreFileWriter {
 
   /** Rows written so far, and held. */
   get docs(): number {
-    return this.rows + this.columns.id.length;
+    return this.rows + this.held;
+  }
+
+  /** Appends a row (`rules`: the uint32 bitmask). */
+  add(id: string, row: number, offset: number, bytes: number, tokens: number, chars: number, words: number, score: number, std: number, rules: number): void {
+    let c = this.numeric;
+    const i = this.held;
+    if (i === c.capacity) c = this.numeric = c.grown(2 * c.capacity, i);
+    this.ids.push(id);
+    c.row[i] = row;
+    c.offset[i] = offset;
+    c.bytes[i] = bytes;
+    c.tokens[i] = tokens;
+    c.chars[i] = chars;
+    c.words[i] = words;
+    c.score[i] = score;
+    c.std[i] = std;
+    c.rules[i] = rules;
+    this.held = i + 1;
   }
 
   async flush(): Promise<void> {
-    if (this.columns.id.length >= ROW_GROUP) await this.writeGroup();
+    if (this.held >= ROW_GROUP) await this.writeGroup();
   }
 
   async close(): Promise<void> {
-    if (this.columns.id.length > 0 || !this.parquet) await this.writeGroup();
+    if (this.held > 0 || !this.parquet) await this.writeGroup();
     this.parquet!.finish();
     await this.drain();
     await this.stream.end();
@@ -82,12 +134,25 @@ export class ScoreFileWriter {
   }
 
   private async writeGroup(): Promise<void> {
-    const data = columnData(this.columns);
+    const n = this.held;
+    const c = this.numeric;
+    const data = columnData({
+      id: this.ids,
+      row: c.row.subarray(0, n),
+      offset: c.offset.subarray(0, n),
+      bytes: c.bytes.subarray(0, n),
+      tokens: c.tokens.subarray(0, n),
+      chars: c.chars.subarray(0, n),
+      words: c.words.subarray(0, n),
+      score: c.score.subarray(0, n),
+      std: c.std.subarray(0, n),
+      rules: c.rules.subarray(0, n),
+    });
     this.parquet ??= new ParquetWriter({ writer: this.bytes, schema: schemaFromColumnData({ columnData: data }), createdBy: 'proxysel' });
-    const n = this.columns.id.length;
     if (n > 0) await this.parquet.write({ columnData: data, rowGroupSize: n });
     this.rows += n;
-    this.columns = emptyScoreColumns();
+    this.ids = [];
+    this.held = 0;
     await this.drain();
   }
 

@@ -121,6 +121,17 @@ describe('readDocs', () => {
     ]);
     expect(bad.count).toBe(0);
   });
+
+  it('gives the UTF-8 length of every text: ASCII lines, \\u escapes (ASCII lines whose text is not), raw UTF-8', async () => {
+    const texts = ['plain ascii', 'caf\\u00e9', 'emoji \\ud83d\\ude00', 'C:\\\\users', 'tab\\tand\\\\u', 'caf\u00e9 raw', '\u4e2d\u6587', ''];
+    const lines = texts.map((t, i) => `{"id":"d${i}","text":"${t}"}`);
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    const [item] = await shardItems(dir, 'escapes.jsonl', bytes);
+    const docs = await allDocs(store, item!, { onBadRecord: 'fail' });
+    expect(docs.map((d) => d.text)).toEqual(lines.map((l) => (JSON.parse(l) as { text: string }).text));
+    for (const d of docs) expect(d.bytes).toBe(Buffer.byteLength(d.text, 'utf8'));
+    expect(docs.map((d) => d.bytes)).toEqual([11, 5, 10, 8, 9, 9, 6, 0]);
+  });
 });
 
 describe('bad records', () => {

@@ -21,20 +21,11 @@ describe('ScoreFileWriter', () => {
     const store = createStore();
     const uri = join(dir, 'scores.parquet');
     const w = new ScoreFileWriter(new ObjectStream(store, uri));
-    const n = 150_000; // three row groups of at most 65,536
+    const n = 150_000; // row groups of at least 65,536 rows, the second held to 140,000
     for (let i = 0; i < n; i++) {
-      const c = w.columns;
-      c.id.push(`d${i}`);
-      c.row.push(i);
-      c.offset.push(i * 10);
-      c.bytes.push(i % 997);
-      c.tokens.push(i % 101);
-      c.chars.push(i % 991);
-      c.words.push(i % 89);
-      c.score.push(i / 8);
-      c.std.push(0.5);
-      c.rules.push(i % 3 === 0 ? 0x80000001 : 0);
-      if (i % 1000 === 999) await w.flush();
+      w.add(`d${i}`, i, i * 10, i % 997, i % 101, i % 991, i % 89, i / 8, 0.5, i % 3 === 0 ? 0x80000001 : 0);
+      // Flushed every 1000 rows, or held past a row group and past the writer's first capacity (69,632 rows).
+      if (i % 1000 === 999 && (i < 60_000 || i > 140_000)) await w.flush();
     }
     await w.close();
     expect(w.docs).toBe(n);
@@ -53,7 +44,7 @@ describe('ScoreFileWriter', () => {
     const store = createStore();
     const sub = join(dir, 'aborted');
     const w = new ScoreFileWriter(new ObjectStream(store, join(sub, 'scores.parquet')));
-    w.columns.id.push('x');
+    w.add('x', 0, 0, 1, 1, 1, 1, 0, 0, 0);
     await w.abort(new Error('the item failed'));
     expect(await store.exists(join(sub, 'scores.parquet'))).toBe(false);
     expect((await readdir(sub).catch(() => [])).length).toBe(0);
