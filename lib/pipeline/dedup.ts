@@ -18,7 +18,7 @@ import {
 import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreFile, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { StoreNotFoundError } from '../store/index.ts';
 import { minHashParamsOf, readSignatureRecords } from './dedup-files.ts';
-import { type DeclaredUnit, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, SINGLE_UNIT } from './unit.ts';
 import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
 

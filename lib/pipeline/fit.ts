@@ -3,7 +3,7 @@ import { DOC_STAT_COUNT, docStats } from '../features/index.ts';
 import { fitTokenModel, policyTokenErrors, predictTokens, tokenErrors } from '../tokens/index.ts';
 import type { ProxyExample } from '../proxy/index.ts';
 import { artifactKeys, type HeldOutPredictions, labelTarget, type ProxyCard, readLabelsFile, readPlan, readSampleFile, sampleStatsSchema, writeProxyCard } from '../run/index.ts';
-import { type DeclaredUnit, finishedUnit, outputDigest, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, outputDigest, SINGLE_UNIT, type Upstream } from './unit.ts';
 import type { PlanRef, StageContext } from './types.ts';
 import { budgetFraction } from '../job/index.ts';
 import { evaluateRules, resolveRules } from '../rules/index.ts';
@@ -81,15 +81,19 @@ export interface FitOutput {
  * measures it on the held-out one, per policy too), and writes proxy/model.onnx and proxy/card.json. Declared as its one
  * unit (what it reads and writes, and the work) for the registry, which completes it through the resume protocol.
  */
-export async function fitProxyUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<FitOutput, { plan: string } & FitOutput>> {
+export async function fitProxyUnit(
+  event: PlanRef,
+  ctx: StageContext,
+  upstream: Upstream<'mergedSample' | 'mergedLabels'>,
+): Promise<DeclaredUnit<FitOutput, { plan: string } & FitOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   if (spec.proxy.kind !== 'hashed-ensemble') {
     throw new BadStageInputError(`fit: proxy kind "${spec.proxy.kind}" is user-provided; nothing to fit (the score stage loads ${spec.proxy.model})`);
   }
   const proxy = spec.proxy;
-  const sample = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
-  const labelled = await finishedUnit(ctx.store, run, 'merge-labels', SINGLE_UNIT);
+  const sample = await upstream.mergedSample(run);
+  const labelled = await upstream.mergedLabels(run);
   const unit = {
     unit: SINGLE_UNIT,
     inputs: {

@@ -1,6 +1,6 @@
 export { jsonLogger, noProgress, silentLogger, stageContext, textLogger } from './context.ts';
 export type { PlanOutput } from './plan.ts';
-export { scoreWorkItems, closeScorers } from './score.ts';
+export { closeScorers } from './score.ts';
 export { countAndSettle, type SettleOutput } from './settle.ts';
 export { loadStage, runStage, stageNames, stages, type StageName } from './stages.ts';
 export { acquireRunLock, describeHolder, lockHolder, releaseExecutionLock, type RunLock } from './run-lock.ts';

@@ -1,42 +1,20 @@
-import { createHash } from 'node:crypto';
-import type { WorkItem } from '../corpus/index.ts';
-import type { ReferenceSpec } from '../job/index.ts';
-import { referenceFiles } from '../reference/index.ts';
-import { parseUri, type ObjectStore } from '../store/index.ts';
+import type { ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
 import type { StageName } from './stages.ts';
 import type { StageContext } from './types.ts';
-import { MissingInputError, StaleInputError } from './errors.ts';
-
-/** One unit of work of a stage, as {@link resumable} sees it. */
-export interface Unit {
-  /** The stage, by its name in the registry (`sample`, `merge-sample`, `score`...): also the marker key's folder. */
-  stage: StageName;
-  /** The unit within the stage (an item id, a slice, or `all` for single stages). */
-  unit: string;
-  /**
-   * Everything the unit reads besides the spec (which every fingerprint covers): versions of corpus objects, digests of
-   * artifacts from earlier units ({@link outputDigest}), quotas, thresholds. Any JSON; a change means a redo.
-   */
-  inputs: unknown;
-  /** Keys (relative to the output prefix) of every file the unit writes; each is hashed and verified on resume. */
-  outputs: readonly string[];
-}
+import { MissingInputError } from './errors.ts';
+import { type Declared, digestObject, SINGLE_UNIT, type Upstream, type UnitWork } from './unit.ts';
 
 /**
- * A unit as a stage module declares it for the registry to complete (`completedUnit` in stages.ts), which adds the
- * stage's name: the run it belongs to, what it reads and writes, the work that writes the outputs and returns what the
- * marker keeps, and (when the stage returns more than that) `finish`, which makes the stage's output of it. The stage
- * module never touches the marker.
+ * The resume protocol: the runner wraps every unit a stage declares (unit.ts) in {@link resumable}, and gives a stage
+ * the markers of the earlier units it reads through {@link finishedUnit}.
  */
-export interface DeclaredUnit<T, O = T> extends Omit<Unit, 'stage'> {
-  run: RunFiles;
-  work: () => Promise<T>;
-  finish?: (kept: T) => O;
-}
 
-/** The unit name of single (non fan-out) stages. */
-export const SINGLE_UNIT = 'all';
+/** One unit of work of a stage, as {@link resumable} sees it: a declared unit (unit.ts) under its stage's name. */
+export interface Unit extends Omit<UnitWork<unknown>, 'work'> {
+  /** The stage, by its name in the registry (`sample`, `merge-sample`, `score`...): also the marker key's folder. */
+  stage: StageName;
+}
 
 /** Where the completion marker of one unit of a stage lives. */
 export function markerKey(stage: StageName, unit: string): string {
@@ -46,42 +24,6 @@ export function markerKey(stage: StageName, unit: string): string {
 /** The fingerprint of a unit: its stage and name, the spec's hash and its inputs. */
 export function unitFingerprint(run: RunFiles, unit: Pick<Unit, 'stage' | 'unit' | 'inputs'>): string {
   return sha256(canonicalJson({ stage: unit.stage, unit: unit.unit, spec: run.plan.specHash, inputs: unit.inputs ?? null })).slice(0, 32);
-}
-
-/** The version of a work item as listed: what the sample, score and select units of it read from the corpus. */
-export function itemVersion(item: WorkItem): Record<string, unknown> {
-  return { id: item.id, uri: item.uri, etag: item.etag, size: item.size, range: item.range ?? null };
-}
-
-/** Size and sha256 of a stored object, streamed. Throws naming the URI when it cannot be read. */
-export async function digestObject(store: ObjectStore, uri: string): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of await store.readStream(uri)) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    hash.update(bytes);
-    size += bytes.length;
-  }
-  return { size, sha256: hash.digest('hex') };
-}
-
-/**
- * Versions of the files that identify a reference model (`referenceFiles`, which each backend answers in
- * lib/reference: the n-gram text, the onnx folder; none for openai, whose spec identifies it): key, size and ETag (the
- * sha256 of a local file's bytes) of each, so that replacing the model or text at the same location redoes what
- * depends on it.
- */
-export async function referenceVersion(store: ObjectStore, reference: ReferenceSpec | undefined): Promise<unknown> {
-  const uri = reference ? referenceFiles(reference) : undefined;
-  if (uri === undefined) return null;
-  const objects = await store.list(uri);
-  // A local file's listed version is its mtime and size, which an edit in place can leave as they were: its bytes count.
-  if (parseUri(uri).scheme === 'file') {
-    const out = [];
-    for (const o of objects) out.push({ key: o.key, size: o.size, sha256: (await digestObject(store, o.uri)).sha256 });
-    return out;
-  }
-  return objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag }));
 }
 
 async function readMarker(store: ObjectStore, uri: string): Promise<UnitMarker | undefined> {
@@ -141,9 +83,24 @@ export async function finishedUnit(store: ObjectStore, run: RunFiles, stage: Sta
   return marker;
 }
 
-/** The recorded sha256 of one output of a finished unit: what a later unit's fingerprint covers. */
-export function outputDigest(marker: UnitMarker, key: string): string {
-  const found = marker.outputs.find((o) => o.key === key);
-  if (!found) throw new StaleInputError(`completion marker has no output ${key}`);
-  return found.sha256;
+/**
+ * Completes what a stage call declared: each of its units through {@link resumable}, in order, under the stage's
+ * name; the call's output is what the units kept, through the declaration's `finish` when it has one.
+ */
+export async function completeDeclared<O>(ctx: StageContext, stage: StageName, declared: Declared<O>): Promise<O> {
+  if ('units' in declared) {
+    const kept: unknown[] = [];
+    for (const { work, ...unit } of declared.units) kept.push(await resumable(ctx, declared.run, { stage, ...unit }, work));
+    return declared.finish(kept);
+  }
+  const { run, work, finish, ...unit } = declared;
+  const kept = await resumable(ctx, run, { stage, ...unit }, work);
+  return finish ? finish(kept) : (kept as O);
+}
+
+/** The finished units a stage reads, each name bound to the stage the registry says it is (`reads`). */
+export function upstreamOf(store: ObjectStore, reads: Readonly<Record<string, StageName>>): Upstream<string> {
+  return Object.fromEntries(
+    Object.entries(reads).map(([name, stage]) => [name, (run: RunFiles, unit: string = SINGLE_UNIT) => finishedUnit(store, run, stage, unit)]),
+  );
 }

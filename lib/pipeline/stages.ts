@@ -11,7 +11,7 @@ import type { CountItemOutput } from './count.ts';
 import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
-import type { DeclaredUnit } from './markers.ts';
+import type { Declared, Upstream } from './unit.ts';
 import type { PlanOutput } from './plan.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
@@ -41,39 +41,46 @@ import {
  */
 export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-group' | 'per-partition';
 
-export interface StageDefinition<S extends z.ZodType, O> {
+export interface StageDefinition<S extends z.ZodType, O, R extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> {
   fanOut: FanOut;
   /** The input every caller validates against; the stage function takes its parsed output. */
   input: S;
   /** The stage function, imported on first use (given the stage's own name, which `loadStage` passes). */
   load: (stage: string) => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /**
+   * The earlier stages whose finished units this stage reads (their completion markers), by the names its module gives
+   * them: what the registry binds for `completedUnit`.
+   */
+  reads?: R;
   /** The stage's part of its phase's line in the run's timings, from the outputs of all its calls in this run. */
   summary?: (outputs: O[], run: RunFiles) => string;
 }
 
-const stage = <S extends z.ZodType, O>(definition: StageDefinition<S, O>): StageDefinition<S, O> => definition;
+const stage = <S extends z.ZodType, O, const R extends Readonly<Record<string, string>> = Record<never, string>>(definition: StageDefinition<S, O, R>): StageDefinition<S, O, R> => definition;
 const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce((a, v) => a + of(v), 0);
 
 /**
- * The function of a stage whose call is one unit that the registry completes: the stage module only declares the unit
- * (`declare`: what it reads and writes, and the work), and the resume protocol (`resumable`, markers.ts) runs the work
- * unless the unit already finished with the same inputs and its outputs still hold. The output is what the work
- * returned (the marker keeps it), through the unit's `finish` when it has one. markers.ts loads with the stage, so the
- * registry stays light.
+ * The function of a stage whose calls are units that the registry completes: the stage module only declares them
+ * (`declare`: what each reads and writes, and the work), and the resume protocol (markers.ts) runs the work of each
+ * unit unless it already finished with the same inputs and its outputs still hold. The output is what the work
+ * returned (the marker keeps it), through the declaration's `finish` when it has one. `reads` names the earlier
+ * stages whose finished units the declaration reads, under the names the stage module gives them (a name the module
+ * reads and `reads` lacks does not compile). markers.ts loads with the stage, so the registry stays light.
  */
-function completedUnit<I, T, O = T>(
-  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T, O>>>,
-): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<O>> {
-  return async (stage) => {
-    // A registry key: loadStage passes the name it was called with.
+function completedUnit<I, O, const R extends Readonly<Record<string, string>>>(
+  declare: () => Promise<(input: I, ctx: StageContext, upstream: Upstream<keyof R & string>) => Promise<Declared<O>>>,
+  reads: R,
+): { load: (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<O>>; reads: R } {
+  const load = async (stage: string) => {
+    // A registry key: loadStage passes the name it was called with; `reads` names stages (checked below).
     const name = stage as StageName;
-    const [{ resumable }, declareUnit] = await Promise.all([import('./markers.ts'), declare()]);
-    return async (input, ctx) => {
-      const { run, work, finish, ...unit } = await declareUnit(input, ctx);
-      const kept = await resumable(ctx, run, { stage: name, ...unit }, work);
-      return finish ? finish(kept) : (kept as unknown as O);
+    const [{ completeDeclared, upstreamOf }, declareUnits] = await Promise.all([import('./markers.ts'), declare()]);
+    return async (input: I, ctx: StageContext) => {
+      const upstream = upstreamOf(ctx.store, reads as Readonly<Record<string, StageName>>) as Upstream<keyof R & string>;
+      return completeDeclared(ctx, name, await declareUnits(input, ctx, upstream));
     };
   };
+  return { load, reads };
 }
 
 /** Every stage by its name, in the order a run calls them. */
@@ -87,28 +94,28 @@ export const stages = {
   sample: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./sample.ts')).sampleWorkItemUnit),
+    ...completedUnit(async () => (await import('./sample.ts')).sampleWorkItemUnit, {}),
     summary: (outs: SampleItemOutput[]) => `${sum(outs, (o) => o.sampled)} of ${sum(outs, (o) => o.docs)} documents sampled`,
   }),
-  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./sample.ts')).mergeSampleUnit) }),
+  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, ...completedUnit(async () => (await import('./sample.ts')).mergeSampleUnit, { sampled: 'sample' }) }),
   reference: stage({
     fanOut: 'per-slice',
     input: referenceSliceEventSchema,
-    load: completedUnit(async () => (await import('./reference.ts')).labelReferenceSliceUnit),
+    ...completedUnit(async () => (await import('./reference.ts')).labelReferenceSliceUnit, { mergedSample: 'merge-sample' }),
     summary: (outs: { docs: number; tokens: number }[], run) =>
       `${sum(outs, (o) => o.docs)} documents, ${sum(outs, (o) => o.tokens)} tokens labelled by the ${run.plan.spec.reference.kind} model`,
   }),
-  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./reference.ts')).mergeLabelsUnit) }),
+  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, ...completedUnit(async () => (await import('./reference.ts')).mergeLabelsUnit, { labelledSlices: 'reference' }) }),
   fit: stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: completedUnit(async () => (await import('./fit.ts')).fitProxyUnit),
+    ...completedUnit(async () => (await import('./fit.ts')).fitProxyUnit, { mergedSample: 'merge-sample', mergedLabels: 'merge-labels' }),
     summary: ([o]: { members: number; fidelity: { spearman: number } }[]) => `${o!.members} member(s), held-out Spearman ${o!.fidelity.spearman.toFixed(3)}`,
   }),
   score: stage({
     fanOut: 'per-item-batch',
     input: itemsEventSchema,
-    load: async () => (await import('./score.ts')).scoreWorkItems,
+    ...completedUnit(async () => (await import('./score.ts')).scoreWorkItemsUnits, { fitted: 'fit' }),
     summary: (outs: { items: ScoreItemOutput[] }[]) => {
       const items = outs.flatMap((o) => o.items);
       const bad = sum(items, (o) => o.badRecords);
@@ -118,19 +125,19 @@ export const stages = {
   'dedup-gather': stage({
     fanOut: 'per-group',
     input: dedupGroupEventSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupGatherUnit),
+    ...completedUnit(async () => (await import('./dedup.ts')).dedupGatherUnit, {}),
     summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
   dedup: stage({
     fanOut: 'per-partition',
     input: dedupPartitionEventSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupPartitionUnit),
+    ...completedUnit(async () => (await import('./dedup.ts')).dedupPartitionUnit, {}),
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
   'dedup-clusters': stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupClustersUnit),
+    ...completedUnit(async () => (await import('./dedup.ts')).dedupClustersUnit, {}),
     summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
   }),
   reduce: stage({
@@ -143,7 +150,7 @@ export const stages = {
   count: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./count.ts')).countWorkItemUnit),
+    ...completedUnit(async () => (await import('./count.ts')).countWorkItemUnit, { scored: 'score', fitted: 'fit' }),
     summary: (outs: CountItemOutput[]) => {
       // Candidates of the last pass (a later pass widens the region), documents tokenized over all passes.
       const candidates = new Map(outs.map((o) => [o.item, o.candidates]));
@@ -159,7 +166,7 @@ export const stages = {
   select: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./select.ts')).selectWorkItemUnit),
+    ...completedUnit(async () => (await import('./select.ts')).selectWorkItemUnit, { scored: 'score', fitted: 'fit' }),
     summary: (outs: SelectItemOutput[]) => `${sum(outs, (o) => o.docs)} documents written`,
   }),
   finalize: stage({
@@ -177,10 +184,15 @@ export const stages = {
 };
 
 export type StageName = keyof typeof stages;
+
+/** The stages a stage reads (`reads`): every one a registry name, or this does not compile. */
+type ReadStage = { [S in StageName]: (typeof stages)[S] extends { reads?: infer R } ? NonNullable<R>[keyof NonNullable<R>] : never }[StageName];
+const readsNameStages: [ReadStage] extends [StageName] ? true : never = true;
+void readsNameStages;
 type DefinitionOf<S extends StageName> = (typeof stages)[S];
 /** What a caller passes to stage S (before its schema's defaults apply). */
 export type StageInput<S extends StageName> = z.input<DefinitionOf<S>['input']>;
-export type StageOutput<S extends StageName> = DefinitionOf<S> extends StageDefinition<z.ZodType, infer O> ? O : never;
+export type StageOutput<S extends StageName> = DefinitionOf<S> extends StageDefinition<z.ZodType, infer O, Readonly<Record<string, string>>> ? O : never;
 
 /** Every stage name, in run order. */
 export const stageNames = Object.keys(stages) as StageName[];

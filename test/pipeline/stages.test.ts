@@ -35,6 +35,12 @@ describe('the stage registry', () => {
     }
   });
 
+  it('declares what each stage reads from upstream: stages that run before it, named in the registry only', () => {
+    const reads = Object.fromEntries(stageNames.map((name) => [name, Object.values((stages[name] as { reads?: Record<string, string> }).reads ?? {})]));
+    for (const name of stageNames) for (const upstream of reads[name]!) expect(stageNames.indexOf(upstream as never), `${name} reads ${upstream}`).toBeLessThan(stageNames.indexOf(name));
+    expect(reads).toMatchObject({ 'merge-sample': ['sample'], reference: ['merge-sample'], 'merge-labels': ['reference'], fit: ['merge-sample', 'merge-labels'], score: ['fit'], count: ['score', 'fit'], select: ['score', 'fit'] });
+  });
+
   it('validates a local stage call before the stage reads anything: InvalidEventError naming every field at fault', async () => {
     const ctx = stageContext(createStore(), silentLogger);
     const error = (await runStage('sample', { plan: '', item: { id: 'a' }, extra: true }, ctx).catch((e: Error) => e)) as Error;
