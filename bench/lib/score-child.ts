@@ -14,7 +14,8 @@ import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises
 import { basename, join, resolve } from 'node:path';
 import type { WorkItem } from '../../lib/corpus/types.ts';
 import { dedupSchema } from '../../lib/job/dedup-spec.ts';
-import { closeScorers, runStage, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
+import { closeScorers, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { dedupLayoutOf } from '../../lib/pipeline/dedup-files.ts';
 import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';

@@ -14,7 +14,7 @@ import { UsageError } from './errors.ts';
 import { isBadInput } from '../errors.ts';
 import { InvalidOptionError, JobSpecError, JobSpecFileError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from '../job/index.ts';
 import { textLogger } from '../pipeline/index.ts';
-import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from '../pipeline/index.ts';
+import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from '../run/index.ts';
 import { reselect, runJob } from '../runner/index.ts';
 import { writeReport } from '../report/index.ts';
 import { POLICY_KIND_NAMES } from '../select/index.ts';

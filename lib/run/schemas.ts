@@ -292,7 +292,7 @@ export const selectedRowListSchema = z
   .describe('selected row list');
 export type SelectedRowList = z.infer<typeof selectedRowListSchema>;
 
-/** The run lock `_LOCK` (pipeline/run-lock.ts): who writes the output now. */
+/** The run lock `_LOCK` (run-lock.ts): who writes the output now. */
 export const runLockSchema = z
   .object({
     token: z.string(),

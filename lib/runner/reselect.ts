@@ -3,15 +3,13 @@ import { POLICY_KIND_FLAGS, policyKind, policySchema, type PolicySpec } from '..
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
-import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
+import { acquireRunLock, artifactKeys, beginRun, describeHolder, lockHolder, readItems, readPlan, RunLockBusyError, type StageTiming } from '../run/index.ts';
 import { InvalidOptionError, JobSpecError, parseBudgetOption, resolvedOverlapProblem } from '../job/index.ts';
 import { noProgress } from '../pipeline/index.ts';
 import { noDisplay } from './progress-display.ts';
 import { runPhases, type StageCall } from './run-phases.ts';
-import { beginRun } from '../pipeline/index.ts';
-import { acquireRunLock, describeHolder, lockHolder } from '../pipeline/index.ts';
-import { RunLockBusyError } from '../pipeline/index.ts';
-import { phases, runStage } from '../pipeline/stages.ts';
+import { phases } from '../pipeline/stages.ts';
+import { runStage } from './run-stage.ts';
 import type { Logger, StageContext } from '../pipeline/index.ts';
 
 export interface ReselectOptions {

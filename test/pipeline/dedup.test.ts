@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartitionTooLargeError } from '../../lib/dedup/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
 import { readScoreFile } from '../../lib/run/index.ts';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
 import { InvalidEventError } from '../../lib/pipeline/errors.ts';
-import { parseStageInput, phases, runStage, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { parseStageInput, phases, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 

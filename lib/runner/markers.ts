@@ -1,16 +1,14 @@
 import type { ObjectStore } from '../store/index.ts';
 import { canonicalJson, type OutputDigest, type RunFiles, sha256, type UnitMarker, unitMarkerSchema } from '../run/index.ts';
-import type { StageName } from './stages.ts';
-import type { StageContext } from './types.ts';
-import { MissingInputError } from './errors.ts';
-import { type Declared, digestObject, SINGLE_UNIT, type Upstream, type UnitWork } from './unit.ts';
+import type { StageName } from '../pipeline/stages.ts';
+import { type Declared, digestObject, MissingInputError, SINGLE_UNIT, type StageContext, type Upstream, type UnitWork } from '../pipeline/index.ts';
 
 /**
- * The resume protocol: the runner wraps every unit a stage declares (unit.ts) in {@link resumable}, and gives a stage
- * the markers of the earlier units it reads through {@link finishedUnit}.
+ * The resume protocol: the runner wraps every unit a stage declares (lib/pipeline/unit.ts) in {@link resumable}, and
+ * gives a stage the markers of the earlier units it reads (the registry's `reads`) through {@link finishedUnit}.
  */
 
-/** One unit of work of a stage, as {@link resumable} sees it: a declared unit (unit.ts) under its stage's name. */
+/** One unit of work of a stage, as {@link resumable} sees it: a declared unit under its stage's name. */
 export interface Unit extends Omit<UnitWork<unknown>, 'work'> {
   /** The stage, by its name in the registry (`sample`, `merge-sample`, `score`...): also the marker key's folder. */
   stage: StageName;
