@@ -8,6 +8,7 @@ import { ESTIMATE_USAGE, estimateCommand } from './estimate.ts';
 import { joinNegativeValues } from './args.ts';
 import { checkNumberOptions, numberOption } from './options.ts';
 import { cliLogger, colourFor, progressDisplayFor } from './output.ts';
+import { selectionFromFlags } from './select.ts';
 import { formatSummary } from './summary.ts';
 import { proxyselVersion } from './version.ts';
 import { UsageError } from './errors.ts';
@@ -189,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
       const display = progressDisplayFor(Boolean(values.quiet));
       const result = await reselect(
         output,
-        { ...values, ifSelected: values.force ? 'replace' : 'refuse' },
+        { ...selectionFromFlags(values), ifSelected: values.force ? 'replace' : 'refuse' },
         {
           store: createStore({ s3: s3OptionsFromEnv() }),
           log: cliLogger(display, { quiet: values.quiet }),

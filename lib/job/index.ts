@@ -23,6 +23,7 @@ export {
   parseBudgetOption,
   planBudget,
   planBudgetSchema,
+  type PlanBudget,
   regionMargin,
   resolveBudget,
 } from './budget.ts';

@@ -7,5 +7,5 @@
 export { runJob, type RunJobOptions, type RunJobResult } from './local-runner.ts';
 export { loadStage, runStage } from './run-stage.ts';
 export { failureEventSchema, readableCause, recordFailure } from './run-failure.ts';
-export { reselect } from './reselect.ts';
+export { reselect, type Reselection } from './reselect.ts';
 export { noDisplay, type ProgressDisplay } from './progress-display.ts';
