@@ -6,7 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEdges, shuffleRequests, type StageRequests } from '../../lib/dedup/index.ts';
+import { decodeEdges, shuffleRequests } from '../../lib/dedup/index.ts';
+import { type StageRequests } from '../../lib/dedup/layout.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
 import { runStage } from '../../lib/runner/run-stage.ts';
