@@ -115,12 +115,7 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
   const file: EstimateFile = {
     input,
     policy: policySpec,
-    budget: {
-      form: planBudget.form,
-      ...budget,
-      ...(planBudget.form === 'fraction' ? { fraction: planBudget.fraction } : {}),
-      ...(planBudget.form === 'flops' ? { flops: planBudget.flops, modelParams: planBudget.modelParams } : {}),
-    },
+    budget,
     corpus,
     tokenCount,
     attempt,

@@ -2,7 +2,7 @@ import { BadRecordLog } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { addExclusions, artifactKeys, type DedupSummary, emptyExclusions, type Exclusions, RuleTally, type ThresholdFile, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
 import type { PlanRef, StageContext } from './types.ts';
-import type { JobSpec } from '../job/index.ts';
+import { manifestBudget, type JobSpec } from '../job/index.ts';
 import { resolveRules, RULE_BY_NAME, RULES, type RuleName } from '../rules/index.ts';
 import { StaleInputError } from './errors.ts';
 
@@ -151,14 +151,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
       ...(skippedShards.length > 0 ? { skippedShards } : {}),
     },
-    budget: {
-      form: budget.form,
-      unit: budget.unit,
-      tokens: budget.unit === 'tokens' ? budget.amount : null,
-      docs: budget.unit === 'docs' ? budget.amount : null,
-      ...(budget.fraction !== undefined ? { fraction: budget.fraction } : {}),
-      ...(budget.flops !== undefined ? { flops: budget.flops, modelParams: budget.modelParams } : {}),
-    },
+    budget: manifestBudget(budget),
     sample: { docs: reference.docs, seed: spec.sample.seed },
     reference: {
       kind: spec.reference.kind,
