@@ -1,6 +1,6 @@
 import { hasLocalTokenizer } from '../reference/index.ts';
 import { MAX_REGION_ATTEMPT, regionMargin, resolveBudget } from '../job/index.ts';
-import { docHash, KeyHistogram, makePolicy, policyOptions, binOf, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
+import { docHash, KeyHistogram, makePolicy, policyOptions, binOf, cutsAround, planThreshold, type BoundaryCandidate, type Threshold } from '../select/index.ts';
 import { artifactKeys, type CorpusTotals, type EstimateFile, itemHistogramFileSchema, readItems, readProxyCard, readScoreFile, removedRows, type RunFiles } from '../run/index.ts';
 import type { StageContext } from './types.ts';
 
@@ -75,15 +75,6 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
   const tokenCount = spec.exactTokens || hasLocalTokenizer(spec.reference) ? 'exact' : 'estimate';
   const countsMoveTheCut = budget.unit === 'tokens' && tokenCount === 'exact' && !spec.exactTokens;
   const margin = countsMoveTheCut ? regionMargin(card, attempt) : 0;
-  // A budget-band's excluded top is the one its estimate at the budget implies: the cuts on either side keep it (the
-  // multiple scales with the amount, so that kept - multiple x amount, what is excluded, stays the same).
-  const multiple = policy.budgetMultiple;
-  const upperAmount = margin === Infinity ? Number.MAX_SAFE_INTEGER : Math.min(Number.MAX_SAFE_INTEGER, budget.amount * (1 + margin));
-  const amounts = [
-    budget.amount,
-    Math.max(multiple === undefined ? 0 : 1, budget.amount * (1 - margin)),
-    multiple === undefined ? upperAmount : Math.min(upperAmount, multiple * budget.amount),
-  ];
   const bins = new Map<number, Promise<BoundaryCandidate[]>>();
   /** Every document of one key bin, read back from the score files of the items that have any (once per bin). */
   const binCandidates = (bin: number): Promise<BoundaryCandidate[]> => {
@@ -107,10 +98,7 @@ export async function estimateCuts(ctx: StageContext, run: RunFiles, input: Esti
     return entry;
   };
   const cuts: Threshold[] = [];
-  for (const amount of amounts) {
-    const scaled = multiple === undefined || budget.amount <= 0 ? policy : { budgetMultiple: (multiple * budget.amount) / amount };
-    cuts.push(await planThreshold(merged, { unit: budget.unit, amount }, scaled, binCandidates));
-  }
+  for (const cut of cutsAround(budget, margin, policy)) cuts.push(await planThreshold(merged, cut.budget, cut.policy, binCandidates));
   const [estimate, lower, upper] = cuts as [Threshold, Threshold, Threshold];
   const file: EstimateFile = {
     input,
