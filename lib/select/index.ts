@@ -10,7 +10,6 @@ export {
   compareRegion,
   cutInRegion,
   cutsAround,
-  FILL_TOLERANCE,
   fillBoundary,
   findBoundary,
   isSelected,
