@@ -99,7 +99,7 @@ export class SelectionStateMachine extends Construct {
     const payloadOf = (stage: StageName): Record<string, unknown> => {
       switch (stages[stage].fanOut) {
         case 'single':
-          // plan takes the output's run lock for this execution, report removes it (lib/pipeline/run-lock.ts).
+          // plan takes the output's run lock for this execution, report removes it (lib/run/run-lock.ts).
           if (stage === 'plan') return { specUri: sfn.JsonPath.stringAt('$.specUri'), execution: sfn.JsonPath.stringAt('$$.Execution.Name') };
           if (stage === 'report') return { plan: planPath, execution: sfn.JsonPath.stringAt('$$.Execution.Name') };
           return { plan: planPath };

@@ -5,7 +5,8 @@
  * workflow's Catch target (record-failure) and the EventBridge target that starts it (start).
  */
 import type { Context } from 'aws-lambda';
-import { loadStage, stageNames, stages, type PlanOutput, type StageContext, type StageName } from '../lib/pipeline/index.ts';
+import { stageNames, stages, type PlanOutput, type StageContext, type StageName } from '../lib/pipeline/index.ts';
+import { loadStage } from '../lib/runner/index.ts';
 import { handler as recordFailure } from './record-failure/handler.ts';
 import { cloudPlanOutput, stageHandler } from './shared/index.ts';
 import { handler as start } from './start/handler.ts';

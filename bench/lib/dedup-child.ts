@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 export interface DedupChildResult {

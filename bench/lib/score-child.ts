@@ -1,6 +1,6 @@
 /**
  * One scorer measurement, run as its own process so its peak RSS is its own: copies the fitted proxy and plan into a
- * fresh run folder and runs the real score stage (lib/pipeline scoreWorkItems: read + featurize + onnxruntime +
+ * fresh run folder and runs the real score stage (through runStage: read + featurize + onnxruntime +
  * parquet + histogram) over the given shards, in this thread (`--workers 0`) or on the local runner's pool of N
  * worker threads (StageWorkerPool). Prints one JSON line: docs, bytes, wall and CPU seconds, peak RSS.
  *
@@ -14,7 +14,8 @@ import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises
 import { basename, join, resolve } from 'node:path';
 import type { WorkItem } from '../../lib/corpus/types.ts';
 import { dedupSchema } from '../../lib/job/dedup-spec.ts';
-import { closeScorers, scoreWorkItems, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
+import { closeScorers, silentLogger, stageContext } from '../../lib/pipeline/index.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { dedupLayoutOf } from '../../lib/pipeline/dedup-files.ts';
 import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -83,7 +84,7 @@ async function main(args: string[]): Promise<ScoreChildResult> {
   if (workers === 0) {
     const ctx = stageContext(createStore(), silentLogger);
     for (const item of items) {
-      const out = await scoreWorkItems({ plan, items: [item] }, ctx);
+      const out = await runStage('score', { plan, items: [item] }, ctx);
       docs += out.items.reduce((a, o) => a + o.docs, 0);
     }
     await closeScorers();

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { jsonLogger } from '../../lib/pipeline/index.ts';
 import { intermediateArtifactTags, readPlan } from '../../lib/run/index.ts';
-import { runStage } from '../../lib/pipeline/index.ts';
+import { runStage } from '../../lib/runner/index.ts';
 import type { Logger } from '../../lib/pipeline/index.ts';
 import { createStore, s3OptionsFromEnv } from '../../lib/store/index.ts';
 import { formatZodError } from '../../lib/validate/index.ts';

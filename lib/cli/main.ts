@@ -8,13 +8,14 @@ import { ESTIMATE_USAGE, estimateCommand } from './estimate.ts';
 import { joinNegativeValues } from './args.ts';
 import { checkNumberOptions, numberOption } from './options.ts';
 import { cliLogger, colourFor, progressDisplayFor } from './output.ts';
+import { selectionFromFlags } from './select.ts';
 import { formatSummary } from './summary.ts';
 import { proxyselVersion } from './version.ts';
 import { UsageError } from './errors.ts';
 import { isBadInput } from '../errors.ts';
 import { InvalidOptionError, JobSpecError, JobSpecFileError, parseJobSpecText, resolvedOverlapProblem, resolveSpecPaths, specBaseDir } from '../job/index.ts';
 import { textLogger } from '../pipeline/index.ts';
-import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from '../pipeline/index.ts';
+import { BUSY_EXIT_CODE, RUN_LOCK_BUSY } from '../run/index.ts';
 import { reselect, runJob } from '../runner/index.ts';
 import { writeReport } from '../report/index.ts';
 import { POLICY_KIND_NAMES } from '../select/index.ts';
@@ -98,7 +99,8 @@ async function loadSpecFile(path: string) {
   return spec;
 }
 
-async function runCommand(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean; wait?: boolean }, command: string): Promise<void> {
+/** Runs a job spec on this machine and prints the run's summary. */
+async function runAndSummarize(spec: unknown, opts: { out?: string; workers?: string; quiet?: boolean; wait?: boolean }, command: string): Promise<void> {
   const display = progressDisplayFor(Boolean(opts.quiet));
   const log = cliLogger(display, { quiet: opts.quiet });
   const result = await runJob(spec, {
@@ -111,6 +113,137 @@ async function runCommand(spec: unknown, opts: { out?: string; workers?: string;
   });
   process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
 }
+
+/** The options of every command but `estimate` (which parses its own, lib/cli/estimate.ts). */
+const OPTIONS = {
+  out: { type: 'string' },
+  workers: { type: 'string' },
+  quiet: { type: 'boolean' },
+  scale: { type: 'string' },
+  budget: { type: 'string' },
+  policy: { type: 'string' },
+  'drop-top': { type: 'string' },
+  multiple: { type: 'string' },
+  lambda: { type: 'string' },
+  temperature: { type: 'string' },
+  lower: { type: 'string' },
+  centre: { type: 'string' },
+  upper: { type: 'string' },
+  fill: { type: 'string' },
+  untrusted: { type: 'string' },
+  interval: { type: 'string' },
+  once: { type: 'boolean' },
+  force: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  allow: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+type Values = ReturnType<typeof parseCommandLine>['values'];
+
+/** The command line of every command but `estimate`, parsed. */
+function parseCommandLine(rest: string[]) {
+  return parseArgs({ args: joinNegativeValues(rest, VALUE_OPTIONS), allowPositionals: true, options: OPTIONS });
+}
+
+/** `proxysel run <job.json>`: the whole pipeline on this machine. */
+async function runCommand(values: Values, positionals: string[]): Promise<number> {
+  const path = positionals[0];
+  if (!path) throw new UsageError('proxysel run: give the path of a job spec (JSON)');
+  await runAndSummarize(await loadSpecFile(path), values, `proxysel run ${path}`);
+  return 0;
+}
+
+/** `proxysel demo`: builds (or reuses) the demo corpus and runs its job. */
+async function demoCommand(values: Values, positionals: string[]): Promise<number> {
+  const scale = numberOption('scale', values.scale, 'positive') ?? 1;
+  const display = progressDisplayFor(Boolean(values.quiet));
+  const log = cliLogger(display, { quiet: values.quiet });
+  const dir = demoCacheDir(process.env, scale);
+  await ensureDemoCorpus(dir, scale, log);
+  const spec = await demoJobSpec(dir, values.out ?? 'out/demo');
+  display.stop();
+  await runAndSummarize(spec, { workers: values.workers, quiet: values.quiet, wait: values.wait }, 'proxysel demo');
+  return 0;
+}
+
+/** `proxysel select <output>`: a new budget or policy over a finished run's scores. */
+async function selectCommand(values: Values, positionals: string[]): Promise<number> {
+  const output = positionals[0];
+  if (!output) throw new UsageError('proxysel select: give the output location of a finished run');
+  const display = progressDisplayFor(Boolean(values.quiet));
+  const result = await reselect(
+    output,
+    { ...selectionFromFlags(values), ifSelected: values.force ? 'replace' : 'refuse' },
+    {
+      store: createStore({ s3: s3OptionsFromEnv() }),
+      log: cliLogger(display, { quiet: values.quiet }),
+      lock: { command: `proxysel select ${output}`, wait: Boolean(values.wait) },
+    },
+  ).finally(() => display.stop());
+  process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
+  return 0;
+}
+
+/** `proxysel report <output>`: renders report.html again from a finished run. */
+async function reportCommand(values: Values, positionals: string[]): Promise<number> {
+  const output = positionals[0];
+  if (!output) throw new UsageError('proxysel report: give the output location of a finished run');
+  const uri = await writeReport(createStore({ s3: s3OptionsFromEnv() }), output);
+  process.stdout.write(`${uri}\n`);
+  return 0;
+}
+
+/** `proxysel validate <job.json>`: the spec with its defaults, or what is wrong with it. */
+async function validateCommand(values: Values, positionals: string[]): Promise<number> {
+  const path = positionals[0];
+  if (!path) throw new UsageError('proxysel validate: give the path of a job spec (JSON)');
+  const spec = await loadSpecFile(path);
+  process.stdout.write(JSON.stringify(spec, null, 2) + '\n');
+  return 0;
+}
+
+/** `proxysel watch <prefix>`: runs every job spec dropped under the prefix. */
+async function watchCommand(values: Values, positionals: string[]): Promise<number> {
+  const prefix = positionals[0];
+  if (!prefix) throw new UsageError('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
+  const intervalSeconds = numberOption('interval', values.interval, 'positive') ?? 10;
+  const s3 = s3OptionsFromEnv();
+  const store = createStore({ s3 });
+  const log = textLogger((line) => process.stderr.write(line + '\n'), { colour: colourFor(process.stderr) });
+  const workers = numberOption('workers', values.workers, 'count');
+  const allow = watchSandbox(prefix, values.allow);
+  const run: WatchOptions['run'] = async (spec, name) => {
+    const display = progressDisplayFor(Boolean(values.quiet));
+    try {
+      const result = await runSpecLocally(spec, name, { store, s3, workers, display, log: cliLogger(display, { quiet: values.quiet }) });
+      process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
+    } finally {
+      display.stop();
+    }
+  };
+  if (values.once) {
+    const polled = await pollJobSpecs({ prefix, store, run, log, allow });
+    return polled.failed.length > 0 ? 1 : 0;
+  }
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  log.info(`watching ${prefix} every ${intervalSeconds} s (Ctrl-C to stop)`);
+  await watchJobSpecs({ prefix, store, run, log, intervalSeconds, signal: stop.signal, allow });
+  return 0;
+}
+
+/** The commands `main` dispatches to, by name (`estimate` and the help and version flags are answered before). */
+const COMMANDS: Readonly<Record<string, (values: Values, positionals: string[]) => Promise<number>>> = {
+  run: runCommand,
+  demo: demoCommand,
+  select: selectCommand,
+  report: reportCommand,
+  validate: validateCommand,
+  watch: watchCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -128,34 +261,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write((await estimateCommand(rest)) + '\n');
     return 0;
   }
-  const { values, positionals } = parseArgs({
-    args: joinNegativeValues(rest, VALUE_OPTIONS),
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      quiet: { type: 'boolean' },
-      scale: { type: 'string' },
-      budget: { type: 'string' },
-      policy: { type: 'string' },
-      'drop-top': { type: 'string' },
-      multiple: { type: 'string' },
-      lambda: { type: 'string' },
-      temperature: { type: 'string' },
-      lower: { type: 'string' },
-      centre: { type: 'string' },
-      upper: { type: 'string' },
-      fill: { type: 'string' },
-      untrusted: { type: 'string' },
-      interval: { type: 'string' },
-      once: { type: 'boolean' },
-      force: { type: 'boolean' },
-      wait: { type: 'boolean' },
-      allow: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(rest);
   if (values.version) {
     process.stdout.write(`proxysel ${proxyselVersion()}\n`);
     return 0;
@@ -165,87 +271,12 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   checkNumberOptions(values);
-  switch (command) {
-    case 'run': {
-      const path = positionals[0];
-      if (!path) throw new UsageError('proxysel run: give the path of a job spec (JSON)');
-      await runCommand(await loadSpecFile(path), values, `proxysel run ${path}`);
-      return 0;
-    }
-    case 'demo': {
-      const scale = numberOption('scale', values.scale, 'positive') ?? 1;
-      const display = progressDisplayFor(Boolean(values.quiet));
-      const log = cliLogger(display, { quiet: values.quiet });
-      const dir = demoCacheDir(process.env, scale);
-      await ensureDemoCorpus(dir, scale, log);
-      const spec = await demoJobSpec(dir, values.out ?? 'out/demo');
-      display.stop();
-      await runCommand(spec, { workers: values.workers, quiet: values.quiet, wait: values.wait }, 'proxysel demo');
-      return 0;
-    }
-    case 'select': {
-      const output = positionals[0];
-      if (!output) throw new UsageError('proxysel select: give the output location of a finished run');
-      const display = progressDisplayFor(Boolean(values.quiet));
-      const result = await reselect(
-        output,
-        { ...values, ifSelected: values.force ? 'replace' : 'refuse' },
-        {
-          store: createStore({ s3: s3OptionsFromEnv() }),
-          log: cliLogger(display, { quiet: values.quiet }),
-          lock: { command: `proxysel select ${output}`, wait: Boolean(values.wait) },
-        },
-      ).finally(() => display.stop());
-      process.stdout.write(formatSummary(result.manifest, result.timings, output) + '\n');
-      return 0;
-    }
-    case 'report': {
-      const output = positionals[0];
-      if (!output) throw new UsageError('proxysel report: give the output location of a finished run');
-      const uri = await writeReport(createStore({ s3: s3OptionsFromEnv() }), output);
-      process.stdout.write(`${uri}\n`);
-      return 0;
-    }
-    case 'validate': {
-      const path = positionals[0];
-      if (!path) throw new UsageError('proxysel validate: give the path of a job spec (JSON)');
-      const spec = await loadSpecFile(path);
-      process.stdout.write(JSON.stringify(spec, null, 2) + '\n');
-      return 0;
-    }
-    case 'watch': {
-      const prefix = positionals[0];
-      if (!prefix) throw new UsageError('proxysel watch: give the jobs prefix to watch (s3://bucket/jobs/ or a folder)');
-      const intervalSeconds = numberOption('interval', values.interval, 'positive') ?? 10;
-      const s3 = s3OptionsFromEnv();
-      const store = createStore({ s3 });
-      const log = textLogger((line) => process.stderr.write(line + '\n'), { colour: colourFor(process.stderr) });
-      const workers = numberOption('workers', values.workers, 'count');
-      const allow = watchSandbox(prefix, values.allow);
-      const run: WatchOptions['run'] = async (spec, name) => {
-        const display = progressDisplayFor(Boolean(values.quiet));
-        try {
-          const result = await runSpecLocally(spec, name, { store, s3, workers, display, log: cliLogger(display, { quiet: values.quiet }) });
-          process.stdout.write(formatSummary(result.manifest, result.timings, result.output) + '\n');
-        } finally {
-          display.stop();
-        }
-      };
-      if (values.once) {
-        const polled = await pollJobSpecs({ prefix, store, run, log, allow });
-        return polled.failed.length > 0 ? 1 : 0;
-      }
-      const stop = new AbortController();
-      process.once('SIGINT', () => stop.abort());
-      process.once('SIGTERM', () => stop.abort());
-      log.info(`watching ${prefix} every ${intervalSeconds} s (Ctrl-C to stop)`);
-      await watchJobSpecs({ prefix, store, run, log, intervalSeconds, signal: stop.signal, allow });
-      return 0;
-    }
-    default:
-      process.stderr.write(`proxysel: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!handler) {
+    process.stderr.write(`proxysel: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
   }
+  return handler(values, positionals);
 }
 
 /**

@@ -63,7 +63,7 @@ export interface ClusterFacts {
   scoreFiles: number;
 }
 
-/** Per call: plan.json and plan/items.json read, the completion marker looked up (HEAD) and written, and each output read back once for its sha256 (lib/pipeline/markers.ts). */
+/** Per call: plan.json and plan/items.json read, the completion marker looked up (HEAD) and written, and each output read back once for its sha256 (lib/runner/markers.ts). */
 const CALL = { gets: 2, heads: 1, puts: 1 } as const;
 
 /**

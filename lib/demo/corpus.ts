@@ -137,31 +137,11 @@ const JUNK: ReadonlyArray<[DemoCategory, (rng: Rng, target: number, brownText: s
   ['junk-markup', (rng, t) => markup(rng, t), 'static-cdn'],
 ];
 
-/**
- * Builds the demo corpus into `dir` (created if needed; an existing `_COMPLETE.json` is removed first and
- * written again last). Deterministic: the same seed and scale give byte-identical files.
- */
-export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = {}): Promise<DemoCorpusSummary> {
-  const seed = options.seed ?? 1;
-  const scale = options.scale ?? 1;
-  if (!Number.isInteger(seed) || seed < 0) throw new DemoOptionsError(`buildDemoCorpus: seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 10) throw new DemoOptionsError(`buildDemoCorpus: scale must be in (0, 10], got ${scale}`);
-  const junkShare = options.junkShare;
-  if (junkShare !== undefined && !(Number.isFinite(junkShare) && junkShare > 0 && junkShare < 1)) {
-    throw new DemoOptionsError(`buildDemoCorpus: junkShare must be in (0, 1), got ${junkShare}`);
-  }
-  const q = quotas(scale, junkShare);
+type Quotas = ReturnType<typeof quotas>;
+type BrownFiles = ReturnType<typeof splitBrown>['rest'];
 
-  await rm(join(dir, '_COMPLETE.json'), { force: true });
-  await mkdir(join(dir, 'corpus'), { recursive: true });
-  await mkdir(join(dir, 'reference'), { recursive: true });
-
-  // Brown: whole files held out (per genre) for the reference model; the rest feeds prose, near-duplicates and shuffles.
-  const { heldOut, rest } = splitBrown(readBrown(), seed);
-  const reference = heldOut.map((f) => f.paragraphs.join('\n\n')).join('\n\n') + '\n';
-  await writeFile(join(dir, 'reference', 'brown-heldout.txt'), reference);
-
-  const drafts: DemoDraft[] = [];
+/** Prose: Brown files cut into documents of a few paragraphs, `q.prose` of them. */
+function proseDrafts(rest: BrownFiles, seed: number, q: Quotas): DemoDraft[] {
   const proseRng = Rng.stream(seed, 'prose');
   const prose: DemoDraft[] = [];
   for (const f of rest) {
@@ -170,9 +150,11 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       prose.push({ category: 'prose', source: `brown:${f.name}#${k}`, text: clean(text), url: `https://www.${site}.example/${f.name}/${k}/${slug(text)}` });
     });
   }
-  const chosenProse = choose(prose, q.prose, proseRng);
-  drafts.push(...chosenProse);
+  return choose(prose, q.prose, proseRng);
+}
 
+/** Other prose: nlp-corpus's documents cut into forum-like posts. */
+function otherProseDrafts(seed: number, q: Quotas): DemoDraft[] {
   const otherRng = Rng.stream(seed, 'prose-other');
   const other: DemoDraft[] = [];
   readNlpCorpusFiles().forEach((sentences, i) => {
@@ -180,9 +162,12 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       other.push({ category: 'prose-other', source: `nlp-corpus:doc-${i}#${k}`, text: clean(text), url: `https://forum.mixed-texts.example/t/${i}-${k}/${slug(text)}` });
     });
   });
-  const chosenOther = choose(other, q['prose-other'], otherRng);
-  drafts.push(...chosenOther);
+  return choose(other, q['prose-other'], otherRng);
+}
 
+/** E-mails: SpamAssassin's ham, then its spam. */
+function emailDrafts(seed: number, q: Quotas): DemoDraft[] {
+  const drafts: DemoDraft[] = [];
   const mailRng = Rng.stream(seed, 'email');
   const mails = readEmails()
     .map((m) => ({ ...m, text: clean(m.text) }))
@@ -194,7 +179,12 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       drafts.push({ category, source: `spam-assassin:${m.key}`, text: m.text, url: `https://lists.mail-archive.example/${m.key}` });
     }
   }
+  return drafts;
+}
 
+/** Near-duplicates of the chosen prose (edited copies on mirrors), then exact duplicates of prose and other prose. */
+function duplicateDrafts(chosenProse: readonly DemoDraft[], chosenOther: readonly DemoDraft[], seed: number, q: Quotas): DemoDraft[] {
+  const drafts: DemoDraft[] = [];
   const dupRng = Rng.stream(seed, 'near-duplicate');
   const originals = dupRng.shuffle([...chosenProse]);
   for (let i = 0; i < q['near-duplicate'] && originals.length > 0; i++) {
@@ -219,7 +209,12 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       url: `${orig.url.replace(/^https:\/\/[^/]+/, 'https://archive.copies.example')}?copy=${i}`,
     });
   }
+  return drafts;
+}
 
+/** The generated junk kinds (JUNK), each from its own seeded stream. */
+function junkDrafts(rest: BrownFiles, seed: number, q: Quotas): DemoDraft[] {
+  const drafts: DemoDraft[] = [];
   const brownText = rest.map((f) => f.paragraphs.join(' ')).join(' ');
   for (const [category, generate, site] of JUNK) {
     const rng = Rng.stream(seed, category);
@@ -228,6 +223,70 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
       drafts.push({ category, source: 'generated', text, url: `https://${site}-${rng.int(1, 999)}.example/${category.slice(5)}/${i}` });
     }
   }
+  return drafts;
+}
+
+/** _COMPLETE.json's summary: documents per category, bytes, the junk share, the shards and their bad records. */
+function summarize(
+  docs: readonly DemoDoc[],
+  at: { seed: number; scale: number; files: DemoCorpusSummary['files']; badRecords: DemoCorpusSummary['badRecords']; referenceBytes: number },
+): DemoCorpusSummary {
+  const categories: Record<string, number> = {};
+  for (const c of DEMO_CATEGORIES) categories[c] = 0;
+  let bytes = 0;
+  for (const d of docs) {
+    categories[d.category]! += 1;
+    bytes += Buffer.byteLength(d.text);
+  }
+  const junk = docs.filter((d) => d.category.startsWith('junk-')).length;
+  return {
+    version: DEMO_LAYOUT_VERSION,
+    seed: at.seed,
+    scale: at.scale,
+    docs: docs.length,
+    shards: at.files.length,
+    bytes,
+    junkShare: docs.length ? junk / docs.length : 0,
+    categories,
+    badRecords: at.badRecords,
+    files: at.files,
+    referenceBytes: at.referenceBytes,
+  };
+}
+
+/**
+ * Builds the demo corpus into `dir` (created if needed; an existing `_COMPLETE.json` is removed first and
+ * written again last). Deterministic: the same seed and scale give byte-identical files.
+ */
+export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = {}): Promise<DemoCorpusSummary> {
+  const seed = options.seed ?? 1;
+  const scale = options.scale ?? 1;
+  if (!Number.isInteger(seed) || seed < 0) throw new DemoOptionsError(`buildDemoCorpus: seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10) throw new DemoOptionsError(`buildDemoCorpus: scale must be in (0, 10], got ${scale}`);
+  const junkShare = options.junkShare;
+  if (junkShare !== undefined && !(Number.isFinite(junkShare) && junkShare > 0 && junkShare < 1)) {
+    throw new DemoOptionsError(`buildDemoCorpus: junkShare must be in (0, 1), got ${junkShare}`);
+  }
+  const q = quotas(scale, junkShare);
+
+  await rm(join(dir, '_COMPLETE.json'), { force: true });
+  await mkdir(join(dir, 'corpus'), { recursive: true });
+  await mkdir(join(dir, 'reference'), { recursive: true });
+
+  // Brown: whole files held out (per genre) for the reference model; the rest feeds prose, near-duplicates and shuffles.
+  const { heldOut, rest } = splitBrown(readBrown(), seed);
+  const reference = heldOut.map((f) => f.paragraphs.join('\n\n')).join('\n\n') + '\n';
+  await writeFile(join(dir, 'reference', 'brown-heldout.txt'), reference);
+
+  const chosenProse = proseDrafts(rest, seed, q);
+  const chosenOther = otherProseDrafts(seed, q);
+  const drafts: DemoDraft[] = [
+    ...chosenProse,
+    ...chosenOther,
+    ...emailDrafts(seed, q),
+    ...duplicateDrafts(chosenProse, chosenOther, seed, q),
+    ...junkDrafts(rest, seed, q),
+  ];
 
   // Shuffle categories across shards, then number the documents in file order.
   const docs: DemoDoc[] = Rng.stream(seed, 'order')
@@ -238,27 +297,7 @@ export async function buildDemoCorpus(dir: string, options: DemoCorpusOptions = 
   const labels = docs.map((d) => JSON.stringify({ id: d.id, category: d.category, source: d.source, url: d.url })).join('\n') + '\n';
   await writeFile(join(dir, 'labels.jsonl.gz'), gzipDeterministic(labels));
 
-  const categories: Record<string, number> = {};
-  for (const c of DEMO_CATEGORIES) categories[c] = 0;
-  let bytes = 0;
-  for (const d of docs) {
-    categories[d.category]! += 1;
-    bytes += Buffer.byteLength(d.text);
-  }
-  const junk = docs.filter((d) => d.category.startsWith('junk-')).length;
-  const summary: DemoCorpusSummary = {
-    version: DEMO_LAYOUT_VERSION,
-    seed,
-    scale,
-    docs: docs.length,
-    shards: files.length,
-    bytes,
-    junkShare: docs.length ? junk / docs.length : 0,
-    categories,
-    badRecords,
-    files,
-    referenceBytes: Buffer.byteLength(reference),
-  };
+  const summary = summarize(docs, { seed, scale, files, badRecords, referenceBytes: Buffer.byteLength(reference) });
   await writeFile(join(dir, '_COMPLETE.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
 }

@@ -1,10 +1,12 @@
 /**
- * The budget from spec to cut: what the plan resolves (`planBudget`), what reduce resolves once corpus tokens are
- * known (`resolveBudget`), the share of the corpus it is (fidelity at the budget's share), how wide the boundary
+ * The budget from spec to manifest, its shapes and every conversion between them: the spec's `budget` (spec.ts), what
+ * the plan resolves (`PlanBudget`, `planBudget`: all but a fraction, which needs corpus tokens), what reduce resolves
+ * once corpus tokens are known (`ResolvedBudget`, `resolveBudget`: the amount in its unit beside what was asked for;
+ * lib/select's threshold search takes its unit and amount, select's `Budget`), and the manifest's `budget` section
+ * (`manifestBudget`). Also the share of the corpus it is (fidelity at the budget's share), how wide the boundary
  * region of the exact count is (`regionMargin`), and `proxysel select --budget`'s option.
  */
 import { z } from 'zod';
-import type { Budget } from '../select/index.ts';
 import { formatZodError } from '../validate/index.ts';
 import { InvalidOptionError } from './errors.ts';
 import { budgetSchema, type BudgetSpec } from './spec.ts';
@@ -29,10 +31,38 @@ export function planBudget(budget: BudgetSpec): PlanBudget {
   return { form: 'fraction', unit: 'tokens', fraction: budget.fraction };
 }
 
-/** The budget in its unit, now that the corpus's tokens are known. */
-export function resolveBudget(budget: PlanBudget, corpusTokens: number): Budget {
-  if (budget.form === 'fraction') return { unit: 'tokens', amount: Math.round(budget.fraction * corpusTokens) };
-  return { unit: budget.unit, amount: budget.amount };
+/**
+ * The budget as asked for (form, and its fraction or flops where given) and resolved to an amount in its unit, as run
+ * files record it (budget/estimate.json, threshold.json). Its unit and amount are what lib/select's threshold search
+ * takes (`Budget`).
+ */
+export const resolvedBudgetSchema = z.object({
+  form: z.enum(['tokens', 'docs', 'flops', 'fraction']),
+  unit: z.enum(['tokens', 'docs']),
+  amount: z.number(),
+  fraction: z.number().optional(),
+  flops: z.number().optional(),
+  modelParams: z.number().optional(),
+});
+export type ResolvedBudget = z.infer<typeof resolvedBudgetSchema>;
+
+/** The budget in its unit, now that the corpus's tokens are known, with what the spec asked for beside it. */
+export function resolveBudget(budget: PlanBudget, corpusTokens: number): ResolvedBudget {
+  if (budget.form === 'fraction') return { form: 'fraction', unit: 'tokens', amount: Math.round(budget.fraction * corpusTokens), fraction: budget.fraction };
+  if (budget.form === 'flops') return { form: 'flops', unit: 'tokens', amount: budget.amount, flops: budget.flops, modelParams: budget.modelParams };
+  return { form: budget.form, unit: budget.unit, amount: budget.amount };
+}
+
+/** The manifest's `budget` section: the resolved budget as tokens or documents (the other null), and what was asked for. */
+export function manifestBudget(budget: ResolvedBudget) {
+  return {
+    form: budget.form,
+    unit: budget.unit,
+    tokens: budget.unit === 'tokens' ? budget.amount : null,
+    docs: budget.unit === 'docs' ? budget.amount : null,
+    ...(budget.fraction !== undefined ? { fraction: budget.fraction } : {}),
+    ...(budget.flops !== undefined ? { flops: budget.flops, modelParams: budget.modelParams } : {}),
+  };
 }
 
 /** The budget as a share of the corpus's tokens, for top-k agreement at the budget's k. */

@@ -19,12 +19,16 @@ export { resolvedOverlapProblem } from './locations.ts';
 export { sandboxFromEnv, sandboxProblems, SANDBOX_ENV } from './sandbox.ts';
 export {
   budgetFraction,
+  manifestBudget,
   MAX_REGION_ATTEMPT,
   parseBudgetOption,
   planBudget,
   planBudgetSchema,
+  type PlanBudget,
   regionMargin,
   resolveBudget,
+  resolvedBudgetSchema,
+  type ResolvedBudget,
 } from './budget.ts';
 export type { DedupSpec } from './dedup-spec.ts';
 export { ALLOW_LIST_ENV, apiKeyEnvProblem, referenceUrlProblem } from './secrets.ts';

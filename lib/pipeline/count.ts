@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs } from '../corpus/index.ts';
 import { cachedTokenCounter, tokenizerFile } from '../reference/index.ts';
 import { binOf, docHash, isSelected, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, canonicalJson, type CountedTokens, countedTokensSchema, type EstimateFile, estimateFileSchema, type ItemCounts, readPlan, readProxyCard, readScoreFile, removedRows, type RunFiles, sha256 } from '../run/index.ts';
-import { type DeclaredUnit, finishedUnit, itemVersion, outputDigest, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, itemVersion, outputDigest, type Upstream } from './unit.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import type { WorkItem } from '../corpus/index.ts';
@@ -100,15 +100,19 @@ async function countCandidates(ctx: StageContext, run: RunFiles, item: WorkItem,
  * the reference tokenizer where it is local (ngram, onnx tokenizer.json); writes budget/counts/<item>.json (the
  * boundary region's documents one by one, the rest summed) and budget/counts/<item>.tokens.json (every candidate's).
  */
-export async function countWorkItemUnit(event: ItemEvent, ctx: StageContext): Promise<DeclaredUnit<CountItemOutput>> {
+export async function countWorkItemUnit(
+  event: ItemEvent,
+  ctx: StageContext,
+  upstream: Upstream<'scored' | 'fitted'>,
+): Promise<DeclaredUnit<CountItemOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const item = event.item;
   const estimate = await ctx.store.readJson(run.uri(artifactKeys.estimate), estimateFileSchema);
   const source = await countSource(ctx, run, item);
   const inputs = {
     estimate: sha256(canonicalJson(estimate)),
-    scores: outputDigest(await finishedUnit(ctx.store, run, 'score', item.id), artifactKeys.scores(item.id)),
-    card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
+    scores: outputDigest(await upstream.scored(run, item.id), artifactKeys.scores(item.id)),
+    card: outputDigest(await upstream.fitted(run), artifactKeys.card),
     source,
   };
   const unit = {

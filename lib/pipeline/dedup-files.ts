@@ -11,7 +11,6 @@ import {
   SIGNATURE_HEADER_BYTES,
   SignatureFileWriter,
   SignatureTable,
-  signatureRecordBytes,
   BandFileWriter,
   DedupFileError,
   dedupLayout,

@@ -16,8 +16,9 @@ import {
 } from '../dedup/index.ts';
 import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreIds, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
 import { StoreNotFoundError } from '../store/index.ts';
+import type { WorkItem } from '../corpus/index.ts';
 import { minHashParamsOf, readSignatureTable } from './dedup-files.ts';
-import { type DeclaredUnit, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, SINGLE_UNIT } from './unit.ts';
 import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError } from './errors.ts';
 
@@ -150,94 +151,131 @@ export interface DedupClustersOutput {
   tokensRemoved: number;
 }
 
+type Clusters = ReturnType<typeof resolveClusters>;
+type SignatureRecords = Awaited<ReturnType<typeof readSignatureTable>>;
+
+/**
+ * The clusters of duplicates: every partition's verified pairs, joined by the spec's rule (MinHash threshold, or exact),
+ * under the guards on cluster size and item share; with the signature records of the paired documents.
+ */
+async function readClusters(
+  ctx: StageContext,
+  run: RunFiles,
+  at: { items: readonly WorkItem[]; pairKeys: readonly string[]; signatureSizes: ReadonlyMap<string, number> },
+): Promise<{ pairs: PairList; clusters: Clusters; sigs: SignatureRecords }> {
+  const d = dedupSpecOf(run);
+  const { items } = at;
+  // The pairs as two columns of ref keys, the paired documents' records in flat arrays: no object per pair or document.
+  const pairs = new PairList();
+  for (const key of at.pairKeys) decodePairs(await ctx.store.read(run.uri(key)), run.uri(key), pairs);
+  const refs = new Set<number>();
+  for (let i = 0; i < pairs.count; i++) refs.add(pairs.a[i]!).add(pairs.b[i]!);
+  const hashes = minHashParamsOf(run.plan.spec).hashes;
+  const sigs = await readSignatureTable(ctx.store, run, items.map((it) => it.id), [...refs], hashes);
+  refs.clear();
+  // Documents per item for the item-share guard: a signature file holds one fixed-size record per document.
+  const itemDocs = items.map((it) => {
+    const key = artifactKeys.signatures(it.id);
+    return signatureFileDocs(at.signatureSizes.get(key)!, hashes, run.uri(key));
+  });
+  const threshold = d.kind === 'minhash' ? d.threshold : 1;
+  const clusters = resolveClusters(pairs, sigs, itemDocs, { threshold, maxClusterSize: d.maxClusterSize, maxItemShare: d.maxItemShare });
+  return { pairs, clusters, sigs };
+}
+
+/** Writes dedup/removed/<item>.json for each item with removed documents (rows in order); returns the totals. */
+async function writeRemovals(ctx: StageContext, run: RunFiles, items: readonly WorkItem[], clusters: Clusters, sigs: SignatureRecords) {
+  const removedByItem = new Map<number, { row: number; key: number | null; tokens: number }[]>();
+  let docsRemoved = 0;
+  let tokensRemoved = 0;
+  const guarded = { clusters: 0, docs: 0, kept: 0 };
+  for (const c of clusters) {
+    if (c.guard) {
+      guarded.clusters++;
+      guarded.docs += c.members.length;
+      guarded.kept += c.kept.length;
+    }
+    for (const r of c.removed) {
+      const slot = sigs.slot(refKey(r.ref.item, r.ref.pos));
+      const list = removedByItem.get(r.ref.item) ?? [];
+      list.push({ row: sigs.row(slot), key: sigs.key(slot), tokens: sigs.tokens(slot) });
+      removedByItem.set(r.ref.item, list);
+      docsRemoved++;
+      tokensRemoved += sigs.tokens(slot);
+    }
+  }
+  const itemsWithRemovals: string[] = [];
+  for (const [index, list] of [...removedByItem].sort((a, b) => a[0] - b[0])) {
+    list.sort((a, b) => a.row - b.row);
+    const id = items[index]!.id;
+    const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
+    await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
+    itemsWithRemovals.push(id);
+  }
+  return { docsRemoved, tokensRemoved, guarded, itemsWithRemovals };
+}
+
+/**
+ * The largest clusters, each with its kept document and one removed example, by id (one read of each score file holding
+ * one of them, its id column only).
+ */
+async function largestClusters(ctx: StageContext, run: RunFiles, items: readonly WorkItem[], clusters: Clusters): Promise<DedupSummary['largest']> {
+  const listed = clusters.slice(0, LARGEST_LISTED);
+  const wanted = new Map<number, number[]>();
+  for (const c of listed) for (const r of [c.kept[0]!, ...(c.removed[0] ? [c.removed[0].ref] : [])]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
+  const ids = new Map<number, Map<number, string>>();
+  for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
+    ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
+  }
+  const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
+  return listed.map((c) => {
+    const example = c.removed[0];
+    return {
+      docs: c.members.length,
+      removed: c.removed.length,
+      kept: idOf(c.kept[0]!),
+      example: example ? idOf(example.ref) : null,
+      jaccard: example ? Math.round(example.jaccard * 1000) / 1000 : null,
+      ...(c.guard ? { guard: c.guard } : {}),
+    };
+  });
+}
+
+/** dedup-clusters' work: the clusters, the removal lists and dedup/summary.json. */
+async function clusterAndRemove(
+  ctx: StageContext,
+  run: RunFiles,
+  at: { items: readonly WorkItem[]; pairKeys: readonly string[]; signatureSizes: ReadonlyMap<string, number> },
+): Promise<DedupClustersOutput> {
+  const d = dedupSpecOf(run);
+  const { pairs, clusters, sigs } = await readClusters(ctx, run, at);
+  const { docsRemoved, tokensRemoved, guarded, itemsWithRemovals } = await writeRemovals(ctx, run, at.items, clusters, sigs);
+  const largest = await largestClusters(ctx, run, at.items, clusters);
+  const { seed: _seed, ...params } = minHashParamsOf(run.plan.spec);
+  const summary: DedupSummary = {
+    kind: d.kind,
+    params: d.kind === 'minhash' ? { ...params, threshold: d.threshold } : {},
+    partitions: run.plan.dedupPartitions,
+    pairs: pairs.count,
+    clusters: clusters.length,
+    docsRemoved,
+    tokensRemoved,
+    guarded,
+    largest,
+    itemsWithRemovals,
+  };
+  await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
+  ctx.log.info(`dedup: ${clusters.length} cluster(s), ${docsRemoved} document(s) and ${tokensRemoved} tokens removed`);
+  return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
+}
+
 export async function dedupClustersUnit(event: { plan: string }, ctx: StageContext): Promise<DeclaredUnit<DedupClustersOutput>> {
   const run = await readPlan(ctx.store, event.plan);
-  const d = dedupSpecOf(run);
+  dedupSpecOf(run); // refuses a spec that deduplicates nothing before anything else is read
   const P = run.plan.dedupPartitions;
   const items = await readItems(ctx.store, run);
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
-  return { run, unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary], work: async () => {
-    // The pairs as two columns of ref keys, the paired documents' records in flat arrays: no object per pair or document.
-    const pairs = new PairList();
-    for (const key of pairKeys) decodePairs(await ctx.store.read(run.uri(key)), run.uri(key), pairs);
-    const refs = new Set<number>();
-    for (let i = 0; i < pairs.count; i++) refs.add(pairs.a[i]!).add(pairs.b[i]!);
-    const hashes = minHashParamsOf(run.plan.spec).hashes;
-    const sigs = await readSignatureTable(ctx.store, run, items.map((it) => it.id), [...refs], hashes);
-    refs.clear();
-    // Documents per item for the item-share guard: a signature file holds one fixed-size record per document.
-    const itemDocs = items.map((it) => {
-      const key = artifactKeys.signatures(it.id);
-      return signatureFileDocs(versions.sizes.get(key)!, hashes, run.uri(key));
-    });
-    const threshold = d.kind === 'minhash' ? d.threshold : 1;
-    const clusters = resolveClusters(pairs, sigs, itemDocs, { threshold, maxClusterSize: d.maxClusterSize, maxItemShare: d.maxItemShare });
-
-    const removedByItem = new Map<number, { row: number; key: number | null; tokens: number }[]>();
-    let docsRemoved = 0;
-    let tokensRemoved = 0;
-    const guarded = { clusters: 0, docs: 0, kept: 0 };
-    for (const c of clusters) {
-      if (c.guard) {
-        guarded.clusters++;
-        guarded.docs += c.members.length;
-        guarded.kept += c.kept.length;
-      }
-      for (const r of c.removed) {
-        const slot = sigs.slot(refKey(r.ref.item, r.ref.pos));
-        const list = removedByItem.get(r.ref.item) ?? [];
-        list.push({ row: sigs.row(slot), key: sigs.key(slot), tokens: sigs.tokens(slot) });
-        removedByItem.set(r.ref.item, list);
-        docsRemoved++;
-        tokensRemoved += sigs.tokens(slot);
-      }
-    }
-    const itemsWithRemovals: string[] = [];
-    for (const [index, list] of [...removedByItem].sort((a, b) => a[0] - b[0])) {
-      list.sort((a, b) => a.row - b.row);
-      const id = items[index]!.id;
-      const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
-      await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
-      itemsWithRemovals.push(id);
-    }
-
-    // The largest clusters, each with its kept document and one removed example, by id (one read of each score file
-    // holding one of them, its id column only).
-    const listed = clusters.slice(0, LARGEST_LISTED);
-    const wanted = new Map<number, number[]>();
-    for (const c of listed) for (const r of [c.kept[0]!, ...(c.removed[0] ? [c.removed[0].ref] : [])]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
-    const ids = new Map<number, Map<number, string>>();
-    for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
-      ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
-    }
-    const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
-    const largest: DedupSummary['largest'] = listed.map((c) => {
-      const example = c.removed[0];
-      return {
-        docs: c.members.length,
-        removed: c.removed.length,
-        kept: idOf(c.kept[0]!),
-        example: example ? idOf(example.ref) : null,
-        jaccard: example ? Math.round(example.jaccard * 1000) / 1000 : null,
-        ...(c.guard ? { guard: c.guard } : {}),
-      };
-    });
-    const { seed: _seed, ...params } = minHashParamsOf(run.plan.spec);
-    const summary: DedupSummary = {
-      kind: d.kind,
-      params: d.kind === 'minhash' ? { ...params, threshold: d.threshold } : {},
-      partitions: P,
-      pairs: pairs.count,
-      clusters: clusters.length,
-      docsRemoved,
-      tokensRemoved,
-      guarded,
-      largest,
-      itemsWithRemovals,
-    };
-    await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
-    ctx.log.info(`dedup: ${clusters.length} cluster(s), ${docsRemoved} document(s) and ${tokensRemoved} tokens removed`);
-    return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
-  } };
+  const work = () => clusterAndRemove(ctx, run, { items, pairKeys, signatureSizes: versions.sizes });
+  return { run, unit: SINGLE_UNIT, inputs: versions.digest, outputs: [artifactKeys.dedupSummary], work };
 }

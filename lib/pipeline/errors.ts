@@ -76,18 +76,6 @@ export const PIPELINE_ERROR_NAMES = [
   'InvariantError',
 ] as const;
 
-/** The name of {@link RunLockBusyError}, by which the CLI knows it. */
-export const RUN_LOCK_BUSY = 'RunLockBusyError';
-
-/**
- * Another run or select holds the output's run lock (run-lock.ts). Not bad input and not a failure of this run: the CLI
- * exits with {@link BUSY_EXIT_CODE}, and nothing is written into the output (no `_FAILED`: the output is not ours).
- */
-export class RunLockBusyError extends PipelineError {
-  override readonly name = RUN_LOCK_BUSY;
-  readonly badInput = false;
-}
-
 /**
  * A stage call that failed inside a worker thread, rebuilt from the worker's reply: the original error's name (so a
  * local `_FAILED` records `BadRecordError`, as the cloud's does), message, stack and `badInput` mark (so the CLI exits
@@ -109,6 +97,3 @@ export class WorkerTaskError extends PipelineError {
     this.workerStack = failed.stack;
   }
 }
-
-/** The exit code of `proxysel run` / `select` / `demo` when the output is locked by another run: 75 (EX_TEMPFAIL). */
-export const BUSY_EXIT_CODE = 75;

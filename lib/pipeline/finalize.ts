@@ -1,8 +1,27 @@
-import { BadRecordLog } from '../corpus/index.ts';
+import { BadRecordLog, type WorkItem } from '../corpus/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
-import { addExclusions, artifactKeys, type DedupSummary, emptyExclusions, type Exclusions, RuleTally, type ThresholdFile, itemHistogramFileSchema, readDedupSummary, readItems, readPlan, readProxyCard, referenceStatsSchema, selectedStatsSchema, thresholdFileSchema } from '../run/index.ts';
+import {
+  addExclusions,
+  artifactKeys,
+  type DedupSummary,
+  emptyExclusions,
+  type Exclusions,
+  itemHistogramFileSchema,
+  type ProxyCard,
+  readDedupSummary,
+  readItems,
+  readPlan,
+  readProxyCard,
+  type ReferenceStats,
+  referenceStatsSchema,
+  RuleTally,
+  type RunFiles,
+  selectedStatsSchema,
+  type ThresholdFile,
+  thresholdFileSchema,
+} from '../run/index.ts';
 import type { PlanRef, StageContext } from './types.ts';
-import type { JobSpec } from '../job/index.ts';
+import { manifestBudget, type JobSpec } from '../job/index.ts';
 import { resolveRules, RULE_BY_NAME, RULES, type RuleName } from '../rules/index.ts';
 import { StaleInputError } from './errors.ts';
 
@@ -79,18 +98,11 @@ const EXCLUSION_LABEL = { rules: 'failing a quality rule', untrusted: 'untrusted
 const MANIFEST_BAD_EXAMPLES = 50;
 
 /**
- * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location). The
- * report stage renders report.html from it and writes _SUCCESS.
+ * What finalize sums over the work items, from each one's histogram file (score) and selected stats (select): the
+ * corpus's documents, bytes and tokens, bad records, rule outcomes and exclusions, the shards left out as unreadable,
+ * and the selection per shard and in total.
  */
-export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<FinalizeOutput> {
-  const run = await readPlan(ctx.store, event.plan);
-  const { plan } = run;
-  const spec = plan.spec;
-  const items = await readItems(ctx.store, run);
-  const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
-  const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
-  const reference = await ctx.store.readJson(run.uri(artifactKeys.referenceStats), referenceStatsSchema);
-
+async function itemTotals(ctx: StageContext, run: RunFiles, items: readonly WorkItem[]) {
   const bad = new BadRecordLog();
   const ruleTally = new RuleTally(MANIFEST_RULE_EXAMPLES);
   const exclusions = emptyExclusions();
@@ -99,9 +111,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
   let textBytes = 0;
   let tokens = 0;
   const shards: Manifest['selected']['shards'] = [];
-  let selectedDocs = 0;
-  let selectedTokens = 0;
-  let selectedEstimated = 0;
+  const selected = { docs: 0, tokens: 0, estimatedTokens: 0 };
   const skippedShards: { shard: string; problem: string }[] = [];
   for (const item of items) {
     const hist = await ctx.store.readJson(run.uri(artifactKeys.histogram(item.id)), itemHistogramFileSchema);
@@ -117,15 +127,93 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
     if (hist.rules) ruleTally.merge(hist.rules);
     if (hist.exclusions) addExclusions(exclusions, hist.exclusions);
     const sel = await ctx.store.readJson(run.uri(artifactKeys.selectedStats(item.id)), selectedStatsSchema);
-    selectedDocs += sel.docs;
-    selectedTokens += sel.tokens;
-    selectedEstimated += sel.estimatedTokens;
+    selected.docs += sel.docs;
+    selected.tokens += sel.tokens;
+    selected.estimatedTokens += sel.estimatedTokens;
     selectionFailing.docs += sel.failingRules?.docs ?? 0;
     selectionFailing.tokens += sel.failingRules?.estimatedTokens ?? 0;
     if (sel.docs > 0) {
       shards.push({ item: sel.item, shard: sel.shard, file: sel.file, docs: sel.docs, tokens: sel.tokens, estimatedTokens: sel.estimatedTokens });
     }
   }
+  return { bad, ruleTally, exclusions, selectionFailing, docs, textBytes, tokens, shards, skippedShards, selected };
+}
+
+/** The manifest's `reference` section: the labelled sample's size and mean losses (reference/stats.json). */
+function referenceSection(kind: JobSpec['reference']['kind'], reference: ReferenceStats): Manifest['reference'] {
+  return {
+    kind,
+    docs: reference.docs,
+    tokens: reference.tokens,
+    bytes: reference.bytes,
+    meanLoss: reference.meanLoss,
+    meanLossPerByte: reference.meanLossPerByte,
+    ...(reference.meanSmallLoss !== undefined ? { meanSmallLoss: reference.meanSmallLoss } : {}),
+    ...(reference.meanSmallLossPerByte !== undefined ? { meanSmallLossPerByte: reference.meanSmallLossPerByte } : {}),
+  };
+}
+
+/** The manifest's `proxy` section, from the proxy's card: its kind, held-out fidelity, learning curve and token estimates. */
+function proxySection(card: ProxyCard): Manifest['proxy'] {
+  return {
+    kind: card.kind,
+    target: card.target,
+    lossUnit: card.lossUnit,
+    members: card.members,
+    ...(card.training.deployedOn !== undefined ? { trainedOnLabels: card.training.deployedOn } : {}),
+    fidelity: {
+      spearman: card.fidelity.spearman,
+      pearson: card.fidelity.pearson,
+      r2: card.fidelity.r2,
+      topKAgreement: card.fidelity.topKAgreement,
+      topKFraction: card.fidelity.topKFraction,
+      heldOut: card.fidelity.n,
+    },
+    ...(card.learningCurve ? { learningCurve: card.learningCurve } : {}),
+    spreadCalibration: card.spreadCalibration,
+    tokenEstimates: {
+      model: card.tokens.model.kind,
+      fittedOn: card.tokens.fittedOn,
+      heldOut: card.tokens.heldOut,
+      byPolicy: card.tokens.byPolicy,
+      singleRatio: { tokensPerByte: card.tokens.singleRatio.tokensPerByte, heldOut: card.tokens.singleRatio.heldOut },
+    },
+  };
+}
+
+/** The manifest's `artifacts`: where the run's files are, relative to the output. */
+function artifactsSection(dedup: boolean): Manifest['artifacts'] {
+  return {
+    plan: artifactKeys.plan,
+    sample: artifactKeys.sample,
+    labels: artifactKeys.labels,
+    model: artifactKeys.model,
+    card: artifactKeys.card,
+    threshold: artifactKeys.threshold,
+    estimate: artifactKeys.estimate,
+    scores: 'scores/',
+    ...(dedup ? { dedup: artifactKeys.dedupSummary } : {}),
+    selected: 'selected/',
+    report: artifactKeys.report,
+  };
+}
+
+/**
+ * finalize: gathers the run's figures into manifest.json (deterministic: no times, hosts or output location). The
+ * report stage renders report.html from it and writes _SUCCESS.
+ */
+export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<FinalizeOutput> {
+  const run = await readPlan(ctx.store, event.plan);
+  const { plan } = run;
+  const spec = plan.spec;
+  const items = await readItems(ctx.store, run);
+  const card = await readProxyCard(ctx.store, run.uri(artifactKeys.card));
+  const threshold = await ctx.store.readJson(run.uri(artifactKeys.threshold), thresholdFileSchema);
+  const reference = await ctx.store.readJson(run.uri(artifactKeys.referenceStats), referenceStatsSchema);
+
+  const totals = await itemTotals(ctx, run, items);
+  const { bad, ruleTally, exclusions, selectionFailing, docs, textBytes, tokens, shards, skippedShards } = totals;
+  const { docs: selectedDocs, tokens: selectedTokens, estimatedTokens: selectedEstimated } = totals.selected;
   if (selectedDocs !== threshold.threshold.expected.docs || (threshold.tokenCount === 'exact' && selectedTokens !== threshold.threshold.expected.tokens)) {
     throw new StaleInputError(
       `finalize: the selection holds ${selectedDocs} documents, ${selectedTokens} tokens, but threshold.json expects ` +
@@ -151,49 +239,10 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
       badRecords: { count: badJson.count, byReason: badJson.byReason, examples: badJson.examples.slice(0, MANIFEST_BAD_EXAMPLES) },
       ...(skippedShards.length > 0 ? { skippedShards } : {}),
     },
-    budget: {
-      form: budget.form,
-      unit: budget.unit,
-      tokens: budget.unit === 'tokens' ? budget.amount : null,
-      docs: budget.unit === 'docs' ? budget.amount : null,
-      ...(budget.fraction !== undefined ? { fraction: budget.fraction } : {}),
-      ...(budget.flops !== undefined ? { flops: budget.flops, modelParams: budget.modelParams } : {}),
-    },
+    budget: manifestBudget(budget),
     sample: { docs: reference.docs, seed: spec.sample.seed },
-    reference: {
-      kind: spec.reference.kind,
-      docs: reference.docs,
-      tokens: reference.tokens,
-      bytes: reference.bytes,
-      meanLoss: reference.meanLoss,
-      meanLossPerByte: reference.meanLossPerByte,
-      ...(reference.meanSmallLoss !== undefined ? { meanSmallLoss: reference.meanSmallLoss } : {}),
-      ...(reference.meanSmallLossPerByte !== undefined ? { meanSmallLossPerByte: reference.meanSmallLossPerByte } : {}),
-    },
-    proxy: {
-      kind: card.kind,
-      target: card.target,
-      lossUnit: card.lossUnit,
-      members: card.members,
-      ...(card.training.deployedOn !== undefined ? { trainedOnLabels: card.training.deployedOn } : {}),
-      fidelity: {
-        spearman: card.fidelity.spearman,
-        pearson: card.fidelity.pearson,
-        r2: card.fidelity.r2,
-        topKAgreement: card.fidelity.topKAgreement,
-        topKFraction: card.fidelity.topKFraction,
-        heldOut: card.fidelity.n,
-      },
-      ...(card.learningCurve ? { learningCurve: card.learningCurve } : {}),
-      spreadCalibration: card.spreadCalibration,
-      tokenEstimates: {
-        model: card.tokens.model.kind,
-        fittedOn: card.tokens.fittedOn,
-        heldOut: card.tokens.heldOut,
-        byPolicy: card.tokens.byPolicy,
-        singleRatio: { tokensPerByte: card.tokens.singleRatio.tokensPerByte, heldOut: card.tokens.singleRatio.heldOut },
-      },
-    },
+    reference: referenceSection(spec.reference.kind, reference),
+    proxy: proxySection(card),
     policy: threshold.policy,
     threshold: threshold.threshold,
     selected: {
@@ -215,19 +264,7 @@ export async function finalizeJob(event: PlanRef, ctx: StageContext): Promise<Fi
     },
     ...(dedupSummary ? { dedup: { ...withoutItemList(dedupSummary), tokensEstimated: !spec.exactTokens } } : {}),
     quality,
-    artifacts: {
-      plan: artifactKeys.plan,
-      sample: artifactKeys.sample,
-      labels: artifactKeys.labels,
-      model: artifactKeys.model,
-      card: artifactKeys.card,
-      threshold: artifactKeys.threshold,
-      estimate: artifactKeys.estimate,
-      scores: 'scores/',
-      ...(dedupSummary ? { dedup: artifactKeys.dedupSummary } : {}),
-      selected: 'selected/',
-      report: artifactKeys.report,
-    },
+    artifacts: artifactsSection(dedupSummary !== undefined),
   };
   if (skippedShards.length > 0) {
     ctx.log.warn(`skipped ${skippedShards.length} unreadable shard(s) (corpus.onBadShard "skip"): ${skippedShards.map((s) => s.problem).join('; ')}`);

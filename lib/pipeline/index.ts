@@ -1,9 +1,8 @@
 export { jsonLogger, noProgress, silentLogger, stageContext, textLogger } from './context.ts';
 export type { PlanOutput } from './plan.ts';
-export { scoreWorkItems, closeScorers } from './score.ts';
+export { closeScorers } from './score.ts';
 export { countAndSettle, type SettleOutput } from './settle.ts';
-export { loadStage, runStage, stageNames, stages, type StageName } from './stages.ts';
-export { acquireRunLock, describeHolder, lockHolder, releaseExecutionLock, type RunLock } from './run-lock.ts';
-export { beginRun } from './run-state.ts';
+export { stageNames, stages, type StageName } from './stages.ts';
 export type { Logger, StageContext } from './types.ts';
-export { BUSY_EXIT_CODE, invalidEvent, InvalidEventError, RUN_LOCK_BUSY, RunLockBusyError, WorkerTaskError } from './errors.ts';
+export { digestObject, SINGLE_UNIT, type Declared, type Upstream, type UnitWork } from './unit.ts';
+export { invalidEvent, InvalidEventError, MissingInputError, WorkerTaskError } from './errors.ts';

@@ -4,11 +4,9 @@ import { apiKeyEnvProblem, referenceUrlProblem } from '../job/index.ts';
 import { parseJobSpec } from '../job/index.ts';
 import { resolvedOverlapProblem, sandboxFromEnv, sandboxProblems, type JobSpec } from '../job/index.ts';
 import { joinUri } from '../store/index.ts';
-import { artifactKeys, type Plan, PlanError, specHashOf } from '../run/index.ts';
+import { acquireRunLock, artifactKeys, beginRun, executionHolder, type Plan, PlanError, specHashOf } from '../run/index.ts';
 import { dedupLayoutOf } from './dedup-files.ts';
-import { beginRun } from './run-state.ts';
 import { withContentVersions } from './content-versions.ts';
-import { acquireRunLock, executionHolder } from './run-lock.ts';
 import type { PlanInput, StageContext } from './types.ts';
 import { planBudget } from '../job/index.ts';
 

@@ -3,7 +3,7 @@ import { smallReferenceOf } from '../job/index.ts';
 import { createReferenceScorer } from '../reference/index.ts';
 import type { ReferenceScorer } from '../reference/index.ts';
 import { artifactKeys, type LabelRecord, readLabelsFile, readPlan, readSampleFile, type ReferenceStats } from '../run/index.ts';
-import { type DeclaredUnit, finishedUnit, outputDigest, referenceVersion, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, outputDigest, referenceVersion, SINGLE_UNIT, type Upstream } from './unit.ts';
 import type { PlanRef, ReferenceSliceEvent, StageContext } from './types.ts';
 import { BadStageInputError } from './errors.ts';
 
@@ -35,11 +35,12 @@ export interface ReferenceSliceOutput {
 export async function labelReferenceSliceUnit(
   event: ReferenceSliceEvent,
   ctx: StageContext,
+  upstream: Upstream<'mergedSample'>,
 ): Promise<DeclaredUnit<ReferenceSliceOutput, { plan: string } & ReferenceSliceOutput>> {
   if (event.index >= event.count) throw new BadStageInputError(`reference slice index ${event.index} is not below the slice count ${event.count}`);
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
-  const merged = await finishedUnit(ctx.store, run, 'merge-sample', SINGLE_UNIT);
+  const merged = await upstream.mergedSample(run);
   const unit = {
     unit: sliceUnit(event.index, event.count),
     inputs: {
@@ -90,11 +91,15 @@ export async function labelReferenceSliceUnit(
 }
 
 /** merge labels: concatenates the slices in order into reference/labels.jsonl.gz. */
-export async function mergeLabelsUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
+export async function mergeLabelsUnit(
+  event: PlanRef,
+  ctx: StageContext,
+  upstream: Upstream<'labelledSlices'>,
+): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
   const run = await readPlan(ctx.store, event.plan);
   const count = run.plan.referenceSlices;
   const slices = [];
-  for (let i = 0; i < count; i++) slices.push((await finishedUnit(ctx.store, run, 'reference', sliceUnit(i, count))).outputs);
+  for (let i = 0; i < count; i++) slices.push((await upstream.labelledSlices(run, sliceUnit(i, count))).outputs);
   const unit = { unit: SINGLE_UNIT, inputs: slices, outputs: [artifactKeys.labels, artifactKeys.referenceStats] };
   const work = async (): Promise<number> => {
     const stats: ReferenceStats = { docs: 0, tokens: 0, bytes: 0, meanLoss: 0, meanLossPerByte: 0 };

@@ -1,7 +1,5 @@
 import { writeReport } from '../report/index.ts';
-import { readPlan } from '../run/index.ts';
-import { markSuccess } from './run-state.ts';
-import { releaseExecutionLock } from './run-lock.ts';
+import { markSuccess, readPlan, releaseExecutionLock } from '../run/index.ts';
 import type { ReportInput, StageContext } from './types.ts';
 
 /**

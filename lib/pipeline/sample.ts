@@ -6,7 +6,7 @@ import { artifactKeys, readItems, readPlan, readSampleFile, sampleItemOutputSche
 import { formatZodError } from '../validate/index.ts';
 import { NoDocumentsError, StaleInputError } from './errors.ts';
 import { closestName } from '../validate/index.ts';
-import { type DeclaredUnit, finishedUnit, itemVersion, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, itemVersion, SINGLE_UNIT, type Upstream } from './unit.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, PlanRef, StageContext } from './types.ts';
 
@@ -145,11 +145,15 @@ function warnOfLargeSample(requested: number, sampled: number, docs: number, ctx
  * merge sample: concatenates the parts in work-item order into sample/sample.jsonl.gz, and sums what the items saw
  * into sample/stats.json (the corpus's documents and text bytes, known before scoring).
  */
-export async function mergeSampleUnit(event: PlanRef, ctx: StageContext): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
+export async function mergeSampleUnit(
+  event: PlanRef,
+  ctx: StageContext,
+  upstream: Upstream<'sampled'>,
+): Promise<DeclaredUnit<number, { plan: string; docs: number }>> {
   const run = await readPlan(ctx.store, event.plan);
   const items = await readItems(ctx.store, run);
   const parts: { item: string; marker: UnitMarker }[] = [];
-  for (const item of items) parts.push({ item: item.id, marker: await finishedUnit(ctx.store, run, 'sample', item.id) });
+  for (const item of items) parts.push({ item: item.id, marker: await upstream.sampled(run, item.id) });
   const unit = {
     unit: SINGLE_UNIT,
     inputs: parts.map((p) => ({ item: p.item, outputs: p.marker.outputs, output: p.marker.output })),

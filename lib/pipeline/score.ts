@@ -9,7 +9,7 @@ import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, emptyExclusions, RuleTally, ScoreFileWriter, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { ObjectStream } from '../store/index.ts';
 import { DedupItemWriter } from './dedup-files.ts';
-import { finishedUnit, itemVersion, outputDigest, referenceVersion, resumable, SINGLE_UNIT, type Unit } from './markers.ts';
+import { type DeclaredUnits, itemVersion, outputDigest, referenceVersion, type Upstream } from './unit.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemsEvent, StageContext } from './types.ts';
 
@@ -181,22 +181,23 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
 /**
  * score: runs the proxy over every document of a batch of work items (Step Functions ItemBatcher), writing per item a
  * parquet of (id, row, offset, bytes, tokens, chars, words, score, std, rules) and a token-weighted histogram of policy
- * keys, with what the quality rules and the policy left out.
+ * keys, with what the quality rules and the policy left out. Declared as one unit per item, which the registry
+ * completes in order through the resume protocol.
  */
-export async function scoreWorkItems(event: ItemsEvent, ctx: StageContext): Promise<{ items: ScoreItemOutput[] }> {
+export async function scoreWorkItemsUnits(
+  event: ItemsEvent,
+  ctx: StageContext,
+  upstream: Upstream<'fitted'>,
+): Promise<DeclaredUnits<ScoreItemOutput, { items: ScoreItemOutput[] }>> {
   const run = await readPlan(ctx.store, event.plan);
-  const fitted = await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT);
+  const fitted = await upstream.fitted(run);
   const proxy = { model: outputDigest(fitted, artifactKeys.model), card: outputDigest(fitted, artifactKeys.card) };
   const tokenizer = run.plan.spec.exactTokens ? await referenceVersion(ctx.store, run.plan.spec.reference) : null;
-  const out: ScoreItemOutput[] = [];
-  for (const item of event.items) {
-    const unit: Unit = {
-      stage: 'score',
-      unit: item.id,
-      inputs: { item: itemVersion(item), proxy, tokenizer, files: SCORE_FILES_VERSION },
-      outputs: [artifactKeys.scores(item.id), artifactKeys.histogram(item.id)],
-    };
-    out.push(await resumable(ctx, run, unit, () => scoreWorkItem(ctx, run, item, proxy)));
-  }
-  return { items: out };
+  const units = event.items.map((item) => ({
+    unit: item.id,
+    inputs: { item: itemVersion(item), proxy, tokenizer, files: SCORE_FILES_VERSION },
+    outputs: [artifactKeys.scores(item.id), artifactKeys.histogram(item.id)],
+    work: () => scoreWorkItem(ctx, run, item, proxy),
+  }));
+  return { run, units, finish: (items) => ({ items }) };
 }

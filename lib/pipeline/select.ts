@@ -2,7 +2,7 @@ import { BadRecordLog, readDocs, writeJsonlGz, writeTextParquet, type Doc } from
 import { materializeFormat, materializeFormats, materializeKeepsFields } from '../job/index.ts';
 import { selectedRows } from '../select/index.ts';
 import { artifactKeys, canonicalJson, countedTokensSchema, dedupSummaryHash, readPlan, readProxyCard, readScoreFile, removedRows, type SelectItemOutput, sha256, thresholdFileSchema } from '../run/index.ts';
-import { type DeclaredUnit, digestObject, finishedUnit, itemVersion, outputDigest, SINGLE_UNIT } from './markers.ts';
+import { type DeclaredUnit, digestObject, itemVersion, outputDigest, type Upstream } from './unit.ts';
 import { readOptionsFor } from './read-options.ts';
 import type { ItemEvent, StageContext } from './types.ts';
 import { MissingInputError } from './errors.ts';
@@ -22,7 +22,11 @@ function withOtherFields(d: Doc): { id: string; text: string } {
  * (budget/counts/<item>.tokens.json: exact where the reference tokenizer is local), summed here; every selected row
  * must have one.
  */
-export async function selectWorkItemUnit(event: ItemEvent, ctx: StageContext): Promise<DeclaredUnit<SelectItemOutput>> {
+export async function selectWorkItemUnit(
+  event: ItemEvent,
+  ctx: StageContext,
+  upstream: Upstream<'scored' | 'fitted'>,
+): Promise<DeclaredUnit<SelectItemOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const spec = run.plan.spec;
   const item = event.item;
@@ -37,8 +41,8 @@ export async function selectWorkItemUnit(event: ItemEvent, ctx: StageContext): P
       item: itemVersion(item),
       threshold: sha256(canonicalJson(threshold)),
       counted: counted ? (await digestObject(ctx.store, countedUri)).sha256 : null,
-      scores: outputDigest(await finishedUnit(ctx.store, run, 'score', item.id), artifactKeys.scores(item.id)),
-      card: outputDigest(await finishedUnit(ctx.store, run, 'fit', SINGLE_UNIT), artifactKeys.card),
+      scores: outputDigest(await upstream.scored(run, item.id), artifactKeys.scores(item.id)),
+      card: outputDigest(await upstream.fitted(run), artifactKeys.card),
       dedup: dedupSummaryHash(removed.summary),
     },
     outputs: [

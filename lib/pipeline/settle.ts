@@ -1,4 +1,4 @@
-import { compareDocOrder, isSelectedInBin, type Budget, type DocOrder, type Threshold } from '../select/index.ts';
+import { compareRegion, cutInRegion, isSelectedInBin, type RegionDoc } from '../select/index.ts';
 import { artifactKeys, estimateFileSchema, itemCountsSchema, readItems, readPlan, type ThresholdFile } from '../run/index.ts';
 import { estimateCuts, MAX_REGION_ATTEMPT } from './estimate-cuts.ts';
 import type { PlanRef, StageContext } from './types.ts';
@@ -9,70 +9,6 @@ export interface SettleOutput {
   /** True when threshold.json is written; false when the region was too narrow and budget/estimate.json was widened. */
   settled: boolean;
   passes: number;
-}
-
-interface RegionDoc extends DocOrder {
-  bin: number;
-  tokens: number;
-  estimated: number;
-}
-
-/** Global selection order: higher bins first, then (hash, item, row) within a bin. */
-function compareRegion(a: RegionDoc, b: RegionDoc): number {
-  return b.bin - a.bin || compareDocOrder(a, b);
-}
-
-/** Once this share of a token budget is filled, the walk stops at the next document that does not fit. */
-export const FILL_TOLERANCE = 0.002;
-/** At most this many documents are skipped (too large for what was left) before the walk stops anyway. */
-export const MAX_SKIPPED = 256;
-
-/**
- * Where the budget runs out in exact tokens: from the documents certainly selected (`certain`), walks the boundary
- * region in selection order, taking documents while they fit. A document that does not fit is skipped (recorded in
- * the threshold's `skipped`) while more than FILL_TOLERANCE of the budget is left, so one large document near the end
- * cannot leave the budget short by its size; the walk stops at the first one that does not fit after that (or after
- * MAX_SKIPPED). The cut is the last document taken. Null when the region cannot hold the cut: the certain documents
- * alone exceed the budget, or the region ran out first while documents beyond it (`upperTakesAll` false) might fit.
- */
-export function cutInRegion(
-  certain: { docs: number; tokens: number },
-  region: readonly RegionDoc[],
-  lower: Threshold,
-  budget: Budget,
-  upperTakesAll: boolean,
-): Threshold | null {
-  const cost = (tokens: number) => (budget.unit === 'docs' ? 1 : tokens);
-  let used = budget.unit === 'docs' ? certain.docs : certain.tokens;
-  if (used > budget.amount) return null;
-  const expected = { docs: certain.docs, tokens: certain.tokens };
-  let last: RegionDoc | undefined;
-  let skipped: RegionDoc[] = [];
-  let stopped = false;
-  for (const r of region) {
-    if (used + cost(r.tokens) > budget.amount) {
-      if (used >= (1 - FILL_TOLERANCE) * budget.amount || skipped.length >= MAX_SKIPPED) {
-        stopped = true;
-        break;
-      }
-      skipped.push(r);
-      continue;
-    }
-    used += cost(r.tokens);
-    expected.docs += 1;
-    expected.tokens += r.tokens;
-    last = r;
-  }
-  if (!stopped && !upperTakesAll) return null;
-  if (!last) return { boundaryBin: lower.boundaryBin, cutoff: lower.cutoff, expected };
-  // Skipped documents after the last one taken lie beyond the cut anyway.
-  skipped = skipped.filter((s) => compareRegion(s, last) < 0);
-  return {
-    boundaryBin: last.bin,
-    cutoff: { hash: last.hash, item: last.item, row: last.row },
-    expected,
-    ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ hash: s.hash, item: s.item, row: s.row })) } : {}),
-  };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The stage registry: every stage of the pipeline once, under its one name (kebab-case: the Lambda's STAGE value, the
  * unit name in markers; `stateName` derives the Step Functions state and CDK construct names from it), with the zod
  * schema of its input (the Lambda handler and the local runner both validate with it), its fan-out kind, how its
- * function loads, and the line that sums up its outputs. `phases` orders the stages into the rows of the run's
+ * function loads (or, for a stage of units, how its units are declared and which earlier stages' units it reads: the
+ * runner completes them, lib/runner/run-stage.ts), and the line that sums up its outputs. `phases` orders the stages into the rows of the run's
  * timings. Light to import (schemas only: cdk/ reads it at synth); a stage's module loads when the stage first runs.
  */
 import type { z } from 'zod';
@@ -11,7 +12,7 @@ import type { CountItemOutput } from './count.ts';
 import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
-import type { DeclaredUnit } from './markers.ts';
+import type { Declared, Upstream } from './unit.ts';
 import type { PlanOutput } from './plan.ts';
 import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
@@ -41,40 +42,30 @@ import {
  */
 export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-group' | 'per-partition';
 
-export interface StageDefinition<S extends z.ZodType, O> {
+export interface StageDefinition<S extends z.ZodType, O, R extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> {
   fanOut: FanOut;
   /** The input every caller validates against; the stage function takes its parsed output. */
   input: S;
-  /** The stage function, imported on first use (given the stage's own name, which `loadStage` passes). */
-  load: (stage: string) => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /** A stage that completes its own call (no unit markers: plan, reduce, settle, finalize, report): its function, imported on first use. */
+  load?: () => Promise<(input: z.output<S>, ctx: StageContext) => Promise<O>>;
+  /**
+   * A stage whose calls are units that the runner completes: the function that declares a call's unit(s) (unit.ts: what
+   * each reads and writes, and the work), imported on first use. The runner's `runStage` wraps each unit in the resume
+   * protocol (lib/runner/markers.ts), which runs its work unless it already finished with the same inputs and its
+   * outputs still hold; the call's output is what the units kept, through the declaration's `finish` when it has one.
+   */
+  declare?: () => Promise<(input: z.output<S>, ctx: StageContext, upstream: Upstream<keyof R & string>) => Promise<Declared<O>>>;
+  /**
+   * The earlier stages whose finished units `declare` reads (their completion markers), under the names its module
+   * gives them (`Upstream<'fitted'>`): a name the module reads and `reads` lacks does not compile, nor a misspelt stage.
+   */
+  reads?: R;
   /** The stage's part of its phase's line in the run's timings, from the outputs of all its calls in this run. */
   summary?: (outputs: O[], run: RunFiles) => string;
 }
 
-const stage = <S extends z.ZodType, O>(definition: StageDefinition<S, O>): StageDefinition<S, O> => definition;
+const stage = <S extends z.ZodType, O, const R extends Readonly<Record<string, string>> = Record<never, string>>(definition: StageDefinition<S, O, R>): StageDefinition<S, O, R> => definition;
 const sum = <T>(values: T[], of: (value: T) => number): number => values.reduce((a, v) => a + of(v), 0);
-
-/**
- * The function of a stage whose call is one unit that the registry completes: the stage module only declares the unit
- * (`declare`: what it reads and writes, and the work), and the resume protocol (`resumable`, markers.ts) runs the work
- * unless the unit already finished with the same inputs and its outputs still hold. The output is what the work
- * returned (the marker keeps it), through the unit's `finish` when it has one. markers.ts loads with the stage, so the
- * registry stays light.
- */
-function completedUnit<I, T, O = T>(
-  declare: () => Promise<(input: I, ctx: StageContext) => Promise<DeclaredUnit<T, O>>>,
-): (stage: string) => Promise<(input: I, ctx: StageContext) => Promise<O>> {
-  return async (stage) => {
-    // A registry key: loadStage passes the name it was called with.
-    const name = stage as StageName;
-    const [{ resumable }, declareUnit] = await Promise.all([import('./markers.ts'), declare()]);
-    return async (input, ctx) => {
-      const { run, work, finish, ...unit } = await declareUnit(input, ctx);
-      const kept = await resumable(ctx, run, { stage: name, ...unit }, work);
-      return finish ? finish(kept) : (kept as unknown as O);
-    };
-  };
-}
 
 /** Every stage by its name, in the order a run calls them. */
 export const stages = {
@@ -87,28 +78,31 @@ export const stages = {
   sample: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./sample.ts')).sampleWorkItemUnit),
+    declare: async () => (await import('./sample.ts')).sampleWorkItemUnit,
     summary: (outs: SampleItemOutput[]) => `${sum(outs, (o) => o.sampled)} of ${sum(outs, (o) => o.docs)} documents sampled`,
   }),
-  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./sample.ts')).mergeSampleUnit) }),
+  'merge-sample': stage({ fanOut: 'single', input: planRefSchema, declare: async () => (await import('./sample.ts')).mergeSampleUnit, reads: { sampled: 'sample' } }),
   reference: stage({
     fanOut: 'per-slice',
     input: referenceSliceEventSchema,
-    load: completedUnit(async () => (await import('./reference.ts')).labelReferenceSliceUnit),
+    declare: async () => (await import('./reference.ts')).labelReferenceSliceUnit,
+    reads: { mergedSample: 'merge-sample' },
     summary: (outs: { docs: number; tokens: number }[], run) =>
       `${sum(outs, (o) => o.docs)} documents, ${sum(outs, (o) => o.tokens)} tokens labelled by the ${run.plan.spec.reference.kind} model`,
   }),
-  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, load: completedUnit(async () => (await import('./reference.ts')).mergeLabelsUnit) }),
+  'merge-labels': stage({ fanOut: 'single', input: planRefSchema, declare: async () => (await import('./reference.ts')).mergeLabelsUnit, reads: { labelledSlices: 'reference' } }),
   fit: stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: completedUnit(async () => (await import('./fit.ts')).fitProxyUnit),
+    declare: async () => (await import('./fit.ts')).fitProxyUnit,
+    reads: { mergedSample: 'merge-sample', mergedLabels: 'merge-labels' },
     summary: ([o]: { members: number; fidelity: { spearman: number } }[]) => `${o!.members} member(s), held-out Spearman ${o!.fidelity.spearman.toFixed(3)}`,
   }),
   score: stage({
     fanOut: 'per-item-batch',
     input: itemsEventSchema,
-    load: async () => (await import('./score.ts')).scoreWorkItems,
+    declare: async () => (await import('./score.ts')).scoreWorkItemsUnits,
+    reads: { fitted: 'fit' },
     summary: (outs: { items: ScoreItemOutput[] }[]) => {
       const items = outs.flatMap((o) => o.items);
       const bad = sum(items, (o) => o.badRecords);
@@ -118,19 +112,19 @@ export const stages = {
   'dedup-gather': stage({
     fanOut: 'per-group',
     input: dedupGroupEventSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupGatherUnit),
+    declare: async () => (await import('./dedup.ts')).dedupGatherUnit,
     summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
   dedup: stage({
     fanOut: 'per-partition',
     input: dedupPartitionEventSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupPartitionUnit),
+    declare: async () => (await import('./dedup.ts')).dedupPartitionUnit,
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
   'dedup-clusters': stage({
     fanOut: 'single',
     input: planRefSchema,
-    load: completedUnit(async () => (await import('./dedup.ts')).dedupClustersUnit),
+    declare: async () => (await import('./dedup.ts')).dedupClustersUnit,
     summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
   }),
   reduce: stage({
@@ -143,7 +137,8 @@ export const stages = {
   count: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./count.ts')).countWorkItemUnit),
+    declare: async () => (await import('./count.ts')).countWorkItemUnit,
+    reads: { scored: 'score', fitted: 'fit' },
     summary: (outs: CountItemOutput[]) => {
       // Candidates of the last pass (a later pass widens the region), documents tokenized over all passes.
       const candidates = new Map(outs.map((o) => [o.item, o.candidates]));
@@ -159,7 +154,8 @@ export const stages = {
   select: stage({
     fanOut: 'per-item',
     input: itemEventSchema,
-    load: completedUnit(async () => (await import('./select.ts')).selectWorkItemUnit),
+    declare: async () => (await import('./select.ts')).selectWorkItemUnit,
+    reads: { scored: 'score', fitted: 'fit' },
     summary: (outs: SelectItemOutput[]) => `${sum(outs, (o) => o.docs)} documents written`,
   }),
   finalize: stage({
@@ -177,10 +173,19 @@ export const stages = {
 };
 
 export type StageName = keyof typeof stages;
+
+/** The stages a stage reads (`reads`): every one a registry name, or this does not compile. */
+type ReadStage = { [S in StageName]: (typeof stages)[S] extends { reads?: infer R } ? NonNullable<R>[keyof NonNullable<R>] : never }[StageName];
+const readsNameStages: [ReadStage] extends [StageName] ? true : never = true;
+void readsNameStages;
+
 type DefinitionOf<S extends StageName> = (typeof stages)[S];
 /** What a caller passes to stage S (before its schema's defaults apply). */
 export type StageInput<S extends StageName> = z.input<DefinitionOf<S>['input']>;
-export type StageOutput<S extends StageName> = DefinitionOf<S> extends StageDefinition<z.ZodType, infer O> ? O : never;
+/** What stage S's function takes: its input once its schema parsed it. */
+export type ParsedStageInput<S extends StageName> = z.output<DefinitionOf<S>['input']>;
+// `any`: R only types the names `declare` reads upstream, which the output does not depend on.
+export type StageOutput<S extends StageName> = DefinitionOf<S> extends StageDefinition<z.ZodType, infer O, any> ? O : never;
 
 /** Every stage name, in run order. */
 export const stageNames = Object.keys(stages) as StageName[];
@@ -196,21 +201,10 @@ export function inputFields(stage: StageName): string[] {
 }
 
 /** Validates `input` with the stage's schema: a rejected input fails with InvalidEventError naming every bad field. */
-export function parseStageInput<S extends StageName>(stage: S, input: unknown): z.output<DefinitionOf<S>['input']> {
+export function parseStageInput<S extends StageName>(stage: S, input: unknown): ParsedStageInput<S> {
   const parsed = (stages[stage].input as z.ZodType).safeParse(input);
   if (!parsed.success) throw invalidEvent(stage, parsed.error);
-  return parsed.data as z.output<DefinitionOf<S>['input']>;
-}
-
-/** The stage function of `stage`, typed by the registry (the Lambda handler calls it on an event it validated). */
-export async function loadStage<S extends StageName>(stage: S): Promise<(input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>> {
-  return (await stages[stage].load(stage)) as unknown as (input: z.output<DefinitionOf<S>['input']>, ctx: StageContext) => Promise<StageOutput<S>>;
-}
-
-/** Runs one call of a stage as every local caller does: validate the input, then call the stage. */
-export async function runStage<S extends StageName>(stage: S, input: unknown, ctx: StageContext): Promise<StageOutput<S>> {
-  const parsed = parseStageInput(stage, input);
-  return (await loadStage(stage))(parsed, ctx);
+  return parsed.data as ParsedStageInput<S>;
 }
 
 /** The stage's part of its phase's timing line, from the outputs of its calls ('' when it adds nothing). */

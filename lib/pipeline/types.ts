@@ -32,7 +32,7 @@ export const planInputSchema = z
     specUri: z.string().min(1).optional(),
     spec: z.unknown().optional(),
     output: z.string().min(1).optional(),
-    /** The state machine execution's name: plan then takes the output's run lock for it (pipeline/run-lock.ts). */
+    /** The state machine execution's name: plan then takes the output's run lock for it (lib/run/run-lock.ts). */
     execution: z.string().min(1).optional(),
   })
   .strict()

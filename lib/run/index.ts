@@ -1,8 +1,11 @@
-export { PlanError } from './errors.ts';
+export { BUSY_EXIT_CODE, PlanError, RUN_LOCK_BUSY, RunLockBusyError } from './errors.ts';
+export { acquireRunLock, describeHolder, executionHolder, lockHolder, releaseExecutionLock, type RunLock } from './run-lock.ts';
+export { beginRun, markSuccess } from './run-state.ts';
 /**
  * A run's files: their keys under the output prefix, the zod schema of each (read back with
  * `store.readJson(uri, schema)`), and the readers of the structured ones (plan, work items, card, scores, sample,
- * labels, dedup removals). Stages, the report and the runners import it; it imports no stage.
+ * labels, dedup removals), and who may write them: the run lock (`_LOCK`) and the run's state (`_SUCCESS`, cleared when
+ * a run starts). Stages, the report and the runners import it; it imports no stage.
  */
 export { artifactKeys, intermediatePrefixes, intermediateArtifactTags, INTERMEDIATE_TAG } from './keys.ts';
 export {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { badRecordLogSchema } from '../corpus/index.ts';
-import { planBudgetSchema, policySchema } from '../job/index.ts';
+import { planBudgetSchema, policySchema, resolvedBudgetSchema } from '../job/index.ts';
 import { manifestDedupSchema } from '../manifest/index.ts';
 import { keyHistogramSchema, thresholdSchema } from '../select/index.ts';
 
@@ -66,20 +66,6 @@ export const itemHistogramFileSchema = z
   })
   .describe('histogram file');
 export type ItemHistogramFile = z.infer<typeof itemHistogramFileSchema>;
-
-/**
- * The budget as asked for (form, and its fraction or flops where given) and resolved to an amount in its unit: the
- * selection's `Budget` (lib/select: unit and amount) with what the spec asked for beside it, as run files record it.
- */
-export const resolvedBudgetSchema = z.object({
-  form: z.enum(['tokens', 'docs', 'flops', 'fraction']),
-  unit: z.enum(['tokens', 'docs']),
-  amount: z.number(),
-  fraction: z.number().optional(),
-  flops: z.number().optional(),
-  modelParams: z.number().optional(),
-});
-export type ResolvedBudget = z.infer<typeof resolvedBudgetSchema>;
 
 /** What the policy saw of the corpus: documents and tokens (estimated ones, as scored), and what it excluded. */
 export const corpusTotalsSchema = z.object({
@@ -292,7 +278,7 @@ export const selectedRowListSchema = z
   .describe('selected row list');
 export type SelectedRowList = z.infer<typeof selectedRowListSchema>;
 
-/** The run lock `_LOCK` (pipeline/run-lock.ts): who writes the output now. */
+/** The run lock `_LOCK` (run-lock.ts): who writes the output now. */
 export const runLockSchema = z
   .object({
     token: z.string(),

@@ -1,34 +1,26 @@
 import { formatZodError } from '../validate/index.ts';
-import { POLICY_KIND_FLAGS, policyKind, policySchema, type PolicySpec } from '../select/index.ts';
+import { policyKind, policySchema, type PolicySpec } from '../select/index.ts';
 import { manifestSchema, type Manifest } from '../manifest/index.ts';
 import { joinUri } from '../store/index.ts';
 import type { ObjectStore } from '../store/index.ts';
-import { artifactKeys, readItems, readPlan, type StageTiming } from '../run/index.ts';
-import { InvalidOptionError, JobSpecError, parseBudgetOption, resolvedOverlapProblem } from '../job/index.ts';
+import { acquireRunLock, artifactKeys, beginRun, describeHolder, lockHolder, readItems, readPlan, RunLockBusyError, type StageTiming } from '../run/index.ts';
+import { InvalidOptionError, JobSpecError, type PlanBudget, resolvedOverlapProblem } from '../job/index.ts';
 import { noProgress } from '../pipeline/index.ts';
 import { noDisplay } from './progress-display.ts';
 import { runPhases, type StageCall } from './run-phases.ts';
-import { beginRun } from '../pipeline/index.ts';
-import { acquireRunLock, describeHolder, lockHolder } from '../pipeline/index.ts';
-import { RunLockBusyError } from '../pipeline/index.ts';
-import { phases, runStage } from '../pipeline/stages.ts';
+import { phases } from '../pipeline/stages.ts';
+import { runStage } from './run-stage.ts';
 import type { Logger, StageContext } from '../pipeline/index.ts';
 
-export interface ReselectOptions {
-  budget?: string;
-  policy?: string;
-  'drop-top'?: string;
-  multiple?: string;
-  lambda?: string;
-  temperature?: string;
-  /** label-band's quantiles. */
-  lower?: string;
-  centre?: string;
-  upper?: string;
-  /** `ceiling` or `always` (policy.fill). */
-  fill?: string;
-  /** `exclude` or `keep` (policy.untrusted). */
-  untrusted?: string;
+/** A new selection over a finished run's scores (`proxysel select`'s flags, parsed by lib/cli/select.ts). */
+export interface Reselection {
+  /** The new budget; the run's when absent. */
+  budget?: PlanBudget;
+  /** Policy fields to change (`kind`, `lambda`, a kind's own); the rest, and the kind when absent, are the run's. */
+  policy?: Record<string, unknown>;
+}
+
+export interface ReselectOptions extends Reselection {
   /**
    * What to do when the output already holds a selection (manifest.json of a finished run or an earlier select):
    * `replace` it (the default of the library call), or `refuse` with an InvalidOptionError naming `--force` (the CLI's
@@ -37,23 +29,14 @@ export interface ReselectOptions {
   ifSelected?: 'replace' | 'refuse';
 }
 
-/** The policy flags of `proxysel select`, besides --policy: the penalty's, then every kind's own (its module's). */
-const POLICY_FLAGS = ['lambda', 'fill', 'untrusted', ...Object.keys(POLICY_KIND_FLAGS)];
-
 /** The files a selection consists of, which a new one replaces. */
 const SELECTION_FILES = [artifactKeys.manifest, artifactKeys.report, artifactKeys.threshold, 'selected/'];
 
-function policyOption(base: PolicySpec, opts: ReselectOptions, target: 'loss' | 'reducible'): PolicySpec | undefined {
-  if (!opts.policy && POLICY_FLAGS.every((f) => (opts as Record<string, unknown>)[f] === undefined)) return undefined;
-  const raw: Record<string, unknown> = { kind: opts.policy ?? base.kind, filters: base.filters };
-  if (opts.lambda !== undefined) raw.lambda = Number(opts.lambda);
-  for (const [flag, field] of Object.entries(POLICY_KIND_FLAGS)) {
-    const value = (opts as Record<string, unknown>)[flag] as string | undefined;
-    if (value !== undefined) raw[field] = Number(value);
-  }
-  if (opts.fill !== undefined) raw.fill = opts.fill;
-  if (opts.untrusted !== undefined) raw.untrusted = opts.untrusted;
-  const parsed = policySchema.safeParse(raw);
+/** The run's policy with the fields a selection changes, validated (InvalidOptionError), and checked against the run's target. */
+function policyOption(base: PolicySpec, fields: Record<string, unknown> | undefined, target: 'loss' | 'reducible'): PolicySpec | undefined {
+  if (fields === undefined) return undefined;
+  const { kind, ...rest } = fields;
+  const parsed = policySchema.safeParse({ kind: kind ?? base.kind, filters: base.filters, ...rest });
   if (!parsed.success) throw new InvalidOptionError(`policy options: ${formatZodError(parsed.error)}`);
   const needs = policyKind(parsed.data.kind).needsTarget;
   if (needs !== undefined && target !== needs) {
@@ -80,8 +63,8 @@ export async function reselect(
     if (holder) throw new RunLockBusyError(`${output} is in use by ${describeHolder(holder)}; wait for it to end, or pass --wait`);
     throw error;
   });
-  const budget = opts.budget !== undefined ? parseBudgetOption(opts.budget) : undefined;
-  const policy = policyOption(run.plan.spec.policy, opts, run.plan.spec.target);
+  const budget = opts.budget;
+  const policy = policyOption(run.plan.spec.policy, opts.policy, run.plan.spec.target);
   const overlap = await resolvedOverlapProblem(output, run.plan.corpus.uri);
   if (overlap) throw new JobSpecError(planUri, [`output: ${overlap}`]);
   if (opts.ifSelected === 'refuse' && (await deps.store.exists(run.uri(artifactKeys.manifest)))) {

@@ -3,9 +3,8 @@
  * runner alike (here in lib/pipeline, the runner's home: the trigger only starts runs).
  */
 import { z } from 'zod';
-import { artifactKeys, type FailureRecord } from '../run/index.ts';
+import { artifactKeys, type FailureRecord, releaseExecutionLock } from '../run/index.ts';
 import { joinUri } from '../store/index.ts';
-import { releaseExecutionLock } from '../pipeline/index.ts';
 import type { StageContext } from '../pipeline/index.ts';
 
 /** What a Step Functions Catch (ResultPath `$.error`) hands to the failure recorder, plus what the run knew. */
@@ -15,7 +14,7 @@ export const failureEventSchema = z
     /** The plan stage's output, once it ran (its `output` is the job's output prefix). */
     run: z.object({ output: z.string().min(1).optional() }).passthrough().optional(),
     error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
-    /** The state machine execution: its run lock on the output, if it holds it, is removed (pipeline/run-lock.ts). */
+    /** The state machine execution: its run lock on the output, if it holds it, is removed (lib/run/run-lock.ts). */
     execution: z.string().min(1).optional(),
   })
   .strict();

@@ -7,7 +7,7 @@ import { isBadInput } from '../errors.ts';
 import { createStore } from '../store/index.ts';
 import type { S3Options } from '../store/index.ts';
 import { closeScorers } from '../pipeline/index.ts';
-import { runStage } from '../pipeline/stages.ts';
+import { runStage } from './run-stage.ts';
 import type { Logger, StageContext } from '../pipeline/index.ts';
 import type { WorkerReply, WorkerTask } from './worker-pool.ts';
 

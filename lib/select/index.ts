@@ -7,12 +7,16 @@ export { binOf, KEY_BINS, KeyHistogram, keyHistogramSchema } from './histogram.t
 export { selectedRows } from './selected-rows.ts';
 export {
   compareDocOrder,
+  compareRegion,
+  cutInRegion,
+  cutsAround,
   fillBoundary,
   findBoundary,
   isSelected,
   isSelectedInBin,
   planThreshold,
   thresholdSchema,
+  type RegionDoc,
 } from './threshold.ts';
 export { HistogramError, NonFiniteScoreError, PolicyConfigError, ThresholdError } from './errors.ts';
 export type { BoundaryCandidate, Budget, DocOrder, PolicyDoc, SelectionContext, Threshold } from './types.ts';

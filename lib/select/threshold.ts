@@ -227,3 +227,89 @@ export async function planThreshold(
   const threshold = fillBoundary(candidates, boundary, budget);
   return exclusion ? { ...threshold, exclude: exclusion } : threshold;
 }
+
+/**
+ * The three cuts reduce estimates (budget/estimate.json), each a budget and the policy to cut with: at the budget, and
+ * at (1 - margin) and (1 + margin) of it, which bound the boundary region the count stage counts exactly (a margin of
+ * Infinity: the upper cut takes everything). A budget-band's excluded top is the one its estimate at the budget
+ * implies: the cuts on either side keep it (the multiple scales with the amount, so that kept - multiple x amount,
+ * what is excluded, stays the same), and its multiple caps the upper cut.
+ */
+export function cutsAround<P extends Pick<Policy, 'budgetMultiple'>>(budget: Budget, margin: number, policy: P): { budget: Budget; policy: P | Pick<Policy, 'budgetMultiple'> }[] {
+  const multiple = policy.budgetMultiple;
+  const upperAmount = margin === Infinity ? Number.MAX_SAFE_INTEGER : Math.min(Number.MAX_SAFE_INTEGER, budget.amount * (1 + margin));
+  const amounts = [
+    budget.amount,
+    Math.max(multiple === undefined ? 0 : 1, budget.amount * (1 - margin)),
+    multiple === undefined ? upperAmount : Math.min(upperAmount, multiple * budget.amount),
+  ];
+  return amounts.map((amount) => ({
+    budget: { unit: budget.unit, amount },
+    policy: multiple === undefined || budget.amount <= 0 ? policy : { budgetMultiple: (multiple * budget.amount) / amount },
+  }));
+}
+
+/** A document of the boundary region as settle walks it: its bin and order, its exact and estimated tokens. */
+export interface RegionDoc extends DocOrder {
+  bin: number;
+  tokens: number;
+  estimated: number;
+}
+
+/** Global selection order: higher bins first, then (hash, item, row) within a bin. */
+export function compareRegion(a: RegionDoc, b: RegionDoc): number {
+  return b.bin - a.bin || compareDocOrder(a, b);
+}
+
+/** Once this share of a token budget is filled, the walk stops at the next document that does not fit. */
+export const FILL_TOLERANCE = 0.002;
+/** At most this many documents are skipped (too large for what was left) before the walk stops anyway. */
+export const MAX_SKIPPED = 256;
+
+/**
+ * Where the budget runs out in exact tokens: from the documents certainly selected (`certain`), walks the boundary
+ * region in selection order, taking documents while they fit. A document that does not fit is skipped (recorded in
+ * the threshold's `skipped`) while more than FILL_TOLERANCE of the budget is left, so one large document near the end
+ * cannot leave the budget short by its size; the walk stops at the first one that does not fit after that (or after
+ * MAX_SKIPPED). The cut is the last document taken. Null when the region cannot hold the cut: the certain documents
+ * alone exceed the budget, or the region ran out first while documents beyond it (`upperTakesAll` false) might fit.
+ */
+export function cutInRegion(
+  certain: { docs: number; tokens: number },
+  region: readonly RegionDoc[],
+  lower: Threshold,
+  budget: Budget,
+  upperTakesAll: boolean,
+): Threshold | null {
+  const cost = (tokens: number) => (budget.unit === 'docs' ? 1 : tokens);
+  let used = budget.unit === 'docs' ? certain.docs : certain.tokens;
+  if (used > budget.amount) return null;
+  const expected = { docs: certain.docs, tokens: certain.tokens };
+  let last: RegionDoc | undefined;
+  let skipped: RegionDoc[] = [];
+  let stopped = false;
+  for (const r of region) {
+    if (used + cost(r.tokens) > budget.amount) {
+      if (used >= (1 - FILL_TOLERANCE) * budget.amount || skipped.length >= MAX_SKIPPED) {
+        stopped = true;
+        break;
+      }
+      skipped.push(r);
+      continue;
+    }
+    used += cost(r.tokens);
+    expected.docs += 1;
+    expected.tokens += r.tokens;
+    last = r;
+  }
+  if (!stopped && !upperTakesAll) return null;
+  if (!last) return { boundaryBin: lower.boundaryBin, cutoff: lower.cutoff, expected };
+  // Skipped documents after the last one taken lie beyond the cut anyway.
+  skipped = skipped.filter((s) => compareRegion(s, last) < 0);
+  return {
+    boundaryBin: last.bin,
+    cutoff: { hash: last.hash, item: last.item, row: last.row },
+    expected,
+    ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ hash: s.hash, item: s.item, row: s.row })) } : {}),
+  };
+}

@@ -76,7 +76,7 @@ export interface KeyHistogramJSON {
   bins: [number, number, number][];
 }
 
-/** A budget in its unit: tokens, or documents. */
+/** A budget in its unit, tokens or documents: what the threshold search takes of the resolved budget (lib/job's `ResolvedBudget`). */
 export interface Budget {
   unit: 'tokens' | 'docs';
   amount: number;

@@ -6,10 +6,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePairs, refOfKey, shuffleRequests, type StageRequests } from '../../lib/dedup/index.ts';
+import { decodePairs, shuffleRequests } from '../../lib/dedup/index.ts';
+import { refOfKey } from '../../lib/dedup/doc-ref.ts';
+import { type StageRequests } from '../../lib/dedup/layout.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { readScoreFile } from '../../lib/run/index.ts';
 import { createStore, type ObjectStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';

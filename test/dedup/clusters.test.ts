@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deduplicateInMemory, type InMemoryDoc, type MinHashParams } from '../../lib/dedup/index.ts';
+import { type MinHashParams } from '../../lib/dedup/index.ts';
+import { deduplicateInMemory, type InMemoryDoc } from '../../lib/dedup/in-memory.ts';
 import { docHash } from '../../lib/select/index.ts';
 import { shingleJaccard } from './demo-labels.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { BadRecordLog, planWorkItems, readDocs } from '../../lib/corpus/index.ts';
-import type { Cluster } from '../../lib/dedup/index.ts';
+import type { Cluster } from '../../lib/dedup/clusters.ts';
 import { createStore } from '../../lib/store/index.ts';
 
 /** A demo corpus read back: documents per work item (id, text) and each document's duplicate group from the labels. */

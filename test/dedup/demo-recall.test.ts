@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deduplicateInMemory, type MinHashParams } from '../../lib/dedup/index.ts';
+import { type MinHashParams } from '../../lib/dedup/index.ts';
+import { deduplicateInMemory } from '../../lib/dedup/in-memory.ts';
 import { docHash } from '../../lib/select/index.ts';
 import { smallDemoCorpus } from '../helpers/demo-job.ts';
 import { readLabelledCorpus, scoreRemovals, shingleJaccard, type LabelledCorpus } from './demo-labels.ts';

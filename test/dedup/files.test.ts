@@ -3,18 +3,16 @@ import {
   decodeGroupHeader,
   gatherBandFiles,
   BandFileWriter,
-  decodeBandFile,
-  decodeSignatureFile,
   DedupFileError,
-  partitionOf,
   PartitionRecords,
   recordRange,
   SignatureFileWriter,
   signatureFileDocs,
-  decodeSignatureRecords,
-  estimateJaccard,
   SignatureTable,
 } from '../../lib/dedup/index.ts';
+import { decodeBandFile } from '../../lib/dedup/band-file.ts';
+import { decodeSignatureFile, decodeSignatureRecords } from '../../lib/dedup/signature-file.ts';
+import { estimateJaccard, partitionOf } from '../../lib/dedup/signature.ts';
 
 describe('signature files', () => {
   it('stream a chunk at a time; the document count is the size\'s', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bandKeys, DEFAULT_MINHASH, MinHasher } from '../../lib/dedup/index.ts';
+import { bandKeys, MinHasher } from '../../lib/dedup/index.ts';
+import { DEFAULT_MINHASH } from '../../lib/dedup/types.ts';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
 import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/features/index.ts';
 import { mulberry32 } from '../../lib/seeded-random.ts';

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bandKeys,
-  DEFAULT_MINHASH,
-  estimateJaccard,
-  MinHasher,
-  MinHashParamsError,
-  partitionOf,
-  truncateSignature,
-} from '../../lib/dedup/index.ts';
+import { bandKeys, MinHasher, MinHashParamsError } from '../../lib/dedup/index.ts';
+import { DEFAULT_MINHASH } from '../../lib/dedup/types.ts';
+import { estimateJaccard, partitionOf, truncateSignature } from '../../lib/dedup/signature.ts';
 import { shingleJaccard } from './demo-labels.ts';
 
 const WORDS = 'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there one all we their can has been if more when will would who so no'.split(' ');

@@ -12,6 +12,7 @@ import { demoJobSpec } from '../../lib/cli/demo.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
+import { selectionFromFlags } from '../../lib/cli/select.ts';
 import type { Manifest } from '../../lib/manifest/index.ts';
 import { artifactKeys, readScoreFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -115,7 +116,7 @@ for (const corpus of [
 
     it('at a quarter and at half of the corpus: more prose and less junk than the corpus, and no more junk than random selections of the rule-passing documents hold', async () => {
       const first = await demoRun(dir, join(work, `run-${corpus.junkShare ?? 'demo'}`), 0.25);
-      const half = (await reselect(first.output, { budget: 'fraction=0.5' }, { store: createStore(), log: silentLogger })).manifest;
+      const half = (await reselect(first.output, selectionFromFlags({ budget: 'fraction=0.5' }), { store: createStore(), log: silentLogger })).manifest;
       for (const m of [first.manifest, half]) {
         const s = await shares(first.output, m, cats);
         const label = `budget ${m.budget.fraction}: ${JSON.stringify(s)}`;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
+import { selectionFromFlags } from '../../lib/cli/select.ts';
 import { tokenizeWords } from '../../lib/reference/ngram/index.ts';
 import { runFileSchemaOf } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -136,14 +137,14 @@ describe('end to end on the local filesystem', () => {
   it('re-selects from stored scores for a new budget without scoring again', async () => {
     const out = join(work, 'reselect');
     await runJob(quickJob(corpus.dir, out), { workers: 2, log: silentLogger });
-    const { manifest } = await reselect(out, { budget: 'fraction=0.1', policy: 'top' }, { store: createStore(), log: silentLogger });
+    const { manifest } = await reselect(out, selectionFromFlags({ budget: 'fraction=0.1', policy: 'top' }), { store: createStore(), log: silentLogger });
     expect(manifest.budget.fraction).toBe(0.1);
     expect(manifest.selected.tokens).toBeLessThanOrEqual(manifest.budget.tokens!);
     expect(manifest.selected.tokens).toBeGreaterThanOrEqual(0.98 * manifest.budget.tokens!);
     expect((manifest.policy as { kind: string }).kind).toBe('top');
 
     // budget-band over the same scores: the top of the key order is excluded down to 3 x budget, the budget fills below.
-    const band = (await reselect(out, { budget: 'fraction=0.05', policy: 'budget-band', multiple: '3' }, { store: createStore(), log: silentLogger })).manifest;
+    const band = (await reselect(out, selectionFromFlags({ budget: 'fraction=0.05', policy: 'budget-band', multiple: '3' }), { store: createStore(), log: silentLogger })).manifest;
     const budget = band.budget.tokens!;
     expect(band.selected.tokens).toBeLessThanOrEqual(budget);
     expect(band.selected.tokens).toBeGreaterThanOrEqual(0.98 * budget);
@@ -161,7 +162,7 @@ describe('end to end on the local filesystem', () => {
       return new Set(out2);
     };
     const bandIds = await ids(band);
-    const topIds = await ids((await reselect(out, { budget: 'fraction=0.05', policy: 'top' }, { store: createStore(), log: silentLogger })).manifest);
+    const topIds = await ids((await reselect(out, selectionFromFlags({ budget: 'fraction=0.05', policy: 'top' }), { store: createStore(), log: silentLogger })).manifest);
     // The top 5% of the corpus's tokens is never in the band of 3 x 5% below the excluded top (the kept documents hold more than 20%).
     expect(kept).toBeGreaterThan(0.2 * band.corpus.tokens);
     expect([...bandIds].filter((id) => topIds.has(id))).toHaveLength(0);

@@ -11,6 +11,7 @@ import { planJob } from '../../lib/pipeline/plan.ts';
 import { readPlan } from '../../lib/run/index.ts';
 import { parseBudgetOption } from '../../lib/job/index.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
+import { selectionFromFlags } from '../../lib/cli/select.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import type { Logger } from '../../lib/pipeline/types.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -97,7 +98,7 @@ describe('proxysel select', () => {
   });
 
   it('refuses --policy reducible on a run whose proxy learned the loss', async () => {
-    await expect(reselect(finished, { policy: 'reducible' }, { store: createStore(), log: silentLogger })).rejects.toThrow(/reducible.*target is "loss"/);
+    await expect(reselect(finished, selectionFromFlags({ policy: 'reducible' }), { store: createStore(), log: silentLogger })).rejects.toThrow(/reducible.*target is "loss"/);
   });
 
   it('reads a negative number after a space as the value, and says what is wrong with it', async () => {

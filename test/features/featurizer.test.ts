@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMN_BLOCK, createFeaturizer, defaultFeatureConfig, DENSE_FEATURE_NAMES, FeatureConfigError } from '../../lib/features/index.ts';
+import { COLUMN_BLOCK, createFeaturizer, defaultFeatureConfig, FeatureConfigError } from '../../lib/features/index.ts';
+import { DENSE_FEATURE_NAMES } from '../../lib/features/schema.ts';
 
 const config = defaultFeatureConfig({ buckets: 1 << 12, members: 3, seed: 7 });
 

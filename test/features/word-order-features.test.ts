@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFeaturizer, defaultFeatureConfig, DENSE_FEATURE_NAMES } from '../../lib/features/index.ts';
+import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
+import { DENSE_FEATURE_NAMES } from '../../lib/features/schema.ts';
 
 const config = defaultFeatureConfig({ buckets: 1 << 10, members: 2, seed: 3 });
 

@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReferenceJob } from '../../functions/reference-job/main.ts';
 import { jsonLogger, stageContext } from '../../lib/pipeline/context.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { createOnnxScorer } from '../../lib/reference/onnx/index.ts';
 import { onnxReferenceSchema } from '../../lib/job/spec.ts';
 import { createStore } from '../../lib/store/index.ts';

@@ -9,9 +9,10 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartitionTooLargeError } from '../../lib/dedup/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
+import { selectionFromFlags } from '../../lib/cli/select.ts';
 import { readScoreFile } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { readDemoLabels } from '../dedup/demo-labels.ts';
@@ -158,7 +159,7 @@ describe('deduplication in a local run', () => {
   it('re-selects from the stored scores without deduplicating again, and still skips the removed documents', async () => {
     const summary = join(out(), 'dedup', 'summary.json');
     const before = (await stat(summary)).mtimeMs;
-    const { manifest } = await reselect(out(), { budget: 'fraction=0.5', policy: 'top' }, { store: createStore({}), log: silentLogger });
+    const { manifest } = await reselect(out(), selectionFromFlags({ budget: 'fraction=0.5', policy: 'top' }), { store: createStore({}), log: silentLogger });
     expect((await stat(summary)).mtimeMs).toBe(before);
     expect(manifest.dedup).toEqual(first.manifest.dedup);
     const removed = await removedIds(out());

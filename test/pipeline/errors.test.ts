@@ -14,8 +14,8 @@ import {
   StaleInputError,
   TooFewLabelsError,
 } from '../../lib/pipeline/errors.ts';
-import { finishedUnit } from '../../lib/pipeline/markers.ts';
-import { runStage } from '../../lib/pipeline/stages.ts';
+import { finishedUnit } from '../../lib/runner/markers.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import type { RunFiles } from '../../lib/run/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 

@@ -16,8 +16,9 @@ describe('plan', () => {
   it('resolves flops to tokens with D = C / 6N and keeps a fraction for reduce', () => {
     expect(planBudget({ flops: 6e18, modelParams: 1e9 })).toMatchObject({ unit: 'tokens', amount: 1e9 });
     expect(planBudget({ fraction: 0.25 })).toEqual({ form: 'fraction', unit: 'tokens', fraction: 0.25 });
-    expect(resolveBudget(planBudget({ fraction: 0.25 }), 1000)).toEqual({ unit: 'tokens', amount: 250 });
-    expect(resolveBudget(planBudget({ docs: 7 }), 1000)).toEqual({ unit: 'docs', amount: 7 });
+    expect(resolveBudget(planBudget({ fraction: 0.25 }), 1000)).toEqual({ form: 'fraction', unit: 'tokens', amount: 250, fraction: 0.25 });
+    expect(resolveBudget(planBudget({ docs: 7 }), 1000)).toEqual({ form: 'docs', unit: 'docs', amount: 7 });
+    expect(resolveBudget(planBudget({ flops: 6e18, modelParams: 1e9 }), 1000)).toEqual({ form: 'flops', unit: 'tokens', amount: 1e9, flops: 6e18, modelParams: 1e9 });
   });
 
   it('parses re-selection budgets and rejects bad ones with the option named', () => {

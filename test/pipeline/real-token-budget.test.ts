@@ -14,6 +14,7 @@ import { readProxyCard } from '../../lib/run/index.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { reselect } from '../../lib/runner/reselect.ts';
+import { selectionFromFlags } from '../../lib/cli/select.ts';
 import type { Manifest } from '../../lib/manifest/index.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { quickJob, smallDemoCorpus } from '../helpers/demo-job.ts';
@@ -90,7 +91,7 @@ describe('the budget in real tokens', () => {
       const out = first.output;
       // label-band with fill "always": the documents outside its band come after, so it fills the budget too.
       const flags = policy === 'label-band' ? { policy, fill: 'always' } : { policy };
-      const { manifest: m } = await reselect(out, flags, { store: createStore(), log: silentLogger });
+      const { manifest: m } = await reselect(out, selectionFromFlags(flags), { store: createStore(), log: silentLogger });
       expect(m.policy).toMatchObject({ kind: policy });
       const real = (await selectedTexts(out, m)).reduce((a, t) => a + countTokens(t), 0);
       expect(real).toBe(m.selected.tokens);

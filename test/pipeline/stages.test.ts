@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
 import { InvalidEventError } from '../../lib/pipeline/errors.ts';
-import { parseStageInput, phases, runStage, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { parseStageInput, phases, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { runStage } from '../../lib/runner/run-stage.ts';
 import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
@@ -33,6 +34,12 @@ describe('the stage registry', () => {
       expect(stages[phase.stages.at(-1)!].fanOut === 'single' || phase.stages.length === 1).toBe(true);
       for (const later of phase.stages.slice(1)) expect(stages[later].fanOut).not.toBe(stages[phase.stages[0]!].fanOut);
     }
+  });
+
+  it('declares what each stage reads from upstream: stages that run before it, named in the registry only', () => {
+    const reads = Object.fromEntries(stageNames.map((name) => [name, Object.values((stages[name] as { reads?: Record<string, string> }).reads ?? {})]));
+    for (const name of stageNames) for (const upstream of reads[name]!) expect(stageNames.indexOf(upstream as never), `${name} reads ${upstream}`).toBeLessThan(stageNames.indexOf(name));
+    expect(reads).toMatchObject({ 'merge-sample': ['sample'], reference: ['merge-sample'], 'merge-labels': ['reference'], fit: ['merge-sample', 'merge-labels'], score: ['fit'], count: ['score', 'fit'], select: ['score', 'fit'] });
   });
 
   it('validates a local stage call before the stage reads anything: InvalidEventError naming every field at fault', async () => {

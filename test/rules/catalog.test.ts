@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, RULE_NAMES, RULES, ruleMask, ruleNamesOf } from '../../lib/rules/index.ts';
+import { RULES } from '../../lib/rules/index.ts';
+import { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, RULE_NAMES, ruleMask, ruleNamesOf } from '../../lib/rules/catalog.ts';
 import type { RuleName } from '../../lib/rules/index.ts';
 
 describe('the rule catalog', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBrown } from '../../lib/demo/index.ts';
-import { evaluateRules, ruleNamesOf } from '../../lib/rules/index.ts';
+import { evaluateRules } from '../../lib/rules/index.ts';
+import { ruleNamesOf } from '../../lib/rules/catalog.ts';
 
 /** A seeded generator (xorshift32), so the generated documents are the same on every run. */
 function rng(seed: number): () => number {

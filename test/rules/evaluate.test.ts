@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, evaluateRules, measureRules, resolveRules, ruleMask, rulesSchema } from '../../lib/rules/index.ts';
+import { evaluateRules, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
+import { DEFAULT_RULES } from '../../lib/rules/spec.ts';
+import { measureRules } from '../../lib/rules/evaluate.ts';
+import { ruleMask } from '../../lib/rules/catalog.ts';
 import type { RuleName } from '../../lib/rules/index.ts';
 import { distinctWords, fails, only, padTo, valueOf } from './fixtures.ts';
 

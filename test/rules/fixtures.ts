@@ -1,6 +1,9 @@
 /** Helpers of the rules' tests: one-rule configurations and hand-made documents of exact sizes. */
-import { evaluateRules, evaluateRulesReference, measureRules, resolveRules, RULE_NAMES, rulesSchema } from '../../lib/rules/index.ts';
-import type { CompiledRules, RuleName } from '../../lib/rules/index.ts';
+import { evaluateRules, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
+import { evaluateRulesReference, measureRules } from '../../lib/rules/evaluate.ts';
+import { RULE_NAMES } from '../../lib/rules/catalog.ts';
+import type { RuleName } from '../../lib/rules/index.ts';
+import type { CompiledRules } from '../../lib/rules/types.ts';
 
 /** Only `name` enabled, with `params` overriding its defaults. */
 export function only(name: RuleName, params: Record<string, unknown> | true = true): CompiledRules {

@@ -6,8 +6,11 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRulesKernel, RULES_KERNEL_MODULE, rulesKernelModuleText } from '../../scripts/build-kernel.ts';
 import { buildDemoCorpus, DEMO_CATEGORIES, SHARD_FILES } from '../../lib/demo/index.ts';
-import { DEFAULT_RULES, evaluateRules, evaluateRulesBatch, evaluateRulesReference, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
-import type { CompiledRules, RulesSpecInput } from '../../lib/rules/index.ts';
+import { evaluateRules, evaluateRulesBatch, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
+import { DEFAULT_RULES } from '../../lib/rules/spec.ts';
+import { evaluateRulesReference } from '../../lib/rules/evaluate.ts';
+import type { CompiledRules } from '../../lib/rules/types.ts';
+import type { RulesSpecInput } from '../../lib/rules/spec.ts';
 import { distinctWords, padTo } from './fixtures.ts';
 import { mulberry32 } from '../../lib/seeded-random.ts';
 

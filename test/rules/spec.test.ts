@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, parseRulesSpec, resolveRules, ruleMask, RulesSpecError, rulesSchema } from '../../lib/rules/index.ts';
+import { resolveRules, RulesSpecError, rulesSchema } from '../../lib/rules/index.ts';
+import { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, ruleMask } from '../../lib/rules/catalog.ts';
+import { parseRulesSpec } from '../../lib/rules/spec.ts';
 
 /** The message of the RulesSpecError that parsing `input` throws. */
 function problem(input: unknown): string {

@@ -9,8 +9,12 @@
  * than trust the absolute numbers).
  */
 import { readBrown } from '../../lib/demo/index.ts';
-import { ALL_RULES_MASK, DEFAULT_RULES, evaluateRules, evaluateRulesBatch, evaluateRulesReference, resolveRules, ruleMask, rulesSchema } from '../../lib/rules/index.ts';
-import type { CompiledRules, RuleName } from '../../lib/rules/index.ts';
+import { evaluateRules, evaluateRulesBatch, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
+import { ALL_RULES_MASK, ruleMask } from '../../lib/rules/catalog.ts';
+import { DEFAULT_RULES } from '../../lib/rules/spec.ts';
+import { evaluateRulesReference } from '../../lib/rules/evaluate.ts';
+import type { RuleName } from '../../lib/rules/index.ts';
+import type { CompiledRules } from '../../lib/rules/types.ts';
 
 const TARGET_CHARS = 2000;
 const seconds = Number(process.argv[2] ?? 3);

@@ -16,7 +16,7 @@ import { silentLogger } from '../../../lib/pipeline/context.ts';
 import { runJob } from '../../../lib/runner/local-runner.ts';
 import { planJob } from '../../../lib/pipeline/plan.ts';
 import { readOptionsFor } from '../../../lib/pipeline/read-options.ts';
-import { runStage } from '../../../lib/pipeline/stages.ts';
+import { runStage } from '../../../lib/runner/run-stage.ts';
 import { reduceScores } from '../../../lib/pipeline/reduce.ts';
 import { countAndSettle, settleBudget } from '../../../lib/pipeline/settle.ts';
 import type { StageContext } from '../../../lib/pipeline/types.ts';

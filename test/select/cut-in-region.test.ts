@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutInRegion, FILL_TOLERANCE } from '../../lib/pipeline/settle.ts';
+import { cutInRegion, FILL_TOLERANCE } from '../../lib/select/threshold.ts';
 import type { Threshold } from '../../lib/select/index.ts';
 
 const lower: Threshold = { boundaryBin: 900, cutoff: { hash: 5, item: 'a', row: 1 }, expected: { docs: 10, tokens: 1000 } };

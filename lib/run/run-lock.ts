@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { artifactKeys, runLockSchema, type RunLockOwner } from '../run/index.ts';
+import { artifactKeys } from './keys.ts';
+import { runLockSchema, type RunLockOwner } from './schemas.ts';
 import { joinUri, type ObjectStore } from '../store/index.ts';
 import { RunLockBusyError } from './errors.ts';
-import type { Logger } from './types.ts';
 import { isProcessAlive } from '../process-alive.ts';
 
 /**
@@ -16,6 +16,13 @@ import { isProcessAlive } from '../process-alive.ts';
  */
 export type { RunLockOwner };
 
+/** What the lock reports through: the run's logger. */
+export interface RunLockLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
 /** How often the holder refreshes its heartbeat, and after how long without one a lock counts as stale. */
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 export const DEFAULT_STALE_MS = 120_000;
@@ -25,7 +32,7 @@ export interface RunLockOptions {
   command: string;
   /** Wait for the holder to finish instead of refusing at once. */
   wait?: boolean;
-  log: Logger;
+  log: RunLockLog;
   heartbeatMs?: number;
   staleMs?: number;
   /** Time between two looks at a taken lock while waiting. */
@@ -70,7 +77,7 @@ export class RunLock {
     readonly uri: string,
     private owner: RunLockOwner,
     heartbeatMs: number,
-    private readonly log: Logger,
+    private readonly log: RunLockLog,
   ) {
     if (heartbeatMs > 0) {
       this.timer = setInterval(() => {
