@@ -91,6 +91,7 @@ let ngHashesAt: usize = 0; // i32 [chars + 1]
 let slotOfAt: usize = 0; // i32 [chars + 1]
 let candAAt: usize = 0; // i32 [chars + 1]
 let candBAt: usize = 0; // i32 [chars + 1]
+let recordsAt: usize = 0; // i32 [4 * ((chars + 2) / 2)]: tokenize's records
 let ngTableAt: usize = 0; // i32 [4 * capacity]: stamp, key, count, first
 let ngStamp: i32 = 0;
 let ngTableBytes: usize = 0;
@@ -153,7 +154,8 @@ export function setScratch(at: usize, chars: i32): usize {
   slotOfAt = ngHashesAt + words;
   candAAt = slotOfAt + words;
   candBAt = candAAt + words;
-  ngTableAt = candBAt + words;
+  recordsAt = candBAt + words;
+  ngTableAt = recordsAt + (words << 1);
   ngTableBytes = capacityFor(chars) << 4;
   lineSetAt = ngTableAt + ngTableBytes;
   lineSetBytes = capacityFor(chars + 1) << 4;
@@ -166,7 +168,7 @@ export function setScratch(at: usize, chars: i32): usize {
 
 /** Bytes of scratch for documents of up to `chars` code units. */
 export function scratchBytes(chars: i32): usize {
-  return 7 * (<usize>(chars + 2) << 2) + (capacityFor(chars) << 4) + 2 * (capacityFor(chars + 1) << 4);
+  return 9 * (<usize>(chars + 2) << 2) + (capacityFor(chars) << 4) + 2 * (capacityFor(chars + 1) << 4);
 }
 
 function capacityFor(entries: i32): usize {
@@ -604,8 +606,57 @@ function countStopWords(tokens: i32, enough: i32): i32 {
   return count;
 }
 
-/** scan.ts scanDocument: every statistic but the n-gram ones. */
-function scanDocument(): void {
+/**
+ * The rules' tokens of the current document (maximal runs of non-space code units), as records of four i32 at `out`:
+ * start, end, FNV-1a hash of the raw code units, OR of the code units' classes | CC_LINE_BREAK when the whitespace
+ * before the token holds a line break. Returns the count. The featurizer's scan kernel (lib/features/kernel) writes the
+ * same records in its own pass over the text; scanTokens walks them. Reads the sentinel space after the text.
+ */
+function tokenize(out: usize): i32 {
+  const T = classAt;
+  const text = tp;
+  let count = 0;
+  let gap = 0;
+  let r = out;
+  let i = 0;
+  while (i < n) {
+    let c = <i32>load<u16>(text + ((<usize>i) << 1));
+    let k = <i32>load<u8>(T + <usize>c);
+    while ((k & CC_SPACE) != 0) {
+      gap |= k;
+      if (++i == n) return count;
+      c = <i32>load<u16>(text + ((<usize>i) << 1));
+      k = <i32>load<u8>(T + <usize>c);
+    }
+    const start = i;
+    let h = FNV_OFFSET;
+    let classes = gap & CC_LINE_BREAK;
+    do {
+      h = (h ^ c) * FNV_PRIME;
+      classes |= k;
+      i++; // the space after the text (see evaluateBatch) ends its last token
+      c = <i32>load<u16>(text + ((<usize>i) << 1));
+      k = <i32>load<u8>(T + <usize>c);
+    } while ((k & CC_SPACE) == 0);
+    store<i32>(r, start);
+    store<i32>(r, i, 4);
+    store<i32>(r, h, 8);
+    store<i32>(r, classes, 12);
+    r += 16;
+    count++;
+    gap = 0;
+  }
+  return count;
+}
+
+/** The inverse of FNV_PRIME modulo 2^32: h = (b ^ c) * FNV_PRIME gives b = (h * FNV_PRIME_INVERSE) ^ c. */
+const FNV_PRIME_INVERSE: i32 = <i32>0x359c449b;
+
+/**
+ * scan.ts scanDocument: every statistic but the n-gram ones, from the document's `count` token records at `recs` (see
+ * tokenize) and its code units (the whitespace between tokens is read only where a record says it holds a line break).
+ */
+function scanTokens(recs: usize, count: i32): void {
   const mask = ruleMask;
   top2 = top3 = top4 = NaN;
   dup5 = dup6 = dup7 = dup8 = dup9 = dup10 = 0;
@@ -630,9 +681,14 @@ function scanDocument(): void {
   const jMask = doC4 && c4DropJs ? CC_J : 0;
 
   let first = 0;
-  while (first < n && isSpace(first)) first++;
   let last = n;
-  while (last > first && isSpace(last - 1)) last--;
+  if (count > 0) {
+    first = load<i32>(recs);
+    last = load<i32>(recs + ((<usize>(count - 1)) << 4), 4);
+  } else {
+    first = n;
+    last = n;
+  }
   stripStart = first;
   stripEnd = last;
   paraStart = -1;
@@ -661,13 +717,20 @@ function scanDocument(): void {
   let segStart = 0;
   let segToken = 0;
 
-  let i = 0;
-  let atEnd = false;
-  while (i < n) {
-    let c = <i32>load<u16>(text + ((<usize>i) << 1));
-    let k = <i32>load<u8>(T + <usize>c);
-    while ((k & CC_SPACE) != 0) {
-      if ((k & CC_LINE_BREAK) != 0) {
+  let prevEnd = 0;
+  for (let t = 0; t <= count; t++) {
+    const r = recs + ((<usize>t) << 4);
+    let start = n;
+    let classes = CC_LINE_BREAK;
+    if (t < count) {
+      start = load<i32>(r);
+      classes = load<i32>(r, 12);
+    }
+    if ((classes & CC_LINE_BREAK) != 0) {
+      // The whitespace before the token (after the last one: the text's end) holds a line break.
+      for (let i = prevEnd; i < start; i++) {
+        const c = <i32>load<u16>(text + ((<usize>i) << 1));
+        if ((<i32>load<u8>(T + <usize>c) & CC_LINE_BREAK) == 0) continue;
         if (c == 10) {
           endSegment(segStart, i, segToken, tokens);
           segStart = i + 1;
@@ -684,37 +747,20 @@ function scanDocument(): void {
         }
         lineStart = i + 1;
       }
-      if (++i == n) {
-        atEnd = true;
-        break;
-      }
-      c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
     }
-    if (atEnd) break;
-    const start = i;
-    if ((k & phraseMask) != 0 && phraseMayStart(i, c)) {
-      const found = phrasesEndingAt(i, c);
+    if (t == count) break;
+    const i = load<i32>(r, 4);
+    const h = load<i32>(r, 8);
+    prevEnd = i;
+    const c = ch(start);
+    const k = cls(c);
+    if ((k & phraseMask) != 0 && phraseMayStart(start, c)) {
+      const found = phrasesEndingAt(start, c);
       if (found == FOUND_LOREM) lorem = 1;
       else if (found == FOUND_POLICY) policy = 1;
     }
-    let h = FNV_OFFSET;
-    let hBeforeLast = h;
-    let classes = 0;
-    let lastClass = 0;
-    let lastChar = 0;
-    do {
-      hBeforeLast = h;
-      h = (h ^ c) * FNV_PRIME;
-      classes |= k;
-      lastClass = k;
-      lastChar = c;
-      i++; // the space after the text (see evaluateBatch) ends its last token
-      c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
-    } while ((k & CC_SPACE) == 0);
     const len = i - start;
-    if ((classes & CC_PUNCT) == 0 || ((cls(ch(start)) & CC_PUNCT) == 0 && (lastClass & CC_PUNCT) == 0)) {
+    if ((classes & CC_PUNCT) == 0 || ((k & CC_PUNCT) == 0 && (cls(ch(i - 1)) & CC_PUNCT) == 0)) {
       seti(hashesOut, tokens, h);
       seti(startsOut, tokens, start);
       seti(cumOut, tokens + 1, geti(cumOut, tokens) + len);
@@ -723,9 +769,10 @@ function scanDocument(): void {
       wordChars += len;
       if ((classes & CC_ALPHA) != 0) alpha++;
     } else {
-      if ((cls(ch(start)) & CC_PUNCT) == 0 && (cls(ch(i - 2)) & CC_PUNCT) == 0) {
+      if ((k & CC_PUNCT) == 0 && (cls(ch(i - 2)) & CC_PUNCT) == 0) {
+        const lastChar = ch(i - 1);
         const c0 = geti(cumOut, tokens);
-        seti(hashesOut, tokens, hBeforeLast);
+        seti(hashesOut, tokens, (h * FNV_PRIME_INVERSE) ^ lastChar);
         seti(startsOut, tokens, start);
         seti(cumOut, tokens + 1, c0 + len - 1);
         tokens++;
@@ -914,13 +961,14 @@ function failedBits(bits: i32): i32 {
   return f & bits;
 }
 
-/** evaluate.ts evaluateRules on the document of `len` code units at `at`. */
-function evaluate(at: usize, len: i32): i32 {
+/** evaluate.ts evaluateRules on the document of `len` code units at `at`, from its `count` token records at `recs`. */
+function evaluate(at: usize, len: i32, recs: usize, count: i32): i32 {
   const mask = ruleMask;
   if (mask == 0) return 0;
   tp = at;
   n = len;
-  scanDocument();
+  if (count < 0) count = tokenize(recs);
+  scanTokens(recs, count);
   if ((mask & NGRAM_BITS) != 0) {
     if (!exhaustive) {
       const failed = failedBits(mask & ~NGRAM_BITS);
@@ -940,6 +988,28 @@ export function evaluateBatch(count: i32, text: usize, starts: usize, out: usize
   for (let d = 0; d < count; d++) {
     const from = geti(starts, d);
     const to = geti(starts, d + 1) - 1;
-    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from));
+    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from, recordsAt, -1));
   }
+}
+
+/**
+ * Evaluates texts [0, count) from their token records (the featurizer's scan kernel writes them, as tokenize does):
+ * text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1] (no sentinel), its records are
+ * records[offsets[d], offsets[d + 1]) (four i32 each). Writes its bitmask to out[d]; a text of more than `limit` code
+ * units is left out (0: the caller evaluates it). The scratch must hold the longest document of at most `limit`.
+ */
+export function evaluateTokensBatch(count: i32, text: usize, starts: usize, records: usize, offsets: usize, limit: i32, out: usize): void {
+  for (let d = 0; d < count; d++) {
+    const from = geti(starts, d);
+    const to = geti(starts, d + 1);
+    const r = geti(offsets, d);
+    seti(out, d, to - from > limit ? 0 : evaluate(text + ((<usize>from) << 1), to - from, records + ((<usize>r) << 4), geti(offsets, d + 1) - r));
+  }
+}
+
+/** The token records of the document of `len` code units at `at` (followed by a space) at `out`; returns their count. */
+export function tokenizeOne(at: usize, len: i32, out: usize): i32 {
+  tp = at;
+  n = len;
+  return tokenize(out);
 }

@@ -36,6 +36,28 @@ interface RulesKernelExports {
   setScratch(at: number, chars: number): number;
   scratchBytes(chars: number): number;
   evaluateBatch(count: number, text: number, starts: number, out: number): void;
+  evaluateTokensBatch(count: number, text: number, starts: number, records: number, offsets: number, limit: number, out: number): void;
+  tokenizeOne(at: number, len: number, out: number): number;
+}
+
+/**
+ * A batch's texts with their rules tokens, as the featurizer's scan kernel writes them in its pass over the texts
+ * (lib/features/kernel/scan-kernel.as.ts): the rules kernel then walks tokens instead of characters. Views into the
+ * scan kernel's memory, valid until its next scan.
+ */
+export interface RuleTokens {
+  /** The texts' UTF-16 code units, concatenated (little-endian bytes, no separator). */
+  text: Uint8Array;
+  /** Text d's code units are [starts[d], starts[d + 1]) (n + 1 entries). */
+  starts: Int32Array;
+  /**
+   * Four int32 per token (a maximal run of non-whitespace code units, lib/rules/char-classes.ts): start, end, the
+   * FNV-1a hash of its code units, the OR of their classes | CC_LINE_BREAK when the whitespace before it holds a
+   * line break.
+   */
+  records: Int32Array;
+  /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries). */
+  offsets: Int32Array;
 }
 
 const align = (x: number): number => (x + 15) & ~15;
@@ -185,6 +207,54 @@ export class RulesKernel {
     starts[n] = c;
     this.ex.evaluateBatch(n, textAt, startsAt, outAt);
     out.set(new Uint32Array(b.buffer, outAt, n), from);
+  }
+
+  /**
+   * Writes the bitmask of the texts of `tokens` (see RuleTokens) into out[0, n); a text of more than MAX_KERNEL_CHARS
+   * code units is left at 0 (the caller evaluates it).
+   */
+  evaluateTokens(tokens: RuleTokens, rules: CompiledRules, out: Uint32Array): void {
+    if (rules !== this.rules) this.setRules(rules);
+    const { starts, records, offsets, text } = tokens;
+    const n = starts.length - 1;
+    let longest = 0;
+    for (let i = 0; i < n; i++) {
+      const len = starts[i + 1]! - starts[i]!;
+      if (len > longest && len <= MAX_KERNEL_CHARS) longest = len;
+    }
+    if (longest > this.scratchChars) this.growScratch(longest);
+    const recordCount = offsets[n]! - offsets[0]!;
+    const textAt = this.dynamicAt;
+    const startsAt = align(textAt + text.byteLength + 8); // phraseMayStart may read two code units past a text
+    const recordsAt = align(startsAt + (n + 1) * 4);
+    const offsetsAt = align(recordsAt + recordCount * 16);
+    const outAt = align(offsetsAt + (n + 1) * 4);
+    const b = this.ensure(outAt + n * 4);
+    b.set(text, textAt);
+    const i32 = this.i32;
+    const s0 = starts[0]!;
+    if (s0 === 0) i32.set(starts, startsAt >> 2);
+    else for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[i]! - s0;
+    i32.set(records.subarray(4 * offsets[0]!, 4 * offsets[n]!), recordsAt >> 2);
+    const o0 = offsets[0]!;
+    if (o0 === 0) i32.set(offsets, offsetsAt >> 2);
+    else for (let i = 0; i <= n; i++) i32[(offsetsAt >> 2) + i] = offsets[i]! - o0;
+    this.ex.evaluateTokensBatch(n, textAt, startsAt, recordsAt, offsetsAt, MAX_KERNEL_CHARS, outAt);
+    out.set(new Uint32Array(b.buffer, outAt, n));
+  }
+
+  /** The rules' token records of one text (at most MAX_KERNEL_CHARS code units; see RuleTokens), for tests. */
+  tokenRecords(text: string): Int32Array {
+    const len = text.length;
+    if (len > this.scratchChars) this.growScratch(len);
+    const textAt = this.dynamicAt;
+    const outAt = align(textAt + (len + 1) * 2 + 8);
+    const b = this.ensure(outAt + (len + 2) * 8);
+    b.write(text, textAt, 'utf16le');
+    b[textAt + 2 * len] = 0x20;
+    b[textAt + 2 * len + 1] = 0;
+    const count = this.ex.tokenizeOne(textAt, len, outAt);
+    return new Int32Array(b.buffer, outAt, count * 4).slice();
   }
 
   /** The bitmask of one text (at most MAX_KERNEL_CHARS code units). */
