@@ -259,17 +259,19 @@ export class ScanKernel {
       offsets: new Int32Array(b.buffer, offsetsAt, n + 1).slice(),
       counters,
       ...(words ? { words } : {}),
-      ...(opts.ruleTokens ? { ruleTokens: this.ruleTokens(b, n, textAt, c, startsAt, tokensAt, tokenOffsetsAt) } : {}),
+      ...(opts.ruleTokens ? { ruleTokens: this.ruleTokens(b, n, textAt, c, startsAt, tokensAt, tokenOffsetsAt, counters) } : {}),
     };
   }
 
-  private ruleTokens(b: Buffer, n: number, textAt: number, chars: number, startsAt: number, tokensAt: number, offsetsAt: number): RuleTokens {
+  private ruleTokens(b: Buffer, n: number, textAt: number, chars: number, startsAt: number, tokensAt: number, offsetsAt: number, counters: Int32Array): RuleTokens {
     const offsets = new Int32Array(b.buffer, offsetsAt, n + 1);
     return {
       text: new Uint8Array(b.buffer, textAt, chars * 2),
       starts: new Int32Array(b.buffer, startsAt, n + 1),
       records: new Int32Array(b.buffer, tokensAt, offsets[n]! * 4),
       offsets,
+      newlines: counters.subarray(COUNTER.newlines),
+      newlinesStride: COUNTERS,
     };
   }
 

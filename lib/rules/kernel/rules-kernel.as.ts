@@ -506,85 +506,6 @@ function nextGen(gen: i32, set: usize): i32 {
   return g;
 }
 
-/**
- * The pass over the characters for what is rare in prose: '\n', '#', "..." (non-overlapping: floor(run / 3) per run of
- * dots), '…', '{'. Eight code units at a time (128-bit SIMD), the dots' runs from a bitmask.
- */
-function countRare(): void {
-  let newlines = 0;
-  let hashes = 0;
-  let ellipses = 0;
-  let curly = 0;
-  let dots = 0;
-  const vNewline = i16x8.splat(10);
-  const vHash = i16x8.splat(35);
-  const vCurly = i16x8.splat(0x7b);
-  const vEllipsis = i16x8.splat(<i16>0x2026);
-  const vDot = i16x8.splat(0x2e);
-  const blocks = n >> 3;
-  let b = 0;
-  while (b < blocks) {
-    // Lane counters (subtracting the all-ones lanes of each match) hold at most 4096 per lane.
-    const stop = min(blocks, b + 4096);
-    let accNewline = i16x8.splat(0);
-    let accHash = i16x8.splat(0);
-    let accEllipsis = i16x8.splat(0);
-    let anyCurly = i16x8.splat(0);
-    for (; b < stop; b++) {
-      const v = v128.load(tp + ((<usize>b) << 4));
-      accNewline = i16x8.sub(accNewline, i16x8.eq(v, vNewline));
-      accHash = i16x8.sub(accHash, i16x8.eq(v, vHash));
-      accEllipsis = i16x8.sub(accEllipsis, i16x8.eq(v, vEllipsis));
-      anyCurly = v128.or(anyCurly, i16x8.eq(v, vCurly));
-      const dm = i16x8.bitmask(i16x8.eq(v, vDot));
-      if (dm == 0) {
-        if (dots != 0) {
-          ellipses += dots / 3;
-          dots = 0;
-        }
-      } else if (dm == 0xff) dots += 8;
-      else {
-        for (let lane = 0; lane < 8; lane++) {
-          if (((dm >> lane) & 1) != 0) dots++;
-          else if (dots != 0) {
-            ellipses += dots / 3;
-            dots = 0;
-          }
-        }
-      }
-    }
-    newlines += laneSum(accNewline);
-    hashes += laneSum(accHash);
-    ellipses += laneSum(accEllipsis);
-    if (v128.any_true(anyCurly)) curly = 1;
-  }
-  for (let i = blocks << 3; i < n; i++) {
-    const c = ch(i);
-    if (c == 0x2e) {
-      dots++;
-      continue;
-    }
-    if (dots != 0) {
-      ellipses += dots / 3;
-      dots = 0;
-    }
-    newlines += <i32>(c == 10);
-    hashes += <i32>(c == 35);
-    ellipses += <i32>(c == 0x2026);
-    curly |= <i32>(c == 0x7b);
-  }
-  ellipses += dots / 3;
-  sNewlines = newlines;
-  sHashes = hashes;
-  sEllipses = ellipses;
-  sCurly = curly;
-}
-
-function laneSum(v: v128): i32 {
-  const w = i32x4.extadd_pairwise_i16x8_u(v);
-  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
-}
-
 function countStopWords(tokens: i32, enough: i32): i32 {
   let seen = 0;
   let count = 0;
@@ -609,7 +530,7 @@ function countStopWords(tokens: i32, enough: i32): i32 {
 /**
  * The rules' tokens of the current document (maximal runs of non-space code units), as records of four i32 at `out`:
  * start, end, FNV-1a hash of the raw code units, OR of the code units' classes | CC_LINE_BREAK when the whitespace
- * before the token holds a line break. Returns the count. The featurizer's scan kernel (lib/features/kernel) writes the
+ * before the token holds a line break. Returns the count; sets sNewlines (the text's '\n'). The featurizer's scan kernel (lib/features/kernel) writes the
  * same records in its own pass over the text; scanTokens walks them. Reads the sentinel space after the text.
  */
 function tokenize(out: usize): i32 {
@@ -617,6 +538,7 @@ function tokenize(out: usize): i32 {
   const text = tp;
   let count = 0;
   let gap = 0;
+  let newlines = 0;
   let r = out;
   let i = 0;
   while (i < n) {
@@ -624,7 +546,11 @@ function tokenize(out: usize): i32 {
     let k = <i32>load<u8>(T + <usize>c);
     while ((k & CC_SPACE) != 0) {
       gap |= k;
-      if (++i == n) return count;
+      newlines += <i32>(c == 10);
+      if (++i == n) {
+        sNewlines = newlines;
+        return count;
+      }
       c = <i32>load<u16>(text + ((<usize>i) << 1));
       k = <i32>load<u8>(T + <usize>c);
     }
@@ -646,6 +572,7 @@ function tokenize(out: usize): i32 {
     count++;
     gap = 0;
   }
+  sNewlines = newlines;
   return count;
 }
 
@@ -665,7 +592,6 @@ function scanTokens(recs: usize, count: i32): void {
   sGLines = sGDupLines = sGDupLineChars = 0;
   sParagraphs = sDupParagraphs = sDupParagraphChars = 0;
   sStopWords = 0;
-  countRare();
 
   doLines = (mask & BITS_LINES) != 0;
   doParas = (mask & BITS_PARAS) != 0;
@@ -716,6 +642,10 @@ function scanTokens(recs: usize, count: i32): void {
   let policy = 0;
   let segStart = 0;
   let segToken = 0;
+  // '#', '...' (floor(run / 3) per run of dots), '…' and '{': punctuation to the rules, so only in tokens that hold some.
+  let hashes = 0;
+  let ellipses = 0;
+  let curly = 0;
 
   let prevEnd = 0;
   for (let t = 0; t <= count; t++) {
@@ -760,6 +690,24 @@ function scanTokens(recs: usize, count: i32): void {
       else if (found == FOUND_POLICY) policy = 1;
     }
     const len = i - start;
+    if ((classes & CC_PUNCT) != 0) {
+      let dots = 0;
+      for (let j = start; j < i; j++) {
+        const cj = <i32>load<u16>(text + ((<usize>j) << 1));
+        if (cj == 0x2e) {
+          dots++;
+          continue;
+        }
+        if (dots != 0) {
+          ellipses += dots / 3;
+          dots = 0;
+        }
+        hashes += <i32>(cj == 35);
+        ellipses += <i32>(cj == 0x2026);
+        curly |= <i32>(cj == 0x7b);
+      }
+      ellipses += dots / 3;
+    }
     if ((classes & CC_PUNCT) == 0 || ((k & CC_PUNCT) == 0 && (cls(ch(i - 1)) & CC_PUNCT) == 0)) {
       seti(hashesOut, tokens, h);
       seti(startsOut, tokens, start);
@@ -809,6 +757,9 @@ function scanTokens(recs: usize, count: i32): void {
     sGLines += edges;
     if (edges == 2) sGDupLines++;
   }
+  sHashes = hashes;
+  sEllipses = ellipses;
+  sCurly = curly;
   sTokens = tokens;
   sWords = words + edgeWords;
   sWordChars = wordChars + edgeWordChars;
@@ -961,13 +912,17 @@ function failedBits(bits: i32): i32 {
   return f & bits;
 }
 
-/** evaluate.ts evaluateRules on the document of `len` code units at `at`, from its `count` token records at `recs`. */
-function evaluate(at: usize, len: i32, recs: usize, count: i32): i32 {
+/**
+ * evaluate.ts evaluateRules on the document of `len` code units at `at`, from its `count` token records at `recs` and
+ * its `newlines` ('\n'); with `count` -1, tokenize writes the records there first (and counts the newlines).
+ */
+function evaluate(at: usize, len: i32, recs: usize, count: i32, newlines: i32): i32 {
   const mask = ruleMask;
   if (mask == 0) return 0;
   tp = at;
   n = len;
   if (count < 0) count = tokenize(recs);
+  else sNewlines = newlines;
   scanTokens(recs, count);
   if ((mask & NGRAM_BITS) != 0) {
     if (!exhaustive) {
@@ -988,22 +943,23 @@ export function evaluateBatch(count: i32, text: usize, starts: usize, out: usize
   for (let d = 0; d < count; d++) {
     const from = geti(starts, d);
     const to = geti(starts, d + 1) - 1;
-    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from, recordsAt, -1));
+    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from, recordsAt, -1, 0));
   }
 }
 
 /**
  * Evaluates texts [0, count) from their token records (the featurizer's scan kernel writes them, as tokenize does):
  * text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1] (no sentinel), its records are
- * records[offsets[d], offsets[d + 1]) (four i32 each). Writes its bitmask to out[d]; a text of more than `limit` code
- * units is left out (0: the caller evaluates it). The scratch must hold the longest document of at most `limit`.
+ * records[offsets[d], offsets[d + 1]) (four i32 each), its '\n' newlines[d]. Writes its bitmask to out[d]; a text of
+ * more than `limit` code units is left out (0: the caller evaluates it). The scratch must hold the longest document of
+ * at most `limit`.
  */
-export function evaluateTokensBatch(count: i32, text: usize, starts: usize, records: usize, offsets: usize, limit: i32, out: usize): void {
+export function evaluateTokensBatch(count: i32, text: usize, starts: usize, records: usize, offsets: usize, newlines: usize, limit: i32, out: usize): void {
   for (let d = 0; d < count; d++) {
     const from = geti(starts, d);
     const to = geti(starts, d + 1);
     const r = geti(offsets, d);
-    seti(out, d, to - from > limit ? 0 : evaluate(text + ((<usize>from) << 1), to - from, records + ((<usize>r) << 4), geti(offsets, d + 1) - r));
+    seti(out, d, to - from > limit ? 0 : evaluate(text + ((<usize>from) << 1), to - from, records + ((<usize>r) << 4), geti(offsets, d + 1) - r, geti(newlines, d)));
   }
 }
 

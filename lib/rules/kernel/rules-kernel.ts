@@ -36,7 +36,7 @@ interface RulesKernelExports {
   setScratch(at: number, chars: number): number;
   scratchBytes(chars: number): number;
   evaluateBatch(count: number, text: number, starts: number, out: number): void;
-  evaluateTokensBatch(count: number, text: number, starts: number, records: number, offsets: number, limit: number, out: number): void;
+  evaluateTokensBatch(count: number, text: number, starts: number, records: number, offsets: number, newlines: number, limit: number, out: number): void;
   tokenizeOne(at: number, len: number, out: number): number;
 }
 
@@ -58,6 +58,9 @@ export interface RuleTokens {
   records: Int32Array;
   /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries). */
   offsets: Int32Array;
+  /** Text d's '\n' code units: newlines[stride * d] (the scan kernel's counters; stride 1 when absent). */
+  newlines: Int32Array;
+  newlinesStride?: number;
 }
 
 const align = (x: number): number => (x + 15) & ~15;
@@ -228,7 +231,8 @@ export class RulesKernel {
     const startsAt = align(textAt + text.byteLength + 8); // phraseMayStart may read two code units past a text
     const recordsAt = align(startsAt + (n + 1) * 4);
     const offsetsAt = align(recordsAt + recordCount * 16);
-    const outAt = align(offsetsAt + (n + 1) * 4);
+    const newlinesAt = align(offsetsAt + (n + 1) * 4);
+    const outAt = align(newlinesAt + n * 4);
     const b = this.ensure(outAt + n * 4);
     b.set(text, textAt);
     const i32 = this.i32;
@@ -239,7 +243,10 @@ export class RulesKernel {
     const o0 = offsets[0]!;
     if (o0 === 0) i32.set(offsets, offsetsAt >> 2);
     else for (let i = 0; i <= n; i++) i32[(offsetsAt >> 2) + i] = offsets[i]! - o0;
-    this.ex.evaluateTokensBatch(n, textAt, startsAt, recordsAt, offsetsAt, MAX_KERNEL_CHARS, outAt);
+    const stride = tokens.newlinesStride ?? 1;
+    const nl = tokens.newlines;
+    for (let i = 0, at = newlinesAt >> 2; i < n; i++) i32[at + i] = nl[stride * i]!;
+    this.ex.evaluateTokensBatch(n, textAt, startsAt, recordsAt, offsetsAt, newlinesAt, MAX_KERNEL_CHARS, outAt);
     out.set(new Uint32Array(b.buffer, outAt, n));
   }
 
