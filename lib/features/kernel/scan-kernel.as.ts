@@ -87,7 +87,7 @@ let lineStamp: i32 = 0;
 let kindCountsAt: usize = 0; // i32 [256]
 let maxWords: i32 = 0;
 let longWord: i32 = 0;
-/** The rules' character classes (lib/rules/char-classes.ts CHAR_CLASS), u8 [65536]. */
+/** The rules' character classes (lib/rules/char-classes.ts KERNEL_CHAR_CLASS), u16 [65536]. */
 let rulesClassAt: usize = 0;
 /** Where the next rules token record goes (scanBatch's `tokens`). */
 let tokensOutAt: usize = 0;
@@ -292,7 +292,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         e1 = (e1 ^ lc) * FNV_PRIME;
         lineHash = (lineHash ^ c) * FNV_PRIME;
         if (isInteger<R>()) {
-          const rk = <i32>load<u8>(rulesClassAt + <usize>c);
+          const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
           if ((rk & RULES_SPACE) != 0) {
             // Whitespace to the rules inside a word (U+1680): the rules' token ends here.
             if (i > tokStart) {
@@ -420,7 +420,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       continue;
     }
     if (isInteger<R>()) {
-      const rk = <i32>load<u8>(rulesClassAt + <usize>c);
+      const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
       if ((rk & RULES_SPACE) != 0) {
         if (i > tokStart) {
           store<i32>(tokOut, tokStart);

@@ -2,7 +2,7 @@ import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
 import { ASCII_PAIR_FLAGS, LONG_WORD } from '../doc-stats.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
-import { CHAR_CLASS as RULES_CHAR_CLASS } from '../../rules/char-classes.ts';
+import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS } from '../../rules/char-classes.ts';
 import type { RuleTokens } from '../../rules/kernel/rules-kernel.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
@@ -69,14 +69,14 @@ const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
 
 /**
  * The kernel's ASCII pair flags: ASCII_PAIR_FLAGS (bit 0 rare pair, bit 1 vowel) with, for a lowercase letter c, its
- * rules classes in bits 2 to 7 (lib/rules CHAR_CLASS: alphabetic, phrase start, 'j'), which the lowercase-run loop ORs
+ * rules classes in bits 2 to 7 (lib/rules KERNEL_CHAR_CLASS: alphabetic, phrase start, 'j'), which the lowercase-run loop ORs
  * into the rules token under way without a second table load.
  */
 const PAIR_FLAGS: Uint8Array = (() => {
   const flags = ASCII_PAIR_FLAGS.slice();
   for (let c = 97; c <= 122; c++) {
     const k = RULES_CHAR_CLASS[c]!;
-    if ((k & 3) !== 0) throw new Error('scan kernel: a lowercase letter is whitespace or punctuation to the rules');
+    if ((k & ~0xfc) !== 0) throw new Error('scan kernel: a lowercase letter has rules classes outside bits 2 to 7');
     for (let p = 0; p < 128; p++) flags[(p << 7) | c] |= k;
   }
   return flags;
@@ -164,7 +164,7 @@ export class ScanKernel {
     const lineKeysAt = place(LINE_SET_CAPACITY * 4);
     const lineStampsAt = place(LINE_SET_CAPACITY * 4);
     const kindCountsAt = place(256 * 4);
-    const rulesClassAt = place(RULES_CHAR_CLASS.length);
+    const rulesClassAt = place(RULES_CHAR_CLASS.byteLength);
     this.seedsAt = place(opts.seeds.length * 4);
     this.dynamicAt = at;
     this.buf = this.ensure(at);
@@ -172,7 +172,7 @@ export class ScanKernel {
     b.set(CHAR_KIND, kindAt);
     new Uint16Array(b.buffer, lowerAt, LOWER_TABLE_SIZE).set(LOWER.subarray(0, LOWER_TABLE_SIZE));
     b.set(PAIR_FLAGS, pairAt);
-    b.set(RULES_CHAR_CLASS, rulesClassAt);
+    new Uint16Array(b.buffer, rulesClassAt, RULES_CHAR_CLASS.length).set(RULES_CHAR_CLASS);
     new Int32Array(b.buffer, stopAt, STOPWORD_SLOTS.length).set(STOPWORD_SLOTS);
     new Int32Array(b.buffer, lenBinAt, LENGTH_BIN.length).set(LENGTH_BIN);
     new Int32Array(b.buffer, this.seedsAt, opts.seeds.length).set(opts.seeds);

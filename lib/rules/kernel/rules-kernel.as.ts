@@ -4,8 +4,8 @@
 // float64 ratios and comparisons. The TypeScript modules stay the reference (measureRules, the rule tests);
 // test/rules/kernel-differential.test.ts compares the two on many documents and configurations.
 //
-// Memory (byte addresses, set by the caller, lib/rules/kernel/rules-kernel.ts): the character class table (u8 [65536],
-// char-classes.ts CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the scratch of
+// Memory (byte addresses, set by the caller, lib/rules/kernel/rules-kernel.ts): the character class table (u16 [65536],
+// char-classes.ts KERNEL_CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the scratch of
 // one document (token hashes, starts, cumulative lengths, n-gram arrays and table, the line and paragraph sets), and
 // per call the batch's texts as UTF-16 code units, their starts and the output bitmasks.
 
@@ -18,6 +18,8 @@ const CC_SENTENCE_END: i32 = 16;
 const CC_CLOSER: i32 = 32;
 const CC_PHRASE_START: i32 = 64;
 const CC_J: i32 = 128;
+/** '.', '#', '…' or '{' (the kernel's u16 class table only, char-classes.ts KERNEL_CHAR_CLASS). */
+const CC_RARE: i32 = 256;
 
 // Hashing (hash-tables.ts).
 const FNV_OFFSET: i32 = <i32>0x811c9dc5;
@@ -187,7 +189,7 @@ let n: i32 = 0;
 }
 // @ts-ignore: decorator
 @inline function cls(c: i32): i32 {
-  return <i32>load<u8>(classAt + <usize>c);
+  return <i32>load<u16>(classAt + ((<usize>c) << 1));
 }
 // @ts-ignore: decorator
 @inline function geti(base: usize, i: i32): i32 {
@@ -543,7 +545,7 @@ function tokenize(out: usize): i32 {
   let i = 0;
   while (i < n) {
     let c = <i32>load<u16>(text + ((<usize>i) << 1));
-    let k = <i32>load<u8>(T + <usize>c);
+    let k = <i32>load<u16>(T + ((<usize>c) << 1));
     while ((k & CC_SPACE) != 0) {
       gap |= k;
       newlines += <i32>(c == 10);
@@ -552,7 +554,7 @@ function tokenize(out: usize): i32 {
         return count;
       }
       c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
+      k = <i32>load<u16>(T + ((<usize>c) << 1));
     }
     const start = i;
     let h = FNV_OFFSET;
@@ -562,7 +564,7 @@ function tokenize(out: usize): i32 {
       classes |= k;
       i++; // the space after the text (see evaluateBatch) ends its last token
       c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
+      k = <i32>load<u16>(T + ((<usize>c) << 1));
     } while ((k & CC_SPACE) == 0);
     store<i32>(r, start);
     store<i32>(r, i, 4);
@@ -642,7 +644,7 @@ function scanTokens(recs: usize, count: i32): void {
   let policy = 0;
   let segStart = 0;
   let segToken = 0;
-  // '#', '...' (floor(run / 3) per run of dots), '…' and '{': punctuation to the rules, so only in tokens that hold some.
+  // '#', '...' (floor(run / 3) per run of dots), '…' and '{': counted in the tokens that hold one (CC_RARE).
   let hashes = 0;
   let ellipses = 0;
   let curly = 0;
@@ -660,7 +662,7 @@ function scanTokens(recs: usize, count: i32): void {
       // The whitespace before the token (after the last one: the text's end) holds a line break.
       for (let i = prevEnd; i < start; i++) {
         const c = <i32>load<u16>(text + ((<usize>i) << 1));
-        if ((<i32>load<u8>(T + <usize>c) & CC_LINE_BREAK) == 0) continue;
+        if ((<i32>load<u16>(T + ((<usize>c) << 1)) & CC_LINE_BREAK) == 0) continue;
         if (c == 10) {
           endSegment(segStart, i, segToken, tokens);
           segStart = i + 1;
@@ -690,7 +692,7 @@ function scanTokens(recs: usize, count: i32): void {
       else if (found == FOUND_POLICY) policy = 1;
     }
     const len = i - start;
-    if ((classes & CC_PUNCT) != 0) {
+    if ((classes & CC_RARE) != 0) {
       let dots = 0;
       for (let j = start; j < i; j++) {
         const cj = <i32>load<u16>(text + ((<usize>j) << 1));

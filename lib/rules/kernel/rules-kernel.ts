@@ -1,4 +1,4 @@
-import { CHAR_CLASS } from '../char-classes.ts';
+import { KERNEL_CHAR_CLASS } from '../char-classes.ts';
 import type { CompiledRules } from '../types.ts';
 import { RULES_KERNEL_WASM_BASE64 } from './rules-kernel.wasm.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
@@ -52,8 +52,8 @@ export interface RuleTokens {
   starts: Int32Array;
   /**
    * Four int32 per token (a maximal run of non-whitespace code units, lib/rules/char-classes.ts): start, end, the
-   * FNV-1a hash of its code units, the OR of their classes | CC_LINE_BREAK when the whitespace before it holds a
-   * line break.
+   * FNV-1a hash of its code units, the OR of their classes (KERNEL_CHAR_CLASS) | CC_LINE_BREAK when the whitespace
+   * before it holds a line break.
    */
   records: Int32Array;
   /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries). */
@@ -82,12 +82,12 @@ export class RulesKernel {
     this.ex = new Wasm.Instance(module, {}).exports as unknown as RulesKernelExports;
     if (this.ex.PARAMS.value !== PARAMS) throw new Error(`rules kernel: ${this.ex.PARAMS.value} parameters, expected ${PARAMS}`);
     const classAt = align(this.ex.heapBase());
-    this.paramsAt = align(classAt + CHAR_CLASS.length);
+    this.paramsAt = align(classAt + KERNEL_CHAR_CLASS.byteLength);
     this.stopAt = align(this.paramsAt + PARAMS * 8);
     this.scratchAt = align(this.stopAt + STOP_REGION);
     this.buf = Buffer.alloc(0);
     this.buf = this.ensure(this.scratchAt);
-    this.buf.set(CHAR_CLASS, classAt);
+    new Uint16Array(this.buf.buffer, classAt, KERNEL_CHAR_CLASS.length).set(KERNEL_CHAR_CLASS);
     this.ex.setup(classAt, this.paramsAt);
     this.growScratch(MIN_SCRATCH_CHARS);
   }
