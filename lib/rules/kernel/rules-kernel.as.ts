@@ -4,10 +4,14 @@
 // float64 ratios and comparisons. The TypeScript modules stay the reference (measureRules, the rule tests);
 // test/rules/kernel-differential.test.ts compares the two on many documents and configurations.
 //
+// A document is evaluated from its token records (tokenize below, or the featurizer's scan kernel, which writes the
+// same records in its own pass over the text: evaluateTokensBatch): scanTokens walks tokens, not characters.
+//
 // Memory (byte addresses, set by the caller, lib/rules/kernel/rules-kernel.ts): the character class table (u16 [65536],
-// char-classes.ts KERNEL_CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the scratch of
-// one document (token hashes, starts, cumulative lengths, n-gram arrays and table, the line and paragraph sets), and
-// per call the batch's texts as UTF-16 code units, their starts and the output bitmasks.
+// char-classes.ts KERNEL_CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the
+// scratch of one document (token records, token hashes, starts, cumulative lengths, n-gram arrays and table, the line
+// and paragraph sets), and per call the batch's texts as UTF-16 code units, their starts (with the scan's token
+// records, their offsets and the newline counts) and the output bitmasks.
 
 // Character classes (char-classes.ts).
 const CC_SPACE: i32 = 1;

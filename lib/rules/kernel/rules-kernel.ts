@@ -6,7 +6,9 @@ import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts'
 /**
  * The rules' evaluation as a WebAssembly kernel (rules-kernel.as.ts, AssemblyScript, embedded by `npm run build:kernel`):
  * texts are copied into its memory as UTF-16 code units and scanned there, with the same tokens, hashes, counts and
- * float64 comparisons as the TypeScript evaluator (scan.ts, ngrams.ts, evaluate.ts), which stays the reference.
+ * float64 comparisons as the TypeScript evaluator (scan.ts, ngrams.ts, evaluate.ts), which stays the reference. The
+ * kernel tokenizes a text itself (evaluate, evaluateOne) or takes the tokens the featurizer's scan kernel wrote in its
+ * pass over the same texts (evaluateTokens: the score stage), and walks the tokens.
  *
  * Memory: the class table, the compiled rules (f64 parameters, stop words), then the scratch of one document (sized for
  * the longest document seen so far, about 100 to 200 bytes per code unit) and per call the batch's texts, their starts
