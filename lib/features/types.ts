@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RuleTokens } from '../rules/kernel/rules-kernel.ts';
+import type { RuleTokens } from '../rules/index.ts';
 import type { featureConfigSchema } from './schema.ts';
 
 /** The featurizer's configuration (see featureConfigSchema). */

@@ -4,8 +4,7 @@ import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
 import { formatZodError } from '../validate/index.ts';
-import { evaluateRulesTokens } from '../rules/evaluate.ts';
-import type { CompiledRules } from '../rules/types.ts';
+import { evaluateRulesTokens, type CompiledRules } from '../rules/index.ts';
 
 type Onnxruntime = typeof import('onnxruntime-node');
 let onnxruntime: Promise<Onnxruntime> | undefined;

@@ -9,6 +9,7 @@
  * evaluator the kernel follows bit for bit. `gopher.stop_words` is on by default and removes non-English text (see
  * spec.ts).
  */
+export { KERNEL_CHAR_CLASS } from './char-classes.ts';
 export { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, GOPHER_STOP_WORDS, RULE_BY_NAME, RULE_NAMES, RULES, ruleMask, ruleNamesOf } from './catalog.ts';
 export { RulesSpecError } from './errors.ts';
 export { evaluateRules, evaluateRulesBatch, evaluateRulesReference, evaluateRulesTokens, measureRules, ruleTokenRecords } from './evaluate.ts';

@@ -2,8 +2,7 @@ import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
 import { ASCII_PAIR_FLAGS, LONG_WORD } from '../doc-stats.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
-import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS } from '../../rules/char-classes.ts';
-import type { RuleTokens } from '../../rules/kernel/rules-kernel.ts';
+import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS, type RuleTokens } from '../../rules/index.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
 /**
