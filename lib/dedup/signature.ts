@@ -154,8 +154,8 @@ export class MinHasher {
    * featurizer's scan measures both: ProxyScorer.score's `wordHashes` and `textHashes`): words[from, to) are the text's
    * word hashes in order (fmix32 of each lowercased word's FNV-1a state, as hash() computes them), `exact` its
    * normalized-text hash. Sets `exact`, `signature` and `words` as hash(text) would, without reading the text. The
-   * shingling runs in a WebAssembly kernel (kernel/minhash-kernel.as.ts), about five times faster than the same loop
-   * in JavaScript, whose bins' branches it replaces with an unsigned min.
+   * shingling runs in a WebAssembly kernel (kernel/minhash-kernel.as.ts), whose bins take an unsigned min instead of
+   * the JavaScript loop's branches (with the band keys after it: 2.1 to 2.5 times the JavaScript loop's speed).
    *
    * @returns false when the text has no words
    */
