@@ -13,7 +13,7 @@ export { KERNEL_CHAR_CLASS } from './char-classes.ts';
 export { ALL_RULES_MASK, DEFAULT_RULE_PARAMS, GOPHER_STOP_WORDS, RULE_BY_NAME, RULE_NAMES, RULES, ruleMask, ruleNamesOf } from './catalog.ts';
 export { RulesSpecError } from './errors.ts';
 export { evaluateRules, evaluateRulesBatch, evaluateRulesReference, evaluateRulesTokens, measureRules, ruleTokenRecords } from './evaluate.ts';
-export type { RuleTokens } from './kernel/rules-kernel.ts';
+export { MAX_KERNEL_CHARS, type RuleTokens } from './kernel/rules-kernel.ts';
 export type { RuleMeasurement } from './evaluate.ts';
 export { DEFAULT_RULES, parseRulesSpec, resolveRules, rulesSchema } from './spec.ts';
 export type { RulesSpec, RulesSpecInput } from './spec.ts';

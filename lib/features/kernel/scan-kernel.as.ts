@@ -164,7 +164,7 @@ function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
  */
 export function scanBatch(
   n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32, words: usize,
-  tokens: usize, tokenOffsets: usize,
+  tokens: usize, tokenOffsets: usize, tokenLimit: i32,
 ): i32 {
   wordsOutAt = words;
   tokensOutAt = tokens;
@@ -174,7 +174,9 @@ export function scanBatch(
     const at = text + ((<usize>from) << 1);
     const out = counters + ((<usize>(d * COUNTERS)) << 2);
     if (tokens != 0) {
-      pos = scanText<i32>(at, to - from, hashes, counts, pos, out);
+      // A text longer than tokenLimit gets no records (the rules evaluate it without the kernel).
+      if (to - from <= tokenLimit) pos = scanText<i32>(at, to - from, hashes, counts, pos, out);
+      else pos = scanText<f64>(at, to - from, hashes, counts, pos, out);
       store<i32>(tokenOffsets + ((<usize>(d + 1)) << 2), <i32>((tokensOutAt - tokens) >>> 4));
     } else pos = scanText<f64>(at, to - from, hashes, counts, pos, out);
     store<i32>(offsets + ((<usize>(d + 1)) << 2), pos);

@@ -2,7 +2,7 @@ import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
 import { ASCII_PAIR_FLAGS, LONG_WORD } from '../doc-stats.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
-import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS, type RuleTokens } from '../../rules/index.ts';
+import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS, MAX_KERNEL_CHARS, type RuleTokens } from '../../rules/index.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
 /**
@@ -91,7 +91,7 @@ interface KernelExports {
   setup(...args: number[]): void;
   scanBatch(
     n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number, words: number,
-    tokens: number, tokenOffsets: number,
+    tokens: number, tokenOffsets: number, tokenLimit: number,
   ): number;
   pack(...args: number[]): number;
 }
@@ -201,11 +201,13 @@ export class ScanKernel {
     let chars = 0;
     let bound = 0; // hashes at most: 2 per word of the first maxWords, a word being at least one code unit
     let wordBound = 0; // words at most: a word and the separator after it take two code units, the last one at least one
+    let tokenBound = 0; // the same for the rules' tokens, of the texts that get them
     for (let i = 0; i < n; i++) {
       const len = texts[i]!.length;
       chars += len;
       bound += 2 * Math.min(this.opts.maxWords, len);
       wordBound += (len + 1) >> 1;
+      if (len <= MAX_KERNEL_CHARS) tokenBound += (len + 1) >> 1;
     }
     let at = this.dynamicAt;
     const region = (bytes: number): number => {
@@ -221,7 +223,7 @@ export class ScanKernel {
     const countsAt = region(bound * 4);
     const wordsAt = opts.words ? region(wordBound * 4) : 0;
     // Rules tokens at most: one per two code units (a token and the whitespace after it), the last one at least one.
-    const tokensAt = opts.ruleTokens ? region(wordBound * 16) : 0;
+    const tokensAt = opts.ruleTokens ? region(tokenBound * 16) : 0;
     const tokenOffsetsAt = opts.ruleTokens ? region((n + 1) * 4) : 0;
     let b = this.ensure(at);
     const starts = new Int32Array(b.buffer, startsAt, n + 1);
@@ -235,7 +237,7 @@ export class ScanKernel {
     starts[n] = c;
     new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
     if (opts.ruleTokens) new Int32Array(b.buffer, tokenOffsetsAt, 1)[0] = 0;
-    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, wordsAt, tokensAt, tokenOffsetsAt);
+    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, wordsAt, tokensAt, tokenOffsetsAt, MAX_KERNEL_CHARS);
     // The region pack() writes, for every document of the batch: ids K * columns, counts, offsets, documents, where the
     // columns are the n-grams, each document's padding to a whole block (less than one block each) and the last block.
     const k = this.opts.seeds.length;

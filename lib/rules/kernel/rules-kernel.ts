@@ -58,7 +58,7 @@ export interface RuleTokens {
    * before it holds a line break.
    */
   records: Int32Array;
-  /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries). */
+  /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries; none for a text over MAX_KERNEL_CHARS). */
   offsets: Int32Array;
   /** Text d's '\n' code units: newlines[stride * d] (the scan kernel's counters; stride 1 when absent). */
   newlines: Int32Array;
@@ -216,31 +216,48 @@ export class RulesKernel {
 
   /**
    * Writes the bitmask of the texts of `tokens` (see RuleTokens) into out[0, n); a text of more than MAX_KERNEL_CHARS
-   * code units is left at 0 (the caller evaluates it).
+   * code units (which has no records) is not copied and is left with an empty text's bits (the caller evaluates it).
    */
   evaluateTokens(tokens: RuleTokens, rules: CompiledRules, out: Uint32Array): void {
     if (rules !== this.rules) this.setRules(rules);
     const { starts, records, offsets, text } = tokens;
     const n = starts.length - 1;
     let longest = 0;
+    let chars = 0; // the code units of the texts the kernel evaluates
     for (let i = 0; i < n; i++) {
       const len = starts[i + 1]! - starts[i]!;
-      if (len > longest && len <= MAX_KERNEL_CHARS) longest = len;
+      if (len > MAX_KERNEL_CHARS) continue;
+      chars += len;
+      if (len > longest) longest = len;
     }
     if (longest > this.scratchChars) this.growScratch(longest);
     const recordCount = offsets[n]! - offsets[0]!;
     const textAt = this.dynamicAt;
-    const startsAt = align(textAt + text.byteLength + 8); // phraseMayStart may read two code units past a text
+    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read two code units past a text
     const recordsAt = align(startsAt + (n + 1) * 4);
     const offsetsAt = align(recordsAt + recordCount * 16);
     const newlinesAt = align(offsetsAt + (n + 1) * 4);
     const outAt = align(newlinesAt + n * 4);
     const b = this.ensure(outAt + n * 4);
-    b.set(text, textAt);
     const i32 = this.i32;
     const s0 = starts[0]!;
-    if (s0 === 0) i32.set(starts, startsAt >> 2);
-    else for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[i]! - s0;
+    if (chars === starts[n]! - s0) {
+      b.set(text, textAt);
+      if (s0 === 0) i32.set(starts, startsAt >> 2);
+      else for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[i]! - s0;
+    } else {
+      // Texts too long for the kernel are not copied: they stand there as empty texts (the caller evaluates them).
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        i32[(startsAt >> 2) + i] = c;
+        const from = starts[i]! - s0;
+        const len = starts[i + 1]! - starts[i]!;
+        if (len > MAX_KERNEL_CHARS) continue;
+        b.set(text.subarray(2 * from, 2 * (from + len)), textAt + 2 * c);
+        c += len;
+      }
+      i32[(startsAt >> 2) + n] = c;
+    }
     i32.set(records.subarray(4 * offsets[0]!, 4 * offsets[n]!), recordsAt >> 2);
     const o0 = offsets[0]!;
     if (o0 === 0) i32.set(offsets, offsetsAt >> 2);
