@@ -1,9 +1,11 @@
 /**
  * Compiles the WebAssembly kernels (AssemblyScript) and writes each, base64-embedded, to a TypeScript module (so every
  * bundle, Lambda and worker thread carries it without a file to ship): the featurizer's scan kernel
- * (lib/features/kernel/scan-kernel.as.ts -> scan-kernel.wasm.ts) and the quality rules' kernel
- * (lib/rules/kernel/rules-kernel.as.ts -> rules-kernel.wasm.ts). `npm run build:kernel`; test/features/scan-kernel.test.ts
- * and test/rules/kernel-differential.test.ts compile them again and check the committed modules are what the sources give.
+ * (lib/features/kernel/scan-kernel.as.ts -> scan-kernel.wasm.ts), the quality rules' kernel
+ * (lib/rules/kernel/rules-kernel.as.ts -> rules-kernel.wasm.ts) and MinHash's shingling kernel
+ * (lib/dedup/kernel/minhash-kernel.as.ts -> minhash-kernel.wasm.ts). `npm run build:kernel`;
+ * test/features/scan-kernel.test.ts, test/rules/kernel-differential.test.ts and test/dedup/signature-from-scan.test.ts
+ * compile them again and check the committed modules are what the sources give.
  *
  * Usage: tsx scripts/build-kernel.ts [--check]
  */
@@ -17,6 +19,8 @@ const KERNEL_SOURCE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.as.ts
 export const KERNEL_MODULE = join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.wasm.ts');
 const RULES_KERNEL_SOURCE = join(ROOT, 'lib', 'rules', 'kernel', 'rules-kernel.as.ts');
 export const RULES_KERNEL_MODULE = join(ROOT, 'lib', 'rules', 'kernel', 'rules-kernel.wasm.ts');
+const MINHASH_KERNEL_SOURCE = join(ROOT, 'lib', 'dedup', 'kernel', 'minhash-kernel.as.ts');
+export const MINHASH_KERNEL_MODULE = join(ROOT, 'lib', 'dedup', 'kernel', 'minhash-kernel.wasm.ts');
 
 async function compileSource(path: string, name: string): Promise<Uint8Array> {
   const source = await readFile(path, 'utf8');
@@ -33,6 +37,16 @@ export async function compileKernel(): Promise<Uint8Array> {
 /** The rules kernel's WebAssembly bytes, compiled from the source. */
 export async function compileRulesKernel(): Promise<Uint8Array> {
   return compileSource(RULES_KERNEL_SOURCE, 'rules-kernel');
+}
+
+/** MinHash's shingling kernel's WebAssembly bytes, compiled from the source. */
+export async function compileMinhashKernel(): Promise<Uint8Array> {
+  return compileSource(MINHASH_KERNEL_SOURCE, 'minhash-kernel');
+}
+
+/** The TypeScript module embedding the MinHash kernel's bytes. */
+export function minhashKernelModuleText(binary: Uint8Array): string {
+  return moduleText(binary, 'minhash-kernel.as.ts', 'The MinHash shingling kernel', 'MINHASH_KERNEL_WASM_BASE64');
 }
 
 /** The TypeScript module embedding the scan kernel's bytes. */
@@ -61,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
   const kernels = [
     { name: 'scan kernel', module: KERNEL_MODULE, rel: 'lib/features/kernel/scan-kernel.wasm.ts', text: kernelModuleText(await compileKernel()) },
     { name: 'rules kernel', module: RULES_KERNEL_MODULE, rel: 'lib/rules/kernel/rules-kernel.wasm.ts', text: rulesKernelModuleText(await compileRulesKernel()) },
+    { name: 'MinHash kernel', module: MINHASH_KERNEL_MODULE, rel: 'lib/dedup/kernel/minhash-kernel.wasm.ts', text: minhashKernelModuleText(await compileMinhashKernel()) },
   ];
   for (const k of kernels) {
     if (argv.includes('--check')) {

@@ -1,6 +1,7 @@
 /**
  * The score stage's parts, timed in one process by CPU time over the same in-memory texts, in alternating rounds:
- * featurizer + onnxruntime (ProxyScorer.score), the quality rules (evaluateRulesBatch), MinHash signatures and band
+ * featurizer + onnxruntime (ProxyScorer.score), the quality rules (evaluateRulesBatch), both in one call as the score stage
+ * makes it (scoreRules: ProxyScorer.score with rules, the rules from the scan's tokens), MinHash signatures and band
  * keys (MinHasher.hash + bandKeys over the texts; and scoreWords: the score with every word's hash, shingled by
  * MinHasher.hashWords, as the score stage does), and the reading (readDocs: gunzip, split, JSON.parse). For profiling rounds
  * (docs/performance.md); prints the median CPU seconds per part and per MB of JSONL.
@@ -62,6 +63,13 @@ async function main(): Promise<void> {
     },
     rules: async () => {
       for (const b of batches) sink += evaluateRulesBatch(b.texts, rules)[0]!;
+    },
+    // The score stage's combined call: the rules from the tokens the featurizer's scan writes (ProxyScorer.score with rules).
+    scoreRules: async () => {
+      for (const b of batches) {
+        const r = await scorer.score(b.texts, b.bytes, { rules });
+        sink += r.mean[0]! + r.rules![0]!;
+      }
     },
     minhash: async () => {
       for (const b of batches) for (const t of b.texts) if (hasher.hash(t)) sink += bandKeys(hasher.signature, { bands: 14, rows: 8 }, keys)[0]!;

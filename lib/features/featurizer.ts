@@ -81,9 +81,9 @@ class HashedNgramFeaturizer implements Featurizer {
     return remixBucket(hash, this.seeds[member]!, this.shift);
   }
 
-  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean } = {}): AnalyzedBatch {
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean; ruleTokens?: boolean } = {}): AnalyzedBatch {
     const n = texts.length;
-    const scan = this.kernel.scan(texts, { words: opts.wordHashes === true });
+    const scan = this.kernel.scan(texts, { words: opts.wordHashes === true, ruleTokens: opts.ruleTokens === true });
     const ct = scan.counters;
     const scale = new Float32Array(n);
     const dense = new Float32Array(n * this.denseDim);
@@ -154,6 +154,7 @@ class HashedNgramFeaturizer implements Featurizer {
     const batch: AnalyzedBatch = {
       n, hashes: scan.hashes, counts: scan.counts, offsets: scan.offsets, scale, dense, spaceWords, tokenStats, textHashes,
       ...(scan.words ? { wordHashes: scan.words } : {}),
+      ...(scan.ruleTokens ? { ruleTokens: scan.ruleTokens } : {}),
     };
     this.current = batch;
     return batch;

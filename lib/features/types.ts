@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RuleTokens } from '../rules/index.ts';
 import type { featureConfigSchema } from './schema.ts';
 
 /** The featurizer's configuration (see featureConfigSchema). */
@@ -43,6 +44,12 @@ export interface AnalyzedBatch {
    * MinHasher shingles. A view, like hashes.
    */
   readonly wordHashes?: Int32Array;
+  /**
+   * When analyze() was asked for them (`ruleTokens: true`): the texts and the quality rules' tokens, written in the same
+   * scan (what lib/rules evaluateRulesTokens walks instead of the texts' characters). Views, valid until the next
+   * analyze().
+   */
+  readonly ruleTokens?: RuleTokens;
 }
 
 /**
@@ -84,9 +91,10 @@ export interface Featurizer {
   readonly padId: number;
   /**
    * Tokenises texts once into base hashes and dense statistics. `bytes`: each text's UTF-8 length when the caller
-   * knows it (the token statistics need it; otherwise it is computed). `opts.wordHashes`: every word's hash too.
+   * knows it (the token statistics need it; otherwise it is computed). `opts.wordHashes`: every word's hash too;
+   * `opts.ruleTokens`: the quality rules' tokens too.
    */
-  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts?: { wordHashes?: boolean }): AnalyzedBatch;
+  analyze(texts: readonly string[], bytes?: ArrayLike<number>, opts?: { wordHashes?: boolean; ruleTokens?: boolean }): AnalyzedBatch;
   /** Packs the chosen documents of an analysed batch (in that order) into graph tensors (flattened, in blocks). */
   pack(batch: AnalyzedBatch, docs?: ArrayLike<number>): FeatureBatch;
   /** analyze + pack of all documents. */

@@ -4,7 +4,7 @@ import { ProxyModelError, ProxyScorer } from '../proxy/index.ts';
 import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../features/index.ts';
 import { checkTokenModel, predictTokens } from '../tokens/index.ts';
 import { cachedTokenCounter } from '../reference/index.ts';
-import { evaluateRulesBatch, resolveRules } from '../rules/index.ts';
+import { resolveRules } from '../rules/index.ts';
 import { KeyHistogram, makePolicy, policyOptions } from '../select/index.ts';
 import { artifactKeys, emptyExclusions, RuleTally, ScoreFileWriter, type ItemHistogramFile, type ProxyCard, readPlan, readProxyCard, type RunFiles } from '../run/index.ts';
 import { ObjectStream } from '../store/index.ts';
@@ -103,15 +103,15 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
     if (next.done === true) return false;
     const batch = next.value;
     const texts = batch.map((d) => d.text);
-    const { mean, std, words: wordCounts, tokenStats, textHashes, wordHashes } = await scorer.score(
+    // The quality rules from the same scan of the texts: the featurizer's kernel writes the rules' tokens, the rules
+    // kernel walks them (lib/rules evaluateRulesTokens; the bits of evaluateRules).
+    const { mean, std, words: wordCounts, tokenStats, textHashes, wordHashes, rules: failedRules } = await scorer.score(
       texts,
       batch.map((d) => d.bytes),
-      { wordHashes: wantsWords },
+      { wordHashes: wantsWords, rules },
     );
     known.words = wordHashes;
     known.wordsTo = 0;
-    // The quality rules over the same texts, one call into the rules kernel per batch (lib/rules).
-    const failedRules = evaluateRulesBatch(texts, rules);
     let batchBytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i]!;
@@ -122,7 +122,7 @@ async function scoreWorkItem(ctx: StageContext, run: RunFiles, item: WorkItem, p
       const score = mean[i]!;
       const spread = std[i]!;
       // The quality rules, in the same pass over the text (lib/rules; 0 when rules are off).
-      const failed = failedRules[i]!;
+      const failed = failedRules![i]!;
       scores.add(d.id, d.row, d.offset, d.bytes, t, chars, words, score, spread, failed);
       ruleTally.add(failed, t, d.id);
       const doc = { id: d.id, score, std: spread, chars, words, rules: failed };

@@ -4,6 +4,7 @@ import { ProxyModelError } from './errors.ts';
 import { PROXY_GRAPH } from './onnx-export.ts';
 import type { ProxyScores } from './types.ts';
 import { formatZodError } from '../validate/index.ts';
+import { evaluateRulesTokens, type CompiledRules } from '../rules/index.ts';
 
 type Onnxruntime = typeof import('onnxruntime-node');
 let onnxruntime: Promise<Onnxruntime> | undefined;
@@ -38,6 +39,11 @@ export interface ProxyTextScores extends ProxyScores {
    * text (what MinHasher.hashWords shingles), from the same scan; a copy, the caller's to keep.
    */
   wordHashes?: Int32Array;
+  /**
+   * With `rules`: the bitmask of the quality rules each text fails (lib/rules evaluateRules' bits), evaluated from the
+   * tokens the featurizer's scan wrote in the same pass over the texts.
+   */
+  rules?: Uint32Array;
 }
 
 /**
@@ -99,29 +105,35 @@ export class ProxyScorer {
   /**
    * Ensemble mean and std for each text, in input order, with each text's whitespace-separated word count and token
    * statistics; `bytes`: the texts' UTF-8 lengths when known (else computed); `opts.wordHashes`: every word's hash too
-   * (MinHash's input, from the same scan).
+   * (MinHash's input, from the same scan); `opts.rules`: the quality rules' bitmasks too (from the same scan's tokens).
    */
-  async score(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean } = {}): Promise<ProxyTextScores> {
+  async score(texts: readonly string[], bytes?: ArrayLike<number>, opts: { wordHashes?: boolean; rules?: CompiledRules } = {}): Promise<ProxyTextScores> {
     const previous = this.queue;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
     try {
-      return await this.scoreAlone(texts, bytes, opts.wordHashes === true);
+      return await this.scoreAlone(texts, bytes, opts.wordHashes === true, opts.rules);
     } finally {
       release();
     }
   }
 
-  private async scoreAlone(texts: readonly string[], bytes: ArrayLike<number> | undefined, wordHashes: boolean): Promise<ProxyTextScores> {
+  private async scoreAlone(texts: readonly string[], bytes: ArrayLike<number> | undefined, wordHashes: boolean, rules: CompiledRules | undefined): Promise<ProxyTextScores> {
     const n = texts.length;
     const mean = new Float32Array(n);
     const std = new Float32Array(n);
     if (n === 0) {
-      return { mean, std, words: new Int32Array(0), tokenStats: new Float64Array(0), textHashes: new Uint32Array(0), ...(wordHashes ? { wordHashes: new Int32Array(0) } : {}) };
+      return {
+        mean, std, words: new Int32Array(0), tokenStats: new Float64Array(0), textHashes: new Uint32Array(0),
+        ...(wordHashes ? { wordHashes: new Int32Array(0) } : {}), ...(rules ? { rules: new Uint32Array(0) } : {}),
+      };
     }
     const f = this.featurizer;
-    const batch = f.analyze(texts, bytes, { wordHashes });
+    const withRules = rules !== undefined && rules.mask !== 0;
+    const batch = f.analyze(texts, bytes, { wordHashes, ruleTokens: withRules });
+    // The quality rules from the scan's tokens, before pack() reuses the kernel's memory.
+    const ruleBits = rules === undefined ? undefined : withRules ? evaluateRulesTokens(texts, batch.ruleTokens!, rules) : new Uint32Array(n);
     // A copy: the view is the featurizer's scratch, which the next batch (or pack's runs below) may reuse.
     const words = batch.wordHashes?.slice();
     const k = f.members;
@@ -138,7 +150,10 @@ export class ProxyScorer {
       std.set(out.std, s);
       s = e;
     }
-    return { mean, std, words: batch.spaceWords, tokenStats: batch.tokenStats, textHashes: batch.textHashes, ...(words ? { wordHashes: words } : {}) };
+    return {
+      mean, std, words: batch.spaceWords, tokenStats: batch.tokenStats, textHashes: batch.textHashes,
+      ...(words ? { wordHashes: words } : {}), ...(ruleBits ? { rules: ruleBits } : {}),
+    };
   }
 
   private async run(packed: FeatureBatch): Promise<ProxyScores> {

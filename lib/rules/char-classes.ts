@@ -83,3 +83,16 @@ function buildClassTable(): Uint8Array {
 
 /** Class bits (CC_*) of every code unit. 64 KiB, built once when the module loads. */
 export const CHAR_CLASS: Uint8Array = buildClassTable();
+
+/**
+ * In the kernels' class table only: '.', '#', '…' or '{' (what Gopher's symbol ratio and C4's curly-brace rule count),
+ * so the token walk looks for them only in the tokens that hold one.
+ */
+export const CC_RARE = 256;
+
+/** The kernels' class table (lib/rules/kernel, the featurizer's scan kernel): CHAR_CLASS | CC_RARE. 128 KiB. */
+export const KERNEL_CHAR_CLASS: Uint16Array = (() => {
+  const table = Uint16Array.from(CHAR_CLASS);
+  for (const c of [0x2e, 0x23, 0x2026, 0x7b]) table[c] |= CC_RARE;
+  return table;
+})();

@@ -12,7 +12,7 @@
  */
 import { ALL_RULES_MASK, RULES } from './catalog.ts';
 import { DocumentStats, scanDocument, scanNgrams } from './scan.ts';
-import { MAX_KERNEL_CHARS, RulesKernel } from './kernel/rules-kernel.ts';
+import { MAX_KERNEL_CHARS, RulesKernel, type RuleTokens } from './kernel/rules-kernel.ts';
 import { DEFAULT_RULES } from './spec.ts';
 import type { CompiledRules, RuleName, RuleValues } from './types.ts';
 
@@ -129,6 +129,26 @@ export function evaluateRulesBatch(texts: readonly string[], rules: CompiledRule
     from = to;
   }
   return out;
+}
+
+/**
+ * {@link evaluateRulesBatch} of `texts` from the rules tokens the featurizer's scan kernel wrote in its own pass over
+ * them (`tokens`: see RuleTokens; the score stage's combined call, lib/proxy ProxyScorer.score with `rules`), so the
+ * rules kernel walks tokens instead of characters. The same bits.
+ */
+export function evaluateRulesTokens(texts: readonly string[], tokens: RuleTokens, rules: CompiledRules = DEFAULT_RULES): Uint32Array {
+  const out = new Uint32Array(texts.length);
+  if (rules.mask === 0 || texts.length === 0) return out;
+  kernel ??= new RulesKernel();
+  kernel.evaluateTokens(tokens, rules, out);
+  for (let i = 0; i < texts.length; i++) if (texts[i]!.length > MAX_KERNEL_CHARS) out[i] = evaluateRulesReference(texts[i]!, rules);
+  return out;
+}
+
+/** The rules' token records of one text (see RuleTokens), from the rules kernel's own tokenizer: for tests. */
+export function ruleTokenRecords(text: string): Int32Array {
+  kernel ??= new RulesKernel();
+  return kernel.tokenRecords(text);
 }
 
 /** The TypeScript evaluator: the definition the kernel follows, bit for bit (and what measureRules measures). */

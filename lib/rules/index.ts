@@ -10,7 +10,9 @@
  * the rest (`ruleNamesOf`, the TypeScript reference evaluator the kernel follows bit for bit) in its modules.
  */
 export { RULE_BY_NAME, RULES } from './catalog.ts';
+export { KERNEL_CHAR_CLASS } from './char-classes.ts';
 export { RulesSpecError } from './errors.ts';
-export { evaluateRules, evaluateRulesBatch } from './evaluate.ts';
+export { evaluateRules, evaluateRulesBatch, evaluateRulesTokens } from './evaluate.ts';
+export { MAX_KERNEL_CHARS, type RuleTokens } from './kernel/rules-kernel.ts';
 export { resolveRules, rulesSchema, type RulesSpec } from './spec.ts';
-export type { RuleName } from './types.ts';
+export type { CompiledRules, RuleName } from './types.ts';

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { compileMinhashKernel, MINHASH_KERNEL_MODULE, minhashKernelModuleText } from '../../scripts/build-kernel.ts';
 import { bandKeys, MinHasher } from '../../lib/dedup/index.ts';
 import { DEFAULT_MINHASH } from '../../lib/dedup/types.ts';
 import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
@@ -6,8 +8,9 @@ import { DOC_STAT_COUNT, DOC_STAT_NAMES } from '../../lib/features/index.ts';
 import { mulberry32 } from '../../lib/seeded-random.ts';
 
 /**
- * MinHash from the featurizer's scan (MinHasher.hashWords over the scan kernel's word hashes, what the score stage does)
- * against MinHasher.hash over the text (the definition): the same exact hash, word count, signature and band keys.
+ * MinHash from the featurizer's scan (MinHasher.hashWords over the scan kernel's word hashes, shingled in the MinHash
+ * kernel: what the score stage does) against MinHasher.hash over the text (the definition): the same exact hash, word
+ * count, signature and band keys.
  */
 
 const PIECES = [
@@ -39,6 +42,11 @@ function randomTexts(count: number, seed: number): string[] {
 const EDGE = ['', ' ', '.', 'a', 'one', 'one two', 'one two three four', 'one two three four five', 'one two three four five six', '\ud800', 'A'.repeat(3000), 'ab '.repeat(3000)];
 
 describe('MinHasher.hashWords over the featurizer scan', () => {
+  it('shingles in a kernel embedded exactly as its AssemblyScript source compiles (npm run build:kernel)', async () => {
+    const committed = await readFile(MINHASH_KERNEL_MODULE, 'utf8');
+    expect(committed === minhashKernelModuleText(await compileMinhashKernel()), 'minhash-kernel.wasm.ts is stale: run npm run build:kernel').toBe(true);
+  }, 300_000);
+
   const featurizer = createFeaturizer(defaultFeatureConfig({ buckets: 1 << 10, members: 2, seed: 1, maxWords: 64 }));
   const wordsStat = DOC_STAT_NAMES.indexOf('words');
   for (const params of [DEFAULT_MINHASH, { shingle: 1, hashes: 16, bands: 4, rows: 4, seed: 7 }, { shingle: 3, hashes: 64, bands: 8, rows: 8, seed: 0xfffffffe }]) {

@@ -8,7 +8,9 @@ import { compileRulesKernel, RULES_KERNEL_MODULE, rulesKernelModuleText } from '
 import { buildDemoCorpus, DEMO_CATEGORIES, SHARD_FILES } from '../../lib/demo/index.ts';
 import { evaluateRules, evaluateRulesBatch, resolveRules, rulesSchema } from '../../lib/rules/index.ts';
 import { DEFAULT_RULES } from '../../lib/rules/spec.ts';
-import { evaluateRulesReference } from '../../lib/rules/evaluate.ts';
+import { evaluateRulesReference, ruleTokenRecords } from '../../lib/rules/evaluate.ts';
+import { createFeaturizer, defaultFeatureConfig } from '../../lib/features/index.ts';
+import { exportEnsembleOnnx, fitProxy, ProxyScorer } from '../../lib/proxy/index.ts';
 import type { CompiledRules } from '../../lib/rules/types.ts';
 import type { RulesSpecInput } from '../../lib/rules/spec.ts';
 import { distinctWords, padTo } from './fixtures.ts';
@@ -17,7 +19,9 @@ import { mulberry32 } from '../../lib/seeded-random.ts';
 /**
  * The WebAssembly kernel (evaluateRules, evaluateRulesBatch) against the TypeScript evaluator it mirrors
  * (evaluateRulesReference): the same bitmask for every document under every configuration, on the demo corpus (all of
- * its categories: prose, emails, markup, duplicates, junk), hand-made edge documents and random unicode strings.
+ * its categories: prose, emails, markup, duplicates, junk), hand-made edge documents and random unicode strings. The
+ * score stage's combined call (ProxyScorer.score with `rules`: the featurizer's scan kernel writes the rules' tokens,
+ * the rules kernel walks them) is compared the same way, and its token records with the rules kernel's own.
  */
 
 const configs: Array<[string, CompiledRules]> = [
@@ -133,6 +137,12 @@ function edgeTexts(): string[] {
 
 let root: string;
 let corpus: string[] = [];
+let scorer: ProxyScorer | undefined;
+
+/** The score stage's combined call: the bits ProxyScorer.score gives with `rules` (the featurizer scan's tokens). */
+async function scoredBits(texts: readonly string[], rules: CompiledRules): Promise<Uint32Array> {
+  return (await scorer!.score(texts, undefined, { rules })).rules!;
+}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'proxysel-rules-kernel-'));
@@ -168,9 +178,15 @@ beforeAll(async () => {
     }
   }
   expect([...categories].sort()).toEqual([...DEMO_CATEGORIES].sort());
+  const fitted = fitProxy(
+    corpus.slice(0, 400).map((text, i) => ({ text, target: (i % 7) / 7 })),
+    { members: 2, buckets: 1 << 10, epochs: 2, l2: 1e-4, heldOut: 0.2, seed: 3, topKFraction: 0.25 },
+  );
+  scorer = await ProxyScorer.create(exportEnsembleOnnx(fitted.model), fitted.model.features);
 }, 300_000);
 
 afterAll(async () => {
+  await scorer?.close();
   await rm(root, { recursive: true, force: true });
   corpus = [];
 });
@@ -192,16 +208,18 @@ describe('the rules kernel (WebAssembly)', () => {
   }, 300_000);
 
   for (const [name, rules] of configs) {
-    it(`gives the reference's bitmask for every demo corpus document (${name})`, () => {
+    it(`gives the reference's bitmask for every demo corpus document (${name})`, async () => {
       expect(corpus.length).toBeGreaterThan(500);
       expect(differences(corpus, rules, evaluateRulesBatch(corpus, rules))).toEqual([]);
       expect(differences(corpus, rules, corpus.map((t) => evaluateRules(t, rules)))).toEqual([]);
+      expect(differences(corpus, rules, await scoredBits(corpus, rules))).toEqual([]);
     });
 
-    it(`gives the reference's bitmask for edge documents and random unicode strings (${name})`, () => {
+    it(`gives the reference's bitmask for edge documents and random unicode strings (${name})`, async () => {
       const texts = [...edgeTexts(), ...randomTexts(1500, 11)];
       expect(differences(texts, rules, evaluateRulesBatch(texts, rules))).toEqual([]);
       expect(differences(texts, rules, texts.map((t) => evaluateRules(t, rules)))).toEqual([]);
+      expect(differences(texts, rules, await scoredBits(texts, rules))).toEqual([]);
     });
   }
 
@@ -219,13 +237,42 @@ describe('the rules kernel (WebAssembly)', () => {
     expect(new Set(masks).size).toBeGreaterThan(100);
   });
 
-  it('evaluates a batch in any order and mixed with documents too long for the kernel the same way', () => {
+  it('evaluates a batch in any order and mixed with documents too long for the kernel the same way', async () => {
     const texts = [...randomTexts(300, 5), `${words(60)}\n`.repeat(5000), ...edgeTexts()];
     expect(texts.some((t) => t.length > 1 << 18)).toBe(true);
     const batch = evaluateRulesBatch(texts);
     expect(differences(texts, DEFAULT_RULES, batch)).toEqual([]);
     const reversed = evaluateRulesBatch([...texts].reverse()).reverse();
     expect(Array.from(reversed)).toEqual(Array.from(batch));
+    expect(Array.from(await scoredBits(texts, DEFAULT_RULES))).toEqual(Array.from(batch));
+    expect(Array.from((await scoredBits([...texts].reverse(), DEFAULT_RULES)).reverse())).toEqual(Array.from(batch));
+  });
+
+  it("the featurizer's scan writes the rules kernel's token records, and the same features with or without them", async () => {
+    const texts = [...edgeTexts(), ...randomTexts(1500, 12), ...corpus.slice(0, 300)];
+    const f = createFeaturizer(defaultFeatureConfig({ buckets: 1 << 10, members: 2, seed: 5 }));
+    const plain = f.analyze(texts, undefined, { wordHashes: true });
+    const copy = (b: typeof plain) => ({
+      hashes: Array.from(b.hashes), counts: Array.from(b.counts), offsets: Array.from(b.offsets), dense: Array.from(b.dense),
+      scale: Array.from(b.scale), tokenStats: Array.from(b.tokenStats), textHashes: Array.from(b.textHashes), words: Array.from(b.wordHashes!),
+      spaceWords: Array.from(b.spaceWords),
+    });
+    const without = copy(plain);
+    const withTokens = f.analyze(texts, undefined, { wordHashes: true, ruleTokens: true });
+    expect(copy(withTokens)).toEqual(without);
+    const t = withTokens.ruleTokens!;
+    const bad: string[] = [];
+    for (let i = 0; i < texts.length && bad.length < 5; i++) {
+      const got = Array.from(t.records.subarray(4 * t.offsets[i]!, 4 * t.offsets[i + 1]!));
+      const want = Array.from(ruleTokenRecords(texts[i]!));
+      if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`#${i} ${JSON.stringify(texts[i]!.slice(0, 60))}: scan ${got.slice(0, 12)}, rules kernel ${want.slice(0, 12)}`);
+    }
+    expect(bad).toEqual([]);
+    // The scores do not depend on whether the rules ride along.
+    const a = await scorer!.score(texts.slice(0, 500));
+    const b = await scorer!.score(texts.slice(0, 500), undefined, { rules: DEFAULT_RULES });
+    expect(Array.from(b.mean)).toEqual(Array.from(a.mean));
+    expect(Array.from(b.std)).toEqual(Array.from(a.std));
   });
 
   it('evaluates a batch larger than one kernel call (4M code units) in several calls, with the same bits', () => {

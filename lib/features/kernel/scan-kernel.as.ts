@@ -87,6 +87,10 @@ let lineStamp: i32 = 0;
 let kindCountsAt: usize = 0; // i32 [256]
 let maxWords: i32 = 0;
 let longWord: i32 = 0;
+/** The rules' character classes (lib/rules/char-classes.ts KERNEL_CHAR_CLASS), u16 [65536]. */
+let rulesClassAt: usize = 0;
+/** Where the next rules token record goes (scanBatch's `tokens`). */
+let tokensOutAt: usize = 0;
 /** Where the next word's hash goes when the caller asked for every word's hash (scanBatch's `words`), else 0. */
 let wordsOutAt: usize = 0;
 
@@ -100,8 +104,9 @@ export function setup(
   kind: usize, lower: usize, lowerLength: i32, pair: usize, stop: usize, stopShiftBits: i32, lenBin: usize,
   typeKeys: usize, typeValues: usize, typeStamps: usize, typeCapacity: i32,
   lineKeys: usize, lineStamps: usize, lineCapacity: i32,
-  kindCounts: usize, maxWordsPerDoc: i32, longWordLength: i32,
+  kindCounts: usize, maxWordsPerDoc: i32, longWordLength: i32, rulesClass: usize,
 ): void {
+  rulesClassAt = rulesClass;
   kindAt = kind;
   lowerAt = lower;
   lowerSize = lowerLength;
@@ -157,18 +162,40 @@ function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
  * the hash of every word of every document (fmix32 of its FNV-1a state, not capped at maxWords: MinHash's word
  * hashes) is written there in text order, C_WORDS of them per document.
  */
-export function scanBatch(n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32, words: usize): i32 {
+export function scanBatch(
+  n: i32, text: usize, starts: usize, hashes: usize, counts: usize, offsets: usize, counters: usize, pos: i32, words: usize,
+  tokens: usize, tokenOffsets: usize, tokenLimit: i32,
+): i32 {
   wordsOutAt = words;
+  tokensOutAt = tokens;
   for (let d = 0; d < n; d++) {
     const from = load<i32>(starts + ((<usize>d) << 2));
     const to = load<i32>(starts + ((<usize>(d + 1)) << 2));
-    pos = scanText(text + ((<usize>from) << 1), to - from, hashes, counts, pos, counters + ((<usize>(d * COUNTERS)) << 2));
+    const at = text + ((<usize>from) << 1);
+    const out = counters + ((<usize>(d * COUNTERS)) << 2);
+    if (tokens != 0) {
+      // A text longer than tokenLimit gets no records (the rules evaluate it without the kernel).
+      if (to - from <= tokenLimit) pos = scanText<i32>(at, to - from, hashes, counts, pos, out);
+      else pos = scanText<f64>(at, to - from, hashes, counts, pos, out);
+      store<i32>(tokenOffsets + ((<usize>(d + 1)) << 2), <i32>((tokensOutAt - tokens) >>> 4));
+    } else pos = scanText<f64>(at, to - from, hashes, counts, pos, out);
     store<i32>(offsets + ((<usize>(d + 1)) << 2), pos);
   }
   return pos;
 }
 
-function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
+// Rules token records (lib/rules/kernel/rules-kernel.as.ts tokenize: the same records). A token is a maximal run of
+// code units that are not whitespace by the rules' classes (Python's str.isspace()); its record: start, end, FNV-1a
+// hash of its raw code units, OR of their rules classes | RULES_LINE_BREAK when the whitespace before it holds a
+// line break.
+const RULES_SPACE: i32 = 1;
+const RULES_LINE_BREAK: i32 = 8;
+
+/**
+ * Scans one text. R is i32 for a scan that also writes the rules' token records (at tokensOutAt), f64 for one that does
+ * not (a compile-time choice: two copies of the loop, the second without the rules' steps).
+ */
+function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
   typeStamp = nextStamp(typeStamp, typeStampsAt, typeMask);
   lineStamp = nextStamp(lineStamp, lineStampsAt, lineMask);
   let lineSize: i32 = 0;
@@ -208,6 +235,15 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
   let lowerRun = 0;
   let asciiSpaces = 0;
   const tStamp = typeStamp;
+  // The rules' token under way: it starts at tokStart; its FNV-1a hash over raw code units, the OR of the rules
+  // classes of its code units outside lowercase runs (tokClasses) and of the pair flags of those in them (lowFlags:
+  // the class bits of a lowercase letter ride in its flags' high bits); the rules classes of the whitespace before it.
+  let tokStart = 0;
+  let tokHash = FNV_OFFSET;
+  let tokClasses = 0;
+  let lowFlags = 0;
+  let gapClasses = 0;
+  let tokOut = tokensOutAt;
   let i = 0;
   while (i < len) {
     let c = <i32>load<u16>(at + ((<usize>i) << 1));
@@ -235,9 +271,11 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
             wh = (wh ^ c) * FNV_PRIME;
             e1 = (e1 ^ c) * FNV_PRIME;
             lineHash = (lineHash ^ c) * FNV_PRIME;
+            if (isInteger<R>()) tokHash = (tokHash ^ c) * FNV_PRIME;
             const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
             rarePairs += flags & 1;
-            vowels += flags >> 1;
+            vowels += flags & 2; // halved at the end
+            if (isInteger<R>()) lowFlags |= flags;
             prevAscii = c;
             if (++i == len) break;
             c = <i32>load<u16>(at + ((<usize>i) << 1));
@@ -255,6 +293,28 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
         wh = (wh ^ lc) * FNV_PRIME;
         e1 = (e1 ^ lc) * FNV_PRIME;
         lineHash = (lineHash ^ c) * FNV_PRIME;
+        if (isInteger<R>()) {
+          const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+          if ((rk & RULES_SPACE) != 0) {
+            // Whitespace to the rules inside a word (U+1680): the rules' token ends here.
+            if (i > tokStart) {
+              store<i32>(tokOut, tokStart);
+              store<i32>(tokOut, i, 4);
+              store<i32>(tokOut, tokHash, 8);
+              store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+              tokOut += 16;
+              gapClasses = 0;
+            }
+            tokStart = i + 1;
+            tokHash = FNV_OFFSET;
+            tokClasses = 0;
+            lowFlags = 0;
+            gapClasses |= rk;
+          } else {
+            tokHash = (tokHash ^ c) * FNV_PRIME;
+            tokClasses |= rk;
+          }
+        }
         const cls = k & KIND_CLASS_MASK;
         if (cls != prevCls && prevCls != 0) {
           if (cls == CLASS_UPPER && prevCls == CLASS_LOWER) caseSwitches++;
@@ -264,7 +324,7 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
         const ascii = c < 128 ? c : 0;
         const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | ascii));
         rarePairs += flags & 1;
-        vowels += flags >> 1;
+        vowels += flags & 2;
         prevAscii = ascii;
         if (++i == len) break;
         c = <i32>load<u16>(at + ((<usize>i) << 1));
@@ -339,6 +399,20 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
     }
     // A character outside words (c, k: the character at i).
     if (c == 32) {
+      if (isInteger<R>()) {
+        if (i > tokStart) {
+          store<i32>(tokOut, tokStart);
+          store<i32>(tokOut, i, 4);
+          store<i32>(tokOut, tokHash, 8);
+          store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+          tokOut += 16;
+          gapClasses = 0;
+        }
+        tokStart = i + 1;
+        tokHash = FNV_OFFSET;
+        tokClasses = 0;
+        lowFlags = 0;
+      }
       asciiSpaces++;
       afterSeparator = true;
       if (prevOut != CLASS_SPACE) spaceRuns++;
@@ -346,6 +420,27 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
       lineHash = (lineHash ^ 32) * FNV_PRIME;
       i++;
       continue;
+    }
+    if (isInteger<R>()) {
+      const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+      if ((rk & RULES_SPACE) != 0) {
+        if (i > tokStart) {
+          store<i32>(tokOut, tokStart);
+          store<i32>(tokOut, i, 4);
+          store<i32>(tokOut, tokHash, 8);
+          store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+          tokOut += 16;
+          gapClasses = 0;
+        }
+        tokStart = i + 1;
+        tokHash = FNV_OFFSET;
+        tokClasses = 0;
+        lowFlags = 0;
+        gapClasses |= rk;
+      } else {
+        tokHash = (tokHash ^ c) * FNV_PRIME;
+        tokClasses |= rk;
+      }
     }
     const kc = kindCountsAt + ((<usize>k) << 2);
     store<i32>(kc, load<i32>(kc) + 1);
@@ -382,6 +477,17 @@ function scanText(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i3
     if (r > 0) lineSize++;
     else if (lineSize < lineFullAt) repeated++;
   }
+  if (isInteger<R>()) {
+    if (len > tokStart) {
+      store<i32>(tokOut, tokStart);
+      store<i32>(tokOut, len, 4);
+      store<i32>(tokOut, tokHash, 8);
+      store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+      tokOut += 16;
+    }
+    tokensOutAt = tokOut;
+  }
+  vowels >>= 1;
   // Character classes from the per-kind counts.
   const lowerKind = kindCountsAt + ((<usize>CLASS_LOWER) << 2);
   store<i32>(lowerKind, load<i32>(lowerKind) + lowerRun);

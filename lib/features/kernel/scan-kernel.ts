@@ -2,6 +2,7 @@ import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../char-classes.ts';
 import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../stopwords.ts';
 import { ASCII_PAIR_FLAGS, LONG_WORD } from '../doc-stats.ts';
 import { SCAN_KERNEL_WASM_BASE64 } from './scan-kernel.wasm.ts';
+import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS, MAX_KERNEL_CHARS, type RuleTokens } from '../../rules/index.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
 
 /**
@@ -64,6 +65,21 @@ export const COUNTER = {
 export const COUNTERS = 36;
 
 const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
+
+/**
+ * The kernel's ASCII pair flags: ASCII_PAIR_FLAGS (bit 0 rare pair, bit 1 vowel) with, for a lowercase letter c, its
+ * rules classes in bits 2 to 7 (lib/rules KERNEL_CHAR_CLASS: alphabetic, phrase start, 'j'), which the lowercase-run loop ORs
+ * into the rules token under way without a second table load.
+ */
+const PAIR_FLAGS: Uint8Array = (() => {
+  const flags = ASCII_PAIR_FLAGS.slice();
+  for (let c = 97; c <= 122; c++) {
+    const k = RULES_CHAR_CLASS[c]!;
+    if ((k & ~0xfc) !== 0) throw new Error('scan kernel: a lowercase letter has rules classes outside bits 2 to 7');
+    for (let p = 0; p < 128; p++) flags[(p << 7) | c] |= k;
+  }
+  return flags;
+})();
 const LINE_SET_CAPACITY = 4096;
 const PAGE = WASM_PAGE;
 
@@ -73,7 +89,10 @@ interface KernelExports {
   COUNTERS: { value: number };
   heapBase(): number;
   setup(...args: number[]): void;
-  scanBatch(n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number, words: number): number;
+  scanBatch(
+    n: number, text: number, starts: number, hashes: number, counts: number, offsets: number, counters: number, pos: number, words: number,
+    tokens: number, tokenOffsets: number, tokenLimit: number,
+  ): number;
   pack(...args: number[]): number;
 }
 
@@ -96,6 +115,8 @@ export interface KernelScan {
    * all documents concatenated in text order, COUNTER.words of them per document (a view, valid until the next scan).
    */
   words?: Int32Array;
+  /** When scan() was asked for them: the texts and the quality rules' tokens (lib/rules evaluateRulesTokens' input). */
+  ruleTokens?: RuleTokens;
 }
 
 /** What pack() returns: views into the kernel's memory. */
@@ -133,7 +154,7 @@ export class ScanKernel {
     };
     const kindAt = place(CHAR_KIND.length);
     const lowerAt = place(LOWER_TABLE_SIZE * 2);
-    const pairAt = place(ASCII_PAIR_FLAGS.length);
+    const pairAt = place(PAIR_FLAGS.length);
     const stopAt = place(STOPWORD_SLOTS.length * 4);
     const lenBinAt = place(LENGTH_BIN.length * 4);
     const typeKeysAt = place(typeCapacity * 4);
@@ -142,13 +163,15 @@ export class ScanKernel {
     const lineKeysAt = place(LINE_SET_CAPACITY * 4);
     const lineStampsAt = place(LINE_SET_CAPACITY * 4);
     const kindCountsAt = place(256 * 4);
+    const rulesClassAt = place(RULES_CHAR_CLASS.byteLength);
     this.seedsAt = place(opts.seeds.length * 4);
     this.dynamicAt = at;
     this.buf = this.ensure(at);
     const b = this.buf;
     b.set(CHAR_KIND, kindAt);
     new Uint16Array(b.buffer, lowerAt, LOWER_TABLE_SIZE).set(LOWER.subarray(0, LOWER_TABLE_SIZE));
-    b.set(ASCII_PAIR_FLAGS, pairAt);
+    b.set(PAIR_FLAGS, pairAt);
+    new Uint16Array(b.buffer, rulesClassAt, RULES_CHAR_CLASS.length).set(RULES_CHAR_CLASS);
     new Int32Array(b.buffer, stopAt, STOPWORD_SLOTS.length).set(STOPWORD_SLOTS);
     new Int32Array(b.buffer, lenBinAt, LENGTH_BIN.length).set(LENGTH_BIN);
     new Int32Array(b.buffer, this.seedsAt, opts.seeds.length).set(opts.seeds);
@@ -156,7 +179,7 @@ export class ScanKernel {
       kindAt, lowerAt, LOWER_TABLE_SIZE, pairAt, stopAt, STOPWORD_SHIFT, lenBinAt,
       typeKeysAt, typeValuesAt, typeStampsAt, typeCapacity,
       lineKeysAt, lineStampsAt, LINE_SET_CAPACITY,
-      kindCountsAt, opts.maxWords, LONG_WORD,
+      kindCountsAt, opts.maxWords, LONG_WORD, rulesClassAt,
     );
   }
 
@@ -171,18 +194,20 @@ export class ScanKernel {
 
   /**
    * Scans the texts: hashes, counts, offsets and counters of each (see KernelScan); with `opts.words`, every word's hash
-   * too.
+   * too; with `opts.ruleTokens`, the quality rules' tokens.
    */
-  scan(texts: readonly string[], opts: { words?: boolean } = {}): KernelScan {
+  scan(texts: readonly string[], opts: { words?: boolean; ruleTokens?: boolean } = {}): KernelScan {
     const n = texts.length;
     let chars = 0;
     let bound = 0; // hashes at most: 2 per word of the first maxWords, a word being at least one code unit
     let wordBound = 0; // words at most: a word and the separator after it take two code units, the last one at least one
+    let tokenBound = 0; // the same for the rules' tokens, of the texts that get them
     for (let i = 0; i < n; i++) {
       const len = texts[i]!.length;
       chars += len;
       bound += 2 * Math.min(this.opts.maxWords, len);
       wordBound += (len + 1) >> 1;
+      if (len <= MAX_KERNEL_CHARS) tokenBound += (len + 1) >> 1;
     }
     let at = this.dynamicAt;
     const region = (bytes: number): number => {
@@ -197,6 +222,9 @@ export class ScanKernel {
     const hashesAt = region(bound * 4);
     const countsAt = region(bound * 4);
     const wordsAt = opts.words ? region(wordBound * 4) : 0;
+    // Rules tokens at most: one per two code units (a token and the whitespace after it), the last one at least one.
+    const tokensAt = opts.ruleTokens ? region(tokenBound * 16) : 0;
+    const tokenOffsetsAt = opts.ruleTokens ? region((n + 1) * 4) : 0;
     let b = this.ensure(at);
     const starts = new Int32Array(b.buffer, startsAt, n + 1);
     let c = 0;
@@ -208,7 +236,8 @@ export class ScanKernel {
     }
     starts[n] = c;
     new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
-    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, wordsAt);
+    if (opts.ruleTokens) new Int32Array(b.buffer, tokenOffsetsAt, 1)[0] = 0;
+    const used = this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, wordsAt, tokensAt, tokenOffsetsAt, MAX_KERNEL_CHARS);
     // The region pack() writes, for every document of the batch: ids K * columns, counts, offsets, documents, where the
     // columns are the n-grams, each document's padding to a whole block (less than one block each) and the last block.
     const k = this.opts.seeds.length;
@@ -231,6 +260,19 @@ export class ScanKernel {
       offsets: new Int32Array(b.buffer, offsetsAt, n + 1).slice(),
       counters,
       ...(words ? { words } : {}),
+      ...(opts.ruleTokens ? { ruleTokens: this.ruleTokens(b, n, textAt, c, startsAt, tokensAt, tokenOffsetsAt, counters) } : {}),
+    };
+  }
+
+  private ruleTokens(b: Buffer, n: number, textAt: number, chars: number, startsAt: number, tokensAt: number, offsetsAt: number, counters: Int32Array): RuleTokens {
+    const offsets = new Int32Array(b.buffer, offsetsAt, n + 1);
+    return {
+      text: new Uint8Array(b.buffer, textAt, chars * 2),
+      starts: new Int32Array(b.buffer, startsAt, n + 1),
+      records: new Int32Array(b.buffer, tokensAt, offsets[n]! * 4),
+      offsets,
+      newlines: counters.subarray(COUNTER.newlines),
+      newlinesStride: COUNTERS,
     };
   }
 

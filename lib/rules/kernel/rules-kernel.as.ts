@@ -4,10 +4,14 @@
 // float64 ratios and comparisons. The TypeScript modules stay the reference (measureRules, the rule tests);
 // test/rules/kernel-differential.test.ts compares the two on many documents and configurations.
 //
-// Memory (byte addresses, set by the caller, lib/rules/kernel/rules-kernel.ts): the character class table (u8 [65536],
-// char-classes.ts CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the scratch of
-// one document (token hashes, starts, cumulative lengths, n-gram arrays and table, the line and paragraph sets), and
-// per call the batch's texts as UTF-16 code units, their starts and the output bitmasks.
+// A document is evaluated from its token records (tokenize below, or the featurizer's scan kernel, which writes the
+// same records in its own pass over the text: evaluateTokensBatch): scanTokens walks tokens, not characters.
+//
+// Memory (byte addresses, set by the caller, lib/rules/kernel/rules-kernel.ts): the character class table (u16 [65536],
+// char-classes.ts KERNEL_CHAR_CLASS), the compiled rules (f64 parameters, the stop-word table and characters), the
+// scratch of one document (token records, token hashes, starts, cumulative lengths, n-gram arrays and table, the line
+// and paragraph sets), and per call the batch's texts as UTF-16 code units, their starts (with the scan's token
+// records, their offsets and the newline counts) and the output bitmasks.
 
 // Character classes (char-classes.ts).
 const CC_SPACE: i32 = 1;
@@ -18,6 +22,8 @@ const CC_SENTENCE_END: i32 = 16;
 const CC_CLOSER: i32 = 32;
 const CC_PHRASE_START: i32 = 64;
 const CC_J: i32 = 128;
+/** '.', '#', '…' or '{' (the kernel's u16 class table only, char-classes.ts KERNEL_CHAR_CLASS). */
+const CC_RARE: i32 = 256;
 
 // Hashing (hash-tables.ts).
 const FNV_OFFSET: i32 = <i32>0x811c9dc5;
@@ -91,6 +97,7 @@ let ngHashesAt: usize = 0; // i32 [chars + 1]
 let slotOfAt: usize = 0; // i32 [chars + 1]
 let candAAt: usize = 0; // i32 [chars + 1]
 let candBAt: usize = 0; // i32 [chars + 1]
+let recordsAt: usize = 0; // i32 [4 * ((chars + 2) / 2)]: tokenize's records
 let ngTableAt: usize = 0; // i32 [4 * capacity]: stamp, key, count, first
 let ngStamp: i32 = 0;
 let ngTableBytes: usize = 0;
@@ -153,7 +160,8 @@ export function setScratch(at: usize, chars: i32): usize {
   slotOfAt = ngHashesAt + words;
   candAAt = slotOfAt + words;
   candBAt = candAAt + words;
-  ngTableAt = candBAt + words;
+  recordsAt = candBAt + words;
+  ngTableAt = recordsAt + (words << 1);
   ngTableBytes = capacityFor(chars) << 4;
   lineSetAt = ngTableAt + ngTableBytes;
   lineSetBytes = capacityFor(chars + 1) << 4;
@@ -166,7 +174,7 @@ export function setScratch(at: usize, chars: i32): usize {
 
 /** Bytes of scratch for documents of up to `chars` code units. */
 export function scratchBytes(chars: i32): usize {
-  return 7 * (<usize>(chars + 2) << 2) + (capacityFor(chars) << 4) + 2 * (capacityFor(chars + 1) << 4);
+  return 9 * (<usize>(chars + 2) << 2) + (capacityFor(chars) << 4) + 2 * (capacityFor(chars + 1) << 4);
 }
 
 function capacityFor(entries: i32): usize {
@@ -185,7 +193,7 @@ let n: i32 = 0;
 }
 // @ts-ignore: decorator
 @inline function cls(c: i32): i32 {
-  return <i32>load<u8>(classAt + <usize>c);
+  return <i32>load<u16>(classAt + ((<usize>c) << 1));
 }
 // @ts-ignore: decorator
 @inline function geti(base: usize, i: i32): i32 {
@@ -504,85 +512,6 @@ function nextGen(gen: i32, set: usize): i32 {
   return g;
 }
 
-/**
- * The pass over the characters for what is rare in prose: '\n', '#', "..." (non-overlapping: floor(run / 3) per run of
- * dots), '…', '{'. Eight code units at a time (128-bit SIMD), the dots' runs from a bitmask.
- */
-function countRare(): void {
-  let newlines = 0;
-  let hashes = 0;
-  let ellipses = 0;
-  let curly = 0;
-  let dots = 0;
-  const vNewline = i16x8.splat(10);
-  const vHash = i16x8.splat(35);
-  const vCurly = i16x8.splat(0x7b);
-  const vEllipsis = i16x8.splat(<i16>0x2026);
-  const vDot = i16x8.splat(0x2e);
-  const blocks = n >> 3;
-  let b = 0;
-  while (b < blocks) {
-    // Lane counters (subtracting the all-ones lanes of each match) hold at most 4096 per lane.
-    const stop = min(blocks, b + 4096);
-    let accNewline = i16x8.splat(0);
-    let accHash = i16x8.splat(0);
-    let accEllipsis = i16x8.splat(0);
-    let anyCurly = i16x8.splat(0);
-    for (; b < stop; b++) {
-      const v = v128.load(tp + ((<usize>b) << 4));
-      accNewline = i16x8.sub(accNewline, i16x8.eq(v, vNewline));
-      accHash = i16x8.sub(accHash, i16x8.eq(v, vHash));
-      accEllipsis = i16x8.sub(accEllipsis, i16x8.eq(v, vEllipsis));
-      anyCurly = v128.or(anyCurly, i16x8.eq(v, vCurly));
-      const dm = i16x8.bitmask(i16x8.eq(v, vDot));
-      if (dm == 0) {
-        if (dots != 0) {
-          ellipses += dots / 3;
-          dots = 0;
-        }
-      } else if (dm == 0xff) dots += 8;
-      else {
-        for (let lane = 0; lane < 8; lane++) {
-          if (((dm >> lane) & 1) != 0) dots++;
-          else if (dots != 0) {
-            ellipses += dots / 3;
-            dots = 0;
-          }
-        }
-      }
-    }
-    newlines += laneSum(accNewline);
-    hashes += laneSum(accHash);
-    ellipses += laneSum(accEllipsis);
-    if (v128.any_true(anyCurly)) curly = 1;
-  }
-  for (let i = blocks << 3; i < n; i++) {
-    const c = ch(i);
-    if (c == 0x2e) {
-      dots++;
-      continue;
-    }
-    if (dots != 0) {
-      ellipses += dots / 3;
-      dots = 0;
-    }
-    newlines += <i32>(c == 10);
-    hashes += <i32>(c == 35);
-    ellipses += <i32>(c == 0x2026);
-    curly |= <i32>(c == 0x7b);
-  }
-  ellipses += dots / 3;
-  sNewlines = newlines;
-  sHashes = hashes;
-  sEllipses = ellipses;
-  sCurly = curly;
-}
-
-function laneSum(v: v128): i32 {
-  const w = i32x4.extadd_pairwise_i16x8_u(v);
-  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
-}
-
 function countStopWords(tokens: i32, enough: i32): i32 {
   let seen = 0;
   let count = 0;
@@ -604,8 +533,63 @@ function countStopWords(tokens: i32, enough: i32): i32 {
   return count;
 }
 
-/** scan.ts scanDocument: every statistic but the n-gram ones. */
-function scanDocument(): void {
+/**
+ * The rules' tokens of the current document (maximal runs of non-space code units), as records of four i32 at `out`:
+ * start, end, FNV-1a hash of the raw code units, OR of the code units' classes | CC_LINE_BREAK when the whitespace
+ * before the token holds a line break. Returns the count; sets sNewlines (the text's '\n'). The featurizer's scan kernel (lib/features/kernel) writes the
+ * same records in its own pass over the text; scanTokens walks them. Reads the sentinel space after the text.
+ */
+function tokenize(out: usize): i32 {
+  const T = classAt;
+  const text = tp;
+  let count = 0;
+  let gap = 0;
+  let newlines = 0;
+  let r = out;
+  let i = 0;
+  while (i < n) {
+    let c = <i32>load<u16>(text + ((<usize>i) << 1));
+    let k = <i32>load<u16>(T + ((<usize>c) << 1));
+    while ((k & CC_SPACE) != 0) {
+      gap |= k;
+      newlines += <i32>(c == 10);
+      if (++i == n) {
+        sNewlines = newlines;
+        return count;
+      }
+      c = <i32>load<u16>(text + ((<usize>i) << 1));
+      k = <i32>load<u16>(T + ((<usize>c) << 1));
+    }
+    const start = i;
+    let h = FNV_OFFSET;
+    let classes = gap & CC_LINE_BREAK;
+    do {
+      h = (h ^ c) * FNV_PRIME;
+      classes |= k;
+      i++; // the space after the text (see evaluateBatch) ends its last token
+      c = <i32>load<u16>(text + ((<usize>i) << 1));
+      k = <i32>load<u16>(T + ((<usize>c) << 1));
+    } while ((k & CC_SPACE) == 0);
+    store<i32>(r, start);
+    store<i32>(r, i, 4);
+    store<i32>(r, h, 8);
+    store<i32>(r, classes, 12);
+    r += 16;
+    count++;
+    gap = 0;
+  }
+  sNewlines = newlines;
+  return count;
+}
+
+/** The inverse of FNV_PRIME modulo 2^32: h = (b ^ c) * FNV_PRIME gives b = (h * FNV_PRIME_INVERSE) ^ c. */
+const FNV_PRIME_INVERSE: i32 = <i32>0x359c449b;
+
+/**
+ * scan.ts scanDocument: every statistic but the n-gram ones, from the document's `count` token records at `recs` (see
+ * tokenize) and its code units (the whitespace between tokens is read only where a record says it holds a line break).
+ */
+function scanTokens(recs: usize, count: i32): void {
   const mask = ruleMask;
   top2 = top3 = top4 = NaN;
   dup5 = dup6 = dup7 = dup8 = dup9 = dup10 = 0;
@@ -614,7 +598,6 @@ function scanDocument(): void {
   sGLines = sGDupLines = sGDupLineChars = 0;
   sParagraphs = sDupParagraphs = sDupParagraphChars = 0;
   sStopWords = 0;
-  countRare();
 
   doLines = (mask & BITS_LINES) != 0;
   doParas = (mask & BITS_PARAS) != 0;
@@ -630,9 +613,14 @@ function scanDocument(): void {
   const jMask = doC4 && c4DropJs ? CC_J : 0;
 
   let first = 0;
-  while (first < n && isSpace(first)) first++;
   let last = n;
-  while (last > first && isSpace(last - 1)) last--;
+  if (count > 0) {
+    first = load<i32>(recs);
+    last = load<i32>(recs + ((<usize>(count - 1)) << 4), 4);
+  } else {
+    first = n;
+    last = n;
+  }
   stripStart = first;
   stripEnd = last;
   paraStart = -1;
@@ -660,14 +648,25 @@ function scanDocument(): void {
   let policy = 0;
   let segStart = 0;
   let segToken = 0;
+  // '#', '...' (floor(run / 3) per run of dots), '…' and '{': counted in the tokens that hold one (CC_RARE).
+  let hashes = 0;
+  let ellipses = 0;
+  let curly = 0;
 
-  let i = 0;
-  let atEnd = false;
-  while (i < n) {
-    let c = <i32>load<u16>(text + ((<usize>i) << 1));
-    let k = <i32>load<u8>(T + <usize>c);
-    while ((k & CC_SPACE) != 0) {
-      if ((k & CC_LINE_BREAK) != 0) {
+  let prevEnd = 0;
+  for (let t = 0; t <= count; t++) {
+    const r = recs + ((<usize>t) << 4);
+    let start = n;
+    let classes = CC_LINE_BREAK;
+    if (t < count) {
+      start = load<i32>(r);
+      classes = load<i32>(r, 12);
+    }
+    if ((classes & CC_LINE_BREAK) != 0) {
+      // The whitespace before the token (after the last one: the text's end) holds a line break.
+      for (let i = prevEnd; i < start; i++) {
+        const c = <i32>load<u16>(text + ((<usize>i) << 1));
+        if ((<i32>load<u16>(T + ((<usize>c) << 1)) & CC_LINE_BREAK) == 0) continue;
         if (c == 10) {
           endSegment(segStart, i, segToken, tokens);
           segStart = i + 1;
@@ -684,37 +683,38 @@ function scanDocument(): void {
         }
         lineStart = i + 1;
       }
-      if (++i == n) {
-        atEnd = true;
-        break;
-      }
-      c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
     }
-    if (atEnd) break;
-    const start = i;
-    if ((k & phraseMask) != 0 && phraseMayStart(i, c)) {
-      const found = phrasesEndingAt(i, c);
+    if (t == count) break;
+    const i = load<i32>(r, 4);
+    const h = load<i32>(r, 8);
+    prevEnd = i;
+    const c = ch(start);
+    const k = cls(c);
+    if ((k & phraseMask) != 0 && phraseMayStart(start, c)) {
+      const found = phrasesEndingAt(start, c);
       if (found == FOUND_LOREM) lorem = 1;
       else if (found == FOUND_POLICY) policy = 1;
     }
-    let h = FNV_OFFSET;
-    let hBeforeLast = h;
-    let classes = 0;
-    let lastClass = 0;
-    let lastChar = 0;
-    do {
-      hBeforeLast = h;
-      h = (h ^ c) * FNV_PRIME;
-      classes |= k;
-      lastClass = k;
-      lastChar = c;
-      i++; // the space after the text (see evaluateBatch) ends its last token
-      c = <i32>load<u16>(text + ((<usize>i) << 1));
-      k = <i32>load<u8>(T + <usize>c);
-    } while ((k & CC_SPACE) == 0);
     const len = i - start;
-    if ((classes & CC_PUNCT) == 0 || ((cls(ch(start)) & CC_PUNCT) == 0 && (lastClass & CC_PUNCT) == 0)) {
+    if ((classes & CC_RARE) != 0) {
+      let dots = 0;
+      for (let j = start; j < i; j++) {
+        const cj = <i32>load<u16>(text + ((<usize>j) << 1));
+        if (cj == 0x2e) {
+          dots++;
+          continue;
+        }
+        if (dots != 0) {
+          ellipses += dots / 3;
+          dots = 0;
+        }
+        hashes += <i32>(cj == 35);
+        ellipses += <i32>(cj == 0x2026);
+        curly |= <i32>(cj == 0x7b);
+      }
+      ellipses += dots / 3;
+    }
+    if ((classes & CC_PUNCT) == 0 || ((k & CC_PUNCT) == 0 && (cls(ch(i - 1)) & CC_PUNCT) == 0)) {
       seti(hashesOut, tokens, h);
       seti(startsOut, tokens, start);
       seti(cumOut, tokens + 1, geti(cumOut, tokens) + len);
@@ -723,9 +723,10 @@ function scanDocument(): void {
       wordChars += len;
       if ((classes & CC_ALPHA) != 0) alpha++;
     } else {
-      if ((cls(ch(start)) & CC_PUNCT) == 0 && (cls(ch(i - 2)) & CC_PUNCT) == 0) {
+      if ((k & CC_PUNCT) == 0 && (cls(ch(i - 2)) & CC_PUNCT) == 0) {
+        const lastChar = ch(i - 1);
         const c0 = geti(cumOut, tokens);
-        seti(hashesOut, tokens, hBeforeLast);
+        seti(hashesOut, tokens, (h * FNV_PRIME_INVERSE) ^ lastChar);
         seti(startsOut, tokens, start);
         seti(cumOut, tokens + 1, c0 + len - 1);
         tokens++;
@@ -762,6 +763,9 @@ function scanDocument(): void {
     sGLines += edges;
     if (edges == 2) sGDupLines++;
   }
+  sHashes = hashes;
+  sEllipses = ellipses;
+  sCurly = curly;
   sTokens = tokens;
   sWords = words + edgeWords;
   sWordChars = wordChars + edgeWordChars;
@@ -914,13 +918,18 @@ function failedBits(bits: i32): i32 {
   return f & bits;
 }
 
-/** evaluate.ts evaluateRules on the document of `len` code units at `at`. */
-function evaluate(at: usize, len: i32): i32 {
+/**
+ * evaluate.ts evaluateRules on the document of `len` code units at `at`, from its `count` token records at `recs` and
+ * its `newlines` ('\n'); with `count` -1, tokenize writes the records there first (and counts the newlines).
+ */
+function evaluate(at: usize, len: i32, recs: usize, count: i32, newlines: i32): i32 {
   const mask = ruleMask;
   if (mask == 0) return 0;
   tp = at;
   n = len;
-  scanDocument();
+  if (count < 0) count = tokenize(recs);
+  else sNewlines = newlines;
+  scanTokens(recs, count);
   if ((mask & NGRAM_BITS) != 0) {
     if (!exhaustive) {
       const failed = failedBits(mask & ~NGRAM_BITS);
@@ -940,6 +949,29 @@ export function evaluateBatch(count: i32, text: usize, starts: usize, out: usize
   for (let d = 0; d < count; d++) {
     const from = geti(starts, d);
     const to = geti(starts, d + 1) - 1;
-    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from));
+    seti(out, d, evaluate(text + ((<usize>from) << 1), to - from, recordsAt, -1, 0));
   }
+}
+
+/**
+ * Evaluates texts [0, count) from their token records (the featurizer's scan kernel writes them, as tokenize does):
+ * text d's code units are at text + 2 * starts[d] .. text + 2 * starts[d + 1] (no sentinel), its records are
+ * records[offsets[d], offsets[d + 1]) (four i32 each), its '\n' newlines[d]. Writes its bitmask to out[d]; a text of
+ * more than `limit` code units is left out (0: the caller evaluates it). The scratch must hold the longest document of
+ * at most `limit`.
+ */
+export function evaluateTokensBatch(count: i32, text: usize, starts: usize, records: usize, offsets: usize, newlines: usize, limit: i32, out: usize): void {
+  for (let d = 0; d < count; d++) {
+    const from = geti(starts, d);
+    const to = geti(starts, d + 1);
+    const r = geti(offsets, d);
+    seti(out, d, to - from > limit ? 0 : evaluate(text + ((<usize>from) << 1), to - from, records + ((<usize>r) << 4), geti(offsets, d + 1) - r, geti(newlines, d)));
+  }
+}
+
+/** The token records of the document of `len` code units at `at` (followed by a space) at `out`; returns their count. */
+export function tokenizeOne(at: usize, len: i32, out: usize): i32 {
+  tp = at;
+  n = len;
+  return tokenize(out);
 }

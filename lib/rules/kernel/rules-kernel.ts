@@ -1,4 +1,4 @@
-import { CHAR_CLASS } from '../char-classes.ts';
+import { KERNEL_CHAR_CLASS } from '../char-classes.ts';
 import type { CompiledRules } from '../types.ts';
 import { RULES_KERNEL_WASM_BASE64 } from './rules-kernel.wasm.ts';
 import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts';
@@ -6,7 +6,9 @@ import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts'
 /**
  * The rules' evaluation as a WebAssembly kernel (rules-kernel.as.ts, AssemblyScript, embedded by `npm run build:kernel`):
  * texts are copied into its memory as UTF-16 code units and scanned there, with the same tokens, hashes, counts and
- * float64 comparisons as the TypeScript evaluator (scan.ts, ngrams.ts, evaluate.ts), which stays the reference.
+ * float64 comparisons as the TypeScript evaluator (scan.ts, ngrams.ts, evaluate.ts), which stays the reference. The
+ * kernel tokenizes a text itself (evaluate, evaluateOne) or takes the tokens the featurizer's scan kernel wrote in its
+ * pass over the same texts (evaluateTokens: the score stage), and walks the tokens.
  *
  * Memory: the class table, the compiled rules (f64 parameters, stop words), then the scratch of one document (sized for
  * the longest document seen so far, about 100 to 200 bytes per code unit) and per call the batch's texts, their starts
@@ -36,6 +38,31 @@ interface RulesKernelExports {
   setScratch(at: number, chars: number): number;
   scratchBytes(chars: number): number;
   evaluateBatch(count: number, text: number, starts: number, out: number): void;
+  evaluateTokensBatch(count: number, text: number, starts: number, records: number, offsets: number, newlines: number, limit: number, out: number): void;
+  tokenizeOne(at: number, len: number, out: number): number;
+}
+
+/**
+ * A batch's texts with their rules tokens, as the featurizer's scan kernel writes them in its pass over the texts
+ * (lib/features/kernel/scan-kernel.as.ts): the rules kernel then walks tokens instead of characters. Views into the
+ * scan kernel's memory, valid until its next scan.
+ */
+export interface RuleTokens {
+  /** The texts' UTF-16 code units, concatenated (little-endian bytes, no separator). */
+  text: Uint8Array;
+  /** Text d's code units are [starts[d], starts[d + 1]) (n + 1 entries). */
+  starts: Int32Array;
+  /**
+   * Four int32 per token (a maximal run of non-whitespace code units, lib/rules/char-classes.ts): start, end, the
+   * FNV-1a hash of its code units, the OR of their classes (KERNEL_CHAR_CLASS) | CC_LINE_BREAK when the whitespace
+   * before it holds a line break.
+   */
+  records: Int32Array;
+  /** Text d's tokens are records [4 * offsets[d], 4 * offsets[d + 1]) (n + 1 entries; none for a text over MAX_KERNEL_CHARS). */
+  offsets: Int32Array;
+  /** Text d's '\n' code units: newlines[stride * d] (the scan kernel's counters; stride 1 when absent). */
+  newlines: Int32Array;
+  newlinesStride?: number;
 }
 
 const align = (x: number): number => (x + 15) & ~15;
@@ -57,12 +84,12 @@ export class RulesKernel {
     this.ex = new Wasm.Instance(module, {}).exports as unknown as RulesKernelExports;
     if (this.ex.PARAMS.value !== PARAMS) throw new Error(`rules kernel: ${this.ex.PARAMS.value} parameters, expected ${PARAMS}`);
     const classAt = align(this.ex.heapBase());
-    this.paramsAt = align(classAt + CHAR_CLASS.length);
+    this.paramsAt = align(classAt + KERNEL_CHAR_CLASS.byteLength);
     this.stopAt = align(this.paramsAt + PARAMS * 8);
     this.scratchAt = align(this.stopAt + STOP_REGION);
     this.buf = Buffer.alloc(0);
     this.buf = this.ensure(this.scratchAt);
-    this.buf.set(CHAR_CLASS, classAt);
+    new Uint16Array(this.buf.buffer, classAt, KERNEL_CHAR_CLASS.length).set(KERNEL_CHAR_CLASS);
     this.ex.setup(classAt, this.paramsAt);
     this.growScratch(MIN_SCRATCH_CHARS);
   }
@@ -185,6 +212,75 @@ export class RulesKernel {
     starts[n] = c;
     this.ex.evaluateBatch(n, textAt, startsAt, outAt);
     out.set(new Uint32Array(b.buffer, outAt, n), from);
+  }
+
+  /**
+   * Writes the bitmask of the texts of `tokens` (see RuleTokens) into out[0, n); a text of more than MAX_KERNEL_CHARS
+   * code units (which has no records) is not copied and is left with an empty text's bits (the caller evaluates it).
+   */
+  evaluateTokens(tokens: RuleTokens, rules: CompiledRules, out: Uint32Array): void {
+    if (rules !== this.rules) this.setRules(rules);
+    const { starts, records, offsets, text } = tokens;
+    const n = starts.length - 1;
+    let longest = 0;
+    let chars = 0; // the code units of the texts the kernel evaluates
+    for (let i = 0; i < n; i++) {
+      const len = starts[i + 1]! - starts[i]!;
+      if (len > MAX_KERNEL_CHARS) continue;
+      chars += len;
+      if (len > longest) longest = len;
+    }
+    if (longest > this.scratchChars) this.growScratch(longest);
+    const recordCount = offsets[n]! - offsets[0]!;
+    const textAt = this.dynamicAt;
+    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read two code units past a text
+    const recordsAt = align(startsAt + (n + 1) * 4);
+    const offsetsAt = align(recordsAt + recordCount * 16);
+    const newlinesAt = align(offsetsAt + (n + 1) * 4);
+    const outAt = align(newlinesAt + n * 4);
+    const b = this.ensure(outAt + n * 4);
+    const i32 = this.i32;
+    const s0 = starts[0]!;
+    if (chars === starts[n]! - s0) {
+      b.set(text, textAt);
+      if (s0 === 0) i32.set(starts, startsAt >> 2);
+      else for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[i]! - s0;
+    } else {
+      // Texts too long for the kernel are not copied: they stand there as empty texts (the caller evaluates them).
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        i32[(startsAt >> 2) + i] = c;
+        const from = starts[i]! - s0;
+        const len = starts[i + 1]! - starts[i]!;
+        if (len > MAX_KERNEL_CHARS) continue;
+        b.set(text.subarray(2 * from, 2 * (from + len)), textAt + 2 * c);
+        c += len;
+      }
+      i32[(startsAt >> 2) + n] = c;
+    }
+    i32.set(records.subarray(4 * offsets[0]!, 4 * offsets[n]!), recordsAt >> 2);
+    const o0 = offsets[0]!;
+    if (o0 === 0) i32.set(offsets, offsetsAt >> 2);
+    else for (let i = 0; i <= n; i++) i32[(offsetsAt >> 2) + i] = offsets[i]! - o0;
+    const stride = tokens.newlinesStride ?? 1;
+    const nl = tokens.newlines;
+    for (let i = 0, at = newlinesAt >> 2; i < n; i++) i32[at + i] = nl[stride * i]!;
+    this.ex.evaluateTokensBatch(n, textAt, startsAt, recordsAt, offsetsAt, newlinesAt, MAX_KERNEL_CHARS, outAt);
+    out.set(new Uint32Array(b.buffer, outAt, n));
+  }
+
+  /** The rules' token records of one text (at most MAX_KERNEL_CHARS code units; see RuleTokens), for tests. */
+  tokenRecords(text: string): Int32Array {
+    const len = text.length;
+    if (len > this.scratchChars) this.growScratch(len);
+    const textAt = this.dynamicAt;
+    const outAt = align(textAt + (len + 1) * 2 + 8);
+    const b = this.ensure(outAt + (len + 2) * 8);
+    b.write(text, textAt, 'utf16le');
+    b[textAt + 2 * len] = 0x20;
+    b[textAt + 2 * len + 1] = 0;
+    const count = this.ex.tokenizeOne(textAt, len, outAt);
+    return new Int32Array(b.buffer, outAt, count * 4).slice();
   }
 
   /** The bitmask of one text (at most MAX_KERNEL_CHARS code units). */
