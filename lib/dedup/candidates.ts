@@ -83,8 +83,8 @@ class EdgeSet {
 /**
  * Finds one partition's duplicate pairs.
  * - Exact: documents of equal normalized-text hash are linked to the group's first document (Jaccard 1).
- * - Near: documents sharing a band key are candidates; within a bucket, documents of equal exact hash count once, and
- *   the rest are verified against pivots: the first unassigned document becomes a pivot, every unassigned document whose
+ * - Near: documents sharing a band key are candidates; within a bucket, documents of equal exact hash count once (the
+ *   exact pass links the copies), and the rest are verified against pivots: the first unassigned document becomes a pivot, every unassigned document whose
  *   estimated Jaccard to it reaches the threshold is linked to it, and so on. So every edge is a verified pair, and a
  *   bucket of n near-copies costs n - 1 comparisons, not n^2 / 2.
  * Deterministic: the result depends only on the records' contents, not their order.
@@ -122,19 +122,19 @@ export function findDuplicatePairs(
     }
     if (docs.length < 2) return;
     stats.bandBuckets++;
-    // One leader per exact hash; its exact copies are linked to it.
+    // One leader per exact hash. Its exact copies need no edge here: every document has an exact record, and the
+    // exact pass of the partition its hash falls in links every copy of a text (the components are the same).
     const leaders: { key: number; slot: number }[] = [];
-    const leaderOf = new Map<string, number>();
+    const leaderOf = new Map<number, number>(); // a 53-bit prefix of the exact hash -> index in leaders
     for (const k of docs) {
       const slot = sigs.slot(k);
       if (slot < 0 || !sigs.hasWords(slot)) continue;
-      const id = sigs.exactId(slot);
-      const leader = leaderOf.get(id);
-      if (leader !== undefined) edges.add(leader, k, 1);
-      else {
-        leaderOf.set(id, k);
-        leaders.push({ key: k, slot });
-      }
+      const prefix = sigs.exactPrefix(slot);
+      const at = leaderOf.get(prefix);
+      // The same prefix is the same text unless the rest of the hash differs: then look among the leaders.
+      if (at !== undefined && (sigs.sameText(leaders[at]!.slot, slot) || leaders.some((l) => sigs.sameText(l.slot, slot)))) continue;
+      if (at === undefined) leaderOf.set(prefix, leaders.length);
+      leaders.push({ key: k, slot });
     }
     const assigned = new Uint8Array(leaders.length);
     let pivots = 0;

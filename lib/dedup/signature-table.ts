@@ -80,9 +80,9 @@ export class SignatureTable {
   hasWords(i: number): boolean {
     return this.words[i] === 1;
   }
-  /** The normalized-text hash as one string (equal strings: equal hashes). */
-  exactId(i: number): string {
-    return `${this.exact0[i]}:${this.exact1[i]}`;
+  /** 53 bits of the normalized-text hash as one number: equal texts give equal prefixes (confirm with `sameText`). */
+  exactPrefix(i: number): number {
+    return this.exact0[i]! * 2097152 + (this.exact1[i]! & 0x1fffff);
   }
   sameText(i: number, j: number): boolean {
     return this.exact0[i] === this.exact0[j] && this.exact1[i] === this.exact1[j];
