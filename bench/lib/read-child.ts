@@ -5,57 +5,27 @@
  *
  * Usage: [CONSUME=for-await] tsx bench/lib/read-child.ts <rounds> <shard.jsonl.gz>...
  */
-import { stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { resolve } from 'node:path';
 import { BadRecordLog, readDocs, type ReadDocsOptions } from '../../lib/corpus/index.ts';
-import type { WorkItem } from '../../lib/corpus/types.ts';
 import { createStore } from '../../lib/store/index.ts';
+import { parseFloor, shardWorkItems } from './parse-floor.ts';
 
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-async function floor(paths: string[]): Promise<number> {
-  let sink = 0;
-  for (const path of paths) {
-    let carry: Buffer | undefined;
-    const gunzip = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 18 }));
-    for await (const c of gunzip) {
-      let chunk = c as Buffer;
-      if (carry) {
-        chunk = Buffer.concat([carry, chunk]);
-        carry = undefined;
-      }
-      let start = 0;
-      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-        if (nl > start) sink += (JSON.parse(chunk.toString('utf8', start, nl)) as { text: string }).text.length;
-        start = nl + 1;
-      }
-      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
-    }
-  }
-  return sink;
-}
-
 async function main(): Promise<void> {
   const [roundsArg, ...shards] = process.argv.slice(2);
   const store = createStore();
-  const items: WorkItem[] = [];
-  for (const [i, path] of shards.entries()) {
-    const size = (await stat(path)).size;
-    const abs = resolve(path);
-    items.push({ id: `b${i}`, uri: abs, key: basename(abs), format: 'jsonl.gz', size, etag: size.toString(16), bytes: size });
-  }
+  const items = await shardWorkItems(shards);
   const bad = new BadRecordLog();
   const opts: ReadDocsOptions = { textField: 'text', idField: 'id', onBadRecord: 'skip', onBad: (b) => bad.add(b), batchDocs: 1024, batchBytes: 4 << 20 };
   let sink = 0;
   const only = process.env.PARTS?.split(',');
   const parts: Record<string, () => Promise<void>> = {
     floor: async () => {
-      sink += await floor(shards.map((s) => resolve(s)));
+      sink += (await parseFloor(shards.map((s) => resolve(s)))).sink;
     },
     // As the score stage consumes them: each batch taken in a call of its own (lib/pipeline/score.ts, scoreNext); with
     // CONSUME=for-await, by a `for await` loop (as the score stage did before 2026-12-07).

@@ -8,10 +8,10 @@
  *
  * Usage: [PARTS=read,score,...] tsx bench/lib/score-parts.ts <fit-dir> <rounds> <shard.jsonl.gz>...
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BadRecordLog, readDocs } from '../../lib/corpus/index.ts';
-import type { WorkItem } from '../../lib/corpus/types.ts';
+import { shardWorkItems } from './parse-floor.ts';
 import { bandKeys, MinHasher } from '../../lib/dedup/signature.ts';
 import { ProxyScorer } from '../../lib/proxy/index.ts';
 import { evaluateRulesBatch, resolveRules } from '../../lib/rules/index.ts';
@@ -34,12 +34,7 @@ async function main(): Promise<void> {
   const scorer = await ProxyScorer.create(new Uint8Array(await readFile(join(fitDir!, 'proxy', 'model.onnx'))), card.features);
   const rules = resolveRules(plan.spec.rules);
   const store = createStore();
-  const items: WorkItem[] = [];
-  for (const [i, path] of shards.entries()) {
-    const size = (await stat(path)).size;
-    const abs = resolve(path);
-    items.push({ id: `b${i}`, uri: abs, key: basename(abs), format: 'jsonl.gz', size, etag: size.toString(16), bytes: size });
-  }
+  const items = await shardWorkItems(shards);
   const batches: { texts: string[]; bytes: number[] }[] = [];
   let jsonl = 0;
   const read = async () => {

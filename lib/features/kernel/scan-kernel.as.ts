@@ -145,6 +145,19 @@ export function setup(
   return <i32>load<u8>(kindAt + <usize>c);
 }
 
+/**
+ * Writes one rules token record at `out` (16 bytes: start, end, FNV hash of its raw code units, classes): its
+ * characters' rules classes, a lowercase run's classes carried in `lowFlags` (bits 2 to 7), and a line break in the
+ * whitespace before it.
+ */
+// @ts-ignore: decorator
+@inline function storeToken(out: usize, start: i32, end: i32, hash: i32, classes: i32, lowFlags: i32, gapClasses: i32): void {
+  store<i32>(out, start);
+  store<i32>(out, end, 4);
+  store<i32>(out, hash, 8);
+  store<i32>(out, classes | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+}
+
 /** A new generation of a stamped set: every slot reads as empty. */
 function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
   let s = stamp + 1;
@@ -298,10 +311,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
           if ((rk & RULES_SPACE) != 0) {
             // Whitespace to the rules inside a word (U+1680): the rules' token ends here.
             if (i > tokStart) {
-              store<i32>(tokOut, tokStart);
-              store<i32>(tokOut, i, 4);
-              store<i32>(tokOut, tokHash, 8);
-              store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+              storeToken(tokOut, tokStart, i, tokHash, tokClasses, lowFlags, gapClasses);
               tokOut += 16;
               gapClasses = 0;
             }
@@ -401,10 +411,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
     if (c == 32) {
       if (isInteger<R>()) {
         if (i > tokStart) {
-          store<i32>(tokOut, tokStart);
-          store<i32>(tokOut, i, 4);
-          store<i32>(tokOut, tokHash, 8);
-          store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+          storeToken(tokOut, tokStart, i, tokHash, tokClasses, lowFlags, gapClasses);
           tokOut += 16;
           gapClasses = 0;
         }
@@ -425,10 +432,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
       if ((rk & RULES_SPACE) != 0) {
         if (i > tokStart) {
-          store<i32>(tokOut, tokStart);
-          store<i32>(tokOut, i, 4);
-          store<i32>(tokOut, tokHash, 8);
-          store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+          storeToken(tokOut, tokStart, i, tokHash, tokClasses, lowFlags, gapClasses);
           tokOut += 16;
           gapClasses = 0;
         }
@@ -479,10 +483,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   if (isInteger<R>()) {
     if (len > tokStart) {
-      store<i32>(tokOut, tokStart);
-      store<i32>(tokOut, len, 4);
-      store<i32>(tokOut, tokHash, 8);
-      store<i32>(tokOut, tokClasses | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
+      storeToken(tokOut, tokStart, len, tokHash, tokClasses, lowFlags, gapClasses);
       tokOut += 16;
     }
     tokensOutAt = tokOut;
