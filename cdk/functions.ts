@@ -31,6 +31,7 @@ export const DEFAULT_SIZES: Record<LambdaStage, FunctionSize> = {
   score: { memoryMB: CLOUD_DEFAULTS.scoreMemoryMb, timeoutSeconds: 900 },
   'dedup-gather': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   dedup: { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
+  'dedup-removals': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   'dedup-clusters': { memoryMB: 3008, timeoutSeconds: 900 },
   reduce: { memoryMB: 2048, timeoutSeconds: 900 },
   count: { memoryMB: 2048, timeoutSeconds: 900 },

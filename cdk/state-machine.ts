@@ -194,8 +194,9 @@ export class SelectionStateMachine extends Construct {
     const fit = withPolicy(invoke('fit'));
     const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? CLOUD_DEFAULTS.scoreItemsPerBatch });
     // Dedup: one child per gather group of items (plan/dedup-groups.json: band files laid out again by partition), one
-    // per band-key partition (plan/dedup-partitions.json; both empty when the spec deduplicates nothing), then one
-    // function that merges their pairs into clusters.
+    // per band-key partition (plan/dedup-partitions.json; both empty when the spec deduplicates nothing; exact
+    // deduplication decides each partition's copies there), one per group again writing its items' removal lists
+    // (exact), then one function that writes the summary (MinHash: merges the partitions' pairs into clusters first).
     const gatherMap = itemsMap('dedup-gather', {
       concurrency,
       keyPath: '$.run.dedupGroupsKey',
@@ -206,9 +207,14 @@ export class SelectionStateMachine extends Construct {
       keyPath: '$.run.dedupPartitionsKey',
       itemSelector: { plan: planPath, partition: sfn.JsonPath.numberAt('$$.Map.Item.Value.partition') },
     });
+    const removalsMap = itemsMap('dedup-removals', {
+      concurrency,
+      keyPath: '$.run.dedupGroupsKey',
+      itemSelector: { plan: planPath, group: sfn.JsonPath.numberAt('$$.Map.Item.Value.group') },
+    });
     const dedupClusters = withPolicy(invoke('dedup-clusters'));
     const dedupChoice = new sfn.Choice(this, 'DedupKind', { comment: 'Skips deduplication when the spec asks for none' })
-      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), gatherMap.next(dedupMap).next(dedupClusters));
+      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), gatherMap.next(dedupMap).next(removalsMap).next(dedupClusters));
     const reduce = withPolicy(invoke('reduce'));
     // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
     // settle and counted again.

@@ -1,6 +1,6 @@
 /**
  * The dedup stages over a score run's files, as their own process so their peak RSS is their own: every gather group,
- * every partition, then the clustering, in this thread, over the run folder score-child.ts left (its plan names the
+ * every partition, every group's removal lists, then the clustering, in this thread, over the run folder score-child.ts left (its plan names the
  * dedup kind). Prints one JSON line: records, pairs, wall and CPU seconds, peak RSS.
  * Usage: tsx bench/lib/dedup-child.ts <run-dir>
  */
@@ -19,8 +19,11 @@ export interface DedupChildResult {
   pairs: number;
   wallSeconds: number;
   cpuSeconds: number;
-  /** CPU seconds by stage: per-record work (gather, partitions) and per-pair work (clusters). */
-  stageCpuSeconds: { gather: number; partitions: number; clusters: number };
+  /**
+   * CPU seconds by stage: per-record work (gather, partitions: exact deduplication decides its copies there), the
+   * removal lists (exact), and the clustering (MinHash: per-pair work; exact: the summary).
+   */
+  stageCpuSeconds: { gather: number; partitions: number; removals: number; clusters: number };
   peakRssBytes: number;
 }
 
@@ -45,6 +48,8 @@ async function main(runDirArg: string | undefined): Promise<DedupChildResult> {
     pairs += out.pairs;
   }
   const afterPartitions = cpu();
+  for (let group = 0; group < p.dedupGroups; group++) await runStage('dedup-removals', { plan, group }, ctx);
+  const afterRemovals = cpu();
   await runStage('dedup-clusters', { plan }, ctx);
   const cu = process.cpuUsage(c0);
   return {
@@ -55,7 +60,7 @@ async function main(runDirArg: string | undefined): Promise<DedupChildResult> {
     pairs,
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cu.user + cu.system) / 1e6,
-    stageCpuSeconds: { gather: afterGather, partitions: afterPartitions - afterGather, clusters: (cu.user + cu.system) / 1e6 - afterPartitions },
+    stageCpuSeconds: { gather: afterGather, partitions: afterPartitions - afterGather, removals: afterRemovals - afterPartitions, clusters: (cu.user + cu.system) / 1e6 - afterRemovals },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }

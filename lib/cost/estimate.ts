@@ -8,6 +8,8 @@ import { formatZodError } from '../validate/index.ts';
 export const LAMBDA_MB_PER_VCPU = 1769;
 /** Lambda's maximum duration, seconds. */
 export const LAMBDA_MAX_SECONDS = 900;
+/** Memory of the dedup-clusters function (cdk/functions.ts). */
+const CLUSTERS_MEMORY_MB = 3008;
 /** S3 reads per invocation besides the shards: plan.json, proxy/card.json, proxy/model.onnx, the item's marker. */
 export const S3_GETS_PER_INVOCATION = 4;
 /** S3 writes per work item: scores parquet, histogram, completion marker (each under the 16 MiB multipart part size). */
@@ -15,13 +17,19 @@ export const S3_PUTS_PER_ITEM = 3;
 /** S3 writes per work item when deduplicating: the signature and band files besides. */
 export const S3_DEDUP_PUTS_PER_ITEM = 2;
 
+/** Bytes the MinHash clustering holds per verified pair (PairList) and per paired document (SignatureTable, map entry). */
+const CLUSTER_BYTES_PER_PAIR = 16;
+const CLUSTER_BYTES_PER_DOC = (hashes: number) => 25 + 2 * hashes + 80;
+
 /**
  * The dedup stages as the stack runs them (lib/dedup/layout.ts: the plan's layout and the stages' S3 requests): one
- * gather Lambda per group of items, one per partition, one clustering. Their requests grow with items + groups x
- * partitions; the clustering's are counted for the worst case, every item holding a duplicate. Compute: every record
- * passes through a gather and a partition at the measured records per CPU-second.
+ * gather Lambda per group of items, one per partition, one per group again for the removal lists, one summary. Their
+ * requests grow with items + groups x partitions each way; MinHash's clustering's are counted for the worst case,
+ * every item holding a duplicate. Compute: every record passes through a gather and a partition at the measured
+ * records per CPU-second. Exact deduplication decides each cluster inside its partition; MinHash merges every pair in
+ * one clustering call, which `warnings` names when it would not fit a Lambda.
  */
-function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number): CostEstimate['dedup'] {
+function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number, warnings: string[]): CostEstimate['dedup'] {
   const d = { kind: input.dedupKind, bands: input.dedupBands };
   const layout = dedupLayout(d, input.corpusBytes, workItems);
   if (layout.partitions === 0) {
@@ -30,19 +38,31 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
   const { partitions, groups } = layout;
   const records = docs * recordsPerDoc(d);
   const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;
-  // Exact: records through gather and partitions, and the duplicates' pairs through the clustering, at their own
-  // measured rates; MinHash (or exact without both rates): every record at the dedup stages' overall rate.
+  const pairs = docs * input.duplicateShare;
+  // Exact: records through gather and partitions, and the duplicates through the partitions' clusters and the removal
+  // lists, at their own measured rates; MinHash (or exact without both rates): every record at the stages' overall rate.
   const split = input.dedupKind === 'exact' && input.exactDedupRecordsPerCoreSecond && input.exactDedupPairsPerCoreSecond;
-  const coreSeconds = split
-    ? records / input.exactDedupRecordsPerCoreSecond! + (docs * input.duplicateShare) / input.exactDedupPairsPerCoreSecond!
-    : records / input.dedupRecordsPerCoreSecond;
+  const coreSeconds = split ? records / input.exactDedupRecordsPerCoreSecond! + pairs / input.exactDedupPairsPerCoreSecond! : records / input.dedupRecordsPerCoreSecond;
   const lambdaSeconds = coreSeconds / Math.min(1, vcpus);
   const gbSeconds = lambdaSeconds * (input.dedupLambdaMemoryMb / 1024);
-  const calls = groups + partitions;
-  const wallSeconds = (lambdaSeconds / calls) * (Math.ceil(groups / input.concurrency) + Math.ceil(partitions / input.concurrency));
+  const calls = 2 * groups + partitions;
+  const wallSeconds = (lambdaSeconds / calls) * (2 * Math.ceil(groups / input.concurrency) + Math.ceil(partitions / input.concurrency));
   const r = shuffleRequests(d, layout, workItems, { itemsWithPairs: workItems, itemsWithRemovals: workItems, scoreFiles: 10 });
-  const s3Gets = r.gather.gets + r.gather.heads + r.partition.gets + r.partition.heads + r.clusters.gets + r.clusters.heads;
-  const s3Puts = r.gather.puts + r.partition.puts + r.clusters.puts;
+  const stagesRequests = [r.gather, r.partition, r.removals, r.clusters];
+  const s3Gets = stagesRequests.reduce((n, x) => n + x.gets + x.heads, 0);
+  const s3Puts = stagesRequests.reduce((n, x) => n + x.puts, 0);
+  if (input.dedupKind === 'minhash') {
+    // The clustering is one call holding every verified pair and paired document.
+    // The clustering is one call holding every verified pair and paired document (at most two per pair).
+    const mb = (pairs * CLUSTER_BYTES_PER_PAIR + 2 * pairs * CLUSTER_BYTES_PER_DOC(input.dedupHashes)) / 2 ** 20;
+    if (mb > CLUSTERS_MEMORY_MB) {
+      warnings.push(
+        `MinHash merges its ~${Math.round(pairs).toLocaleString('en-US')} expected duplicate pairs in one clustering call holding about ` +
+          `${Math.round(mb).toLocaleString('en-US')} MB, over its Lambda's ${CLUSTERS_MEMORY_MB} MB: at this size use dedup "exact" (decided per ` +
+          `partition) or run the dedup stages locally (docs/performance.md, "The dedup shuffle")`,
+      );
+    }
+  }
   const p = input.prices;
   const cost = {
     lambdaCompute: gbSeconds * p.lambdaGbSecond,
@@ -100,7 +120,7 @@ export function estimateCost(raw: CostInput): CostEstimate {
   const s3Requests = s3Gets * p.s3Get + s3Puts * p.s3Put;
   const scoringTotal = lambdaCompute + lambdaRequests + stepFunctions + s3Requests;
 
-  const dedup = estimateDedup(input, docs, workItems);
+  const dedup = estimateDedup(input, docs, workItems, warnings);
 
   const sampleDocs = Math.min(input.sampleDocs, Math.max(1, Math.round(docs)));
   const referenceTokens = sampleDocs * input.docBytes * input.tokensPerByte;

@@ -49,6 +49,8 @@ export const costInputSchema = z
     dedupKind: z.enum(['none', 'exact', 'minhash']).default('exact'),
     /** LSH bands per document (minhash): band records per document. */
     dedupBands: z.number().int().positive().default(14),
+    /** MinHash signature length (minhash): what the clustering holds per paired document. */
+    dedupHashes: z.number().int().positive().default(112),
     /**
      * Scorer throughput per core with MinHash signatures computed in the same pass (from the bench); absent: the plain
      * scorer throughput (`scorerBytesPerCoreSecond`) is used for minhash too.

@@ -5,22 +5,38 @@ import { DedupFileError } from './errors.ts';
  * (a chunk at a time, so its memory does not grow with the shard). The gather stage (group-file.ts) lays a group of
  * items' band files out by partition. Little-endian.
  *
- * header (16 bytes): magic "PXDB", version 2, partitions P (the plan's: a file of another plan is refused), reserved 0
+ * header (16 bytes): magic "PXDB", version 3, partitions P (the plan's: a file of another plan is refused), reserved 0
  * chunk: band records n u32, exact records m u32, then n band records (key u32, pos u32), then m exact records
- *   (hash u32 x 2, pos u32)
+ *   (hash u32 x 2, pos u32, then what deciding an exact copy's fate takes, as in the signature file: row u32, tokens
+ *   u32, tie u32, key f32 (NaN: excluded by the policy)), so exact deduplication resolves each partition's copies
+ *   without reading any signature file (see exact-partition.ts)
  */
 const MAGIC = 0x42445850; // "PXDB"
-const VERSION = 2;
+const VERSION = 3;
 export const BAND_HEADER_BYTES = 16;
 export const BAND_RECORD = 8;
-export const EXACT_RECORD = 12;
+export const EXACT_RECORD = 28;
+/** Words (u32) of an exact record. */
+export const EXACT_WORDS = EXACT_RECORD / 4;
+
+/** What an exact record carries of its document besides the hash: the fields of its signature record that exact deduplication decides with. */
+export interface ExactDoc {
+  row: number;
+  tokens: number;
+  tie: number;
+  /** The policy key; null when the policy excludes the document. */
+  key: number | null;
+}
+
 /** Records per chunk before the writer hands it out (about 1 MiB of band records). */
 const CHUNK_RECORDS = 1 << 17;
 
 /** Collects an item's band keys and exact hashes; `take` hands out full chunks, `finish` the rest. */
 export class BandFileWriter {
   private bands: Uint32Array<ArrayBuffer> = new Uint32Array(2 * 1024);
-  private exacts: Uint32Array<ArrayBuffer> = new Uint32Array(3 * 1024);
+  private exacts: Uint32Array<ArrayBuffer> = new Uint32Array(EXACT_WORDS * 1024);
+  private readonly key = new Float32Array(1);
+  private readonly keyBits = new Uint32Array(this.key.buffer);
   private nb = 0;
   private ne = 0;
   private started = false;
@@ -36,8 +52,11 @@ export class BandFileWriter {
     return this.docs;
   }
 
-  /** Adds document `pos`: its band keys (none when it has no words) and its exact hash (omitted for kind "none"). */
-  add(pos: number, keys: Uint32Array | null, exact: readonly [number, number] | null): void {
+  /**
+   * Adds document `pos`: its band keys (none when it has no words), its exact hash (omitted for kind "none") with the
+   * document's score-file row, tokens, tie hash and policy key (null: excluded), the fields its signature record holds.
+   */
+  add(pos: number, keys: Uint32Array | null, exact: readonly [number, number] | null, doc: ExactDoc): void {
     this.docs++;
     if (keys) {
       if (2 * (this.nb + keys.length) > this.bands.length) this.bands = grow(this.bands, 2 * (this.nb + keys.length));
@@ -48,10 +67,16 @@ export class BandFileWriter {
       }
     }
     if (exact) {
-      if (3 * (this.ne + 1) > this.exacts.length) this.exacts = grow(this.exacts, 3 * (this.ne + 1));
-      this.exacts[3 * this.ne] = exact[0];
-      this.exacts[3 * this.ne + 1] = exact[1];
-      this.exacts[3 * this.ne + 2] = pos;
+      if (EXACT_WORDS * (this.ne + 1) > this.exacts.length) this.exacts = grow(this.exacts, EXACT_WORDS * (this.ne + 1));
+      const at = EXACT_WORDS * this.ne;
+      this.key[0] = doc.key === null ? Number.NaN : doc.key;
+      this.exacts[at] = exact[0];
+      this.exacts[at + 1] = exact[1];
+      this.exacts[at + 2] = pos;
+      this.exacts[at + 3] = doc.row >>> 0;
+      this.exacts[at + 4] = Math.max(0, Math.round(doc.tokens)) >>> 0;
+      this.exacts[at + 5] = doc.tie >>> 0;
+      this.exacts[at + 6] = this.keyBits[0]!;
       this.ne++;
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BAND_RECORD, decodeBandFile, EXACT_RECORD } from './band-file.ts';
+import { BAND_RECORD, decodeBandFile, EXACT_RECORD, EXACT_WORDS } from './band-file.ts';
 import { DedupFileError } from './errors.ts';
 import { partitionOf } from './signature.ts';
 
@@ -12,18 +12,21 @@ import { partitionOf } from './signature.ts';
  * header (HEADER_FIXED bytes, then tables):
  *   magic "PXDG" u32, version u32, partitions P u32, first item u32, items u32, reserved u32,
  *   sha256 of the body (32 bytes: what a partition's resume fingerprint is made of),
- *   section offsets f64 x (P + 1) (from the file's start), band record counts u32 x P
- * section p: band records (key, item, pos) u32 x 3, then exact records (hash hi, hash lo, item, pos) u32 x 4; items in
- *   order, each item's records in document order (so the records of a partition arrive sorted by (item, pos)).
+ *   section offsets f64 x (P + 1) (from the file's start), band record counts u32 x P, documents per item u32 x items
+ *   (every document has one exact record: what the cluster guard's item share is a share of)
+ * section p: band records (key, item, pos) u32 x 3, then exact records (hash hi, hash lo, item, pos, row, tokens, tie,
+ *   key f32) u32 x 8; items in order, each item's records in document order (so the records of a partition arrive
+ *   sorted by (item, pos)).
  */
 const MAGIC = 0x47445850; // "PXDG"
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_FIXED = 24 + 32;
 export const GROUP_BAND_RECORD = 12;
-export const GROUP_EXACT_RECORD = 16;
+export const GROUP_EXACT_RECORD = 32;
 
-export function groupHeaderBytes(partitions: number): number {
-  return HEADER_FIXED + 8 * (partitions + 1) + 4 * partitions;
+/** Header bytes of a group file of `items` work items. */
+export function groupHeaderBytes(partitions: number, items: number): number {
+  return HEADER_FIXED + 8 * (partitions + 1) + 4 * partitions + 4 * items;
 }
 
 /** A Uint32Array over `buf`'s bytes (copied when the buffer is not 4-byte aligned). */
@@ -51,15 +54,17 @@ export function gatherBandFiles(inputs: readonly GatherInput[], partitions: numb
   const decoded = inputs.map((input) => ({ ...input, chunks: decodeBandFile(input.file, P, input.uri) }));
   const bandCount = new Float64Array(P);
   const exactCount = new Float64Array(P);
-  for (const d of decoded) {
+  const itemDocs = new Uint32Array(inputs.length);
+  decoded.forEach((d, i) => {
     for (const c of d.chunks) {
       const bands = u32(d.file, c.bandStart, c.bandStart + c.bands * BAND_RECORD);
       for (let i = 0; i < bands.length; i += 2) bandCount[partitionOf(bands[i]!, P)]!++;
       const exacts = u32(d.file, c.exactStart, c.exactStart + c.exacts * EXACT_RECORD);
-      for (let i = 0; i < exacts.length; i += 3) exactCount[partitionOf(exacts[i]!, P)]!++;
+      for (let i = 0; i < exacts.length; i += EXACT_WORDS) exactCount[partitionOf(exacts[i]!, P)]!++;
+      itemDocs[i] += c.exacts;
     }
-  }
-  const header = groupHeaderBytes(P);
+  });
+  const header = groupHeaderBytes(P, inputs.length);
   const offsets = new Float64Array(P + 1);
   offsets[0] = header;
   for (let p = 0; p < P; p++) offsets[p + 1] = offsets[p]! + bandCount[p]! * GROUP_BAND_RECORD + exactCount[p]! * GROUP_EXACT_RECORD;
@@ -86,13 +91,14 @@ export function gatherBandFiles(inputs: readonly GatherInput[], partitions: numb
         bandAt[p] = at;
       }
       const exacts = u32(d.file, c.exactStart, c.exactStart + c.exacts * EXACT_RECORD);
-      for (let i = 0; i < exacts.length; i += 3) {
+      for (let i = 0; i < exacts.length; i += EXACT_WORDS) {
         const p = partitionOf(exacts[i]!, P);
         let at = exactAt[p]!;
         words[at++] = exacts[i]!;
         words[at++] = exacts[i + 1]!;
         words[at++] = d.item;
-        words[at++] = exacts[i + 2]!;
+        // pos, row, tokens, tie, key
+        for (let w = 2; w < EXACT_WORDS; w++) words[at++] = exacts[i + w]!;
         exactAt[p] = at;
       }
     }
@@ -104,6 +110,7 @@ export function gatherBandFiles(inputs: readonly GatherInput[], partitions: numb
   out.writeUInt32LE(inputs.length, 16);
   for (let p = 0; p <= P; p++) out.writeDoubleLE(offsets[p]!, HEADER_FIXED + 8 * p);
   for (let p = 0; p < P; p++) out.writeUInt32LE(bandCount[p]!, HEADER_FIXED + 8 * (P + 1) + 4 * p);
+  itemDocs.forEach((n, i) => out.writeUInt32LE(n, HEADER_FIXED + 12 * P + 8 + 4 * i));
   createHash('sha256').update(out.subarray(header)).digest().copy(out, 24);
   return out;
 }
@@ -115,13 +122,17 @@ export interface GroupSection {
   bandRecords: number;
 }
 
-/** Reads a group file's header; `partitions` must match the plan's. */
-export function decodeGroupHeader(buf: Buffer, partitions: number, uri: string): { firstItem: number; items: number; digest: string; sections: GroupSection[] } {
+/**
+ * Reads a group file's header (its first groupHeaderBytes(P, items) bytes, or more); `partitions` must match the plan's.
+ * `itemDocs`: documents per item of the group, in item order.
+ */
+export function decodeGroupHeader(buf: Buffer, partitions: number, uri: string): { firstItem: number; items: number; itemDocs: number[]; digest: string; sections: GroupSection[] } {
   if (buf.length < HEADER_FIXED || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel dedup group file');
   if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `group file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
   const P = buf.readUInt32LE(8);
   if (P !== partitions) throw new DedupFileError(uri, `written for ${P} partitions, the plan has ${partitions}`);
-  if (buf.length < groupHeaderBytes(P)) throw new DedupFileError(uri, 'header cut short');
+  const items = buf.readUInt32LE(16);
+  if (buf.length < groupHeaderBytes(P, items)) throw new DedupFileError(uri, 'header cut short');
   const sections: GroupSection[] = [];
   for (let p = 0; p < P; p++) {
     const start = buf.readDoubleLE(HEADER_FIXED + 8 * p);
@@ -133,7 +144,8 @@ export function decodeGroupHeader(buf: Buffer, partitions: number, uri: string):
     }
     sections.push({ start, end, bandRecords });
   }
-  return { firstItem: buf.readUInt32LE(12), items: buf.readUInt32LE(16), digest: buf.subarray(24, 56).toString('hex'), sections };
+  const itemDocs = Array.from({ length: items }, (_, i) => buf.readUInt32LE(HEADER_FIXED + 12 * P + 8 + 4 * i));
+  return { firstItem: buf.readUInt32LE(12), items, itemDocs, digest: buf.subarray(24, 56).toString('hex'), sections };
 }
 
 export { u32 as uint32View };

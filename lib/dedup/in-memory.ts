@@ -45,7 +45,7 @@ export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], 
     docs.forEach((d, pos) => {
       const hasWords = hasher.hash(d.text);
       sigs.add(pos, d.tokens, d.tie, d.key, hasher.exact, hasWords, hasher.signature);
-      bands.add(pos, o.kind === 'minhash' && hasWords ? bandKeys(hasher.signature, o.params, keys) : null, hasher.exact);
+      bands.add(pos, o.kind === 'minhash' && hasWords ? bandKeys(hasher.signature, o.params, keys) : null, hasher.exact, { row: pos, tokens: d.tokens, tie: d.tie, key: d.key });
     });
     sigFiles.push(sigs.finish());
     bandFiles.push(bands.finish());

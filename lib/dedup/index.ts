@@ -1,6 +1,8 @@
 export { BandFileWriter } from './band-file.ts';
 export { decodeGroupHeader, gatherBandFiles, groupHeaderBytes } from './group-file.ts';
 export { PartitionRecords } from './partition-records.ts';
+export { compareListing, resolveExactPartition, type ExactPartitionSummary, type LargestCandidate } from './exact-partition.ts';
+export { decodeRemovalHeader, decodeRemovalSection, encodeRemovals, removalHeaderBytes } from './removal-file.ts';
 export { collidingDocs, findDuplicatePairs, type PairFinderStats } from './candidates.ts';
 export { resolveClusters } from './clusters.ts';
 export { refKey } from './doc-ref.ts';

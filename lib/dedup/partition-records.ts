@@ -13,11 +13,15 @@ class U32Column {
 }
 
 /**
- * One partition's records from every group, in flat typed arrays (bounded: 12 bytes per band record, 16 per exact
+ * One partition's records from every group, in flat typed arrays (bounded: 12 bytes per band record, 32 per exact
  * record). Sections are added in group order, so the records are in (item, pos) order.
  */
 export class PartitionRecords {
-  private readonly cols = { bandKey: new U32Column(), bandItem: new U32Column(), bandPos: new U32Column(), hi: new U32Column(), lo: new U32Column(), exactItem: new U32Column(), exactPos: new U32Column() };
+  private readonly cols = {
+    bandKey: new U32Column(), bandItem: new U32Column(), bandPos: new U32Column(),
+    hi: new U32Column(), lo: new U32Column(), exactItem: new U32Column(), exactPos: new U32Column(),
+    row: new U32Column(), tokens: new U32Column(), tie: new U32Column(), key: new U32Column(),
+  };
   bands = 0;
   exacts = 0;
 
@@ -28,6 +32,11 @@ export class PartitionRecords {
   get exactLo(): Uint32Array { return this.cols.lo.data; }
   get exactItem(): Uint32Array { return this.cols.exactItem.data; }
   get exactPos(): Uint32Array { return this.cols.exactPos.data; }
+  /** The exact records' documents: score-file row, tokens, tie hash and policy key (NaN: excluded), as band-file.ts. */
+  get exactRow(): Uint32Array { return this.cols.row.data; }
+  get exactTokens(): Uint32Array { return this.cols.tokens.data; }
+  get exactTie(): Uint32Array { return this.cols.tie.data; }
+  get exactKey(): Float32Array { return new Float32Array(this.cols.key.data.buffer, 0, this.cols.key.data.length); }
 
   /** Appends one group file's section of this partition (its bytes start..end, see group-file.ts). */
   addGroupSection(buf: Buffer, bandRecords: number, uri: string): void {
@@ -36,7 +45,7 @@ export class PartitionRecords {
     const exactRecords = (buf.length - bandBytes) / GROUP_EXACT_RECORD;
     const c = this.cols;
     for (const col of [c.bandKey, c.bandItem, c.bandPos]) col.reserve(this.bands + bandRecords, this.bands);
-    for (const col of [c.hi, c.lo, c.exactItem, c.exactPos]) col.reserve(this.exacts + exactRecords, this.exacts);
+    for (const col of [c.hi, c.lo, c.exactItem, c.exactPos, c.row, c.tokens, c.tie, c.key]) col.reserve(this.exacts + exactRecords, this.exacts);
     if (bandRecords > 0) {
       const w = uint32View(buf, 0, bandBytes);
       for (let i = 0; i < w.length; i += 3) {
@@ -48,12 +57,16 @@ export class PartitionRecords {
     }
     if (exactRecords > 0) {
       const w = uint32View(buf, bandBytes, buf.length);
-      for (let i = 0; i < w.length; i += 4) {
-        c.hi.data[this.exacts] = w[i]!;
-        c.lo.data[this.exacts] = w[i + 1]!;
-        c.exactItem.data[this.exacts] = w[i + 2]!;
-        c.exactPos.data[this.exacts] = w[i + 3]!;
-        this.exacts++;
+      for (let i = 0; i < w.length; i += 8) {
+        const e = this.exacts++;
+        c.hi.data[e] = w[i]!;
+        c.lo.data[e] = w[i + 1]!;
+        c.exactItem.data[e] = w[i + 2]!;
+        c.exactPos.data[e] = w[i + 3]!;
+        c.row.data[e] = w[i + 4]!;
+        c.tokens.data[e] = w[i + 5]!;
+        c.tie.data[e] = w[i + 6]!;
+        c.key.data[e] = w[i + 7]!;
       }
     }
   }

@@ -12,7 +12,7 @@ const shared = {
   /** A cluster that would remove more than this share of one work item's documents is verified pairwise too. */
   maxItemShare: z.number().gt(0).max(1).default(0.5),
   /** Records one partition may hold in memory (12 bytes per band record, 16 per exact one); beyond it the stage fails, asking for more partitions. */
-  maxPartitionRecords: z.number().int().positive().max(1_000_000_000, 'must be at most 1e9 (12 to 16 bytes each in memory)').default(50_000_000),
+  maxPartitionRecords: z.number().int().positive().max(1_000_000_000, 'must be at most 1e9 (12 to 32 bytes each in memory)').default(50_000_000),
 };
 
 export const dedupSchema = z.discriminatedUnion('kind', [

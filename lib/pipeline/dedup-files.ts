@@ -85,9 +85,10 @@ export class DedupItemWriter {
     } else if (known?.words) hasWords = h.hashWords(known.words, known.wordsFrom!, known.wordsTo!, known.exact);
     else hasWords = h.hash(text);
     const signature = this.exactOnly ? this.exactOnly.signature : h.signature;
-    this.sigs.add(row, tokens, docHash(id, this.seed), key, exact, hasWords, signature);
+    const tie = docHash(id, this.seed);
+    this.sigs.add(row, tokens, tie, key, exact, hasWords, signature);
     const banded = !this.exactOnly && hasWords ? bandKeys(h.signature, this.params, this.keys) : null;
-    this.bands.add(pos, banded, exact);
+    this.bands.add(pos, banded, exact, { row, tokens, tie, key });
   }
 
   /** Opens the item's two files; until `close`, neither exists (a failed item leaves none). */

@@ -1,5 +1,12 @@
 import {
   collidingDocs,
+  compareListing,
+  decodeRemovalHeader,
+  decodeRemovalSection,
+  encodeRemovals,
+  removalHeaderBytes,
+  resolveExactPartition,
+  type ExactPartitionSummary,
   decodePairs,
   decodeGroupHeader,
   gatherBandFiles,
@@ -18,9 +25,9 @@ import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreIds, typ
 import { StoreNotFoundError } from '../store/index.ts';
 import type { WorkItem } from '../corpus/index.ts';
 import { minHashParamsOf, readSignatureTable } from './dedup-files.ts';
-import { type DeclaredUnit, SINGLE_UNIT } from './unit.ts';
+import { type DeclaredUnit, outputDigest, SINGLE_UNIT, type Upstream } from './unit.ts';
 import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
-import { BadStageInputError, MissingInputError } from './errors.ts';
+import { BadStageInputError, MissingInputError, StaleInputError } from './errors.ts';
 
 
 export interface DedupPartitionOutput {
@@ -29,6 +36,8 @@ export interface DedupPartitionOutput {
   records: number;
   pairs: number;
   stats: PairFinderStats;
+  /** Exact deduplication: what the partition decided (its removals are in dedup/removals/p-<partition>.bin). */
+  resolved?: ExactPartitionSummary;
 }
 
 /** Largest clusters listed in the manifest, each with an example. */
@@ -92,11 +101,27 @@ export async function dedupGatherUnit(event: DedupGroupEvent, ctx: StageContext)
   } };
 }
 
+/** The group files' headers (where partition sections lie, documents per item, body digests), one read each. */
+async function readGroupHeaders(ctx: StageContext, run: RunFiles, items: number) {
+  const P = run.plan.dedupPartitions;
+  const headers: ({ uri: string } & ReturnType<typeof decodeGroupHeader>)[] = [];
+  for (let g = 0; g < run.plan.dedupGroups; g++) {
+    const uri = run.uri(artifactKeys.dedupGroup(g));
+    const header = await ctx.store.read(uri, { start: 0, end: groupHeaderBytes(P, groupItems(run, g, items).count) }).catch((err: unknown) => {
+      throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup: ${uri} does not exist; run the dedup gather stage first`) : err;
+    });
+    headers.push({ uri, ...decodeGroupHeader(header, P, uri) });
+  }
+  return headers;
+}
+
 /**
  * dedup (one partition): reads this partition's section from every gather group's file (a header and a range read
- * each), finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
- * pairs verified at the threshold to dedup/pairs/p-<partition>.bin. Memory: 12 bytes per band record and 16 per exact
- * record of the partition, bounded by dedup.maxPartitionRecords.
+ * each). Exact deduplication decides the partition's copies here (every copy of a text is in the partition of its
+ * hash: resolveExactPartition) and writes what it removes to dedup/removals/p-<partition>.bin, laid out by group.
+ * MinHash finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
+ * pairs verified at the threshold to dedup/pairs/p-<partition>.bin for the clustering. Memory: 12 bytes per band
+ * record and 32 per exact record of the partition, bounded by dedup.maxPartitionRecords.
  */
 export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageContext): Promise<DeclaredUnit<DedupPartitionOutput>> {
   const run = await readPlan(ctx.store, event.plan);
@@ -105,19 +130,12 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
   if (event.partition >= P) throw new BadStageInputError(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
   const items = await readItems(ctx.store, run);
   const unit = `p-${String(event.partition).padStart(5, '0')}`;
-  // The groups' headers: where this partition's section lies in each, and a digest of each group's body.
-  const headers: ({ uri: string } & ReturnType<typeof decodeGroupHeader>)[] = [];
-  for (let g = 0; g < run.plan.dedupGroups; g++) {
-    const uri = run.uri(artifactKeys.dedupGroup(g));
-    const header = await ctx.store.read(uri, { start: 0, end: groupHeaderBytes(P) }).catch((err: unknown) => {
-      throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup: ${uri} does not exist; run the dedup gather stage first`) : err;
-    });
-    headers.push({ uri, ...decodeGroupHeader(header, P, uri) });
-  }
-  // The pairs depend on the documents' texts only (band keys, exact hashes, and signatures that the band keys are cut
-  // from), all of which the group files' digests cover: a refit that changes policy keys does not redo this unit.
+  const headers = await readGroupHeaders(ctx, run, items.length);
+  // The outcome depends on the documents' texts (band keys, exact hashes, and signatures that the band keys are cut
+  // from) and, for exact deduplication, on the policy keys the exact records carry: the group files' digests cover all.
   const versions = sha256(headers.map((h) => h.digest).join('\n'));
-  return { run, unit, inputs: versions, outputs: [artifactKeys.dedupPairs(event.partition)], work: async () => {
+  const output = d.kind === 'exact' ? artifactKeys.dedupRemovals(event.partition) : artifactKeys.dedupPairs(event.partition);
+  return { run, unit, inputs: versions, outputs: [output], work: async () => {
     const records = new PartitionRecords();
     for (const h of headers) {
       const s = h.sections[event.partition]!;
@@ -126,13 +144,81 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
       if (s.end > s.start) records.addGroupSection(await ctx.store.read(h.uri, { start: s.start, end: s.end }), s.bandRecords, h.uri);
       ctx.progress.add({ docs: 0 });
     }
+    const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
+    if (d.kind === 'exact') {
+      const itemDocs = (item: number) => {
+        const h = headers[Math.floor(item / run.plan.dedupGroupItems)]!;
+        return h.itemDocs[item - h.firstItem]!;
+      };
+      const { summary, removals } = resolveExactPartition(records, itemDocs, d, LARGEST_LISTED);
+      await ctx.store.write(run.uri(output), encodeRemovals(removals, run.plan.dedupGroups, run.plan.dedupGroupItems));
+      return { partition: event.partition, records: records.exacts, pairs: summary.pairs, stats: { ...stats, exactGroups: summary.clusters }, resolved: summary };
+    }
     const hashes = minHashParamsOf(run.plan.spec).hashes;
     const sigs = await readSignatureTable(ctx.store, run, items.map((it) => it.id), collidingDocs(records), hashes);
-    const threshold = d.kind === 'minhash' ? d.threshold : 1;
-    const maxPivots = d.kind === 'minhash' ? d.maxPivots : 1;
-    const { edges, stats } = findDuplicatePairs(records, sigs, { threshold, maxPivots });
-    await ctx.store.write(run.uri(artifactKeys.dedupPairs(event.partition)), encodeEdges(edges));
-    return { partition: event.partition, records: records.bands + records.exacts, pairs: edges.length, stats };
+    const { edges, stats: found } = findDuplicatePairs(records, sigs, { threshold: d.threshold, maxPivots: d.maxPivots });
+    await ctx.store.write(run.uri(output), encodeEdges(edges));
+    return { partition: event.partition, records: records.bands + records.exacts, pairs: edges.length, stats: found };
+  } };
+}
+
+export interface DedupRemovalsOutput {
+  group: number;
+  /** Ids of the group's items that lose documents (each has dedup/removed/<item>.json), in item order. */
+  itemsWithRemovals: string[];
+  docsRemoved: number;
+}
+
+/**
+ * dedup removals (one gather group), exact deduplication: reads the group's section of every partition's removals (a
+ * header and a range each: the shuffle back from partitions to items) and writes each of its items' removal list,
+ * dedup/removed/<item>.json (rows in order). MinHash decides its removals in the clustering, which writes these lists
+ * itself: this unit then writes nothing.
+ */
+export async function dedupRemovalsUnit(event: DedupGroupEvent, ctx: StageContext): Promise<DeclaredUnit<DedupRemovalsOutput>> {
+  const run = await readPlan(ctx.store, event.plan);
+  const d = dedupSpecOf(run);
+  const G = run.plan.dedupGroups;
+  if (event.group >= G) throw new BadStageInputError(`dedup removals: group ${event.group} is out of range (the plan has ${G})`);
+  const unit = `g-${String(event.group).padStart(5, '0')}`;
+  if (d.kind !== 'exact') return { run, unit, inputs: 'minhash', outputs: [], work: async () => ({ group: event.group, itemsWithRemovals: [], docsRemoved: 0 }) };
+  const items = await readItems(ctx.store, run);
+  const { first, count } = groupItems(run, event.group, items.length);
+  const parts: { uri: string; start: number; end: number; digest: string }[] = [];
+  for (let p = 0; p < run.plan.dedupPartitions; p++) {
+    const uri = run.uri(artifactKeys.dedupRemovals(p));
+    const header = await ctx.store.read(uri, { start: 0, end: removalHeaderBytes(G) }).catch((err: unknown) => {
+      throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup removals: ${uri} does not exist; run the dedup stage first`) : err;
+    });
+    const h = decodeRemovalHeader(header, G, uri);
+    parts.push({ uri, ...h.sections[event.group]!, digest: h.digest });
+  }
+  // Which items lose documents is known only after reading: the outputs are every item's list, written or not, so
+  // the unit's outputs are declared as what it wrote (the marker keeps the list).
+  const lists = new Map<number, { row: number; key: number | null; tokens: number }[]>();
+  for (const part of parts) {
+    if (part.end === part.start) continue;
+    const r = decodeRemovalSection(await ctx.store.read(part.uri, { start: part.start, end: part.end }), part.uri);
+    for (let i = 0; i < r.count; i++) {
+      const item = r.item[i]!;
+      if (item < first || item >= first + count) throw new BadStageInputError(`dedup removals: ${part.uri} lists item ${item} in group ${event.group} (items ${first} to ${first + count - 1})`);
+      const list = lists.get(item) ?? [];
+      const key = r.key[i]!;
+      list.push({ row: r.row[i]!, key: Number.isNaN(key) ? null : key, tokens: r.tokens[i]! });
+      lists.set(item, list);
+    }
+  }
+  const written = [...lists.keys()].sort((a, b) => a - b);
+  return { run, unit, inputs: parts.map((p) => p.digest), outputs: written.map((i) => artifactKeys.dedupRemoved(items[i]!.id)), work: async () => {
+    let docsRemoved = 0;
+    for (const index of written) {
+      const list = lists.get(index)!.sort((a, b) => a.row - b.row);
+      const id = items[index]!.id;
+      const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
+      await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
+      docsRemoved += list.length;
+    }
+    return { group: event.group, itemsWithRemovals: written.map((i) => items[i]!.id), docsRemoved };
   } };
 }
 
@@ -269,11 +355,83 @@ async function clusterAndRemove(
   return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
 }
 
-export async function dedupClustersUnit(event: { plan: string }, ctx: StageContext): Promise<DeclaredUnit<DedupClustersOutput>> {
+/**
+ * Exact deduplication's summary: the partitions decided every cluster (their markers keep what each found, with its
+ * largest clusters) and the removals stage wrote the lists (its markers keep which items have one). Reads a marker per
+ * partition and per group, and the ids of the largest clusters' documents: nothing grows with the duplicates.
+ */
+async function summarizeExact(
+  ctx: StageContext,
+  run: RunFiles,
+  items: readonly WorkItem[],
+  partitions: readonly ExactPartitionSummary[],
+  groups: readonly DedupRemovalsOutput[],
+): Promise<DedupClustersOutput> {
+  const total = { clusters: 0, pairs: 0, docsRemoved: 0, tokensRemoved: 0, guarded: { clusters: 0, docs: 0, kept: 0 } };
+  for (const p of partitions) {
+    total.clusters += p.clusters;
+    total.pairs += p.pairs;
+    total.docsRemoved += p.docsRemoved;
+    total.tokensRemoved += p.tokensRemoved;
+    for (const k of ['clusters', 'docs', 'kept'] as const) total.guarded[k] += p.guarded[k];
+  }
+  const listed = partitions.flatMap((p) => p.largest).sort(compareListing).slice(0, LARGEST_LISTED);
+  const wanted = new Map<number, number[]>();
+  for (const c of listed) for (const r of [c.kept, c.example]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
+  const ids = new Map<number, Map<number, string>>();
+  for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
+    ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
+  }
+  const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
+  const summary: DedupSummary = {
+    kind: 'exact',
+    params: {},
+    partitions: run.plan.dedupPartitions,
+    pairs: total.pairs,
+    clusters: total.clusters,
+    docsRemoved: total.docsRemoved,
+    tokensRemoved: total.tokensRemoved,
+    guarded: total.guarded,
+    largest: listed.map((c) => ({ docs: c.docs, removed: c.docs - 1, kept: idOf(c.kept), example: idOf(c.example), jaccard: 1, ...(c.guard ? { guard: c.guard } : {}) })),
+    itemsWithRemovals: groups.flatMap((g) => g.itemsWithRemovals),
+  };
+  const removedByGroups = groups.reduce((a, g) => a + g.docsRemoved, 0);
+  if (removedByGroups !== total.docsRemoved) {
+    throw new StaleInputError(`dedup: the partitions removed ${total.docsRemoved} document(s) but the removal lists hold ${removedByGroups}: rerun the dedup stages`);
+  }
+  await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
+  ctx.log.info(`dedup: ${total.clusters} cluster(s), ${total.docsRemoved} document(s) and ${total.tokensRemoved} tokens removed`);
+  return { summary: run.uri(artifactKeys.dedupSummary), clusters: total.clusters, docsRemoved: total.docsRemoved, tokensRemoved: total.tokensRemoved };
+}
+
+export async function dedupClustersUnit(
+  event: { plan: string },
+  ctx: StageContext,
+  upstream: Upstream<'partitioned' | 'removalLists'>,
+): Promise<DeclaredUnit<DedupClustersOutput>> {
   const run = await readPlan(ctx.store, event.plan);
-  dedupSpecOf(run); // refuses a spec that deduplicates nothing before anything else is read
+  const d = dedupSpecOf(run); // refuses a spec that deduplicates nothing before anything else is read
   const P = run.plan.dedupPartitions;
   const items = await readItems(ctx.store, run);
+  if (d.kind === 'exact') {
+    const partitions: ExactPartitionSummary[] = [];
+    const digests: string[] = [];
+    for (let p = 0; p < P; p++) {
+      const marker = await upstream.partitioned(run, `p-${String(p).padStart(5, '0')}`);
+      const out = marker.output as DedupPartitionOutput;
+      if (!out.resolved) throw new StaleInputError(`dedup: partition ${p} was not resolved by exact deduplication: rerun the dedup stage`);
+      partitions.push(out.resolved);
+      digests.push(outputDigest(marker, artifactKeys.dedupRemovals(p)));
+    }
+    const groups: DedupRemovalsOutput[] = [];
+    for (let g = 0; g < run.plan.dedupGroups; g++) {
+      const marker = await upstream.removalLists(run, `g-${String(g).padStart(5, '0')}`);
+      groups.push(marker.output as DedupRemovalsOutput);
+      digests.push(...marker.outputs.map((o) => o.sha256));
+    }
+    const work = () => summarizeExact(ctx, run, items, partitions, groups);
+    return { run, unit: SINGLE_UNIT, inputs: sha256(digests.join('\n')), outputs: [artifactKeys.dedupSummary], work };
+  }
   const pairKeys = Array.from({ length: P }, (_, p) => artifactKeys.dedupPairs(p));
   const versions = await inputVersions(ctx, run, [...pairKeys, ...items.map((it) => artifactKeys.signatures(it.id))]);
   const work = () => clusterAndRemove(ctx, run, { items, pairKeys, signatureSizes: versions.sizes });

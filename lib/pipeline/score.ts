@@ -28,11 +28,12 @@ export interface ScoreItemOutput {
 const SCORE_BATCH = { batchDocs: 1024, batchBytes: 4 << 20 };
 
 /**
- * The layout of the files a score unit writes (the dedup band and signature files are version 2: streamed, in document
- * order): part of its fingerprint, so resuming a run whose score files an older proxysel wrote scores them again rather
- * than handing the dedup stages files they refuse.
+ * The layout of the files a score unit writes (3: the dedup band files' exact records carry the row, tokens, tie hash
+ * and policy key that exact deduplication decides with; 2: band and signature files streamed, in document order): part
+ * of its fingerprint, so resuming a run whose score files an older proxysel wrote scores them again rather than handing
+ * the dedup stages files they refuse.
  */
-const SCORE_FILES_VERSION = 2;
+const SCORE_FILES_VERSION = 3;
 
 /** Position of the word count among the token statistics. */
 const WORDS_STAT = DOC_STAT_NAMES.indexOf('words');

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { RunFiles, SampleItemOutput, SelectItemOutput } from '../run/index.ts';
 import type { CountItemOutput } from './count.ts';
-import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput } from './dedup.ts';
+import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput, DedupRemovalsOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import type { Declared, Upstream } from './unit.ts';
@@ -121,10 +121,17 @@ export const stages = {
     declare: async () => (await import('./dedup.ts')).dedupPartitionUnit,
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
+  'dedup-removals': stage({
+    fanOut: 'per-group',
+    input: dedupGroupEventSchema,
+    declare: async () => (await import('./dedup.ts')).dedupRemovalsUnit,
+    summary: (outs: DedupRemovalsOutput[]) => `${sum(outs, (o) => o.itemsWithRemovals.length)} removal list(s) written`,
+  }),
   'dedup-clusters': stage({
     fanOut: 'single',
     input: planRefSchema,
     declare: async () => (await import('./dedup.ts')).dedupClustersUnit,
+    reads: { partitioned: 'dedup', removalLists: 'dedup-removals' },
     summary: ([o]: DedupClustersOutput[]) => `${o!.clusters} cluster(s), ${o!.docsRemoved} duplicate(s) removed`,
   }),
   reduce: stage({
@@ -229,7 +236,7 @@ export const phases: readonly Phase[] = [
   { name: 'reference', stages: ['reference', 'merge-labels'] },
   { name: 'fit', stages: ['fit'] },
   { name: 'score', stages: ['score'] },
-  { name: 'dedup', stages: ['dedup-gather', 'dedup', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
+  { name: 'dedup', stages: ['dedup-gather', 'dedup', 'dedup-removals', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
   { name: 'reduce', stages: ['reduce'] },
   { name: 'count', stages: ['count', 'settle'], repeat: 'until-settled' },
   { name: 'select', stages: ['select'] },

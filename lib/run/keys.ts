@@ -28,6 +28,8 @@ export const artifactKeys = {
   /** A group of consecutive items' band files laid out by partition (the shuffle's first level). */
   dedupGroup: (group: number) => `dedup/groups/g-${String(group).padStart(5, '0')}.bin`,
   dedupPairs: (partition: number) => `dedup/pairs/p-${String(partition).padStart(5, '0')}.bin`,
+  /** Exact deduplication: the copies a partition removes, laid out by gather group. */
+  dedupRemovals: (partition: number) => `dedup/removals/p-${String(partition).padStart(5, '0')}.bin`,
   dedupRemoved: (item: string) => `dedup/removed/${item}.json`,
   dedupSummary: 'dedup/summary.json',
   estimate: 'budget/estimate.json',

@@ -80,9 +80,10 @@ export async function runPhases(list: readonly Phase[], options: RunPhasesOption
     await timed(timings, display, phase.name, async () => {
       const outputs = new Map<StageName, unknown[]>(phase.stages.map((s) => [s, []]));
       const first = phase.stages[0]!;
-      // Progress: the sample's documents for the reference pass, calls of the fan-out for every other phase.
+      // Progress: the sample's documents for the reference pass, calls of the fan-outs for every other phase.
       const inDocs = stages[first].fanOut === 'per-slice';
-      const units = inDocs ? run.plan.spec.sample.docs : unitInputs(first, planUri, run, items).length;
+      const fanOuts = phase.stages.filter((name) => stages[name].fanOut !== 'single');
+      const units = inDocs ? run.plan.spec.sample.docs : fanOuts.reduce((n, name) => n + unitInputs(name, planUri, run, items).length, 0);
       display.stageStart(phase.name, units, inDocs ? 'docs' : 'items');
       const onProgress = inDocs ? (d: ProgressDelta) => display.advance(d.docs ?? 0) : undefined;
       /** All calls of one stage; returns the last one's output. */

@@ -37,16 +37,17 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has six Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
+  it('has seven Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupGatherMap', 'DedupMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupGatherMap', 'DedupMap', 'DedupRemovalsMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
       expect(m.ItemReader.ReaderConfig.InputType).toBe('JSON');
       // The dedup maps read the plan's group and partition lists (plan/dedup-groups.json, plan/dedup-partitions.json);
       // the others the work items.
-      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : m === asl.States.DedupGatherMap ? '$.run.dedupGroupsKey' : '$.run.itemsKey';
+      const byGroup = m === asl.States.DedupGatherMap || m === asl.States.DedupRemovalsMap;
+      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : byGroup ? '$.run.dedupGroupsKey' : '$.run.itemsKey';
       expect(m.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.run.itemsBucket', 'Key.$': key });
       expect(m.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
       expect(m.ResultWriter.Parameters['Prefix.$']).toBe('$.run.resultsPrefix');
@@ -60,9 +61,13 @@ describe('the synthesized stack', () => {
     expect(asl.States.SampleMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'item.$': '$$.Map.Item.Value' });
     expect(asl.States.DedupMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'partition.$': '$$.Map.Item.Value.partition' });
     expect(asl.States.DedupGatherMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'group.$': '$$.Map.Item.Value.group' });
-    // Without partitions (dedup "none") the choice goes straight to Reduce; with them, gather, then the partitions.
+    expect(asl.States.DedupRemovalsMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'group.$': '$$.Map.Item.Value.group' });
+    // Without partitions (dedup "none") the choice goes straight to Reduce; with them, gather, the partitions, the
+    // removal lists by group, then the clusters' summary.
     expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupGatherMap');
     expect(asl.States.DedupGatherMap.Next).toBe('DedupMap');
+    expect(asl.States.DedupMap.Next).toBe('DedupRemovalsMap');
+    expect(asl.States.DedupRemovalsMap.Next).toBe('DedupClusters');
     expect(asl.States.DedupKind.Default).toBe('Reduce');
     expect(asl.States.DedupClusters.Next).toBe('Reduce');
   });
@@ -175,7 +180,7 @@ describe('the synthesized stack', () => {
     const names = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(names.sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
     expect(stageNames).toEqual(
-      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup-gather', 'dedup', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup-gather', 'dedup', 'dedup-removals', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

@@ -6,8 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePairs, shuffleRequests } from '../../lib/dedup/index.ts';
-import { refOfKey } from '../../lib/dedup/doc-ref.ts';
+import { decodeRemovalHeader, shuffleRequests } from '../../lib/dedup/index.ts';
 import { type StageRequests } from '../../lib/dedup/layout.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger, stageContext } from '../../lib/pipeline/index.ts';
@@ -56,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('the dedup stages\' S3 requests', () => {
-  it('are the estimate\'s formula for the run: items + groups x partitions reads, not items x partitions', async () => {
+  it('are the estimate\'s formula for the run: items + groups x partitions reads each way, not items x partitions', async () => {
     const spec = quickJob(corpus.dir, OUT, {
       corpus: { uri: 's3://corpora/demo/corpus/' },
       reference: { kind: 'ngram', text: 's3://corpora/demo/reference/brown-heldout.txt' },
@@ -73,7 +72,7 @@ describe('the dedup stages\' S3 requests', () => {
     plan.dedupGroupItems = 2;
     plan.dedupGroups = Math.ceil(items / 2);
     await store.writeJson(planUri, plan);
-    for (const o of await store.list(`${OUT}plan/done/`)) if (/\/(dedup|dedup-gather|dedup-clusters)\//.test(o.uri)) await store.delete(o.uri);
+    for (const o of await store.list(`${OUT}plan/done/`)) if (/\/(dedup|dedup-gather|dedup-removals|dedup-clusters)\//.test(o.uri)) await store.delete(o.uri);
     const ctx = stageContext(createStore({ s3: server.s3 }), silentLogger);
     server.takeRequests();
 
@@ -81,16 +80,17 @@ describe('the dedup stages\' S3 requests', () => {
     const gather = byMethod(server.takeRequests());
     for (let partition = 0; partition < plan.dedupPartitions; partition++) await runStage('dedup', { plan: planUri, partition }, ctx);
     const partition = byMethod(server.takeRequests());
+    for (let group = 0; group < plan.dedupGroups; group++) await runStage('dedup-removals', { plan: planUri, group }, ctx);
+    const removals = byMethod(server.takeRequests());
     await runStage('dedup-clusters', { plan: planUri }, ctx);
     const clusters = byMethod(server.takeRequests());
 
-    // What the clustering's requests depend on, from the run's outputs: items holding a paired document, items that
-    // lose one, and the score files holding the largest clusters' ids.
-    const paired = new Set<number>();
+    // What the later stages' requests depend on, from the run's outputs: the removal files' sections that hold a
+    // removal, the items that lose a document, and the score files holding the largest clusters' ids.
+    let removalSections = 0;
     for (let p = 0; p < plan.dedupPartitions; p++) {
-      const key = `${OUT}dedup/pairs/p-${String(p).padStart(5, '0')}.bin`;
-      const pairs = decodePairs(await store.read(key), key);
-      for (let i = 0; i < pairs.count; i++) paired.add(refOfKey(pairs.a[i]!).item).add(refOfKey(pairs.b[i]!).item);
+      const file = await store.read(`${OUT}dedup/removals/p-${String(p).padStart(5, '0')}.bin`);
+      removalSections += decodeRemovalHeader(file, plan.dedupGroups, 'removals').sections.filter((s) => s.end > s.start).length;
     }
     const summary = (await store.readJson(`${OUT}dedup/summary.json`)) as { itemsWithRemovals: string[]; largest: { kept: string; example: string | null }[] };
     const itemIds = ((await store.readJson(`${OUT}plan/items.json`)) as { id: string }[]).map((it) => it.id);
@@ -99,17 +99,21 @@ describe('the dedup stages\' S3 requests', () => {
       const ids = new Set((await readScoreFile(store, `${OUT}scores/${id}.parquet`)).map((r) => r.id));
       for (const c of summary.largest) if (ids.has(c.kept) || (c.example !== null && ids.has(c.example))) holding.add(i);
     }
-    expect(paired.size).toBeGreaterThan(1);
+    expect(summary.itemsWithRemovals.length).toBeGreaterThan(1);
+    expect(removalSections).toBeGreaterThan(plan.dedupGroups);
 
     const expected = shuffleRequests(
       { kind: 'exact' },
       { partitions: plan.dedupPartitions, groups: plan.dedupGroups, groupItems: 2 },
       items,
-      { itemsWithPairs: paired.size, itemsWithRemovals: summary.itemsWithRemovals.length, scoreFiles: holding.size },
+      { itemsWithPairs: 0, itemsWithRemovals: summary.itemsWithRemovals.length, scoreFiles: holding.size, removalSections },
     );
-    expect({ gather, partition, clusters }).toEqual(expected);
-    // The shuffle's reads: one per item for the gather, two per group for each partition.
+    expect({ gather, partition, removals, clusters }).toEqual(expected);
+    // The shuffle's reads: one per item for the gather, two per group for each partition, and back: at most two per
+    // partition for each group; the summary reads a marker per partition and per group, not the duplicates.
     expect(gather.gets - 3 * plan.dedupGroups).toBe(items);
     expect(partition.gets - 3 * plan.dedupPartitions).toBe(2 * plan.dedupGroups * plan.dedupPartitions);
+    expect(removals.gets - 2 * plan.dedupGroups - summary.itemsWithRemovals.length).toBeLessThanOrEqual(2 * plan.dedupGroups * plan.dedupPartitions);
+    expect(clusters.gets).toBe(2 + plan.dedupPartitions + plan.dedupGroups + holding.size + 1);
   }, 600_000);
 });

@@ -77,8 +77,8 @@ describe('band files', () => {
     const P = 5;
     const w = new BandFileWriter(P);
     const keys = [0x00000010, 0x40000000, 0x7fffffff, 0xc0000000, 0xffffffff];
-    keys.forEach((k, pos) => w.add(pos, Uint32Array.from([k, (k ^ 0x5555) >>> 0]), [k, pos]));
-    w.add(9, null, [1, 1]);
+    keys.forEach((k, pos) => w.add(pos, Uint32Array.from([k, (k ^ 0x5555) >>> 0]), [k, pos], { row: pos, tokens: 3, tie: k, key: pos / 2 }));
+    w.add(9, null, [1, 1], { row: 9, tokens: 0, tie: 0, key: null });
     const buf = w.finish();
     expect(w.documents).toBe(6);
     const chunks = decodeBandFile(buf, P, 'mem://b');
@@ -122,8 +122,9 @@ describe('band files', () => {
     for (let pos = 0; pos < 200_000; pos++) {
       h = (Math.imul(h, 1103515245) + 12345) >>> 0;
       const keys = Uint32Array.from([h, h ^ 0x9e3779b9]);
-      streamed.add(pos, keys, [h, pos]);
-      whole.add(pos, keys, [h, pos]);
+      const doc = { row: pos, tokens: pos % 7, tie: h >>> 3, key: pos % 11 === 0 ? null : pos / 7 };
+      streamed.add(pos, keys, [h, pos], doc);
+      whole.add(pos, keys, [h, pos], doc);
       const chunk = streamed.take();
       if (chunk) parts.push(chunk);
     }
