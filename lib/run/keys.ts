@@ -56,7 +56,7 @@ export const INTERMEDIATE_TAG = { key: 'proxysel:artifact', value: 'intermediate
 
 /**
  * The artifact keys (as written under an output prefix) that may expire once a run has finished: what only a running
- * job needs (the sample and its parts, the reference's parts, the dedup stage's inputs and pairs, the budget's estimate
+ * job needs (the sample and its parts, the reference's parts, the dedup stage's inputs, pairs and partitions' removals, the budget's estimate
  * and exact counts, which a new selection recounts). What `proxysel select` and a join by id need is kept as long as
  * the run: the labels, the score files and histograms, the work-item list, the dedup removals and summary, and the
  * completion markers that vouch for them. Matched on the end of the URI, so an output prefix that happens to contain
@@ -67,7 +67,7 @@ const INTERMEDIATE_KEY = new RegExp(
     String.raw`/sample/(part-[A-Za-z0-9._-]+\.jsonl\.gz|sample\.jsonl\.gz|stats\.json)`,
     String.raw`/reference/(part-\d+\.jsonl\.gz|stats\.json)`,
     String.raw`/scores/[A-Za-z0-9._-]+\.(dedup|bands)`,
-    String.raw`/dedup/pairs/p-\d+\.bin`,
+    String.raw`/dedup/(pairs|removals)/p-\d+\.bin`,
     String.raw`/dedup/groups/g-\d+\.bin`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
   ]

@@ -32,7 +32,7 @@ describe('the stage registry', () => {
     // A fan-out leads its phase; a phase ends with the single stage that merges what its fan-outs wrote.
     for (const phase of phases) {
       expect(stages[phase.stages.at(-1)!].fanOut === 'single' || phase.stages.length === 1).toBe(true);
-      expect(stages[phase.stages[0]!].fanOut).not.toBe('single');
+      if (phase.stages.length > 1) expect(stages[phase.stages[0]!].fanOut).not.toBe('single');
     }
   });
 
