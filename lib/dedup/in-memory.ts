@@ -31,7 +31,9 @@ export interface InMemoryOptions {
 
 /**
  * Runs the whole deduplication over documents held in memory, through the same file formats and steps as the pipeline
- * (signature and band files per item, gather groups of items, one pair finder per partition, one clustering): for tests and benchmarks.
+ * (signature and band files per item, gather groups of items, one pair finder per partition, one clustering): for tests
+ * and benchmarks. For exact deduplication the pipeline decides each partition's clusters in the partition instead
+ * (resolveExactPartition); test/dedup/exact-partition.test.ts holds the two equal.
  */
 export function deduplicateInMemory(items: readonly (readonly InMemoryDoc[])[], o: InMemoryOptions): { clusters: Cluster[]; stats: PairFinderStats } {
   const hasher = new MinHasher(o.params);
