@@ -233,7 +233,7 @@ export class RulesKernel {
     if (longest > this.scratchChars) this.growScratch(longest);
     const recordCount = offsets[n]! - offsets[0]!;
     const textAt = this.dynamicAt;
-    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read two code units past a text
+    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read three code units past a text
     const recordsAt = align(startsAt + (n + 1) * 4);
     const offsetsAt = align(recordsAt + recordCount * 16);
     const newlinesAt = align(offsetsAt + (n + 1) * 4);
