@@ -20,7 +20,7 @@ const CC_ALPHA: i32 = 4;
 const CC_LINE_BREAK: i32 = 8;
 const CC_SENTENCE_END: i32 = 16;
 const CC_CLOSER: i32 = 32;
-const CC_PHRASE_START: i32 = 64;
+const CC_PHRASE_START: i32 = 64; // not read here: phraseMayStart compares code units
 const CC_J: i32 = 128;
 /** '.', '#', '…' or '{' (the kernel's u16 class table only, char-classes.ts KERNEL_CHAR_CLASS). */
 const CC_RARE: i32 = 256;
@@ -98,9 +98,7 @@ let slotOfAt: usize = 0; // i32 [chars + 1]
 let candAAt: usize = 0; // i32 [chars + 1]
 let candBAt: usize = 0; // i32 [chars + 1]
 let recordsAt: usize = 0; // i32 [4 * ((chars + 2) / 2)]: tokenize's records
-let ngTableAt: usize = 0; // i32 [4 * capacity]: stamp, key, count, first
-let ngStamp: i32 = 0;
-let ngTableBytes: usize = 0;
+let ngTableAt: usize = 0; // i32 [2 * 2 * capacity]: key, count (see countNgrams)
 let lineSetAt: usize = 0; // i32 [4 * capacity]: stamp, hash, start, length
 let lineSetBytes: usize = 0;
 let lineGen: i32 = 0;
@@ -162,11 +160,9 @@ export function setScratch(at: usize, chars: i32): usize {
   candBAt = candAAt + words;
   recordsAt = candBAt + words;
   ngTableAt = recordsAt + (words << 1);
-  ngTableBytes = capacityFor(chars) << 4;
-  lineSetAt = ngTableAt + ngTableBytes;
+  lineSetAt = ngTableAt + (capacityFor(chars) << 4); // 2 * capacityFor(chars) slots of 8 bytes
   lineSetBytes = capacityFor(chars + 1) << 4;
   paraSetAt = lineSetAt + lineSetBytes;
-  ngStamp = 0;
   lineGen = 0;
   paraGen = 0;
   return paraSetAt + lineSetBytes;
@@ -368,21 +364,16 @@ const FOUND_POLICY = 2;
 
 /**
  * Whether the token at i starts like the last word of a phrase ("ips", "use", "pol", "coo", ASCII case-insensitive): a
- * filter before phrasesEndingAt. It may read up to two code units past the text (its sentinel, then whatever follows
- * in memory): a phrase that ends here lies within the text, so that can only let a non-phrase through, which
- * phrasesEndingAt then rejects.
+ * filter before phrasesEndingAt. One load takes the token's first four code units; the fourth is masked off and the
+ * three compared with the four prefixes without branches (a filter on the first code unit's class, then on the next
+ * two, cost a branch on about every fifth token that the processor could not predict). It may read up to three code
+ * units past the text (its sentinel, then whatever follows in memory): a phrase that ends here lies within the text, so
+ * that can only let a non-phrase through, which phrasesEndingAt then rejects.
  */
 // @ts-ignore: decorator
-@inline function phraseMayStart(i: i32, c: i32): bool {
-  const l = c | 0x20;
-  const c1 = ch(i + 1) | 0x20;
-  const c2 = ch(i + 2) | 0x20;
-  return (
-    (l == 0x69 && c1 == 0x70 && c2 == 0x73) ||
-    (l == 0x75 && c1 == 0x73 && c2 == 0x65) ||
-    (l == 0x70 && c1 == 0x6f && c2 == 0x6c) ||
-    (l == 0x63 && c1 == 0x6f && c2 == 0x6f)
-  );
+@inline function phraseMayStart(i: i32): bool {
+  const x = (load<u64>(tp + ((<usize>i) << 1)) | 0x0020_0020_0020) & 0xffff_ffff_ffff;
+  return (<i32>(x == 0x0073_0070_0069) | <i32>(x == 0x0065_0073_0075) | <i32>(x == 0x006c_006f_0070) | <i32>(x == 0x006f_006f_0063)) != 0;
 }
 
 function phrasesEndingAt(i: i32, c: i32): i32 {
@@ -609,7 +600,7 @@ function scanTokens(recs: usize, count: i32): void {
     if (doLines) lineGen = nextGen(lineGen, lineSetAt);
     if (doParas) paraGen = nextGen(paraGen, paraSetAt);
   }
-  const phraseMask = (mask & BIT_LOREM) != 0 || (doC4 && c4DropPolicy) ? CC_PHRASE_START : 0;
+  const phrases = (mask & BIT_LOREM) != 0 || (doC4 && c4DropPolicy);
   const jMask = doC4 && c4DropJs ? CC_J : 0;
 
   let first = 0;
@@ -690,7 +681,7 @@ function scanTokens(recs: usize, count: i32): void {
     prevEnd = i;
     const c = ch(start);
     const k = cls(c);
-    if ((k & phraseMask) != 0 && phraseMayStart(start, c)) {
+    if (phrases && phraseMayStart(start)) {
       const found = phrasesEndingAt(start, c);
       if (found == FOUND_LOREM) lorem = 1;
       else if (found == FOUND_POLICY) policy = 1;
@@ -774,7 +765,50 @@ function scanTokens(recs: usize, count: i32): void {
   if ((mask & BIT_STOP) != 0) sStopWords = countStopWords(tokens, stopEnough);
 }
 
-/** ngrams.ts countNgrams over the scan's tokens. */
+// The n-gram table (countNgrams): an entry is two i32, the key and the count (0: an empty entry; bit 30: seen by the
+// duplicate scan). The slots a pass uses are zeroed before it, at least four per n-gram: the probe then mostly ends at
+// its first slot, where at two per n-gram a new n-gram often collided; and eight bytes an entry keep a long document's
+// table in the cache as well as the reference's sixteen did at half the slots.
+const NG_SEEN: i32 = 1 << 30;
+
+/**
+ * Counts `key` in the table at t (slots: cap = mask + 1, from the key's high bits: shift = 32 - log2(cap)); writes the
+ * key's slot to slots[pos] and returns its count. The key and count are stored whether the n-gram is new or not: the
+ * only branch is the probe's, which a table at most a quarter full seldom takes.
+ */
+// @ts-ignore: decorator
+@inline function countKey(t: usize, shift: u32, mask: i32, key: i32, slots: usize, pos: i32): i32 {
+  let s = <i32>(<u32>(key * GOLD) >>> shift);
+  let r = t + ((<usize>s) << 3);
+  let count = load<i32>(r, 4);
+  while (count != 0 && load<i32>(r) != key) {
+    s = (s + 1) & mask;
+    r = t + ((<usize>s) << 3);
+    count = load<i32>(r, 4);
+  }
+  count++;
+  store<i32>(r, key);
+  store<i32>(r, count, 4);
+  seti(slots, pos, s);
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline function ngramKey(hash: i32, pos: i32, order: i32): i32 {
+  return hash ^ ((geti(cumAt, pos + order) - geti(cumAt, pos)) * GOLD);
+}
+
+// @ts-ignore: decorator
+@inline function bigramHash(pos: i32): i32 {
+  return geti(wordHashesAt, pos) * FNV_PRIME ^ geti(wordHashesAt, pos + 1);
+}
+
+/**
+ * ngrams.ts countNgrams over the scan's tokens. The reference keeps each n-gram's first position in its table to break
+ * ties for the top n-gram; here a pass keeps only the highest count, and the walk that collects the next order's
+ * candidates (positions in increasing order) takes the first position whose n-gram has that count: among the n-grams
+ * with the highest count, the one that occurs first, as in the reference, so the same value.
+ */
 function countNgrams(): void {
   const words = sTokens;
   if (maxOrder < 2 || words < 2) return;
@@ -794,56 +828,41 @@ function countNgrams(): void {
       return;
     }
     let cap: usize = 16;
-    while (cap < <usize>nCand * 2) cap <<= 1;
-    ngStamp = ngStamp + 1;
-    if (ngStamp == 0) {
-      memory.fill(ngTableAt, 0, ngTableBytes);
-      ngStamp = 1;
-    }
+    while (cap < <usize>nCand * 4) cap <<= 1;
     const t = ngTableAt;
-    const st = ngStamp;
+    memory.fill(t, 0, cap << 3);
     const shift = <u32>(32 - <i32>ctz(cap));
     const mask = <i32>cap - 1;
-    const lastWord = order - 1;
     let best = 1;
-    let bestPos = 0;
-    for (let j = 0; j < nCand; j++) {
-      const pos = order == 2 ? j : geti(cand, j);
-      const hash = (order == 2 ? geti(wordHashes, pos) : geti(hashes, pos)) * FNV_PRIME ^ geti(wordHashes, pos + lastWord);
-      seti(hashes, pos, hash);
-      const key = hash ^ ((geti(cum, pos + order) - geti(cum, pos)) * GOLD);
-      let s = <i32>(<u32>(key * GOLD) >>> shift);
-      for (;;) {
-        const r = t + ((<usize>s) << 4);
-        if (load<i32>(r) != st) {
-          store<i32>(r, st);
-          store<i32>(r, key, 4);
-          store<i32>(r, 1, 8);
-          store<i32>(r, pos, 12);
-          seti(slots, pos, s);
-          break;
-        }
-        if (load<i32>(r, 4) == key) {
-          const count = load<i32>(r, 8) + 1;
-          store<i32>(r, count, 8);
-          if (count >= best) {
-            const firstPos = load<i32>(r, 12);
-            if (count > best || firstPos < bestPos) {
-              best = count;
-              bestPos = firstPos;
-            }
-          }
-          seti(slots, pos, s);
-          break;
-        }
-        s = (s + 1) & mask;
-      }
-    }
     let nNext = 0;
-    for (let j = 0; j < nCand; j++) {
-      const pos = order == 2 ? j : geti(cand, j);
-      seti(next, nNext, pos);
-      nNext += (1 - (load<i32>(t + ((<usize>geti(slots, pos)) << 4), 8) & ~(1 << 30))) >>> 31;
+    let bestPos = 0;
+    if (order == 2) {
+      // Every position; the 2-gram hashes are not kept (order 3 computes those of its few candidates again).
+      for (let pos = 0; pos < nCand; pos++) best = max(best, countKey(t, shift, mask, ngramKey(bigramHash(pos), pos, 2), slots, pos));
+      if (best > 1) bestPos = -1;
+      for (let pos = 0; pos < nCand; pos++) {
+        const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
+        seti(next, nNext, pos);
+        nNext += (1 - count) >>> 31; // kept when the count is 2 or more
+        if (bestPos < 0 && count == best) bestPos = pos;
+      }
+    } else {
+      const lastWord = order - 1;
+      for (let j = 0; j < nCand; j++) {
+        const pos = geti(cand, j);
+        const prefix = order == 3 ? bigramHash(pos) : geti(hashes, pos);
+        const hash = prefix * FNV_PRIME ^ geti(wordHashes, pos + lastWord);
+        seti(hashes, pos, hash);
+        best = max(best, countKey(t, shift, mask, ngramKey(hash, pos, order), slots, pos));
+      }
+      if (best > 1) bestPos = -1;
+      for (let j = 0; j < nCand; j++) {
+        const pos = geti(cand, j);
+        const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
+        seti(next, nNext, pos);
+        nNext += (1 - count) >>> 31;
+        if (bestPos < 0 && count == best) bestPos = pos;
+      }
     }
     if (order <= 4) {
       setTop(order, <f64>(geti(cum, bestPos + order) - geti(cum, bestPos) + order - 1) * <f64>best);
@@ -853,12 +872,12 @@ function countNgrams(): void {
       for (let j = 0; j < nNext; j++) {
         const pos = geti(next, j);
         if (pos < skipUntil) continue;
-        const r = t + ((<usize>geti(slots, pos)) << 4) + 8;
+        const r = t + ((<usize>geti(slots, pos)) << 3) + 4;
         const cnt = load<i32>(r);
-        if ((cnt & (1 << 30)) != 0) {
+        if ((cnt & NG_SEEN) != 0) {
           chars += geti(cum, pos + order) - geti(cum, pos);
           skipUntil = pos + order;
-        } else store<i32>(r, cnt | (1 << 30));
+        } else store<i32>(r, cnt | NG_SEEN);
       }
       setDup(order, <f64>chars);
     }

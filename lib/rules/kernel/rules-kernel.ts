@@ -12,8 +12,9 @@ import { embeddedModule, Wasm, WASM_PAGE, type WasmMemory } from '../../wasm.ts'
  *
  * Memory: the class table, the compiled rules (f64 parameters, stop words), then the scratch of one document (sized for
  * the longest document seen so far, about 100 to 200 bytes per code unit) and per call the batch's texts, their starts
- * and the bitmasks. Documents longer than {@link MAX_KERNEL_CHARS} are left to the caller (the TypeScript evaluator), so
- * the scratch stays bounded.
+ * and the bitmasks (evaluateTokens: one run of about TOKEN_RUN_CHARS code units at a time, with its token records).
+ * Documents longer than {@link MAX_KERNEL_CHARS} are left to the caller (the TypeScript evaluator), so the scratch stays
+ * bounded.
  */
 
 /** The longest document (UTF-16 code units) the kernel evaluates; longer ones take the TypeScript path. */
@@ -22,6 +23,8 @@ export const MAX_KERNEL_CHARS = 1 << 18;
 const PAGE = WASM_PAGE;
 const PARAMS = 28;
 const STOP_REGION = 16384;
+/** evaluateTokens copies and walks texts in runs of about this many code units (at least one text per run). */
+const TOKEN_RUN_CHARS = 1 << 16;
 /** The scratch is first sized for documents of this many code units. */
 const MIN_SCRATCH_CHARS = 4096;
 
@@ -217,56 +220,72 @@ export class RulesKernel {
   /**
    * Writes the bitmask of the texts of `tokens` (see RuleTokens) into out[0, n); a text of more than MAX_KERNEL_CHARS
    * code units (which has no records) is not copied and is left with an empty text's bits (the caller evaluates it).
+   * The texts go in runs of about TOKEN_RUN_CHARS code units: a run's code units and records are copied into the
+   * kernel's memory and walked while the copy is still in the cache (a whole batch, megabytes, was out of it again by
+   * the time the walk read a token's first code unit).
    */
   evaluateTokens(tokens: RuleTokens, rules: CompiledRules, out: Uint32Array): void {
     if (rules !== this.rules) this.setRules(rules);
-    const { starts, records, offsets, text } = tokens;
+    const { starts } = tokens;
     const n = starts.length - 1;
     let longest = 0;
-    let chars = 0; // the code units of the texts the kernel evaluates
     for (let i = 0; i < n; i++) {
       const len = starts[i + 1]! - starts[i]!;
-      if (len > MAX_KERNEL_CHARS) continue;
-      chars += len;
-      if (len > longest) longest = len;
+      if (len <= MAX_KERNEL_CHARS && len > longest) longest = len;
     }
     if (longest > this.scratchChars) this.growScratch(longest);
-    const recordCount = offsets[n]! - offsets[0]!;
+    for (let from = 0; from < n; ) {
+      let to = from;
+      let chars = 0; // the code units of the texts the kernel evaluates
+      do {
+        const len = starts[to + 1]! - starts[to]!;
+        if (len <= MAX_KERNEL_CHARS) chars += len;
+        to++;
+      } while (to < n && chars < TOKEN_RUN_CHARS);
+      this.evaluateTokenRun(tokens, from, to, chars, out);
+      from = to;
+    }
+  }
+
+  /** evaluateTokens for texts [from, to), of `chars` code units without those over MAX_KERNEL_CHARS. */
+  private evaluateTokenRun(tokens: RuleTokens, from: number, to: number, chars: number, out: Uint32Array): void {
+    const { starts, records, offsets, text } = tokens;
+    const n = to - from;
+    const recordCount = offsets[to]! - offsets[from]!;
     const textAt = this.dynamicAt;
-    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read two code units past a text
+    const startsAt = align(textAt + chars * 2 + 8); // phraseMayStart may read three code units past a text
     const recordsAt = align(startsAt + (n + 1) * 4);
     const offsetsAt = align(recordsAt + recordCount * 16);
     const newlinesAt = align(offsetsAt + (n + 1) * 4);
     const outAt = align(newlinesAt + n * 4);
     const b = this.ensure(outAt + n * 4);
     const i32 = this.i32;
-    const s0 = starts[0]!;
-    if (chars === starts[n]! - s0) {
-      b.set(text, textAt);
-      if (s0 === 0) i32.set(starts, startsAt >> 2);
-      else for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[i]! - s0;
+    const base = starts[0]!; // text[0] is code unit starts[0]
+    const s0 = starts[from]!;
+    if (chars === starts[to]! - s0) {
+      b.set(text.subarray(2 * (s0 - base), 2 * (starts[to]! - base)), textAt);
+      for (let i = 0; i <= n; i++) i32[(startsAt >> 2) + i] = starts[from + i]! - s0;
     } else {
       // Texts too long for the kernel are not copied: they stand there as empty texts (the caller evaluates them).
       let c = 0;
       for (let i = 0; i < n; i++) {
         i32[(startsAt >> 2) + i] = c;
-        const from = starts[i]! - s0;
-        const len = starts[i + 1]! - starts[i]!;
+        const at = starts[from + i]! - base;
+        const len = starts[from + i + 1]! - starts[from + i]!;
         if (len > MAX_KERNEL_CHARS) continue;
-        b.set(text.subarray(2 * from, 2 * (from + len)), textAt + 2 * c);
+        b.set(text.subarray(2 * at, 2 * (at + len)), textAt + 2 * c);
         c += len;
       }
       i32[(startsAt >> 2) + n] = c;
     }
-    i32.set(records.subarray(4 * offsets[0]!, 4 * offsets[n]!), recordsAt >> 2);
-    const o0 = offsets[0]!;
-    if (o0 === 0) i32.set(offsets, offsetsAt >> 2);
-    else for (let i = 0; i <= n; i++) i32[(offsetsAt >> 2) + i] = offsets[i]! - o0;
+    const o0 = offsets[from]!;
+    i32.set(records.subarray(4 * o0, 4 * offsets[to]!), recordsAt >> 2);
+    for (let i = 0; i <= n; i++) i32[(offsetsAt >> 2) + i] = offsets[from + i]! - o0;
     const stride = tokens.newlinesStride ?? 1;
     const nl = tokens.newlines;
-    for (let i = 0, at = newlinesAt >> 2; i < n; i++) i32[at + i] = nl[stride * i]!;
+    for (let i = 0, at = newlinesAt >> 2; i < n; i++) i32[at + i] = nl[stride * (from + i)]!;
     this.ex.evaluateTokensBatch(n, textAt, startsAt, recordsAt, offsetsAt, newlinesAt, MAX_KERNEL_CHARS, outAt);
-    out.set(new Uint32Array(b.buffer, outAt, n));
+    out.set(new Uint32Array(b.buffer, outAt, n), from);
   }
 
   /** The rules' token records of one text (at most MAX_KERNEL_CHARS code units; see RuleTokens), for tests. */
