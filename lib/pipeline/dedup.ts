@@ -145,7 +145,7 @@ export interface DedupMergeOutput {
 /**
  * dedup merge (one merged group, only when the plan merges: dedupMergeGroups > 1): combines M consecutive group files
  * into dedup/merged/m-<merge>.bin, a group file of all their items (lib/dedup/group-file.ts), so a partition reads one
- * range per M groups: the shuffle's second level. Reads each input's header (one range read) and then its body as one
+ * range per M groups: the shuffle's merge level. Reads each input's header (one range read) and then its body as one
  * stream, all M in lockstep, partition by partition, and streams the merged file out: memory is a chunk per input and
  * the upload's parts, whatever the files' sizes.
  */
@@ -195,9 +195,10 @@ export async function dedupMergeUnit(event: DedupMergeEvent, ctx: StageContext):
 }
 
 /**
- * dedup (one partition): reads this partition's section from every gather group's file (a header and a range read
- * each). Exact deduplication decides the partition's copies here (every copy of a text is in the partition of its
- * hash: resolveExactPartition) and writes what it removes to dedup/removals/p-<partition>.bin, laid out by group.
+ * dedup (one partition): reads this partition's section from every file of the shuffle's top level (the merged files,
+ * or the gather groups' files when the plan merges none; a header and a range read each). Exact deduplication decides
+ * the partition's copies here (every copy of a text is in the partition of its hash: resolveExactPartition) and writes
+ * what it removes to dedup/removals/p-<partition>.bin, laid out by top-level unit.
  * MinHash finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
  * pairs verified at the threshold to dedup/pairs/p-<partition>.bin for the clustering. Memory: 12 bytes per band
  * record and 32 per exact record of the partition, bounded by dedup.maxPartitionRecords.

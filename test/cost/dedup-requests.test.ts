@@ -76,6 +76,10 @@ describe('the dedup stages\' S3 requests', () => {
     };
     const items = plan.corpus.items;
     expect(items).toBeGreaterThanOrEqual(6);
+    // What the run decided with one group and no merge: the merged layout must decide the same, byte for byte.
+    const decided = async () => Promise.all((await store.list(`${OUT}dedup/`)).filter((o) => /\/dedup\/(removed\/|summary\.json)/.test(o.uri)).map(async (o) => [o.key, (await store.read(o.uri)).toString('hex')]));
+    const before = await decided();
+    expect(before.length).toBeGreaterThan(2);
     expect(plan.dedupMergeGroups).toBe(1);
     plan.dedupGroupItems = 2;
     plan.dedupGroups = Math.ceil(items / 2);
@@ -96,6 +100,7 @@ describe('the dedup stages\' S3 requests', () => {
     const removals = byMethod(server.takeRequests());
     await runStage('dedup-clusters', { plan: planUri }, ctx);
     const clusters = byMethod(server.takeRequests());
+    expect(await decided()).toEqual(before);
 
     // What the later stages' requests depend on, from the run's outputs: the removal files' sections that hold a
     // removal, the items that lose a document, and the score files holding the largest clusters' ids.
