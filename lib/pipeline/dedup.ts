@@ -135,6 +135,18 @@ async function readGroupHeaders(ctx: StageContext, run: RunFiles, files: readonl
   return headers;
 }
 
+/**
+ * Merges run one at a time in a process: a merge holds all its inputs' streams open (up to 32) and the upload's parts,
+ * and the S3 client has 50 sockets; merges running side by side in one process (the local runner without workers
+ * starts a fan-out's calls together) could each hold some sockets while waiting for more. A Lambda runs one anyway.
+ */
+let mergeTurn: Promise<unknown> = Promise.resolve();
+function oneMergeAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const turn = mergeTurn.then(work);
+  mergeTurn = turn.catch(() => undefined);
+  return turn;
+}
+
 export interface DedupMergeOutput {
   merge: number;
   /** Group files merged. */
@@ -168,7 +180,7 @@ export async function dedupMergeUnit(event: DedupMergeEvent, ctx: StageContext):
   const P = run.plan.dedupPartitions;
   const key = artifactKeys.dedupMerged(event.merge);
   // The merged file is a function of its inputs' bodies, which their digests cover.
-  return { run, unit: topLevel(run).unit(event.merge), inputs: sha256(headers.map((h) => h.digest).join('\n')), outputs: [key], work: async () => {
+  return { run, unit: topLevel(run).unit(event.merge), inputs: sha256(headers.map((h) => h.digest).join('\n')), outputs: [key], work: () => oneMergeAtATime(async () => {
     const out = new ObjectStream(ctx.store, run.uri(key));
     const bodies: Awaited<ReturnType<typeof ctx.store.readStream>>[] = [];
     try {
@@ -191,7 +203,7 @@ export async function dedupMergeUnit(event: DedupMergeEvent, ctx: StageContext):
       await out.abort(err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
-  } };
+  }) };
 }
 
 /**
