@@ -30,6 +30,9 @@ export const DEFAULT_SIZES: Record<LambdaStage, FunctionSize> = {
   fit: { memoryMB: 6144, timeoutSeconds: 900 },
   score: { memoryMB: CLOUD_DEFAULTS.scoreMemoryMb, timeoutSeconds: 900 },
   'dedup-gather': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
+  // Streams M group files into one (a chunk per input and the upload's parts in memory); sized like the other dedup
+  // stages, which the estimate prices at one memory size (its time is S3 throughput, which grows with memory).
+  'dedup-merge': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   dedup: { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   'dedup-removals': { memoryMB: CLOUD_DEFAULTS.dedupMemoryMb, timeoutSeconds: 900 },
   'dedup-clusters': { memoryMB: 3008, timeoutSeconds: 900 },

@@ -112,6 +112,8 @@ export class SelectionStateMachine extends Construct {
           return { plan: planPath, index: 0, count: 1 };
         case 'per-group':
           return { plan: sfn.JsonPath.stringAt('$.plan'), group: sfn.JsonPath.numberAt('$.group') };
+        case 'per-merge':
+          return { plan: sfn.JsonPath.stringAt('$.plan'), merge: sfn.JsonPath.numberAt('$.merge') };
         case 'per-partition':
           return { plan: sfn.JsonPath.stringAt('$.plan'), partition: sfn.JsonPath.numberAt('$.partition') };
       }
@@ -194,13 +196,20 @@ export class SelectionStateMachine extends Construct {
     const fit = withPolicy(invoke('fit'));
     const scoreMap = itemsMap('score', { concurrency: props.scoreMaxConcurrency ?? concurrency, batch: props.scoreItemsPerBatch ?? CLOUD_DEFAULTS.scoreItemsPerBatch });
     // Dedup: one child per gather group of items (plan/dedup-groups.json: band files laid out again by partition), one
-    // per band-key partition (plan/dedup-partitions.json; both empty when the spec deduplicates nothing; exact
-    // deduplication decides each partition's copies there), one per group again writing its items' removal lists
-    // (exact), then one function that writes the summary (MinHash: merges the partitions' pairs into clusters first).
+    // per merged group of consecutive group files when the plan merges them (plan/dedup-merges.json; skipped when
+    // dedupMergeGroups is 1), one per band-key partition (plan/dedup-partitions.json; all empty when the spec
+    // deduplicates nothing; exact deduplication decides each partition's copies there), one per unit of the shuffle's
+    // top level again (plan/dedup-merges.json: merged groups, or the groups) writing its items' removal lists (exact),
+    // then one function that writes the summary (MinHash: merges the partitions' pairs into clusters first).
     const gatherMap = itemsMap('dedup-gather', {
       concurrency,
       keyPath: '$.run.dedupGroupsKey',
       itemSelector: { plan: planPath, group: sfn.JsonPath.numberAt('$$.Map.Item.Value.group') },
+    });
+    const mergeMap = itemsMap('dedup-merge', {
+      concurrency,
+      keyPath: '$.run.dedupMergesKey',
+      itemSelector: { plan: planPath, merge: sfn.JsonPath.numberAt('$$.Map.Item.Value.merge') },
     });
     const dedupMap = itemsMap('dedup', {
       concurrency,
@@ -209,12 +218,16 @@ export class SelectionStateMachine extends Construct {
     });
     const removalsMap = itemsMap('dedup-removals', {
       concurrency,
-      keyPath: '$.run.dedupGroupsKey',
-      itemSelector: { plan: planPath, group: sfn.JsonPath.numberAt('$$.Map.Item.Value.group') },
+      keyPath: '$.run.dedupMergesKey',
+      itemSelector: { plan: planPath, merge: sfn.JsonPath.numberAt('$$.Map.Item.Value.merge') },
     });
     const dedupClusters = withPolicy(invoke('dedup-clusters'));
+    const mergeChoice = new sfn.Choice(this, 'DedupMerging', { comment: 'Merges consecutive group files when the plan says so (dedupMergeGroups > 1)' })
+      .when(sfn.Condition.numberGreaterThan('$.run.dedupMergeGroups', 1), mergeMap.next(dedupMap))
+      .otherwise(dedupMap);
     const dedupChoice = new sfn.Choice(this, 'DedupKind', { comment: 'Skips deduplication when the spec asks for none' })
-      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), gatherMap.next(dedupMap).next(removalsMap).next(dedupClusters));
+      .when(sfn.Condition.numberGreaterThan('$.run.dedupPartitions', 0), gatherMap.next(mergeChoice));
+    dedupMap.next(removalsMap).next(dedupClusters);
     const reduce = withPolicy(invoke('reduce'));
     // The budget in real tokens: count the boundary region exactly, settle the cut; a too narrow region is widened by
     // settle and counted again.
@@ -246,7 +259,10 @@ export class SelectionStateMachine extends Construct {
     // The chain runs plan, then the registry's phases in order (lib/pipeline/stages.ts `phases`: the local runner's
     // order); test/cdk/stack.test.ts walks the synthesized definition and fails when the two differ.
     mergeLabels.next(fit).next(scoreMap).next(dedupChoice);
-    dedupChoice.afterwards({ includeOtherwise: true }).next(reduce).next(countMap).next(settle).next(settled);
+    // Both ways out of the dedup stages meet at reduce: after the summary, or straight on without dedup.
+    dedupClusters.next(reduce);
+    dedupChoice.otherwise(reduce);
+    reduce.next(countMap).next(settle).next(settled);
     settled.when(sfn.Condition.booleanEquals('$.settle.settled', false), countMap);
     settled.otherwise(selectMap);
     selectMap.next(finalize).next(report).next(notify).next(new sfn.Succeed(this, 'Done'));

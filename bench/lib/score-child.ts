@@ -73,6 +73,8 @@ async function main(args: string[]): Promise<ScoreChildResult> {
       p.dedupPartitions = layout.partitions;
       p.dedupGroupItems = layout.groupItems;
       p.dedupGroups = layout.groups;
+      p.dedupMergeGroups = layout.mergeGroups;
+      p.dedupMerges = layout.merges;
     }
     // The quality rules not evaluated at all (rules.enabled false), for the rules' cost.
     if (rulesOff) p.spec.rules = { enabled: false };

@@ -13,6 +13,8 @@ export interface CloudPlanOutput extends PlanOutput {
   dedupPartitionsKey?: string;
   /** Key of plan/dedup-groups.json (the DedupGatherMap's ItemReader). */
   dedupGroupsKey?: string;
+  /** Key of plan/dedup-merges.json (the DedupMergeMap's and DedupRemovalsMap's ItemReader). */
+  dedupMergesKey?: string;
 }
 
 /** Splits the S3 URIs of the plan's output into bucket and key for the ItemReader/ResultWriter (no-op for local). */
@@ -28,5 +30,6 @@ export function cloudPlanOutput(output: PlanOutput): CloudPlanOutput {
     resultsPrefix: `${outputPrefix}plan/map-results`,
     dedupPartitionsKey: `${outputPrefix}${artifactKeys.dedupPartitions}`,
     dedupGroupsKey: `${outputPrefix}${artifactKeys.dedupGroups}`,
+    dedupMergesKey: `${outputPrefix}${artifactKeys.dedupMerges}`,
   };
 }

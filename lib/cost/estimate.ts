@@ -17,14 +17,26 @@ export const S3_PUTS_PER_ITEM = 3;
 /** S3 writes per work item when deduplicating: the signature and band files besides. */
 export const S3_DEDUP_PUTS_PER_ITEM = 2;
 
+/** Bytes of a group file per band record and per exact record (lib/dedup/group-file.ts). */
+const GROUP_BAND_BYTES = 12;
+const GROUP_EXACT_BYTES = 32;
+/**
+ * What one dedup-merge Lambda moves per second, its input streams, its upload and the runner's read-back of the output
+ * together: an assumption (S3 throughput of one function of 2 GB, a few streams at once), not a measurement; the
+ * merge's CPU is a copy (docs/performance.md, "The dedup shuffle").
+ */
+export const MERGE_BYTES_PER_SECOND = 80e6;
+
 /** Bytes the MinHash clustering holds per verified pair (PairList) and per paired document (SignatureTable, map entry). */
 const CLUSTER_BYTES_PER_PAIR = 16;
 const CLUSTER_BYTES_PER_DOC = (hashes: number) => 25 + 2 * hashes + 80;
 
 /**
  * The dedup stages as the stack runs them (lib/dedup/layout.ts: the plan's layout and the stages' S3 requests): one
- * gather Lambda per group of items, one per partition, one per group again for the removal lists, one summary. Their
- * requests grow with items + groups x partitions each way; MinHash's clustering's are counted for the worst case,
+ * gather Lambda per group of items, one per merged group of M groups when the plan merges (each streams its inputs
+ * into one file and is read back: three times the bytes at MERGE_BYTES_PER_SECOND), one per partition, one per merged
+ * group (or group) again for the removal lists, one summary. Their requests grow with items + G' x partitions each way
+ * (G' = ceil(groups / M)); MinHash's clustering's are counted for the worst case,
  * every item holding a duplicate. Compute: every record passes through a gather and a partition at the measured
  * records per CPU-second. Exact deduplication decides each cluster inside its partition; MinHash merges every pair in
  * one clustering call, which `warnings` names when it would not fit a Lambda.
@@ -33,9 +45,10 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
   const d = { kind: input.dedupKind, bands: input.dedupBands };
   const layout = dedupLayout(d, input.corpusBytes, workItems);
   if (layout.partitions === 0) {
-    return { kind: 'none', partitions: 0, groups: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
+    return { kind: 'none', partitions: 0, groups: 0, mergeGroups: 0, merges: 0, records: 0, lambdaSeconds: 0, gbSeconds: 0, wallSeconds: 0, s3Gets: 0, s3Puts: 0, cost: { lambdaCompute: 0, lambdaRequests: 0, stepFunctions: 0, s3Requests: 0, total: 0 } };
   }
-  const { partitions, groups } = layout;
+  const { partitions, groups, mergeGroups, merges } = layout;
+  const merging = mergeGroups > 1 ? merges : 0;
   const records = docs * recordsPerDoc(d);
   const vcpus = input.dedupLambdaMemoryMb / LAMBDA_MB_PER_VCPU;
   const pairs = docs * input.duplicateShare;
@@ -43,12 +56,19 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
   // lists, at their own measured rates; MinHash (or exact without both rates): every record at the stages' overall rate.
   const split = input.dedupKind === 'exact' && input.exactDedupRecordsPerCoreSecond && input.exactDedupPairsPerCoreSecond;
   const coreSeconds = split ? records / input.exactDedupRecordsPerCoreSecond! + pairs / input.exactDedupPairsPerCoreSecond! : records / input.dedupRecordsPerCoreSecond;
-  const lambdaSeconds = coreSeconds / Math.min(1, vcpus);
+  const recordSeconds = coreSeconds / Math.min(1, vcpus);
+  // The merge: every group file's bytes streamed in, out, and read back for the output's digest.
+  const groupBytes = docs * (GROUP_EXACT_BYTES + (input.dedupKind === 'minhash' ? input.dedupBands * GROUP_BAND_BYTES : 0));
+  const mergeSeconds = merging ? (3 * groupBytes) / MERGE_BYTES_PER_SECOND : 0;
+  const lambdaSeconds = recordSeconds + mergeSeconds;
   const gbSeconds = lambdaSeconds * (input.dedupLambdaMemoryMb / 1024);
-  const calls = 2 * groups + partitions;
-  const wallSeconds = (lambdaSeconds / calls) * (2 * Math.ceil(groups / input.concurrency) + Math.ceil(partitions / input.concurrency));
-  const r = shuffleRequests(d, layout, workItems, { itemsWithPairs: workItems, itemsWithRemovals: workItems, scoreFiles: 10 });
-  const stagesRequests = [r.gather, r.partition, r.removals, r.clusters];
+  const calls = groups + merging + partitions + merges;
+  const recordCalls = groups + partitions + merges;
+  const wallSeconds =
+    (recordSeconds / recordCalls) * (Math.ceil(groups / input.concurrency) + Math.ceil(merges / input.concurrency) + Math.ceil(partitions / input.concurrency)) +
+    (merging ? (mergeSeconds / merging) * Math.ceil(merging / input.concurrency) : 0);
+  const r = shuffleRequests(d, layout, workItems, { itemsWithPairs: workItems, itemsWithRemovals: workItems, scoreFiles: 10, ...(merging ? { mergedFileBytes: groupBytes / merging } : {}) });
+  const stagesRequests = [r.gather, r.merge, r.partition, r.removals, r.clusters];
   const s3Gets = stagesRequests.reduce((n, x) => n + x.gets + x.heads, 0);
   const s3Puts = stagesRequests.reduce((n, x) => n + x.puts, 0);
   if (input.dedupKind === 'minhash') {
@@ -72,7 +92,7 @@ function estimateDedup(input: ResolvedCostInput, docs: number, workItems: number
     total: 0,
   };
   cost.total = cost.lambdaCompute + cost.lambdaRequests + cost.stepFunctions + cost.s3Requests;
-  return { kind: input.dedupKind, partitions, groups, records, lambdaSeconds, gbSeconds, wallSeconds, s3Gets, s3Puts, cost };
+  return { kind: input.dedupKind, partitions, groups, mergeGroups, merges, records, lambdaSeconds, gbSeconds, wallSeconds, s3Gets, s3Puts, cost };
 }
 
 /**

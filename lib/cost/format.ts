@@ -40,7 +40,7 @@ export function formatEstimate(e: CostEstimate, source: string): string {
     ...(e.dedup.kind === 'none'
       ? ['dedup: none', '']
       : [
-          `dedup stages (${e.dedup.kind}: ${count(e.dedup.groups)} gather groups, ${count(e.dedup.partitions)} partitions, ${i.dedupLambdaMemoryMb} MB Lambdas, ${e.dedup.kind === 'exact' && i.exactDedupRecordsPerCoreSecond && i.exactDedupPairsPerCoreSecond ? `${count(i.exactDedupRecordsPerCoreSecond)} records/s and ${count(i.exactDedupPairsPerCoreSecond)} duplicate pairs/s per core, ${Math.round(100 * i.duplicateShare)}% of documents duplicates` : `${count(i.dedupRecordsPerCoreSecond)} records/s per core`}):`,
+          `dedup stages (${e.dedup.kind}: ${count(e.dedup.groups)} gather groups${e.dedup.mergeGroups > 1 ? ` merged ${e.dedup.mergeGroups} at a time into ${count(e.dedup.merges)}` : ''}, ${count(e.dedup.partitions)} partitions, ${i.dedupLambdaMemoryMb} MB Lambdas, ${e.dedup.kind === 'exact' && i.exactDedupRecordsPerCoreSecond && i.exactDedupPairsPerCoreSecond ? `${count(i.exactDedupRecordsPerCoreSecond)} records/s and ${count(i.exactDedupPairsPerCoreSecond)} duplicate pairs/s per core, ${Math.round(100 * i.duplicateShare)}% of documents duplicates` : `${count(i.dedupRecordsPerCoreSecond)} records/s per core`}):`,
           `  records             ${count(e.dedup.records)} (${e.dedup.kind === 'minhash' ? `${i.dedupBands} band keys + 1 exact hash` : '1 exact hash'} per document)`,
           `  wall time           ${duration(e.dedup.wallSeconds)}`,
           `  Lambda compute      ${count(e.dedup.gbSeconds)} GB-s = ${usd(e.dedup.cost.lambdaCompute)}`,

@@ -55,6 +55,10 @@ export interface CostEstimate {
     partitions: number;
     /** Gather groups of work items (the shuffle's first level). */
     groups: number;
+    /** Gather groups per merged group (1: no merge). */
+    mergeGroups: number;
+    /** The shuffle's top level: merged groups (the groups when nothing is merged). */
+    merges: number;
     /** Band and exact records over the corpus. */
     records: number;
     lambdaSeconds: number;

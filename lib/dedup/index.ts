@@ -1,5 +1,5 @@
 export { BandFileWriter } from './band-file.ts';
-export { decodeGroupHeader, gatherBandFiles, groupHeaderBytes } from './group-file.ts';
+export { decodeGroupHeader, gatherBandFiles, groupHeaderBytes, mergeGroupFiles, mergedGroupHeader, type GroupHeader, type MergeInput } from './group-file.ts';
 export { PartitionRecords } from './partition-records.ts';
 export { compareListing, resolveExactPartition, type ExactPartitionSummary, type LargestCandidate } from './exact-partition.ts';
 export { decodeRemovalHeader, decodeRemovalSection, encodeRemovals, removalHeaderBytes } from './removal-file.ts';
@@ -18,4 +18,4 @@ export { DedupFileError, MinHashParamsError, PartitionTooLargeError } from './er
 export { type DuplicateEdge, type MinHashParams } from './types.ts';
 export { decodePairs, encodeEdges, PairList } from './edge-file.ts';
 export { SignatureTable } from './signature-table.ts';
-export { dedupLayout, recordsPerDoc, shuffleRequests, type DedupLayout } from './layout.ts';
+export { dedupLayout, mergeGroupsFor, recordsPerDoc, shuffleRequests, streamedPuts, type DedupLayout } from './layout.ts';

@@ -4,8 +4,9 @@ import type { ExactRemovals } from './exact-partition.ts';
 import { uint32View } from './group-file.ts';
 
 /**
- * dedup/removals/p-<partition>.bin: the copies one partition of exact deduplication removes, laid out by gather group
- * (the groups of consecutive work items the gather stage made), so the stage that writes each item's removal list
+ * dedup/removals/p-<partition>.bin: the copies one partition of exact deduplication removes, laid out by the units of
+ * the shuffle's top level (merged groups of consecutive gather groups, or the gather groups when the plan merges none:
+ * runs of consecutive work items; "groups" below), so the stage that writes each item's removal list
  * reads one range per partition: the shuffle back from partitions to items. Little-endian.
  *
  * header (HEADER_FIXED bytes, then a table): magic "PXDR" u32, version u32, groups G u32, reserved u32, sha256 of the
@@ -54,7 +55,7 @@ export function decodeRemovalHeader(buf: Buffer, groups: number, uri: string): {
   if (buf.length < HEADER_FIXED || buf.readUInt32LE(0) !== MAGIC) throw new DedupFileError(uri, 'not a proxysel dedup removal file');
   if (buf.readUInt32LE(4) !== VERSION) throw new DedupFileError(uri, `removal file version ${buf.readUInt32LE(4)}, expected ${VERSION}`);
   const G = buf.readUInt32LE(8);
-  if (G !== groups) throw new DedupFileError(uri, `written for ${G} gather groups, the plan has ${groups}`);
+  if (G !== groups) throw new DedupFileError(uri, `written for ${G} groups, the plan has ${groups}`);
   if (buf.length < removalHeaderBytes(G)) throw new DedupFileError(uri, 'header cut short');
   const sections: { start: number; end: number }[] = [];
   for (let g = 0; g < G; g++) {

@@ -11,7 +11,9 @@ import {
   decodeGroupHeader,
   gatherBandFiles,
   groupHeaderBytes,
+  mergeGroupFiles,
   encodeEdges,
+  type GroupHeader,
   findDuplicatePairs,
   PairList,
   PartitionRecords,
@@ -22,11 +24,11 @@ import {
   type PairFinderStats,
 } from '../dedup/index.ts';
 import { artifactKeys, type DedupSummary, readItems, readPlan, readScoreIds, type RemovedFile, type RunFiles, sha256 } from '../run/index.ts';
-import { StoreNotFoundError } from '../store/index.ts';
+import { ObjectStream, StoreNotFoundError } from '../store/index.ts';
 import type { WorkItem } from '../corpus/index.ts';
 import { minHashParamsOf, readSignatureTable } from './dedup-files.ts';
 import { type DeclaredUnit, outputDigest, SINGLE_UNIT, type Upstream } from './unit.ts';
-import type { DedupGroupEvent, DedupPartitionEvent, StageContext } from './types.ts';
+import type { DedupGroupEvent, DedupMergeEvent, DedupPartitionEvent, StageContext } from './types.ts';
 import { BadStageInputError, MissingInputError, StaleInputError } from './errors.ts';
 
 
@@ -101,14 +103,32 @@ export async function dedupGatherUnit(event: DedupGroupEvent, ctx: StageContext)
   } };
 }
 
-/** The group files' headers (where partition sections lie, documents per item, body digests), one read each. */
-async function readGroupHeaders(ctx: StageContext, run: RunFiles, items: number) {
+/** Units of the shuffle's top level: the merged groups when the plan merges gather groups, else the groups themselves. */
+function topLevel(run: RunFiles) {
+  const merged = run.plan.dedupMergeGroups > 1;
+  const unitItems = Math.max(1, run.plan.dedupMergeGroups) * run.plan.dedupGroupItems;
+  return {
+    merged,
+    count: run.plan.dedupMerges,
+    /** Consecutive work items per unit. */
+    unitItems,
+    key: (k: number) => (merged ? artifactKeys.dedupMerged(k) : artifactKeys.dedupGroup(k)),
+    unit: (k: number) => `${merged ? 'm' : 'g'}-${String(k).padStart(5, '0')}`,
+    items: (k: number, items: number) => {
+      const first = k * unitItems;
+      return { first, count: Math.max(0, Math.min(unitItems, items - first)) };
+    },
+  };
+}
+
+/** Group-format files' headers (where partition sections lie, documents per item, body digests), one read each. */
+async function readGroupHeaders(ctx: StageContext, run: RunFiles, files: readonly { key: string; items: number }[], stage: string, writer: string) {
   const P = run.plan.dedupPartitions;
-  const headers: ({ uri: string } & ReturnType<typeof decodeGroupHeader>)[] = [];
-  for (let g = 0; g < run.plan.dedupGroups; g++) {
-    const uri = run.uri(artifactKeys.dedupGroup(g));
-    const header = await ctx.store.read(uri, { start: 0, end: groupHeaderBytes(P, groupItems(run, g, items).count) }).catch((err: unknown) => {
-      throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup: ${uri} does not exist; run the dedup gather stage first`) : err;
+  const headers: ({ uri: string } & GroupHeader)[] = [];
+  for (const f of files) {
+    const uri = run.uri(f.key);
+    const header = await ctx.store.read(uri, { start: 0, end: groupHeaderBytes(P, f.items) }).catch((err: unknown) => {
+      throw err instanceof StoreNotFoundError ? new MissingInputError(`${stage}: ${uri} does not exist; run the ${writer} stage first`) : err;
     });
     headers.push({ uri, ...decodeGroupHeader(header, P, uri) });
   }
@@ -116,9 +136,81 @@ async function readGroupHeaders(ctx: StageContext, run: RunFiles, items: number)
 }
 
 /**
- * dedup (one partition): reads this partition's section from every gather group's file (a header and a range read
- * each). Exact deduplication decides the partition's copies here (every copy of a text is in the partition of its
- * hash: resolveExactPartition) and writes what it removes to dedup/removals/p-<partition>.bin, laid out by group.
+ * Merges run one at a time in a process: a merge holds all its inputs' streams open (up to 32) and the upload's parts,
+ * and the S3 client has 50 sockets; merges running side by side in one process (the local runner without workers
+ * starts a fan-out's calls together) could each hold some sockets while waiting for more. A Lambda runs one anyway.
+ */
+let mergeTurn: Promise<unknown> = Promise.resolve();
+function oneMergeAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const turn = mergeTurn.then(work);
+  mergeTurn = turn.catch(() => undefined);
+  return turn;
+}
+
+export interface DedupMergeOutput {
+  merge: number;
+  /** Group files merged. */
+  groups: number;
+  bytes: number;
+}
+
+/**
+ * dedup merge (one merged group, only when the plan merges: dedupMergeGroups > 1): combines M consecutive group files
+ * into dedup/merged/m-<merge>.bin, a group file of all their items (lib/dedup/group-file.ts), so a partition reads one
+ * range per M groups: the shuffle's merge level. Reads each input's header (one range read) and then its body as one
+ * stream, all M in lockstep, partition by partition, and streams the merged file out: memory is a chunk per input and
+ * the upload's parts, whatever the files' sizes.
+ */
+export async function dedupMergeUnit(event: DedupMergeEvent, ctx: StageContext): Promise<DeclaredUnit<DedupMergeOutput>> {
+  const run = await readPlan(ctx.store, event.plan);
+  dedupSpecOf(run);
+  const M = run.plan.dedupMergeGroups;
+  if (M <= 1) throw new BadStageInputError(`dedup merge: the plan merges no gather groups (dedupMergeGroups ${M})`);
+  if (event.merge >= run.plan.dedupMerges) throw new BadStageInputError(`dedup merge: merge ${event.merge} is out of range (the plan has ${run.plan.dedupMerges})`);
+  const items = await readItems(ctx.store, run);
+  const groups: number[] = [];
+  for (let g = event.merge * M; g < Math.min(run.plan.dedupGroups, (event.merge + 1) * M); g++) groups.push(g);
+  const headers = await readGroupHeaders(
+    ctx,
+    run,
+    groups.map((g) => ({ key: artifactKeys.dedupGroup(g), items: groupItems(run, g, items.length).count })),
+    'dedup merge',
+    'dedup gather',
+  );
+  const P = run.plan.dedupPartitions;
+  const key = artifactKeys.dedupMerged(event.merge);
+  // The merged file is a function of its inputs' bodies, which their digests cover.
+  return { run, unit: topLevel(run).unit(event.merge), inputs: sha256(headers.map((h) => h.digest).join('\n')), outputs: [key], work: () => oneMergeAtATime(async () => {
+    const out = new ObjectStream(ctx.store, run.uri(key));
+    const bodies: Awaited<ReturnType<typeof ctx.store.readStream>>[] = [];
+    try {
+      const inputs = [];
+      for (const h of headers) {
+        const body = await ctx.store.readStream(h.uri, { start: groupHeaderBytes(P, h.items) });
+        bodies.push(body);
+        inputs.push({ uri: h.uri, header: h, body });
+      }
+      const bytes = await mergeGroupFiles(inputs, P, {
+        write: async (chunk) => {
+          await out.write(chunk);
+        },
+      });
+      await out.end();
+      ctx.progress.add({ docs: 0 });
+      return { merge: event.merge, groups: headers.length, bytes };
+    } catch (err) {
+      for (const b of bodies) b.destroy();
+      await out.abort(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+  }) };
+}
+
+/**
+ * dedup (one partition): reads this partition's section from every file of the shuffle's top level (the merged files,
+ * or the gather groups' files when the plan merges none; a header and a range read each). Exact deduplication decides
+ * the partition's copies here (every copy of a text is in the partition of its hash: resolveExactPartition) and writes
+ * what it removes to dedup/removals/p-<partition>.bin, laid out by top-level unit.
  * MinHash finds the documents that share a band key or an exact hash, reads just their signatures, and writes the
  * pairs verified at the threshold to dedup/pairs/p-<partition>.bin for the clustering. Memory: 12 bytes per band
  * record and 32 per exact record of the partition, bounded by dedup.maxPartitionRecords.
@@ -130,9 +222,17 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
   if (event.partition >= P) throw new BadStageInputError(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
   const items = await readItems(ctx.store, run);
   const unit = `p-${String(event.partition).padStart(5, '0')}`;
-  const headers = await readGroupHeaders(ctx, run, items.length);
+  const top = topLevel(run);
+  const headers = await readGroupHeaders(
+    ctx,
+    run,
+    Array.from({ length: top.count }, (_, k) => ({ key: top.key(k), items: top.items(k, items.length).count })),
+    'dedup',
+    top.merged ? 'dedup merge' : 'dedup gather',
+  );
   // The outcome depends on the documents' texts (band keys, exact hashes, and signatures that the band keys are cut
-  // from) and, for exact deduplication, on the policy keys the exact records carry: the group files' digests cover all.
+  // from) and, for exact deduplication, on the policy keys the exact records carry: the group files' digests cover all
+  // (a merged file's digest is made of its group files').
   const versions = sha256(headers.map((h) => h.digest).join('\n'));
   const output = d.kind === 'exact' ? artifactKeys.dedupRemovals(event.partition) : artifactKeys.dedupPairs(event.partition);
   return { run, unit, inputs: versions, outputs: [output], work: async () => {
@@ -147,11 +247,11 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
     const stats: PairFinderStats = { bandBuckets: 0, comparisons: 0, truncatedBuckets: 0, exactGroups: 0 };
     if (d.kind === 'exact') {
       const itemDocs = (item: number) => {
-        const h = headers[Math.floor(item / run.plan.dedupGroupItems)]!;
+        const h = headers[Math.floor(item / top.unitItems)]!;
         return h.itemDocs[item - h.firstItem]!;
       };
       const { summary, removals } = resolveExactPartition(records, itemDocs, d, LARGEST_LISTED);
-      await ctx.store.write(run.uri(output), encodeRemovals(removals, run.plan.dedupGroups, run.plan.dedupGroupItems));
+      await ctx.store.write(run.uri(output), encodeRemovals(removals, top.count, top.unitItems));
       return { partition: event.partition, records: records.exacts, pairs: summary.pairs, stats: { ...stats, exactGroups: summary.clusters }, resolved: summary };
     }
     const hashes = minHashParamsOf(run.plan.spec).hashes;
@@ -163,27 +263,30 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
 }
 
 export interface DedupRemovalsOutput {
-  group: number;
+  /** The shuffle's top-level unit: a merged group (a gather group when the plan merges none). */
+  merge: number;
   /** Ids of the group's items that lose documents (each has dedup/removed/<item>.json), in item order. */
   itemsWithRemovals: string[];
   docsRemoved: number;
 }
 
 /**
- * dedup removals (one gather group), exact deduplication: reads the group's section of every partition's removals (a
- * header and a range each: the shuffle back from partitions to items) and writes each of its items' removal list,
+ * dedup removals (one unit of the shuffle's top level: a merged group, or a gather group when the plan merges none),
+ * exact deduplication: reads the unit's section of every partition's removals (a header and a range each: the shuffle
+ * back from partitions to items) and writes each of its items' removal list,
  * dedup/removed/<item>.json (rows in order). MinHash decides its removals in the clustering, which writes these lists
  * itself: this unit then writes nothing.
  */
-export async function dedupRemovalsUnit(event: DedupGroupEvent, ctx: StageContext): Promise<DeclaredUnit<DedupRemovalsOutput>> {
+export async function dedupRemovalsUnit(event: DedupMergeEvent, ctx: StageContext): Promise<DeclaredUnit<DedupRemovalsOutput>> {
   const run = await readPlan(ctx.store, event.plan);
   const d = dedupSpecOf(run);
-  const G = run.plan.dedupGroups;
-  if (event.group >= G) throw new BadStageInputError(`dedup removals: group ${event.group} is out of range (the plan has ${G})`);
-  const unit = `g-${String(event.group).padStart(5, '0')}`;
-  if (d.kind !== 'exact') return { run, unit, inputs: 'minhash', outputs: [], work: async () => ({ group: event.group, itemsWithRemovals: [], docsRemoved: 0 }) };
+  const top = topLevel(run);
+  const G = top.count;
+  if (event.merge >= G) throw new BadStageInputError(`dedup removals: unit ${event.merge} is out of range (the plan has ${G})`);
+  const unit = top.unit(event.merge);
+  if (d.kind !== 'exact') return { run, unit, inputs: 'minhash', outputs: [], work: async () => ({ merge: event.merge, itemsWithRemovals: [], docsRemoved: 0 }) };
   const items = await readItems(ctx.store, run);
-  const { first, count } = groupItems(run, event.group, items.length);
+  const { first, count } = top.items(event.merge, items.length);
   const parts: { uri: string; start: number; end: number; digest: string }[] = [];
   for (let p = 0; p < run.plan.dedupPartitions; p++) {
     const uri = run.uri(artifactKeys.dedupRemovals(p));
@@ -191,7 +294,7 @@ export async function dedupRemovalsUnit(event: DedupGroupEvent, ctx: StageContex
       throw err instanceof StoreNotFoundError ? new MissingInputError(`dedup removals: ${uri} does not exist; run the dedup stage first`) : err;
     });
     const h = decodeRemovalHeader(header, G, uri);
-    parts.push({ uri, ...h.sections[event.group]!, digest: h.digest });
+    parts.push({ uri, ...h.sections[event.merge]!, digest: h.digest });
   }
   // Which items lose documents is known only after reading: the outputs are every item's list, written or not, so
   // the unit's outputs are declared as what it wrote (the marker keeps the list).
@@ -201,7 +304,7 @@ export async function dedupRemovalsUnit(event: DedupGroupEvent, ctx: StageContex
     const r = decodeRemovalSection(await ctx.store.read(part.uri, { start: part.start, end: part.end }), part.uri);
     for (let i = 0; i < r.count; i++) {
       const item = r.item[i]!;
-      if (item < first || item >= first + count) throw new BadStageInputError(`dedup removals: ${part.uri} lists item ${item} in group ${event.group} (items ${first} to ${first + count - 1})`);
+      if (item < first || item >= first + count) throw new BadStageInputError(`dedup removals: ${part.uri} lists item ${item} in unit ${event.merge} (items ${first} to ${first + count - 1})`);
       const list = lists.get(item) ?? [];
       const key = r.key[i]!;
       list.push({ row: r.row[i]!, key: Number.isNaN(key) ? null : key, tokens: r.tokens[i]! });
@@ -218,7 +321,7 @@ export async function dedupRemovalsUnit(event: DedupGroupEvent, ctx: StageContex
       await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
       docsRemoved += list.length;
     }
-    return { group: event.group, itemsWithRemovals: written.map((i) => items[i]!.id), docsRemoved };
+    return { merge: event.merge, itemsWithRemovals: written.map((i) => items[i]!.id), docsRemoved };
   } };
 }
 
@@ -424,8 +527,9 @@ export async function dedupClustersUnit(
       digests.push(outputDigest(marker, artifactKeys.dedupRemovals(p)));
     }
     const groups: DedupRemovalsOutput[] = [];
-    for (let g = 0; g < run.plan.dedupGroups; g++) {
-      const marker = await upstream.removalLists(run, `g-${String(g).padStart(5, '0')}`);
+    const top = topLevel(run);
+    for (let k = 0; k < top.count; k++) {
+      const marker = await upstream.removalLists(run, top.unit(k));
       groups.push(marker.output as DedupRemovalsOutput);
       digests.push(...marker.outputs.map((o) => o.sha256));
     }

@@ -24,6 +24,11 @@ export interface PlanOutput {
   /** URI of the JSON array of dedup gather groups `{ group }` (the DedupGatherMap's ItemReader); empty without dedup. */
   dedupGroupsUri: string;
   dedupGroups: number;
+  /** URI of the JSON array of the shuffle's top-level units `{ merge }` (the DedupMergeMap's and DedupRemovalsMap's ItemReader). */
+  dedupMergesUri: string;
+  /** Group files per merged group: 1 when nothing is merged (the workflow then skips the DedupMergeMap). */
+  dedupMergeGroups: number;
+  dedupMerges: number;
   output: string;
 }
 
@@ -137,6 +142,8 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
     dedupPartitions: layout.partitions,
     dedupGroupItems: layout.groupItems,
     dedupGroups: layout.groups,
+    dedupMergeGroups: layout.mergeGroups,
+    dedupMerges: layout.merges,
   };
   const planUri = joinUri(spec.output, artifactKeys.plan);
   const itemsUri = joinUri(spec.output, artifactKeys.items);
@@ -145,6 +152,8 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
   await ctx.store.writeJson(dedupPartitionsUri, Array.from({ length: plan.dedupPartitions }, (_, partition) => ({ partition })));
   const dedupGroupsUri = joinUri(spec.output, artifactKeys.dedupGroups);
   await ctx.store.writeJson(dedupGroupsUri, Array.from({ length: plan.dedupGroups }, (_, group) => ({ group })));
+  const dedupMergesUri = joinUri(spec.output, artifactKeys.dedupMerges);
+  await ctx.store.writeJson(dedupMergesUri, Array.from({ length: plan.dedupMerges }, (_, merge) => ({ merge })));
   await ctx.store.writeJson(planUri, plan);
   ctx.log.info(`planned ${items.length} work item(s) over ${plan.corpus.shards} shard(s), ${bytes} bytes`);
   return {
@@ -157,6 +166,9 @@ async function planRun(spec: JobSpec, ctx: StageContext): Promise<PlanOutput> {
     dedupPartitions: plan.dedupPartitions,
     dedupGroupsUri,
     dedupGroups: plan.dedupGroups,
+    dedupMergesUri,
+    dedupMergeGroups: plan.dedupMergeGroups,
+    dedupMerges: plan.dedupMerges,
     output: spec.output,
   };
 }

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { RunFiles, SampleItemOutput, SelectItemOutput } from '../run/index.ts';
 import type { CountItemOutput } from './count.ts';
-import type { DedupClustersOutput, DedupGatherOutput, DedupPartitionOutput, DedupRemovalsOutput } from './dedup.ts';
+import type { DedupClustersOutput, DedupGatherOutput, DedupMergeOutput, DedupPartitionOutput, DedupRemovalsOutput } from './dedup.ts';
 import { invalidEvent } from './errors.ts';
 import type { FinalizeOutput } from './finalize.ts';
 import type { Declared, Upstream } from './unit.ts';
@@ -18,6 +18,7 @@ import type { ScoreItemOutput } from './score.ts';
 import type { SettleOutput } from './settle.ts';
 import {
   dedupGroupEventSchema,
+  dedupMergeEventSchema,
   dedupPartitionEventSchema,
   itemEventSchema,
   itemsEventSchema,
@@ -37,13 +38,18 @@ import {
  * - `per-slice`: one call per slice of the sample, `{ plan, index, count }` (a Batch array job; one Lambda call);
  * - `per-group`: one call per dedup gather group of consecutive work items, `{ plan, group }` (a Distributed Map over
  *   plan/dedup-groups.json);
+ * - `per-merge`: one call per unit of the dedup shuffle's top level, `{ plan, merge }` (a Distributed Map over
+ *   plan/dedup-merges.json): the merged groups of consecutive gather groups, or the groups themselves when the plan
+ *   merges nothing (dedupMergeGroups 1); a stage with `mergesOnly` then makes no call (the workflow skips its map);
  * - `per-partition`: one call per band-key partition, `{ plan, partition }` (a Distributed Map over
  *   plan/dedup-partitions.json).
  */
-export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-group' | 'per-partition';
+export type FanOut = 'single' | 'per-item' | 'per-item-batch' | 'per-slice' | 'per-group' | 'per-merge' | 'per-partition';
 
 export interface StageDefinition<S extends z.ZodType, O, R extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> {
   fanOut: FanOut;
+  /** A `per-merge` stage that runs only when the plan merges gather groups (dedupMergeGroups > 1): dedup-merge. */
+  mergesOnly?: boolean;
   /** The input every caller validates against; the stage function takes its parsed output. */
   input: S;
   /** A stage that completes its own call (no unit markers: plan, reduce, settle, finalize, report): its function, imported on first use. */
@@ -115,6 +121,13 @@ export const stages = {
     declare: async () => (await import('./dedup.ts')).dedupGatherUnit,
     summary: (outs: DedupGatherOutput[]) => `${outs.length} group(s) of band files gathered`,
   }),
+  'dedup-merge': stage({
+    fanOut: 'per-merge',
+    mergesOnly: true,
+    input: dedupMergeEventSchema,
+    declare: async () => (await import('./dedup.ts')).dedupMergeUnit,
+    summary: (outs: DedupMergeOutput[]) => `${outs.length} merged group(s) of group files`,
+  }),
   dedup: stage({
     fanOut: 'per-partition',
     input: dedupPartitionEventSchema,
@@ -122,8 +135,8 @@ export const stages = {
     summary: (outs: DedupPartitionOutput[]) => `${sum(outs, (o) => o.pairs)} verified pair(s)`,
   }),
   'dedup-removals': stage({
-    fanOut: 'per-group',
-    input: dedupGroupEventSchema,
+    fanOut: 'per-merge',
+    input: dedupMergeEventSchema,
     declare: async () => (await import('./dedup.ts')).dedupRemovalsUnit,
     summary: (outs: DedupRemovalsOutput[]) => `${sum(outs, (o) => o.itemsWithRemovals.length)} removal list(s) written`,
   }),
@@ -236,7 +249,7 @@ export const phases: readonly Phase[] = [
   { name: 'reference', stages: ['reference', 'merge-labels'] },
   { name: 'fit', stages: ['fit'] },
   { name: 'score', stages: ['score'] },
-  { name: 'dedup', stages: ['dedup-gather', 'dedup', 'dedup-removals', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
+  { name: 'dedup', stages: ['dedup-gather', 'dedup-merge', 'dedup', 'dedup-removals', 'dedup-clusters'], when: (run) => run.plan.dedupPartitions > 0 },
   { name: 'reduce', stages: ['reduce'] },
   { name: 'count', stages: ['count', 'settle'], repeat: 'until-settled' },
   { name: 'select', stages: ['select'] },

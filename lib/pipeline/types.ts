@@ -77,3 +77,6 @@ export type DedupPartitionEvent = z.infer<typeof dedupPartitionEventSchema>;
 /** Input of one dedup gather unit: a group of consecutive work items. */
 export const dedupGroupEventSchema = z.object({ plan: z.string().min(1), group: z.number().int().nonnegative() }).strict();
 export type DedupGroupEvent = z.infer<typeof dedupGroupEventSchema>;
+/** Input of one unit of the shuffle's top level (dedup merge, dedup removals): a merged group of consecutive gather groups. */
+export const dedupMergeEventSchema = z.object({ plan: z.string().min(1), merge: z.number().int().nonnegative() }).strict();
+export type DedupMergeEvent = z.infer<typeof dedupMergeEventSchema>;

@@ -27,8 +27,12 @@ export const artifactKeys = {
   dedupGroups: 'plan/dedup-groups.json',
   /** A group of consecutive items' band files laid out by partition (the shuffle's first level). */
   dedupGroup: (group: number) => `dedup/groups/g-${String(group).padStart(5, '0')}.bin`,
+  /** The shuffle's top-level units `{ merge }` (the DedupMergeMap's and DedupRemovalsMap's ItemReader). */
+  dedupMerges: 'plan/dedup-merges.json',
+  /** Consecutive group files merged into one, in the group files' format (the shuffle's second level, when the plan merges). */
+  dedupMerged: (merge: number) => `dedup/merged/m-${String(merge).padStart(5, '0')}.bin`,
   dedupPairs: (partition: number) => `dedup/pairs/p-${String(partition).padStart(5, '0')}.bin`,
-  /** Exact deduplication: the copies a partition removes, laid out by gather group. */
+  /** Exact deduplication: the copies a partition removes, laid out by the shuffle's top-level unit (merged group, or gather group without a merge). */
   dedupRemovals: (partition: number) => `dedup/removals/p-${String(partition).padStart(5, '0')}.bin`,
   dedupRemoved: (item: string) => `dedup/removed/${item}.json`,
   dedupSummary: 'dedup/summary.json',
@@ -69,6 +73,7 @@ const INTERMEDIATE_KEY = new RegExp(
     String.raw`/scores/[A-Za-z0-9._-]+\.(dedup|bands)`,
     String.raw`/dedup/(pairs|removals)/p-\d+\.bin`,
     String.raw`/dedup/groups/g-\d+\.bin`,
+    String.raw`/dedup/merged/m-\d+\.bin`,
     String.raw`/budget/(estimate\.json|counts/[A-Za-z0-9._-]+\.json)`,
   ]
     .map((p) => `(?:${p})`)

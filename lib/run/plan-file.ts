@@ -22,7 +22,18 @@ export const workItemSchema = z
   })
   .strict();
 
-export const planSchema = z.object({
+/**
+ * A plan written before the dedup shuffle's merge level has no dedupMergeGroups/dedupMerges: it is read as merging
+ * nothing (its layout: the top level is the groups).
+ */
+function withMergeFields(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || 'dedupMergeGroups' in value) return value;
+  const groups = (value as { dedupGroups?: unknown }).dedupGroups;
+  if (typeof groups !== 'number') return value;
+  return { ...value, dedupMergeGroups: groups > 0 ? 1 : 0, dedupMerges: groups };
+}
+
+export const planSchema = z.preprocess(withMergeFields, z.object({
   version: z.literal(1),
   name: z.string(),
   /** Hash of the resolved spec without its output location: identifies the job's content. */
@@ -47,7 +58,11 @@ export const planSchema = z.object({
   dedupGroupItems: z.number().int().nonnegative(),
   /** Gather groups: ceil(items / dedupGroupItems). */
   dedupGroups: z.number().int().nonnegative(),
-}).describe('plan');
+  /** Consecutive group files per merged group (1: no merge; 0 when the spec deduplicates nothing). */
+  dedupMergeGroups: z.number().int().nonnegative(),
+  /** The shuffle's top-level units: ceil(dedupGroups / dedupMergeGroups) merged groups (the groups when nothing is merged). */
+  dedupMerges: z.number().int().nonnegative(),
+})).describe('plan');
 export type Plan = z.infer<typeof planSchema>;
 
 /** Stable JSON: object keys sorted, so hashes do not depend on key order. */

@@ -260,6 +260,7 @@ export const dedupPartitionListSchema = z.array(z.object({ partition: z.number()
 
 /** plan/dedup-groups.json: the dedup gather stage's map items, one per group of consecutive work items. */
 export const dedupGroupListSchema = z.array(z.object({ group: z.number().int().nonnegative() })).describe('dedup gather group list');
+export const dedupMergeListSchema = z.array(z.object({ merge: z.number().int().nonnegative() })).describe('dedup merged group list');
 
 /** _FAILED (and `<spec>.FAILED`): why a run failed. */
 export const failureRecordSchema = z

@@ -38,6 +38,9 @@ export function unitInputs(stage: StageName, planUri: string, run: RunFiles, ite
       return range(run.plan.referenceSlices).map((index) => ({ plan: planUri, index, count: run.plan.referenceSlices }));
     case 'per-group':
       return range(run.plan.dedupGroups).map((group) => ({ plan: planUri, group }));
+    case 'per-merge':
+      if (stages[stage].mergesOnly && run.plan.dedupMergeGroups <= 1) return [];
+      return range(run.plan.dedupMerges).map((merge) => ({ plan: planUri, merge }));
     case 'per-partition':
       return range(run.plan.dedupPartitions).map((partition) => ({ plan: planUri, partition }));
   }

@@ -37,17 +37,18 @@ describe('the synthesized stack', () => {
     for (const r of reasons) expect(String(r).length).toBeGreaterThan(30);
   });
 
-  it('has seven Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
+  it('has eight Distributed Maps reading their item lists through an ItemReader and writing results with ResultWriter', () => {
     const maps = Object.entries(asl.States).filter(([, s]: [string, any]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupGatherMap', 'DedupMap', 'DedupRemovalsMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
+    expect(maps.map(([n]) => n).sort()).toEqual(['CountMap', 'DedupGatherMap', 'DedupMap', 'DedupMergeMap', 'DedupRemovalsMap', 'SampleMap', 'ScoreMap', 'SelectMap']);
     for (const [, m] of maps as [string, any][]) {
       expect(m.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(m.ItemReader.Resource).toBe('arn:aws:states:::s3:getObject');
       expect(m.ItemReader.ReaderConfig.InputType).toBe('JSON');
-      // The dedup maps read the plan's group and partition lists (plan/dedup-groups.json, plan/dedup-partitions.json);
-      // the others the work items.
-      const byGroup = m === asl.States.DedupGatherMap || m === asl.States.DedupRemovalsMap;
-      const key = m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : byGroup ? '$.run.dedupGroupsKey' : '$.run.itemsKey';
+      // The dedup maps read the plan's group, merged group and partition lists (plan/dedup-groups.json,
+      // plan/dedup-merges.json: the shuffle's top level, plan/dedup-partitions.json); the others the work items.
+      const byMerge = m === asl.States.DedupMergeMap || m === asl.States.DedupRemovalsMap;
+      const key =
+        m === asl.States.DedupMap ? '$.run.dedupPartitionsKey' : m === asl.States.DedupGatherMap ? '$.run.dedupGroupsKey' : byMerge ? '$.run.dedupMergesKey' : '$.run.itemsKey';
       expect(m.ItemReader.Parameters).toEqual({ 'Bucket.$': '$.run.itemsBucket', 'Key.$': key });
       expect(m.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
       expect(m.ResultWriter.Parameters['Prefix.$']).toBe('$.run.resultsPrefix');
@@ -61,11 +62,16 @@ describe('the synthesized stack', () => {
     expect(asl.States.SampleMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'item.$': '$$.Map.Item.Value' });
     expect(asl.States.DedupMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'partition.$': '$$.Map.Item.Value.partition' });
     expect(asl.States.DedupGatherMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'group.$': '$$.Map.Item.Value.group' });
-    expect(asl.States.DedupRemovalsMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'group.$': '$$.Map.Item.Value.group' });
-    // Without partitions (dedup "none") the choice goes straight to Reduce; with them, gather, the partitions, the
-    // removal lists by group, then the clusters' summary.
+    expect(asl.States.DedupMergeMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'merge.$': '$$.Map.Item.Value.merge' });
+    expect(asl.States.DedupRemovalsMap.ItemSelector).toEqual({ 'plan.$': '$.run.plan', 'merge.$': '$$.Map.Item.Value.merge' });
+    // Without partitions (dedup "none") the choice goes straight to Reduce; with them, gather, the merge when the plan
+    // merges group files (else straight to the partitions), the partitions, the removal lists by merged group, then
+    // the clusters' summary.
     expect(asl.States.DedupKind.Choices[0].Next).toBe('DedupGatherMap');
-    expect(asl.States.DedupGatherMap.Next).toBe('DedupMap');
+    expect(asl.States.DedupGatherMap.Next).toBe('DedupMerging');
+    expect(asl.States.DedupMerging.Choices).toEqual([{ Variable: '$.run.dedupMergeGroups', NumericGreaterThan: 1, Next: 'DedupMergeMap' }]);
+    expect(asl.States.DedupMerging.Default).toBe('DedupMap');
+    expect(asl.States.DedupMergeMap.Next).toBe('DedupMap');
     expect(asl.States.DedupMap.Next).toBe('DedupRemovalsMap');
     expect(asl.States.DedupRemovalsMap.Next).toBe('DedupClusters');
     expect(asl.States.DedupKind.Default).toBe('Reduce');
@@ -180,7 +186,7 @@ describe('the synthesized stack', () => {
     const names = fns.map((f) => f.Properties.Environment?.Variables?.STAGE).filter(Boolean);
     expect(names.sort()).toEqual([...stageNames, 'record-failure', 'start'].sort());
     expect(stageNames).toEqual(
-      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup-gather', 'dedup', 'dedup-removals', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
+      ['plan', 'sample', 'merge-sample', 'reference', 'merge-labels', 'fit', 'score', 'dedup-gather', 'dedup-merge', 'dedup', 'dedup-removals', 'dedup-clusters', 'reduce', 'count', 'settle', 'select', 'finalize', 'report'],
     );
     const stageFns = fns.filter((f) => f.Properties.Environment?.Variables?.STAGE);
     expect(new Set(stageFns.map((f) => f.Properties.Code.S3Key)).size).toBe(1);

@@ -165,6 +165,6 @@ describe('exact deduplication decided per partition', () => {
 
   it('refuses a removal file written for another number of groups, naming it', () => {
     const file = encodeRemovals({ count: 0, item: new Uint32Array(0), row: new Uint32Array(0), tokens: new Uint32Array(0), key: new Float32Array(0) }, 3, 4);
-    expect(() => decodeRemovalHeader(file, 2, 's3://b/dedup/removals/p-00001.bin')).toThrow(/s3:\/\/b\/dedup\/removals\/p-00001\.bin: written for 3 gather groups, the plan has 2/);
+    expect(() => decodeRemovalHeader(file, 2, 's3://b/dedup/removals/p-00001.bin')).toThrow(/s3:\/\/b\/dedup\/removals\/p-00001\.bin: written for 3 groups, the plan has 2/);
   });
 });

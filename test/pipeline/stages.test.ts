@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, stageContext } from '../../lib/pipeline/context.ts';
 import { InvalidEventError } from '../../lib/pipeline/errors.ts';
 import { parseStageInput, phases, stageNames, stages, stateName } from '../../lib/pipeline/stages.ts';
+import { unitInputs } from '../../lib/runner/run-phases.ts';
 import { runStage } from '../../lib/runner/run-stage.ts';
+import type { RunFiles } from '../../lib/run/index.ts';
 import { StageWorkerPool } from '../../lib/runner/worker-pool.ts';
 import { createStore } from '../../lib/store/index.ts';
 
@@ -34,6 +36,18 @@ describe('the stage registry', () => {
       expect(stages[phase.stages.at(-1)!].fanOut === 'single' || phase.stages.length === 1).toBe(true);
       if (phase.stages.length > 1) expect(stages[phase.stages[0]!].fanOut).not.toBe('single');
     }
+  });
+
+  it('runs the dedup merge only when the plan merges group files, and the removal lists once per unit of the shuffle\'s top level', () => {
+    expect(phases.find((p) => p.name === 'dedup')!.stages).toEqual(['dedup-gather', 'dedup-merge', 'dedup', 'dedup-removals', 'dedup-clusters']);
+    expect([stages['dedup-merge'].fanOut, stages['dedup-removals'].fanOut]).toEqual(['per-merge', 'per-merge']);
+    const run = (dedupGroups: number, dedupMergeGroups: number) =>
+      ({ plan: { dedupPartitions: 4, dedupGroups, dedupMergeGroups, dedupMerges: Math.ceil(dedupGroups / dedupMergeGroups) } }) as unknown as RunFiles;
+    expect(unitInputs('dedup-merge', 'p', run(5, 1), [])).toEqual([]);
+    expect(unitInputs('dedup-removals', 'p', run(5, 1), [])).toEqual([0, 1, 2, 3, 4].map((merge) => ({ plan: 'p', merge })));
+    expect(unitInputs('dedup-merge', 'p', run(5, 2), [])).toEqual([0, 1, 2].map((merge) => ({ plan: 'p', merge })));
+    expect(unitInputs('dedup-removals', 'p', run(5, 2), [])).toEqual([0, 1, 2].map((merge) => ({ plan: 'p', merge })));
+    expect(unitInputs('dedup-gather', 'p', run(5, 2), [])).toHaveLength(5);
   });
 
   it('declares what each stage reads from upstream: stages that run before it, named in the registry only', () => {

@@ -23,6 +23,7 @@ describe('intermediateArtifactTags', () => {
       artifactKeys.bands('00003'),
       artifactKeys.dedupPairs(1),
       artifactKeys.dedupGroup(1),
+      artifactKeys.dedupMerged(1),
       artifactKeys.dedupRemovals(1),
       artifactKeys.estimate,
       artifactKeys.counts('00003'),
@@ -34,6 +35,7 @@ describe('intermediateArtifactTags', () => {
       artifactKeys.contentCache,
       artifactKeys.dedupPartitions,
       artifactKeys.dedupGroups,
+      artifactKeys.dedupMerges,
       artifactKeys.labels,
       artifactKeys.model,
       artifactKeys.card,
@@ -51,7 +53,7 @@ describe('intermediateArtifactTags', () => {
     for (const key of kept) expect({ key, tags: intermediateArtifactTags(out + key) }).toEqual({ key, tags: undefined });
     // Every artifact key is in one list or the other.
     const all: string[] = Object.values(artifactKeys).map((k) => (typeof k === 'function' ? (k as (x: never) => string)('00003' as never) : k));
-    for (const key of all) if (intermediatePrefixes.some((p) => key.startsWith(p))) expect([...expiring, ...kept, artifactKeys.dedupPairs(3), artifactKeys.dedupGroup(3), artifactKeys.dedupRemovals(3), artifactKeys.referencePart(3)]).toContain(key);
+    for (const key of all) if (intermediatePrefixes.some((p) => key.startsWith(p))) expect([...expiring, ...kept, artifactKeys.dedupPairs(3), artifactKeys.dedupGroup(3), artifactKeys.dedupMerged(3), artifactKeys.dedupRemovals(3), artifactKeys.referencePart(3)]).toContain(key);
   });
 
   it('never tags a manifest or a selection whose output prefix contains an intermediate folder name', () => {

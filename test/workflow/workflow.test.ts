@@ -148,12 +148,12 @@ afterAll(async () => {
 });
 
 describe('the synthesized workflow, executed locally over s3rver', () => {
-  it('transforms exactly the seven Distributed Maps and binds every Task state to real code', () => {
+  it('transforms exactly the eight Distributed Maps and binds every Task state to real code', () => {
     const names = Object.keys(localHandlers).sort();
     expect(names).toEqual(
       [
         'Plan', 'SampleMapItems', 'Sample', 'MergeSample', 'ReferenceLambda', 'ReferenceBatchArray', 'ReferenceBatchJob',
-        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'DedupGatherMapItems', 'DedupGather', 'DedupMapItems', 'Dedup', 'DedupRemovalsMapItems', 'DedupRemovals', 'DedupClusters', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize', 'Report',
+        'MergeLabels', 'Fit', 'ScoreMapItems', 'Score', 'DedupGatherMapItems', 'DedupGather', 'DedupMergeMapItems', 'DedupMerge', 'DedupMapItems', 'Dedup', 'DedupRemovalsMapItems', 'DedupRemovals', 'DedupClusters', 'Reduce', 'CountMapItems', 'Count', 'Settle', 'SelectMapItems', 'Select', 'Finalize', 'Report',
         'SelectionCompleted', 'RecordFailure',
       ].sort(),
     );
@@ -180,11 +180,13 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     // Counted exactly (CountMap, Settle) and filled in real tokens, in the cloud as locally.
     expect(manifest.selected.tokenCount).toBe('exact');
     expect(manifest.dedup.docsRemoved).toBeGreaterThan(0);
-    // DedupGatherMap ran one child per group of items, DedupMap one per partition, DedupRemovalsMap one per group
-    // (with nothing to write for MinHash), then one DedupClusters.
+    // DedupGatherMap ran one child per group of items, the DedupMerging choice skipped the DedupMergeMap (one group:
+    // the plan merges nothing), DedupMap one per partition, DedupRemovalsMap one per unit of the shuffle's top level
+    // (here the group; with nothing to write for MinHash), then one DedupClusters.
     expect((invoked.get('DedupGather') as { group: number }[]).map((i) => i.group).sort()).toEqual([0]);
+    expect(invoked.get('DedupMerge')).toBeUndefined();
     expect((invoked.get('Dedup') as { partition: number }[]).map((i) => i.partition).sort()).toEqual([0, 1, 2]);
-    expect((invoked.get('DedupRemovals') as { group: number }[]).map((i) => i.group).sort()).toEqual([0]);
+    expect((invoked.get('DedupRemovals') as { merge: number }[]).map((i) => i.merge).sort()).toEqual([0]);
     expect(invoked.get('DedupClusters')).toHaveLength(1);
     // Finalize writes the manifest only; the Report state renders report.html, then writes _SUCCESS.
     expect(invoked.get('Report')).toEqual([{ plan: 's3://data/selections/wf/plan.json', execution: expect.stringMatching(/^wf-/) }]);
