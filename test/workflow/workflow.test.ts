@@ -213,6 +213,28 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     expect(detail).toMatchObject({ specUri: 's3://data/jobs/wf.json', manifest: output.result.manifest });
   }, 300_000);
 
+  it('decides exact copies per partition in the cloud as locally: DedupRemovalsMap writes the same removal lists, the manifest is byte-identical', async () => {
+    invoked.clear();
+    const spec = cloudJob('s3://data/selections/wf-exact/', { dedup: { kind: 'exact', partitions: 3 } });
+    const { result } = await dropAndRun('wf-exact', spec);
+    await result;
+    await runJob(spec, { s3: server.s3, output: 's3://data/selections/local-exact/', workers: 0, log: silentLogger });
+    const cloud = await store.read('s3://data/selections/wf-exact/manifest.json');
+    expect(cloud.toString()).toBe((await store.read('s3://data/selections/local-exact/manifest.json')).toString());
+    const summary = (await store.readJson('s3://data/selections/wf-exact/dedup/summary.json')) as { docsRemoved: number; itemsWithRemovals: string[] };
+    expect(summary.docsRemoved).toBeGreaterThan(0);
+    expect(summary.itemsWithRemovals.length).toBeGreaterThan(0);
+    for (const item of summary.itemsWithRemovals) {
+      const key = `dedup/removed/${item}.json`;
+      expect((await store.read(`s3://data/selections/wf-exact/${key}`)).equals(await store.read(`s3://data/selections/local-exact/${key}`))).toBe(true);
+    }
+    // Every partition decided its copies (removal files, no pair files); the removal lists came from DedupRemovals.
+    expect((invoked.get('Dedup') as { partition: number }[]).map((i) => i.partition).sort()).toEqual([0, 1, 2]);
+    expect(invoked.get('DedupRemovals')!.length).toBeGreaterThan(0);
+    for (const p of [0, 1, 2]) expect(await store.exists(`s3://data/selections/wf-exact/dedup/removals/p-0000${p}.bin`)).toBe(true);
+    expect(await store.exists('s3://data/selections/wf-exact/dedup/pairs/p-00000.bin')).toBe(false);
+  }, 300_000);
+
   it('takes the Catch path on a bad record with onBadRecord "fail": the run fails and _FAILED holds a readable cause', async () => {
     const spec = cloudJob('s3://data/selections/wf-fail/', { corpus: { uri: 's3://data/corpora/demo/corpus/', onBadRecord: 'fail' } });
     const { result } = await dropAndRun('wf-fail', spec);
