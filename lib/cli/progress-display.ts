@@ -62,7 +62,8 @@ export function barsDisplay(stream: NodeJS.WriteStream = process.stderr): Progre
 export function linesDisplay(print: (line: string) => void = (l) => process.stderr.write(l + '\n')): ProgressDisplay {
   return {
     stageStart(stage, total, unit) {
-      print(`[${stage}] started (${formatAmount(total, unit)} ${unit === 'bytes' ? '' : unit})`.replace(/ \)/, ')'));
+      const noun = unit === 'bytes' ? '' : total === 1 ? unit.replace(/s$/, '') : unit;
+      print(`[${stage}] started (${formatAmount(total, unit)} ${noun})`.replace(/ \)/, ')'));
     },
     advance() {},
     stageEnd(stage, summary) {

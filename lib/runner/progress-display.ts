@@ -3,7 +3,7 @@
  * displays (bars, lines) are lib/cli's; a caller that wants none passes `noDisplay`.
  */
 export interface ProgressDisplay {
-  stageStart(stage: string, total: number, unit: 'bytes' | 'docs' | 'items'): void;
+  stageStart(stage: string, total: number, unit: 'bytes' | 'docs' | 'items' | 'calls'): void;
   advance(amount: number): void;
   stageEnd(stage: string, summary: string): void;
   print(line: string): void;

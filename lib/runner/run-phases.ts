@@ -86,8 +86,11 @@ export async function runPhases(list: readonly Phase[], options: RunPhasesOption
       // Progress: the sample's documents for the reference pass, calls of the fan-outs for every other phase.
       const inDocs = stages[first].fanOut === 'per-slice';
       const fanOuts = phase.stages.filter((name) => stages[name].fanOut !== 'single');
-      const units = inDocs ? run.plan.spec.sample.docs : fanOuts.reduce((n, name) => n + unitInputs(name, planUri, run, items).length, 0);
-      display.stageStart(phase.name, units, inDocs ? 'docs' : 'items');
+      // A phase of single stages (fit, reduce, ...) counts as one call.
+      const calls = fanOuts.reduce((n, name) => n + unitInputs(name, planUri, run, items).length, 0);
+      const units = inDocs ? run.plan.spec.sample.docs : fanOuts.length > 0 ? calls : 1;
+      // Items for the fan-outs over work items; the dedup phase's units are groups, merges and partitions: calls.
+      display.stageStart(phase.name, units, inDocs ? 'docs' : fanOuts.every((name) => stages[name].fanOut.startsWith('per-item')) ? 'items' : 'calls');
       const onProgress = inDocs ? (d: ProgressDelta) => display.advance(d.docs ?? 0) : undefined;
       /** All calls of one stage; returns the last one's output. */
       const callAll = async (name: StageName): Promise<unknown> => {
