@@ -70,11 +70,19 @@ export interface DedupGatherOutput {
   bytes: number;
 }
 
+/** Unit `k` of `per` consecutive work items out of `items`: its first item and how many it holds. */
+function consecutiveItems(k: number, per: number, items: number): { first: number; count: number } {
+  const first = k * per;
+  return { first, count: Math.max(0, Math.min(per, items - first)) };
+}
+
 /** The work items of gather group `group`: consecutive items of the plan. */
 function groupItems(run: RunFiles, group: number, items: number): { first: number; count: number } {
-  const first = group * run.plan.dedupGroupItems;
-  return { first, count: Math.max(0, Math.min(run.plan.dedupGroupItems, items - first)) };
+  return consecutiveItems(group, run.plan.dedupGroupItems, items);
 }
+
+/** A dedup unit's name: its kind's letter (g: group, m: merged group, p: partition) and its index. */
+const unitName = (letter: 'g' | 'm' | 'p', k: number) => `${letter}-${String(k).padStart(5, '0')}`;
 
 /**
  * dedup gather (one group): reads the band files of a group of consecutive work items (one GET each) and writes them
@@ -90,7 +98,7 @@ export async function dedupGatherUnit(event: DedupGroupEvent, ctx: StageContext)
   const members = items.slice(first, first + count);
   const versions = await inputVersions(ctx, run, members.map((it) => artifactKeys.bands(it.id)));
   const key = artifactKeys.dedupGroup(event.group);
-  return { run, unit: `g-${String(event.group).padStart(5, '0')}`, inputs: versions.digest, outputs: [key], work: async () => {
+  return { run, unit: unitName('g', event.group), inputs: versions.digest, outputs: [key], work: async () => {
     const inputs = [];
     for (let i = 0; i < members.length; i++) {
       const uri = run.uri(artifactKeys.bands(members[i]!.id));
@@ -113,11 +121,8 @@ function topLevel(run: RunFiles) {
     /** Consecutive work items per unit. */
     unitItems,
     key: (k: number) => (merged ? artifactKeys.dedupMerged(k) : artifactKeys.dedupGroup(k)),
-    unit: (k: number) => `${merged ? 'm' : 'g'}-${String(k).padStart(5, '0')}`,
-    items: (k: number, items: number) => {
-      const first = k * unitItems;
-      return { first, count: Math.max(0, Math.min(unitItems, items - first)) };
-    },
+    unit: (k: number) => unitName(merged ? 'm' : 'g', k),
+    items: (k: number, items: number) => consecutiveItems(k, unitItems, items),
   };
 }
 
@@ -221,7 +226,7 @@ export async function dedupPartitionUnit(event: DedupPartitionEvent, ctx: StageC
   const P = run.plan.dedupPartitions;
   if (event.partition >= P) throw new BadStageInputError(`dedup: partition ${event.partition} is out of range (the plan has ${P})`);
   const items = await readItems(ctx.store, run);
-  const unit = `p-${String(event.partition).padStart(5, '0')}`;
+  const unit = unitName('p', event.partition);
   const top = topLevel(run);
   const headers = await readGroupHeaders(
     ctx,
@@ -296,9 +301,9 @@ export async function dedupRemovalsUnit(event: DedupMergeEvent, ctx: StageContex
     const h = decodeRemovalHeader(header, G, uri);
     parts.push({ uri, ...h.sections[event.merge]!, digest: h.digest });
   }
-  // Which items lose documents is known only after reading: the outputs are every item's list, written or not, so
-  // the unit's outputs are declared as what it wrote (the marker keeps the list).
-  const lists = new Map<number, { row: number; key: number | null; tokens: number }[]>();
+  // Which items lose documents (the unit's outputs) is known only from the sections: they are read here, when the unit
+  // is declared, and so again when it is skipped on a resume.
+  const lists = new Map<number, RemovedDoc[]>();
   for (const part of parts) {
     if (part.end === part.start) continue;
     const r = decodeRemovalSection(await ctx.store.read(part.uri, { start: part.start, end: part.end }), part.uri);
@@ -314,23 +319,18 @@ export async function dedupRemovalsUnit(event: DedupMergeEvent, ctx: StageContex
   const written = [...lists.keys()].sort((a, b) => a - b);
   return { run, unit, inputs: parts.map((p) => p.digest), outputs: written.map((i) => artifactKeys.dedupRemoved(items[i]!.id)), work: async () => {
     let docsRemoved = 0;
-    for (const index of written) {
-      const list = lists.get(index)!.sort((a, b) => a.row - b.row);
-      const id = items[index]!.id;
-      const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
-      await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
-      docsRemoved += list.length;
-    }
+    for (const index of written) docsRemoved += await writeRemovalList(ctx, run, items[index]!.id, lists.get(index)!);
     return { merge: event.merge, itemsWithRemovals: written.map((i) => items[i]!.id), docsRemoved };
   } };
 }
 
 /**
- * dedup clusters (one): merges every partition's verified pairs by union-find, reads the clustered documents'
- * signature records (policy key, tokens, signature), keeps in each cluster the copy with the best policy key and
- * writes the others' rows per item (dedup/removed/<item>.json) and dedup/summary.json. Large or item-emptying clusters
- * are verified pairwise against kept representatives (see resolveClusters). Partitions are read in order, and
- * components do not depend on the order of unions: deterministic.
+ * dedup clusters (one), writing dedup/summary.json. Exact deduplication: the partitions decided the clusters and the
+ * removals stage wrote the lists; this adds up what their completion markers kept. MinHash: merges every partition's
+ * verified pairs by union-find, reads the clustered documents' signature records (policy key, tokens, signature),
+ * keeps in each cluster the copy with the best policy key and writes the others' rows per item
+ * (dedup/removed/<item>.json). Large or item-emptying clusters are verified pairwise against kept representatives (see
+ * resolveClusters). Partitions are read in order, and components do not depend on the order of unions: deterministic.
  */
 export interface DedupClustersOutput {
   /** URI of dedup/summary.json. */
@@ -372,9 +372,20 @@ async function readClusters(
   return { pairs, clusters, sigs };
 }
 
+/** One removed document as its item's removal list holds it. */
+type RemovedDoc = { row: number; key: number | null; tokens: number };
+
+/** Writes dedup/removed/<item>.json: the item's removed documents in row order (sorts `list`). Returns their number. */
+async function writeRemovalList(ctx: StageContext, run: RunFiles, item: string, list: RemovedDoc[]): Promise<number> {
+  list.sort((a, b) => a.row - b.row);
+  const file: RemovedFile = { item, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
+  await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(item)), file);
+  return list.length;
+}
+
 /** Writes dedup/removed/<item>.json for each item with removed documents (rows in order); returns the totals. */
 async function writeRemovals(ctx: StageContext, run: RunFiles, items: readonly WorkItem[], clusters: Clusters, sigs: SignatureRecords) {
-  const removedByItem = new Map<number, { row: number; key: number | null; tokens: number }[]>();
+  const removedByItem = new Map<number, RemovedDoc[]>();
   let docsRemoved = 0;
   let tokensRemoved = 0;
   const guarded = { clusters: 0, docs: 0, kept: 0 };
@@ -395,13 +406,21 @@ async function writeRemovals(ctx: StageContext, run: RunFiles, items: readonly W
   }
   const itemsWithRemovals: string[] = [];
   for (const [index, list] of [...removedByItem].sort((a, b) => a[0] - b[0])) {
-    list.sort((a, b) => a.row - b.row);
-    const id = items[index]!.id;
-    const file: RemovedFile = { item: id, rows: list.map((x) => x.row), keys: list.map((x) => x.key), tokens: list.map((x) => x.tokens) };
-    await ctx.store.writeJson(run.uri(artifactKeys.dedupRemoved(id)), file);
-    itemsWithRemovals.push(id);
+    await writeRemovalList(ctx, run, items[index]!.id, list);
+    itemsWithRemovals.push(items[index]!.id);
   }
   return { docsRemoved, tokensRemoved, guarded, itemsWithRemovals };
+}
+
+/** The ids of documents named by (item, pos): one read of each score file holding one, its id column only. */
+async function idsOf(ctx: StageContext, run: RunFiles, items: readonly WorkItem[], refs: readonly { item: number; pos: number }[]) {
+  const wanted = new Map<number, number[]>();
+  for (const r of refs) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
+  const ids = new Map<number, Map<number, string>>();
+  for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
+    ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
+  }
+  return (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
 }
 
 /**
@@ -410,13 +429,7 @@ async function writeRemovals(ctx: StageContext, run: RunFiles, items: readonly W
  */
 async function largestClusters(ctx: StageContext, run: RunFiles, items: readonly WorkItem[], clusters: Clusters): Promise<DedupSummary['largest']> {
   const listed = clusters.slice(0, LARGEST_LISTED);
-  const wanted = new Map<number, number[]>();
-  for (const c of listed) for (const r of [c.kept[0]!, ...(c.removed[0] ? [c.removed[0].ref] : [])]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
-  const ids = new Map<number, Map<number, string>>();
-  for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
-    ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
-  }
-  const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
+  const idOf = await idsOf(ctx, run, items, listed.flatMap((c) => [c.kept[0]!, ...(c.removed[0] ? [c.removed[0].ref] : [])]));
   return listed.map((c) => {
     const example = c.removed[0];
     return {
@@ -453,9 +466,14 @@ async function clusterAndRemove(
     largest,
     itemsWithRemovals,
   };
+  return writeSummary(ctx, run, summary);
+}
+
+/** Writes dedup/summary.json and says what it found. */
+async function writeSummary(ctx: StageContext, run: RunFiles, summary: DedupSummary): Promise<DedupClustersOutput> {
   await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
-  ctx.log.info(`dedup: ${clusters.length} cluster(s), ${docsRemoved} document(s) and ${tokensRemoved} tokens removed`);
-  return { summary: run.uri(artifactKeys.dedupSummary), clusters: clusters.length, docsRemoved, tokensRemoved };
+  ctx.log.info(`dedup: ${summary.clusters} cluster(s), ${summary.docsRemoved} document(s) and ${summary.tokensRemoved} tokens removed`);
+  return { summary: run.uri(artifactKeys.dedupSummary), clusters: summary.clusters, docsRemoved: summary.docsRemoved, tokensRemoved: summary.tokensRemoved };
 }
 
 /**
@@ -479,13 +497,7 @@ async function summarizeExact(
     for (const k of ['clusters', 'docs', 'kept'] as const) total.guarded[k] += p.guarded[k];
   }
   const listed = partitions.flatMap((p) => p.largest).sort(compareListing).slice(0, LARGEST_LISTED);
-  const wanted = new Map<number, number[]>();
-  for (const c of listed) for (const r of [c.kept, c.example]) wanted.set(r.item, [...(wanted.get(r.item) ?? []), r.pos]);
-  const ids = new Map<number, Map<number, string>>();
-  for (const [item, positions] of [...wanted].sort((a, b) => a[0] - b[0])) {
-    ids.set(item, await readScoreIds(ctx.store, run.uri(artifactKeys.scores(items[item]!.id)), positions));
-  }
-  const idOf = (ref: { item: number; pos: number }) => ids.get(ref.item)!.get(ref.pos)!;
+  const idOf = await idsOf(ctx, run, items, listed.flatMap((c) => [c.kept, c.example]));
   const summary: DedupSummary = {
     kind: 'exact',
     params: {},
@@ -502,9 +514,7 @@ async function summarizeExact(
   if (removedByGroups !== total.docsRemoved) {
     throw new StaleInputError(`dedup: the partitions removed ${total.docsRemoved} document(s) but the removal lists hold ${removedByGroups}: rerun the dedup stages`);
   }
-  await ctx.store.writeJson(run.uri(artifactKeys.dedupSummary), summary);
-  ctx.log.info(`dedup: ${total.clusters} cluster(s), ${total.docsRemoved} document(s) and ${total.tokensRemoved} tokens removed`);
-  return { summary: run.uri(artifactKeys.dedupSummary), clusters: total.clusters, docsRemoved: total.docsRemoved, tokensRemoved: total.tokensRemoved };
+  return writeSummary(ctx, run, summary);
 }
 
 export async function dedupClustersUnit(
@@ -520,7 +530,7 @@ export async function dedupClustersUnit(
     const partitions: ExactPartitionSummary[] = [];
     const digests: string[] = [];
     for (let p = 0; p < P; p++) {
-      const marker = await upstream.partitioned(run, `p-${String(p).padStart(5, '0')}`);
+      const marker = await upstream.partitioned(run, unitName('p', p));
       const out = marker.output as DedupPartitionOutput;
       if (!out.resolved) throw new StaleInputError(`dedup: partition ${p} was not resolved by exact deduplication: rerun the dedup stage`);
       partitions.push(out.resolved);
