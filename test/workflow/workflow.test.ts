@@ -3,6 +3,8 @@
  * every Task bound to the real code (the Lambda handlers of functions/, in-process; the Batch task to the
  * reference-job entrypoint) over an S3-protocol server, must write the same manifest as the local runner.
  * The Distributed Maps are transformed to inline maps first; see local-workflow.ts for the exact transform.
+ * One run takes the dedup shuffle's merge branch, which the plan turns on only at sizes no test reaches: the test
+ * rewrites the plan right after the Plan state (afterPlan), and every state after it runs as synthesized.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { decodeGroupHeader, decodeRemovalHeader } from '../../lib/dedup/index.ts';
 import { runJob } from '../../lib/runner/local-runner.ts';
 import { silentLogger } from '../../lib/pipeline/context.ts';
 import { createStore } from '../../lib/store/index.ts';
@@ -41,6 +44,20 @@ let localHandlers: Record<string, (input: any) => Promise<any>>;
 const published: unknown[] = [];
 /** Task state name -> the inputs it was invoked with. */
 const invoked = new Map<string, unknown[]>();
+/** Called with a Task state's name as it starts (a test's probe; unset otherwise). */
+let onTask: ((state: string) => void) | undefined;
+/** Rewrites the Plan state's output after the plan stage wrote plan.json, before any later state reads it (unset otherwise). */
+let afterPlan: ((output: PlanStateOutput) => Promise<PlanStateOutput>) | undefined;
+
+/** What the Plan state returns (the plan stage's output with the cloud fields), as far as the tests touch it. */
+interface PlanStateOutput {
+  plan: string;
+  dedupGroupsUri: string;
+  dedupGroups: number;
+  dedupMergesUri: string;
+  dedupMergeGroups: number;
+  dedupMerges: number;
+}
 const savedEnv = { ...process.env };
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -80,6 +97,37 @@ async function dropAndRun(name: string, spec: Record<string, unknown>) {
   // EventBridge delivers at least once: the duplicate maps to the same execution name and starts nothing.
   const duplicate = await startRunForEvent(event, start);
   return { first, duplicate, result: execution! };
+}
+
+/**
+ * An afterPlan rewrite that cuts the plan's dedup shuffle into groups of `groupItems` consecutive items merged
+ * `mergeGroups` at a time: plan.json, the DedupGatherMap's and DedupMergeMap's item lists and the Plan state's output,
+ * which the DedupMerging choice reads. The layout merges only from 1,024 partitions (lib/dedup/layout.ts), far beyond
+ * a test corpus; everything after the Plan state runs as synthesized.
+ */
+function forceMerge(groupItems: number, mergeGroups: number) {
+  return async (output: PlanStateOutput): Promise<PlanStateOutput> => {
+    const plan = (await store.readJson(output.plan)) as { corpus: { items: number }; dedupGroupItems: number; dedupGroups: number; dedupMergeGroups: number; dedupMerges: number };
+    expect(plan.dedupMergeGroups).toBe(1);
+    plan.dedupGroupItems = groupItems;
+    plan.dedupGroups = Math.ceil(plan.corpus.items / groupItems);
+    plan.dedupMergeGroups = mergeGroups;
+    plan.dedupMerges = Math.ceil(plan.dedupGroups / mergeGroups);
+    await store.writeJson(output.plan, plan);
+    await store.writeJson(output.dedupGroupsUri, Array.from({ length: plan.dedupGroups }, (_, group) => ({ group })));
+    await store.writeJson(output.dedupMergesUri, Array.from({ length: plan.dedupMerges }, (_, merge) => ({ merge })));
+    return { ...output, dedupGroups: plan.dedupGroups, dedupMergeGroups: plan.dedupMergeGroups, dedupMerges: plan.dedupMerges };
+  };
+}
+
+/** Exact deduplication over 3 partitions: the spec of the exact runs. */
+const EXACT = { dedup: { kind: 'exact', partitions: 3 } };
+const LOCAL_EXACT = 's3://data/selections/local-exact/';
+let localExact: Promise<unknown> | undefined;
+/** The exact spec through `proxysel run` (the local runner, no merge) into LOCAL_EXACT, once for the tests that compare with it. */
+function localExactRun(): Promise<unknown> {
+  localExact ??= runJob(cloudJob(LOCAL_EXACT, EXACT), { s3: server.s3, output: LOCAL_EXACT, workers: 0, log: silentLogger });
+  return localExact;
 }
 
 beforeAll(async () => {
@@ -133,9 +181,11 @@ beforeAll(async () => {
       throw new Error(`task state ${name}: no local binding for ${resource}`);
     }
     const bound = localHandlers[name]!;
-    localHandlers[name] = (input) => {
+    localHandlers[name] = async (input) => {
       invoked.set(name, [...(invoked.get(name) ?? []), input]);
-      return bound(input);
+      onTask?.(name);
+      const output = await bound(input);
+      return name === 'Plan' && afterPlan ? afterPlan(output as PlanStateOutput) : output;
     };
   }
   // Synth bundles the Lambda code and the corpus and model are built: minutes on a loaded machine.
@@ -215,10 +265,10 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
 
   it('decides exact copies per partition in the cloud as locally: DedupRemovalsMap writes the same removal lists, the manifest is byte-identical', async () => {
     invoked.clear();
-    const spec = cloudJob('s3://data/selections/wf-exact/', { dedup: { kind: 'exact', partitions: 3 } });
+    const spec = cloudJob('s3://data/selections/wf-exact/', EXACT);
     const { result } = await dropAndRun('wf-exact', spec);
     await result;
-    await runJob(spec, { s3: server.s3, output: 's3://data/selections/local-exact/', workers: 0, log: silentLogger });
+    await localExactRun();
     const cloud = await store.read('s3://data/selections/wf-exact/manifest.json');
     expect(cloud.toString()).toBe((await store.read('s3://data/selections/local-exact/manifest.json')).toString());
     const summary = (await store.readJson('s3://data/selections/wf-exact/dedup/summary.json')) as { docsRemoved: number; itemsWithRemovals: string[] };
@@ -233,6 +283,72 @@ describe('the synthesized workflow, executed locally over s3rver', () => {
     expect(invoked.get('DedupRemovals')!.length).toBeGreaterThan(0);
     for (const p of [0, 1, 2]) expect(await store.exists(`s3://data/selections/wf-exact/dedup/removals/p-0000${p}.bin`)).toBe(true);
     expect(await store.exists('s3://data/selections/wf-exact/dedup/pairs/p-00000.bin')).toBe(false);
+  }, 300_000);
+
+  it('takes the merge branch when the plan merges group files: DedupMerge once per merged group, the partitions and removal lists read the merged files, the removal lists and manifest are byte-identical to the local run without a merge', async () => {
+    invoked.clear();
+    const out = 's3://data/selections/wf-merge/';
+    // Requests by phase: taken as the DedupMap starts loading its items and as the DedupRemovalsMap does.
+    const taken = new Map<string, string[]>();
+    onTask = (state) => {
+      if (state === 'DedupMapItems' || state === 'DedupRemovalsMapItems') taken.set(state, server.takeRequests());
+    };
+    // Groups of 2 consecutive items merged 2 at a time: the demo's 10 items make 5 groups, 3 merged groups (2 + 2 + 1).
+    const groupItems = 2;
+    const mergeGroups = 2;
+    afterPlan = forceMerge(groupItems, mergeGroups);
+    try {
+      const { result } = await dropAndRun('wf-merge', cloudJob(out, EXACT));
+      await result;
+    } finally {
+      onTask = undefined;
+      afterPlan = undefined;
+    }
+    const plan = (await store.readJson(`${out}plan.json`)) as { corpus: { items: number }; dedupPartitions: number; dedupGroups: number; dedupMergeGroups: number; dedupMerges: number };
+    const { dedupGroups: G, dedupMerges: top } = plan;
+    expect(plan.dedupMergeGroups).toBe(mergeGroups);
+    expect(top).toBeGreaterThanOrEqual(2);
+    expect(top).toBeLessThan(G); // at least one merged group holds 2 group files
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+    // The DedupMerging choice went to the DedupMergeMap: gather, merge, partitions, removal lists, clusters, in order.
+    expect([...invoked.keys()].filter((state) => state.startsWith('Dedup'))).toEqual([
+      'DedupGatherMapItems', 'DedupGather', 'DedupMergeMapItems', 'DedupMerge', 'DedupMapItems', 'Dedup', 'DedupRemovalsMapItems', 'DedupRemovals', 'DedupClusters',
+    ]);
+    const units = (state: string, field: string) => (invoked.get(state) as Record<string, number>[]).map((i) => i[field]).sort((a, b) => a! - b!);
+    expect(units('DedupGather', 'group')).toEqual(range(G));
+    expect(units('DedupMerge', 'merge')).toEqual(range(top));
+    expect(units('Dedup', 'partition')).toEqual(range(plan.dedupPartitions));
+    expect(units('DedupRemovals', 'merge')).toEqual(range(top));
+
+    // Each merged file holds the items of its group files, consecutively.
+    const merged = range(top).map((k) => `dedup/merged/m-${String(k).padStart(5, '0')}.bin`);
+    const items = plan.corpus.items;
+    for (const [k, key] of merged.entries()) {
+      const file = await store.read(`${out}${key}`);
+      const first = k * mergeGroups * groupItems;
+      const header = decodeGroupHeader(file, plan.dedupPartitions, key);
+      expect(header.firstItem).toBe(first);
+      expect(header.itemDocs).toHaveLength(Math.min(items, first + mergeGroups * groupItems) - first);
+    }
+    // The partitions read the merged files (a header and their section of each), no group file.
+    const partitionReads = taken.get('DedupRemovalsMapItems')!.filter((r) => /^GET .*\/dedup\/(groups|merged)\//.test(r));
+    expect(new Set(partitionReads)).toEqual(new Set(merged.map((key) => `GET /data/selections/wf-merge/${key}`)));
+    // Their removal files are laid out by merged group, which DedupRemovals read back.
+    for (const p of range(plan.dedupPartitions)) {
+      const key = `dedup/removals/p-${String(p).padStart(5, '0')}.bin`;
+      expect(decodeRemovalHeader(await store.read(`${out}${key}`), top, key).sections).toHaveLength(top);
+    }
+
+    // The same decisions as without a merge: removal lists, summary and manifest byte-identical to the local run's.
+    await localExactRun();
+    const summary = (await store.readJson(`${out}dedup/summary.json`)) as { docsRemoved: number; itemsWithRemovals: string[] };
+    expect(summary.docsRemoved).toBeGreaterThan(0);
+    expect(summary.itemsWithRemovals.length).toBeGreaterThan(1);
+    for (const key of ['dedup/summary.json', ...summary.itemsWithRemovals.map((item) => `dedup/removed/${item}.json`), 'manifest.json']) {
+      expect((await store.read(`${out}${key}`)).toString(), key).toBe((await store.read(`${LOCAL_EXACT}${key}`)).toString());
+    }
+    expect(await store.list(`${out}dedup/removed/`)).toHaveLength(summary.itemsWithRemovals.length);
   }, 300_000);
 
   it('takes the Catch path on a bad record with onBadRecord "fail": the run fails and _FAILED holds a readable cause', async () => {
