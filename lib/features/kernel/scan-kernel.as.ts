@@ -74,9 +74,8 @@ let pairAt: usize = 0; // u8 [128 * 128]
 let stopAt: usize = 0; // i32 [1 << (32 - stopShift)]
 let stopShift: i32 = 0;
 let lenBinAt: usize = 0; // i32 [13]
-let typeKeysAt: usize = 0; // i32 [typeMask + 1]
-let typeValuesAt: usize = 0;
-let typeStampsAt: usize = 0;
+/** The document type set: typeMask + 1 slots of 16 bytes (generation stamp, key, value, unused), one cache line a probe. */
+let typeSlotsAt: usize = 0;
 let typeMask: i32 = 0;
 let typeShift: i32 = 0;
 let typeStamp: i32 = 0;
@@ -102,7 +101,7 @@ export function heapBase(): usize {
 /** Sets the tables' and sets' addresses and the configuration (the caller has filled the tables). */
 export function setup(
   kind: usize, lower: usize, lowerLength: i32, pair: usize, stop: usize, stopShiftBits: i32, lenBin: usize,
-  typeKeys: usize, typeValues: usize, typeStamps: usize, typeCapacity: i32,
+  typeSlots: usize, typeCapacity: i32,
   lineKeys: usize, lineStamps: usize, lineCapacity: i32,
   kindCounts: usize, maxWordsPerDoc: i32, longWordLength: i32, rulesClass: usize,
 ): void {
@@ -114,9 +113,7 @@ export function setup(
   stopAt = stop;
   stopShift = stopShiftBits;
   lenBinAt = lenBin;
-  typeKeysAt = typeKeys;
-  typeValuesAt = typeValues;
-  typeStampsAt = typeStamps;
+  typeSlotsAt = typeSlots;
   typeMask = typeCapacity - 1;
   typeShift = 32 - <i32>ctz(typeCapacity);
   typeStamp = 0;
@@ -158,11 +155,11 @@ export function setup(
   store<i32>(out, classes | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
 }
 
-/** A new generation of a stamped set: every slot reads as empty. */
-function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
+/** A new generation of a stamped set: every slot reads as empty (`bytes`: the set's size, its stamps among them). */
+function nextStamp(stamp: i32, stampsAt: usize, bytes: usize): i32 {
   let s = stamp + 1;
   if (s == -1) {
-    memory.fill(stampsAt, 0, (<usize>(mask + 1)) << 2);
+    memory.fill(stampsAt, 0, bytes);
     s = 1;
   }
   return s;
@@ -209,8 +206,8 @@ const RULES_LINE_BREAK: i32 = 8;
  * not (a compile-time choice: two copies of the loop, the second without the rules' steps).
  */
 function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
-  typeStamp = nextStamp(typeStamp, typeStampsAt, typeMask);
-  lineStamp = nextStamp(lineStamp, lineStampsAt, lineMask);
+  typeStamp = nextStamp(typeStamp, typeSlotsAt, (<usize>(typeMask + 1)) << 4);
+  lineStamp = nextStamp(lineStamp, lineStampsAt, (<usize>(lineMask + 1)) << 2);
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
   memory.fill(kindCountsAt, 0, 256 << 2);
@@ -371,15 +368,15 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         let s = <i32>(<u32>(wh * SET_MUL) >>> typeShift);
         let first = -1;
         while (true) {
-          const sa = (<usize>s) << 2;
-          if (load<i32>(typeStampsAt + sa) != tStamp) {
-            store<i32>(typeStampsAt + sa, tStamp);
-            store<i32>(typeKeysAt + sa, h);
-            store<i32>(typeValuesAt + sa, pos);
+          const sa = typeSlotsAt + ((<usize>s) << 4);
+          if (load<i32>(sa) != tStamp) {
+            store<i32>(sa, tStamp);
+            store<i32>(sa, h, 4);
+            store<i32>(sa, pos, 8);
             break;
           }
-          if (load<i32>(typeKeysAt + sa) == h) {
-            first = load<i32>(typeValuesAt + sa);
+          if (load<i32>(sa, 4) == h) {
+            first = load<i32>(sa, 8);
             break;
           }
           s = (s + 1) & typeMask;
