@@ -253,6 +253,10 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let tokClasses = 0;
   let lowFlags = 0;
   let gapClasses = 0;
+  // While the token under way began at this word's start and all its code units so far are lowercase ASCII letters,
+  // its hash is the word's FNV state wh: tokSync is set and the token's own chain waits (tokHash is set from wh when
+  // that stops: at a code unit outside a lowercase run, or at the word's end).
+  let tokSync = false;
   let tokOut = tokensOutAt;
   let i = 0;
   while (i < len) {
@@ -270,6 +274,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       let prevCls = 0;
       let prevAscii = 0;
       if (words > 0) e1 = (e1 ^ 32) * FNV_PRIME;
+      if (isInteger<R>()) tokSync = tokStart == i;
       while (true) {
         if (<u32>(c - 97) < 26) {
           if (prevCls != CLASS_LOWER) {
@@ -277,25 +282,48 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
             prevCls = CLASS_LOWER;
           }
           const runStart = i;
-          while (true) {
-            wh = (wh ^ c) * FNV_PRIME;
-            e1 = (e1 ^ c) * FNV_PRIME;
-            lineHash = (lineHash ^ c) * FNV_PRIME;
-            if (isInteger<R>()) tokHash = (tokHash ^ c) * FNV_PRIME;
-            const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
-            rarePairs += flags & 1;
-            vowels += flags & 2; // halved at the end
-            if (isInteger<R>()) lowFlags |= flags;
-            prevAscii = c;
-            if (++i == len) break;
-            c = <i32>load<u16>(at + ((<usize>i) << 1));
-            if (<u32>(c - 97) >= 26) break;
+          if (isInteger<R>() && !tokSync) {
+            // The same loop with the token's own hash chain (two copies: a select would compute the chain anyway).
+            while (true) {
+              wh = (wh ^ c) * FNV_PRIME;
+              e1 = (e1 ^ c) * FNV_PRIME;
+              lineHash = (lineHash ^ c) * FNV_PRIME;
+              tokHash = (tokHash ^ c) * FNV_PRIME;
+              const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
+              rarePairs += flags & 1;
+              vowels += flags & 2; // halved at the end
+              lowFlags |= flags;
+              prevAscii = c;
+              if (++i == len) break;
+              c = <i32>load<u16>(at + ((<usize>i) << 1));
+              if (<u32>(c - 97) >= 26) break;
+            }
+          } else {
+            while (true) {
+              wh = (wh ^ c) * FNV_PRIME;
+              e1 = (e1 ^ c) * FNV_PRIME;
+              lineHash = (lineHash ^ c) * FNV_PRIME;
+              const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
+              rarePairs += flags & 1;
+              vowels += flags & 2; // halved at the end
+              if (isInteger<R>()) lowFlags |= flags;
+              prevAscii = c;
+              if (++i == len) break;
+              c = <i32>load<u16>(at + ((<usize>i) << 1));
+              if (<u32>(c - 97) >= 26) break;
+            }
           }
           lowerRun += i - runStart;
           if (i == len) break;
           k = kindOf(c);
           if ((k & WORD_CLASSES) == 0) break;
           continue;
+        }
+        if (isInteger<R>()) {
+          if (tokSync) {
+            tokHash = wh;
+            tokSync = false;
+          }
         }
         const kc = kindCountsAt + ((<usize>k) << 2);
         store<i32>(kc, load<i32>(kc) + 1);
@@ -337,6 +365,10 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         c = <i32>load<u16>(at + ((<usize>i) << 1));
         k = kindOf(c);
         if ((k & WORD_CLASSES) == 0) break;
+      }
+      if (isInteger<R>()) {
+        if (tokSync) tokHash = wh;
+        tokSync = false;
       }
       const wlen = i - start;
       if (wlen > longWord) longWordChars += wlen - longWord;
