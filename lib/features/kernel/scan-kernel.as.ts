@@ -93,6 +93,9 @@ let tokensOutAt: usize = 0;
 /** Where the next word's hash goes when the caller asked for every word's hash (scanBatch's `words`), else 0. */
 let wordsOutAt: usize = 0;
 
+/** The document's word counts per length bin, i32 [8] (6 used): a table add per word, not a branch chain. */
+const binCountsAt: usize = memory.data(32, 16);
+
 /** Where the caller may place its tables: the first address after the kernel's own static data. */
 export function heapBase(): usize {
   return __heap_base;
@@ -211,7 +214,8 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
   memory.fill(kindCountsAt, 0, 256 << 2);
-  let len1 = 0, len2 = 0, len3 = 0, len4 = 0, len5 = 0, len6 = 0;
+  v128.store(binCountsAt, i32x4.splat(0));
+  v128.store(binCountsAt, i32x4.splat(0), 16);
   let words = 0;
   let wordChars = 0;
   let longest = 0;
@@ -379,13 +383,8 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       if (wlen > longest) longest = wlen;
       if (firstUpper) capitalized++;
       const capped: i32 = wlen < 12 ? wlen : 12;
-      const bin = load<i32>(lenBinAt + ((<usize>capped) << 2));
-      if (bin == 0) len1++;
-      else if (bin == 1) len2++;
-      else if (bin == 2) len3++;
-      else if (bin == 3) len4++;
-      else if (bin == 4) len5++;
-      else len6++;
+      const ba = binCountsAt + ((<usize>load<i32>(lenBinAt + ((<usize>capped) << 2))) << 2);
+      store<i32>(ba, load<i32>(ba) + 1);
       const h = fmix32(wh);
       if (wordsOutAt != 0) {
         store<i32>(wordsOutAt, h);
@@ -551,12 +550,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   store<i32>(out + (C_LINES << 2), lineCount);
   store<i32>(out + (C_REPEATED << 2), repeated);
   store<i32>(out + (C_CAPITALIZED << 2), capitalized);
-  store<i32>(out + (C_LENGTHS << 2), len1);
-  store<i32>(out + ((C_LENGTHS + 1) << 2), len2);
-  store<i32>(out + ((C_LENGTHS + 2) << 2), len3);
-  store<i32>(out + ((C_LENGTHS + 3) << 2), len4);
-  store<i32>(out + ((C_LENGTHS + 4) << 2), len5);
-  store<i32>(out + ((C_LENGTHS + 5) << 2), len6);
+  for (let b = 0; b < 6; b++) store<i32>(out + ((<usize>(C_LENGTHS + b)) << 2), load<i32>(binCountsAt + ((<usize>b) << 2)));
   store<i32>(out + (C_STOP_PAIRS << 2), stopPairs);
   store<i32>(out + (C_SENTENCE_STARTS << 2), sentenceStarts);
   store<i32>(out + (C_SPACE_WORDS << 2), spaceWords);
