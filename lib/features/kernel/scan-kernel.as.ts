@@ -96,6 +96,10 @@ let wordsOutAt: usize = 0;
 /** The document's word counts per length bin, i32 [8] (6 used): a table add per word, not a branch chain. */
 const binCountsAt: usize = memory.data(32, 16);
 
+/** The character kinds the kind table holds (and CLASS_LOWER), u8 [kindListSize]: the per-kind counts a scan can touch. */
+const kindListAt: usize = memory.data(256);
+let kindListSize: i32 = 0;
+
 /** Where the caller may place its tables: the first address after the kernel's own static data. */
 export function heapBase(): usize {
   return __heap_base;
@@ -127,6 +131,19 @@ export function setup(
   kindCountsAt = kindCounts;
   maxWords = maxWordsPerDoc;
   longWord = longWordLength;
+  // The kinds present: a document's per-kind counts are read (and cleared) through this list, not all 256.
+  memory.fill(kindCountsAt, 0, 256 << 2);
+  const seen = kindCountsAt; // as flags, cleared again below
+  store<i32>(seen + ((<usize>CLASS_LOWER) << 2), 1);
+  for (let c = 0; c < 65536; c++) store<i32>(seen + ((<usize>kindOf(c)) << 2), 1);
+  kindListSize = 0;
+  for (let kind = 0; kind < 256; kind++) {
+    if (load<i32>(seen + ((<usize>kind) << 2)) != 0) {
+      store<u8>(kindListAt + <usize>kindListSize, <u8>kind);
+      kindListSize++;
+    }
+  }
+  memory.fill(kindCountsAt, 0, 256 << 2);
 }
 
 // @ts-ignore: decorator
@@ -213,7 +230,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   lineStamp = nextStamp(lineStamp, lineStampsAt, (<usize>(lineMask + 1)) << 2);
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
-  memory.fill(kindCountsAt, 0, 256 << 2);
   v128.store(binCountsAt, i32x4.splat(0));
   v128.store(binCountsAt, i32x4.splat(0), 16);
   let words = 0;
@@ -528,9 +544,13 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let punct = 0;
   let spaces = 0;
   let nonAscii = 0;
-  for (let kind = 0; kind < 256; kind++) {
-    const cnt = load<i32>(kindCountsAt + ((<usize>kind) << 2));
+  // Only kinds in the list were counted; each count is cleared for the next document as it is read.
+  for (let j = 0; j < kindListSize; j++) {
+    const kind = <i32>load<u8>(kindListAt + <usize>j);
+    const ka = kindCountsAt + ((<usize>kind) << 2);
+    const cnt = load<i32>(ka);
     if (cnt == 0) continue;
+    store<i32>(ka, 0);
     const cls = kind & KIND_CLASS_MASK;
     if (kind & KIND_NON_ASCII) nonAscii += cnt;
     if (cls & WORD_CLASSES) {
