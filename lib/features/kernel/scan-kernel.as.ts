@@ -228,6 +228,22 @@ const RULES_LINE_BREAK: i32 = 8;
 function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
   typeStamp = nextStamp(typeStamp, typeSlotsAt, (<usize>(typeMask + 1)) << 4);
   lineStamp = nextStamp(lineStamp, lineStampsAt, (<usize>(lineMask + 1)) << 2);
+  // The tables' addresses and the configuration in locals (globals are loads from the instance in the loop).
+  const kindT = kindAt;
+  const pairT = pairAt;
+  const lowerT = lowerAt;
+  const lowerN = lowerSize;
+  const rulesT = rulesClassAt;
+  const countsT = kindCountsAt;
+  const slotsT = typeSlotsAt;
+  const tMask = typeMask;
+  const tShift = typeShift;
+  const stopT = stopAt;
+  const sShift = stopShift;
+  const binT = lenBinAt;
+  const maxW = maxWords;
+  const longW = longWord;
+  let wordsOut = wordsOutAt;
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
   v128.store(binCountsAt, i32x4.splat(0));
@@ -281,7 +297,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let i = 0;
   while (i < len) {
     let c = <i32>load<u16>(at + ((<usize>i) << 1));
-    let k = kindOf(c);
+    let k = <i32>load<u8>(kindT + <usize>c);
     if (k & WORD_CLASSES) {
       if (afterSeparator) spaceWords++;
       afterSeparator = false;
@@ -309,7 +325,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
               e1 = (e1 ^ c) * FNV_PRIME;
               lineHash = (lineHash ^ c) * FNV_PRIME;
               tokHash = (tokHash ^ c) * FNV_PRIME;
-              const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
+              const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | c));
               rarePairs += flags & 1;
               vowels += flags & 2; // halved at the end
               lowFlags |= flags;
@@ -323,7 +339,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
               wh = (wh ^ c) * FNV_PRIME;
               e1 = (e1 ^ c) * FNV_PRIME;
               lineHash = (lineHash ^ c) * FNV_PRIME;
-              const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
+              const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | c));
               rarePairs += flags & 1;
               vowels += flags & 2; // halved at the end
               if (isInteger<R>()) lowFlags |= flags;
@@ -335,7 +351,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
           }
           lowerRun += i - runStart;
           if (i == len) break;
-          k = kindOf(c);
+          k = <i32>load<u8>(kindT + <usize>c);
           if ((k & WORD_CLASSES) == 0) break;
           continue;
         }
@@ -345,14 +361,14 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
             tokSync = false;
           }
         }
-        const kc = kindCountsAt + ((<usize>k) << 2);
+        const kc = countsT + ((<usize>k) << 2);
         store<i32>(kc, load<i32>(kc) + 1);
-        const lc = c < lowerSize ? <i32>load<u16>(lowerAt + ((<usize>c) << 1)) : c;
+        const lc = c < lowerN ? <i32>load<u16>(lowerT + ((<usize>c) << 1)) : c;
         wh = (wh ^ lc) * FNV_PRIME;
         e1 = (e1 ^ lc) * FNV_PRIME;
         lineHash = (lineHash ^ c) * FNV_PRIME;
         if (isInteger<R>()) {
-          const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+          const rk = <i32>load<u16>(rulesT + ((<usize>c) << 1));
           if ((rk & RULES_SPACE) != 0) {
             // Whitespace to the rules inside a word (U+1680): the rules' token ends here.
             if (i > tokStart) {
@@ -377,13 +393,13 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         }
         prevCls = cls;
         const ascii = c < 128 ? c : 0;
-        const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | ascii));
+        const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | ascii));
         rarePairs += flags & 1;
         vowels += flags & 2;
         prevAscii = ascii;
         if (++i == len) break;
         c = <i32>load<u16>(at + ((<usize>i) << 1));
-        k = kindOf(c);
+        k = <i32>load<u8>(kindT + <usize>c);
         if ((k & WORD_CLASSES) == 0) break;
       }
       if (isInteger<R>()) {
@@ -391,7 +407,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         tokSync = false;
       }
       const wlen = i - start;
-      if (wlen > longWord) longWordChars += wlen - longWord;
+      if (wlen > longW) longWordChars += wlen - longW;
       if (wlen < 3) shortWords++;
       prevOut = 0;
       words++;
@@ -399,23 +415,23 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       if (wlen > longest) longest = wlen;
       if (firstUpper) capitalized++;
       const capped: i32 = wlen < 12 ? wlen : 12;
-      const ba = binCountsAt + ((<usize>load<i32>(lenBinAt + ((<usize>capped) << 2))) << 2);
+      const ba = binCountsAt + ((<usize>load<i32>(binT + ((<usize>capped) << 2))) << 2);
       store<i32>(ba, load<i32>(ba) + 1);
       const h = fmix32(wh);
-      if (wordsOutAt != 0) {
-        store<i32>(wordsOutAt, h);
-        wordsOutAt += 4;
+      if (wordsOut != 0) {
+        store<i32>(wordsOut, h);
+        wordsOut += 4;
       }
       const x = (e2 ^ h) * TEXT_HASH_MUL;
       e2 = (x << 15) | (x >>> 17);
-      if (used < maxWords) {
+      if (used < maxW) {
         // The type set never fills: at most maxWords keys in at least 2 * maxWords slots.
         // The slot comes from the word's FNV state, not from h: the probe's load need not wait for fmix32 (the set
         // compares the keys h, so which slot a word starts at changes nothing it finds).
-        let s = <i32>(<u32>(wh * SET_MUL) >>> typeShift);
+        let s = <i32>(<u32>(wh * SET_MUL) >>> tShift);
         let first = -1;
         while (true) {
-          const sa = typeSlotsAt + ((<usize>s) << 4);
+          const sa = slotsT + ((<usize>s) << 4);
           if (load<i32>(sa) != tStamp) {
             store<i32>(sa, tStamp);
             store<i32>(sa, h, 4);
@@ -426,7 +442,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
             first = load<i32>(sa, 8);
             break;
           }
-          s = (s + 1) & typeMask;
+          s = (s + 1) & tMask;
         }
         if (first >= 0) {
           const ca = hashCounts + ((<usize>first) << 2);
@@ -444,7 +460,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         }
         prev = h;
         used++;
-        const stop = load<i32>(stopAt + ((<usize>(<u32>h >>> stopShift)) << 2)) == h ? 1 : 0;
+        const stop = load<i32>(stopT + ((<usize>(<u32>h >>> sShift)) << 2)) == h ? 1 : 0;
         stops += stop;
         stopPairs += stop & prevStop;
         prevStop = stop;
@@ -473,7 +489,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       continue;
     }
     if (isInteger<R>()) {
-      const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+      const rk = <i32>load<u16>(rulesT + ((<usize>c) << 1));
       if ((rk & RULES_SPACE) != 0) {
         if (i > tokStart) {
           storeToken(tokOut, tokStart, i, tokHash, tokClasses, lowFlags, gapClasses);
@@ -490,7 +506,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         tokClasses |= rk;
       }
     }
-    const kc = kindCountsAt + ((<usize>k) << 2);
+    const kc = countsT + ((<usize>k) << 2);
     store<i32>(kc, load<i32>(kc) + 1);
     if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
     else {
@@ -534,9 +550,9 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   vowels >>= 1;
   // Character classes from the per-kind counts.
-  const lowerKind = kindCountsAt + ((<usize>CLASS_LOWER) << 2);
+  const lowerKind = countsT + ((<usize>CLASS_LOWER) << 2);
   store<i32>(lowerKind, load<i32>(lowerKind) + lowerRun);
-  const spaceKind = kindCountsAt + ((<usize>kindOf(32)) << 2);
+  const spaceKind = countsT + ((<usize><i32>load<u8>(kindT + <usize>32)) << 2);
   store<i32>(spaceKind, load<i32>(spaceKind) + asciiSpaces);
   let letters = 0;
   let upper = 0;
@@ -547,7 +563,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   // Only kinds in the list were counted; each count is cleared for the next document as it is read.
   for (let j = 0; j < kindListSize; j++) {
     const kind = <i32>load<u8>(kindListAt + <usize>j);
-    const ka = kindCountsAt + ((<usize>kind) << 2);
+    const ka = countsT + ((<usize>kind) << 2);
     const cnt = load<i32>(ka);
     if (cnt == 0) continue;
     store<i32>(ka, 0);
@@ -591,6 +607,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   store<i32>(out + (C_NEWLINES << 2), newlines);
   store<i32>(out + (C_TEXT_HASH_1 << 2), fmix32(e1 ^ words));
   store<i32>(out + (C_TEXT_HASH_2 << 2), fmix32(e2 ^ (words * TEXT_HASH_MUL)));
+  wordsOutAt = wordsOut;
   return pos;
 }
 
