@@ -249,10 +249,8 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   v128.store(binCountsAt, i32x4.splat(0));
   v128.store(binCountsAt, i32x4.splat(0), 16);
   let words = 0;
-  let wordChars = 0;
   let longest = 0;
-  let used = 0;
-  let distinct = 0;
+  const pos0 = pos;
   let stops = 0;
   let lineCount = 0;
   let repeated = 0;
@@ -411,7 +409,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       if (wlen < 3) shortWords++;
       prevOut = 0;
       words++;
-      wordChars += wlen;
       if (wlen > longest) longest = wlen;
       if (firstUpper) capitalized++;
       const capped: i32 = wlen < 12 ? wlen : 12;
@@ -424,42 +421,39 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       }
       const x = (e2 ^ h) * TEXT_HASH_MUL;
       e2 = (x << 15) | (x >>> 17);
-      if (used < maxW) {
+      // words counts this word: the first maxWords words are used (C_USED = min(words, maxWords)), and C_WORD_CHARS
+      // (letters + digits) and C_DISTINCT (the hashes appended but the bigrams) are derived after the loop.
+      if (words <= maxW) {
         // The type set never fills: at most maxWords keys in at least 2 * maxWords slots.
         // The slot comes from the word's FNV state, not from h: the probe's load need not wait for fmix32 (the set
         // compares the keys h, so which slot a word starts at changes nothing it finds).
         let s = <i32>(<u32>(wh * SET_MUL) >>> tShift);
-        let first = -1;
         while (true) {
           const sa = slotsT + ((<usize>s) << 4);
           if (load<i32>(sa) != tStamp) {
+            // A new word: it takes the next position.
             store<i32>(sa, tStamp);
             store<i32>(sa, h, 4);
             store<i32>(sa, pos, 8);
+            store<i32>(hashes + ((<usize>pos) << 2), h);
+            store<i32>(hashCounts + ((<usize>pos) << 2), 1);
+            pos++;
             break;
           }
           if (load<i32>(sa, 4) == h) {
-            first = load<i32>(sa, 8);
+            // A repeat: the count of its first occurrence grows.
+            const ca = hashCounts + ((<usize>load<i32>(sa, 8)) << 2);
+            store<i32>(ca, load<i32>(ca) + 1);
             break;
           }
           s = (s + 1) & tMask;
         }
-        if (first >= 0) {
-          const ca = hashCounts + ((<usize>first) << 2);
-          store<i32>(ca, load<i32>(ca) + 1);
-        } else {
-          store<i32>(hashes + ((<usize>pos) << 2), h);
-          store<i32>(hashCounts + ((<usize>pos) << 2), 1);
-          pos++;
-          distinct++;
-        }
-        if (used > 0) {
+        if (words > 1) {
           store<i32>(hashes + ((<usize>pos) << 2), fmix32(prev * 0x2545f491 + h + 0x3c6ef372));
           store<i32>(hashCounts + ((<usize>pos) << 2), 1);
           pos++;
         }
         prev = h;
-        used++;
         const stop = load<i32>(stopT + ((<usize>(<u32>h >>> sShift)) << 2)) == h ? 1 : 0;
         stops += stop;
         stopPairs += stop & prevStop;
@@ -578,10 +572,11 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   store<i32>(out + (C_LEN << 2), len);
   store<i32>(out + (C_WORDS << 2), words);
-  store<i32>(out + (C_WORD_CHARS << 2), wordChars);
+  store<i32>(out + (C_WORD_CHARS << 2), letters + digits); // every word character is a letter or a digit
   store<i32>(out + (C_LONGEST << 2), longest);
+  const used = words < maxW ? words : maxW;
   store<i32>(out + (C_USED << 2), used);
-  store<i32>(out + (C_DISTINCT << 2), distinct);
+  store<i32>(out + (C_DISTINCT << 2), pos - pos0 - (used > 0 ? used - 1 : 0)); // a bigram for each used word but the first
   store<i32>(out + (C_STOPS << 2), stops);
   store<i32>(out + (C_LINES << 2), lineCount);
   store<i32>(out + (C_REPEATED << 2), repeated);
