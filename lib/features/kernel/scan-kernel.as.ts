@@ -93,8 +93,11 @@ let tokensOutAt: usize = 0;
 /** Where the next word's hash goes when the caller asked for every word's hash (scanBatch's `words`), else 0. */
 let wordsOutAt: usize = 0;
 
-/** The document's word counts per length bin, i32 [8] (6 used): a table add per word, not a branch chain. */
-const binCountsAt: usize = memory.data(32, 16);
+/**
+ * The document's word counts per length (capped at 12), i32 [16] (13 used): one add per word, not a branch chain
+ * over the length bins; the bins and the short words are summed from them after the scan.
+ */
+const lengthCountsAt: usize = memory.data(64, 16);
 
 /** The character kinds the kind table holds (and CLASS_LOWER), u8 [kindListSize]: the per-kind counts a scan can touch. */
 const kindListAt: usize = memory.data(256);
@@ -240,14 +243,16 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   const tShift = typeShift;
   const stopT = stopAt;
   const sShift = stopShift;
-  const binT = lenBinAt;
   const maxW = maxWords;
   const longW = longWord;
   let wordsOut = wordsOutAt;
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
-  v128.store(binCountsAt, i32x4.splat(0));
-  v128.store(binCountsAt, i32x4.splat(0), 16);
+  const zero = i32x4.splat(0);
+  v128.store(lengthCountsAt, zero);
+  v128.store(lengthCountsAt, zero, 16);
+  v128.store(lengthCountsAt, zero, 32);
+  v128.store(lengthCountsAt, zero, 48);
   let words = 0;
   let longest = 0;
   const pos0 = pos;
@@ -269,7 +274,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let rarePairs = 0;
   let vowels = 0;
   let longWordChars = 0;
-  let shortWords = 0;
   let punctRuns = 0;
   let spaceRuns = 0;
   let newlines = 0;
@@ -406,13 +410,12 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       }
       const wlen = i - start;
       if (wlen > longW) longWordChars += wlen - longW;
-      if (wlen < 3) shortWords++;
       prevOut = 0;
       words++;
       if (wlen > longest) longest = wlen;
       if (firstUpper) capitalized++;
       const capped: i32 = wlen < 12 ? wlen : 12;
-      const ba = binCountsAt + ((<usize>load<i32>(binT + ((<usize>capped) << 2))) << 2);
+      const ba = lengthCountsAt + ((<usize>capped) << 2);
       store<i32>(ba, load<i32>(ba) + 1);
       const h = fmix32(wh);
       if (wordsOut != 0) {
@@ -581,7 +584,13 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   store<i32>(out + (C_LINES << 2), lineCount);
   store<i32>(out + (C_REPEATED << 2), repeated);
   store<i32>(out + (C_CAPITALIZED << 2), capitalized);
-  for (let b = 0; b < 6; b++) store<i32>(out + ((<usize>(C_LENGTHS + b)) << 2), load<i32>(binCountsAt + ((<usize>b) << 2)));
+  for (let b = 0; b < 6; b++) store<i32>(out + ((<usize>(C_LENGTHS + b)) << 2), 0);
+  for (let l = 0; l <= 12; l++) {
+    const ba = out + ((<usize>(C_LENGTHS + load<i32>(lenBinAt + ((<usize>l) << 2)))) << 2);
+    store<i32>(ba, load<i32>(ba) + load<i32>(lengthCountsAt + ((<usize>l) << 2)));
+  }
+  // Words shorter than 3 (a word has at least one code unit).
+  const shortWords = load<i32>(lengthCountsAt, 4) + load<i32>(lengthCountsAt, 8);
   store<i32>(out + (C_STOP_PAIRS << 2), stopPairs);
   store<i32>(out + (C_SENTENCE_STARTS << 2), sentenceStarts);
   store<i32>(out + (C_SPACE_WORDS << 2), spaceWords);
