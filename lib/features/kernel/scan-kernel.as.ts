@@ -134,6 +134,8 @@ export function setup(
   kindCountsAt = kindCounts;
   maxWords = maxWordsPerDoc;
   longWord = longWordLength;
+  // The scan's sentinel, code unit 0, must not be a word character.
+  if ((kindOf(0) & WORD_CLASSES) != 0) unreachable();
   // The kinds present: a document's per-kind counts are read (and cleared) through this list, not all 256.
   memory.fill(kindCountsAt, 0, 256 << 2);
   const seen = kindCountsAt; // as flags, cleared again below
@@ -229,6 +231,12 @@ const RULES_LINE_BREAK: i32 = 8;
  * not (a compile-time choice: two copies of the loop, the second without the rules' steps).
  */
 function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
+  // A sentinel after the text (code unit 0, not a word character: setup checks), so the loops over a word's code
+  // units need no end test of their own; the code unit it replaces (the next text's first, or the next region's) is
+  // put back at the end.
+  const end = at + ((<usize>len) << 1);
+  const saved = load<u16>(end);
+  store<u16>(end, 0);
   typeStamp = nextStamp(typeStamp, typeSlotsAt, (<usize>(typeMask + 1)) << 4);
   lineStamp = nextStamp(lineStamp, lineStampsAt, (<usize>(lineMask + 1)) << 2);
   // The tables' addresses and the configuration in locals (globals are loads from the instance in the loop).
@@ -332,7 +340,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
               vowels += flags & 2; // halved at the end
               lowFlags |= flags;
               prevAscii = c;
-              if (++i == len) break;
+              ++i; // the code unit at len is the sentinel: not a letter
               c = <i32>load<u16>(at + ((<usize>i) << 1));
               if (<u32>(c - 97) >= 26) break;
             }
@@ -346,7 +354,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
               vowels += flags & 2; // halved at the end
               if (isInteger<R>()) lowFlags |= flags;
               prevAscii = c;
-              if (++i == len) break;
+              ++i; // the code unit at len is the sentinel: not a letter
               c = <i32>load<u16>(at + ((<usize>i) << 1));
               if (<u32>(c - 97) >= 26) break;
             }
@@ -399,7 +407,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         rarePairs += flags & 1;
         vowels += flags & 2;
         prevAscii = ascii;
-        if (++i == len) break;
+        ++i; // the code unit at len is the sentinel: not a word character
         c = <i32>load<u16>(at + ((<usize>i) << 1));
         k = <i32>load<u8>(kindT + <usize>c);
         if ((k & WORD_CLASSES) == 0) break;
@@ -612,6 +620,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   store<i32>(out + (C_TEXT_HASH_1 << 2), fmix32(e1 ^ words));
   store<i32>(out + (C_TEXT_HASH_2 << 2), fmix32(e2 ^ (words * TEXT_HASH_MUL)));
   wordsOutAt = wordsOut;
+  store<u16>(end, saved);
   return pos;
 }
 

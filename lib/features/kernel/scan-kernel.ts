@@ -213,6 +213,8 @@ export class ScanKernel {
       at = align(at + bytes);
       return p;
     };
+    // (The kernel puts a sentinel code unit after each text while it scans it, and the saved one back: after the last
+    // text, the first of the next region.)
     const textAt = region(chars * 2);
     const startsAt = region((n + 1) * 4);
     const offsetsAt = region((n + 1) * 4);
