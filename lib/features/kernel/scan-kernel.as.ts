@@ -288,7 +288,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let e1 = FNV_OFFSET;
   let e2 = TEXT_HASH_SEED;
   let prevOut = CLASS_SPACE;
-  let lowerRun = 0;
   let asciiSpaces = 0;
   const tStamp = typeStamp;
   // The rules' token under way: it starts at tokStart; its FNV-1a hash over raw code units, the OR of the rules
@@ -327,7 +326,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
             if (prevCls == CLASS_DIGIT) letterDigit++;
             prevCls = CLASS_LOWER;
           }
-          const runStart = i;
           if (isInteger<R>() && !tokSync) {
             // The same loop with the token's own hash chain (two copies: a select would compute the chain anyway).
             while (true) {
@@ -359,7 +357,6 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
               if (<u32>(c - 97) >= 26) break;
             }
           }
-          lowerRun += i - runStart;
           if (i == len) break;
           k = <i32>load<u8>(kindT + <usize>c);
           if ((k & WORD_CLASSES) == 0) break;
@@ -555,6 +552,11 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   vowels >>= 1;
   // Character classes from the per-kind counts.
+  // Every code unit was counted once: in a lowercase run (not counted in the loop), as an ASCII space outside words
+  // (asciiSpaces), or in the per-kind counts.
+  let counted = 0;
+  for (let j = 0; j < kindListSize; j++) counted += load<i32>(countsT + ((<usize>load<u8>(kindListAt + <usize>j)) << 2));
+  const lowerRun = len - asciiSpaces - counted;
   const lowerKind = countsT + ((<usize>CLASS_LOWER) << 2);
   store<i32>(lowerKind, load<i32>(lowerKind) + lowerRun);
   const spaceKind = countsT + ((<usize><i32>load<u8>(kindT + <usize>32)) << 2);
