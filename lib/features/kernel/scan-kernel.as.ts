@@ -510,16 +510,19 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
     }
     const kc = countsT + ((<usize>k) << 2);
     store<i32>(kc, load<i32>(kc) + 1);
-    if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
-    else {
-      if (afterSeparator) spaceWords++;
-      afterSeparator = false;
-    }
+    // Without branches (punctuation or whitespace, which, is hard to predict): a separator ends a whitespace word, a
+    // punctuation character may end a sentence (. ! ? or a closing quote or parenthesis after one), and each starts a
+    // run of its class.
+    const sep = (k >> 7) & 1; // KIND_WORD_SEPARATOR
+    spaceWords += <i32>afterSeparator & (sep ^ 1);
+    afterSeparator = sep != 0;
     const cls = k & KIND_CLASS_MASK;
-    if (cls == CLASS_PUNCT) {
-      sentenceEnd = c == 46 || c == 33 || c == 63 || ((c == 34 || c == 39 || c == 41) && sentenceEnd);
-      if (prevOut != CLASS_PUNCT) punctRuns++;
-    } else if (prevOut != CLASS_SPACE) spaceRuns++;
+    const isPunct = <i32>(cls == CLASS_PUNCT);
+    const ends = <i32>(c == 46) | <i32>(c == 33) | <i32>(c == 63);
+    const closes = <i32>(c == 34) | <i32>(c == 39) | <i32>(c == 41);
+    sentenceEnd = select<i32>(ends | (closes & <i32>sentenceEnd), <i32>sentenceEnd, isPunct != 0) != 0;
+    punctRuns += isPunct & <i32>(prevOut != CLASS_PUNCT);
+    spaceRuns += (isPunct ^ 1) & <i32>(prevOut != CLASS_SPACE);
     prevOut = cls;
     if (c == 10) {
       newlines++;
