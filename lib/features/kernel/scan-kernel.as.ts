@@ -74,9 +74,8 @@ let pairAt: usize = 0; // u8 [128 * 128]
 let stopAt: usize = 0; // i32 [1 << (32 - stopShift)]
 let stopShift: i32 = 0;
 let lenBinAt: usize = 0; // i32 [13]
-let typeKeysAt: usize = 0; // i32 [typeMask + 1]
-let typeValuesAt: usize = 0;
-let typeStampsAt: usize = 0;
+/** The document type set: typeMask + 1 slots of 16 bytes (generation stamp, key, value, unused), one cache line a probe. */
+let typeSlotsAt: usize = 0;
 let typeMask: i32 = 0;
 let typeShift: i32 = 0;
 let typeStamp: i32 = 0;
@@ -94,6 +93,16 @@ let tokensOutAt: usize = 0;
 /** Where the next word's hash goes when the caller asked for every word's hash (scanBatch's `words`), else 0. */
 let wordsOutAt: usize = 0;
 
+/**
+ * The document's word counts per length (capped at 12), i32 [16] (13 used): one add per word, not a branch chain
+ * over the length bins; the bins and the short words are summed from them after the scan.
+ */
+const lengthCountsAt: usize = memory.data(64, 16);
+
+/** The character kinds the kind table holds (and CLASS_LOWER), u8 [kindListSize]: the per-kind counts a scan can touch. */
+const kindListAt: usize = memory.data(256);
+let kindListSize: i32 = 0;
+
 /** Where the caller may place its tables: the first address after the kernel's own static data. */
 export function heapBase(): usize {
   return __heap_base;
@@ -102,7 +111,7 @@ export function heapBase(): usize {
 /** Sets the tables' and sets' addresses and the configuration (the caller has filled the tables). */
 export function setup(
   kind: usize, lower: usize, lowerLength: i32, pair: usize, stop: usize, stopShiftBits: i32, lenBin: usize,
-  typeKeys: usize, typeValues: usize, typeStamps: usize, typeCapacity: i32,
+  typeSlots: usize, typeCapacity: i32,
   lineKeys: usize, lineStamps: usize, lineCapacity: i32,
   kindCounts: usize, maxWordsPerDoc: i32, longWordLength: i32, rulesClass: usize,
 ): void {
@@ -114,9 +123,7 @@ export function setup(
   stopAt = stop;
   stopShift = stopShiftBits;
   lenBinAt = lenBin;
-  typeKeysAt = typeKeys;
-  typeValuesAt = typeValues;
-  typeStampsAt = typeStamps;
+  typeSlotsAt = typeSlots;
   typeMask = typeCapacity - 1;
   typeShift = 32 - <i32>ctz(typeCapacity);
   typeStamp = 0;
@@ -127,6 +134,21 @@ export function setup(
   kindCountsAt = kindCounts;
   maxWords = maxWordsPerDoc;
   longWord = longWordLength;
+  // The scan's sentinel, code unit 0, must not be a word character.
+  if ((kindOf(0) & WORD_CLASSES) != 0) unreachable();
+  // The kinds present: a document's per-kind counts are read (and cleared) through this list, not all 256.
+  memory.fill(kindCountsAt, 0, 256 << 2);
+  const seen = kindCountsAt; // as flags, cleared again below
+  store<i32>(seen + ((<usize>CLASS_LOWER) << 2), 1);
+  for (let c = 0; c < 65536; c++) store<i32>(seen + ((<usize>kindOf(c)) << 2), 1);
+  kindListSize = 0;
+  for (let kind = 0; kind < 256; kind++) {
+    if (load<i32>(seen + ((<usize>kind) << 2)) != 0) {
+      store<u8>(kindListAt + <usize>kindListSize, <u8>kind);
+      kindListSize++;
+    }
+  }
+  memory.fill(kindCountsAt, 0, 256 << 2);
 }
 
 // @ts-ignore: decorator
@@ -158,11 +180,11 @@ export function setup(
   store<i32>(out, classes | (lowFlags & ~3) | (gapClasses & RULES_LINE_BREAK), 12);
 }
 
-/** A new generation of a stamped set: every slot reads as empty. */
-function nextStamp(stamp: i32, stampsAt: usize, mask: i32): i32 {
+/** A new generation of a stamped set: every slot reads as empty (`bytes`: the set's size, its stamps among them). */
+function nextStamp(stamp: i32, stampsAt: usize, bytes: usize): i32 {
   let s = stamp + 1;
   if (s == -1) {
-    memory.fill(stampsAt, 0, (<usize>(mask + 1)) << 2);
+    memory.fill(stampsAt, 0, bytes);
     s = 1;
   }
   return s;
@@ -209,17 +231,39 @@ const RULES_LINE_BREAK: i32 = 8;
  * not (a compile-time choice: two copies of the loop, the second without the rules' steps).
  */
 function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos: i32, out: usize): i32 {
-  typeStamp = nextStamp(typeStamp, typeStampsAt, typeMask);
-  lineStamp = nextStamp(lineStamp, lineStampsAt, lineMask);
+  // A sentinel after the text (code unit 0, not a word character: setup checks), so the loops over a word's code
+  // units need no end test of their own; the code unit it replaces (the next text's first, or the next region's) is
+  // put back at the end.
+  const end = at + ((<usize>len) << 1);
+  const saved = load<u16>(end);
+  store<u16>(end, 0);
+  typeStamp = nextStamp(typeStamp, typeSlotsAt, (<usize>(typeMask + 1)) << 4);
+  lineStamp = nextStamp(lineStamp, lineStampsAt, (<usize>(lineMask + 1)) << 2);
+  // The tables' addresses and the configuration in locals (globals are loads from the instance in the loop).
+  const kindT = kindAt;
+  const pairT = pairAt;
+  const lowerT = lowerAt;
+  const lowerN = lowerSize;
+  const rulesT = rulesClassAt;
+  const countsT = kindCountsAt;
+  const slotsT = typeSlotsAt;
+  const tMask = typeMask;
+  const tShift = typeShift;
+  const stopT = stopAt;
+  const sShift = stopShift;
+  const maxW = maxWords;
+  const longW = longWord;
+  let wordsOut = wordsOutAt;
   let lineSize: i32 = 0;
   const lineFullAt = (lineMask + 1) >> 1; // the line set is full at half its capacity
-  memory.fill(kindCountsAt, 0, 256 << 2);
-  let len1 = 0, len2 = 0, len3 = 0, len4 = 0, len5 = 0, len6 = 0;
+  const zero = i32x4.splat(0);
+  v128.store(lengthCountsAt, zero);
+  v128.store(lengthCountsAt, zero, 16);
+  v128.store(lengthCountsAt, zero, 32);
+  v128.store(lengthCountsAt, zero, 48);
   let words = 0;
-  let wordChars = 0;
   let longest = 0;
-  let used = 0;
-  let distinct = 0;
+  const pos0 = pos;
   let stops = 0;
   let lineCount = 0;
   let repeated = 0;
@@ -238,14 +282,12 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let rarePairs = 0;
   let vowels = 0;
   let longWordChars = 0;
-  let shortWords = 0;
   let punctRuns = 0;
   let spaceRuns = 0;
   let newlines = 0;
   let e1 = FNV_OFFSET;
   let e2 = TEXT_HASH_SEED;
   let prevOut = CLASS_SPACE;
-  let lowerRun = 0;
   let asciiSpaces = 0;
   const tStamp = typeStamp;
   // The rules' token under way: it starts at tokStart; its FNV-1a hash over raw code units, the OR of the rules
@@ -256,11 +298,15 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let tokClasses = 0;
   let lowFlags = 0;
   let gapClasses = 0;
+  // While the token under way began at this word's start and all its code units so far are lowercase ASCII letters,
+  // its hash is the word's FNV state wh: tokSync is set and the token's own chain waits (tokHash is set from wh when
+  // that stops: at a code unit outside a lowercase run, or at the word's end).
+  let tokSync = false;
   let tokOut = tokensOutAt;
   let i = 0;
   while (i < len) {
     let c = <i32>load<u16>(at + ((<usize>i) << 1));
-    let k = kindOf(c);
+    let k = <i32>load<u8>(kindT + <usize>c);
     if (k & WORD_CLASSES) {
       if (afterSeparator) spaceWords++;
       afterSeparator = false;
@@ -273,41 +319,63 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       let prevCls = 0;
       let prevAscii = 0;
       if (words > 0) e1 = (e1 ^ 32) * FNV_PRIME;
+      if (isInteger<R>()) tokSync = tokStart == i;
       while (true) {
         if (<u32>(c - 97) < 26) {
           if (prevCls != CLASS_LOWER) {
             if (prevCls == CLASS_DIGIT) letterDigit++;
             prevCls = CLASS_LOWER;
           }
-          const runStart = i;
-          while (true) {
-            wh = (wh ^ c) * FNV_PRIME;
-            e1 = (e1 ^ c) * FNV_PRIME;
-            lineHash = (lineHash ^ c) * FNV_PRIME;
-            if (isInteger<R>()) tokHash = (tokHash ^ c) * FNV_PRIME;
-            const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | c));
-            rarePairs += flags & 1;
-            vowels += flags & 2; // halved at the end
-            if (isInteger<R>()) lowFlags |= flags;
-            prevAscii = c;
-            if (++i == len) break;
-            c = <i32>load<u16>(at + ((<usize>i) << 1));
-            if (<u32>(c - 97) >= 26) break;
+          if (isInteger<R>() && !tokSync) {
+            // The same loop with the token's own hash chain (two copies: a select would compute the chain anyway).
+            while (true) {
+              wh = (wh ^ c) * FNV_PRIME;
+              e1 = (e1 ^ c) * FNV_PRIME;
+              lineHash = (lineHash ^ c) * FNV_PRIME;
+              tokHash = (tokHash ^ c) * FNV_PRIME;
+              const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | c));
+              rarePairs += flags & 1;
+              vowels += flags & 2; // halved at the end
+              lowFlags |= flags;
+              prevAscii = c;
+              ++i; // the code unit at len is the sentinel: not a letter
+              c = <i32>load<u16>(at + ((<usize>i) << 1));
+              if (<u32>(c - 97) >= 26) break;
+            }
+          } else {
+            while (true) {
+              wh = (wh ^ c) * FNV_PRIME;
+              e1 = (e1 ^ c) * FNV_PRIME;
+              lineHash = (lineHash ^ c) * FNV_PRIME;
+              const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | c));
+              rarePairs += flags & 1;
+              vowels += flags & 2; // halved at the end
+              if (isInteger<R>()) lowFlags |= flags;
+              prevAscii = c;
+              ++i; // the code unit at len is the sentinel: not a letter
+              c = <i32>load<u16>(at + ((<usize>i) << 1));
+              if (<u32>(c - 97) >= 26) break;
+            }
           }
-          lowerRun += i - runStart;
           if (i == len) break;
-          k = kindOf(c);
+          k = <i32>load<u8>(kindT + <usize>c);
           if ((k & WORD_CLASSES) == 0) break;
           continue;
         }
-        const kc = kindCountsAt + ((<usize>k) << 2);
+        if (isInteger<R>()) {
+          if (tokSync) {
+            tokHash = wh;
+            tokSync = false;
+          }
+        }
+        const kc = countsT + ((<usize>k) << 2);
         store<i32>(kc, load<i32>(kc) + 1);
-        const lc = c < lowerSize ? <i32>load<u16>(lowerAt + ((<usize>c) << 1)) : c;
+        const lc = c < lowerN ? <i32>load<u16>(lowerT + ((<usize>c) << 1)) : c;
         wh = (wh ^ lc) * FNV_PRIME;
         e1 = (e1 ^ lc) * FNV_PRIME;
         lineHash = (lineHash ^ c) * FNV_PRIME;
         if (isInteger<R>()) {
-          const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+          const rk = <i32>load<u16>(rulesT + ((<usize>c) << 1));
           if ((rk & RULES_SPACE) != 0) {
             // Whitespace to the rules inside a word (U+1680): the rules' token ends here.
             if (i > tokStart) {
@@ -332,75 +400,69 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         }
         prevCls = cls;
         const ascii = c < 128 ? c : 0;
-        const flags = <i32>load<u8>(pairAt + <usize>((prevAscii << 7) | ascii));
+        const flags = <i32>load<u8>(pairT + <usize>((prevAscii << 7) | ascii));
         rarePairs += flags & 1;
         vowels += flags & 2;
         prevAscii = ascii;
-        if (++i == len) break;
+        ++i; // the code unit at len is the sentinel: not a word character
         c = <i32>load<u16>(at + ((<usize>i) << 1));
-        k = kindOf(c);
+        k = <i32>load<u8>(kindT + <usize>c);
         if ((k & WORD_CLASSES) == 0) break;
       }
+      if (isInteger<R>()) {
+        if (tokSync) tokHash = wh;
+        tokSync = false;
+      }
       const wlen = i - start;
-      if (wlen > longWord) longWordChars += wlen - longWord;
-      if (wlen < 3) shortWords++;
+      if (wlen > longW) longWordChars += wlen - longW;
       prevOut = 0;
       words++;
-      wordChars += wlen;
       if (wlen > longest) longest = wlen;
       if (firstUpper) capitalized++;
       const capped: i32 = wlen < 12 ? wlen : 12;
-      const bin = load<i32>(lenBinAt + ((<usize>capped) << 2));
-      if (bin == 0) len1++;
-      else if (bin == 1) len2++;
-      else if (bin == 2) len3++;
-      else if (bin == 3) len4++;
-      else if (bin == 4) len5++;
-      else len6++;
+      const ba = lengthCountsAt + ((<usize>capped) << 2);
+      store<i32>(ba, load<i32>(ba) + 1);
       const h = fmix32(wh);
-      if (wordsOutAt != 0) {
-        store<i32>(wordsOutAt, h);
-        wordsOutAt += 4;
+      if (wordsOut != 0) {
+        store<i32>(wordsOut, h);
+        wordsOut += 4;
       }
       const x = (e2 ^ h) * TEXT_HASH_MUL;
       e2 = (x << 15) | (x >>> 17);
-      if (used < maxWords) {
+      // words counts this word: the first maxWords words are used (C_USED = min(words, maxWords)), and C_WORD_CHARS
+      // (letters + digits) and C_DISTINCT (the hashes appended but the bigrams) are derived after the loop.
+      if (words <= maxW) {
         // The type set never fills: at most maxWords keys in at least 2 * maxWords slots.
         // The slot comes from the word's FNV state, not from h: the probe's load need not wait for fmix32 (the set
         // compares the keys h, so which slot a word starts at changes nothing it finds).
-        let s = <i32>(<u32>(wh * SET_MUL) >>> typeShift);
-        let first = -1;
-        while (true) {
-          const sa = (<usize>s) << 2;
-          if (load<i32>(typeStampsAt + sa) != tStamp) {
-            store<i32>(typeStampsAt + sa, tStamp);
-            store<i32>(typeKeysAt + sa, h);
-            store<i32>(typeValuesAt + sa, pos);
-            break;
-          }
-          if (load<i32>(typeKeysAt + sa) == h) {
-            first = load<i32>(typeValuesAt + sa);
-            break;
-          }
-          s = (s + 1) & typeMask;
+        let s = <i32>(<u32>(wh * SET_MUL) >>> tShift);
+        let sa = slotsT + ((<usize>s) << 4);
+        // Whether the slot is empty (a new word) or holds h (a repeat), in one well-predicted branch: a bitwise or,
+        // not a branch on which (that one is taken about half the time, unpredictably). Probing on is rare.
+        let fresh = <i32>(load<i32>(sa) != tStamp);
+        while ((fresh | <i32>(load<i32>(sa, 4) == h)) == 0) {
+          s = (s + 1) & tMask;
+          sa = slotsT + ((<usize>s) << 4);
+          fresh = <i32>(load<i32>(sa) != tStamp);
         }
-        if (first >= 0) {
-          const ca = hashCounts + ((<usize>first) << 2);
-          store<i32>(ca, load<i32>(ca) + 1);
-        } else {
-          store<i32>(hashes + ((<usize>pos) << 2), h);
-          store<i32>(hashCounts + ((<usize>pos) << 2), 1);
-          pos++;
-          distinct++;
-        }
-        if (used > 0) {
+        // A new word takes the next position (hash h, count 1); a repeat adds one to its first occurrence's count.
+        // Both store the slot, the hash and the count: a repeat stores what the slot and the hash hold.
+        // (Loads before the selects: a load under a condition stays a branch.)
+        const first = select<i32>(pos, load<i32>(sa, 8), fresh != 0);
+        store<i32>(sa, tStamp);
+        store<i32>(sa, h, 4);
+        store<i32>(sa, first, 8);
+        const ca = hashCounts + ((<usize>first) << 2);
+        store<i32>(hashes + ((<usize>first) << 2), h);
+        store<i32>(ca, select<i32>(1, load<i32>(ca) + 1, fresh != 0));
+        pos += fresh;
+        if (words > 1) {
           store<i32>(hashes + ((<usize>pos) << 2), fmix32(prev * 0x2545f491 + h + 0x3c6ef372));
           store<i32>(hashCounts + ((<usize>pos) << 2), 1);
           pos++;
         }
         prev = h;
-        used++;
-        const stop = load<i32>(stopAt + ((<usize>(<u32>h >>> stopShift)) << 2)) == h ? 1 : 0;
+        const stop = load<i32>(stopT + ((<usize>(<u32>h >>> sShift)) << 2)) == h ? 1 : 0;
         stops += stop;
         stopPairs += stop & prevStop;
         prevStop = stop;
@@ -429,7 +491,7 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
       continue;
     }
     if (isInteger<R>()) {
-      const rk = <i32>load<u16>(rulesClassAt + ((<usize>c) << 1));
+      const rk = <i32>load<u16>(rulesT + ((<usize>c) << 1));
       if ((rk & RULES_SPACE) != 0) {
         if (i > tokStart) {
           storeToken(tokOut, tokStart, i, tokHash, tokClasses, lowFlags, gapClasses);
@@ -446,18 +508,21 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
         tokClasses |= rk;
       }
     }
-    const kc = kindCountsAt + ((<usize>k) << 2);
+    const kc = countsT + ((<usize>k) << 2);
     store<i32>(kc, load<i32>(kc) + 1);
-    if (k & KIND_WORD_SEPARATOR) afterSeparator = true;
-    else {
-      if (afterSeparator) spaceWords++;
-      afterSeparator = false;
-    }
+    // Without branches (punctuation or whitespace, which, is hard to predict): a separator ends a whitespace word, a
+    // punctuation character may end a sentence (. ! ? or a closing quote or parenthesis after one), and each starts a
+    // run of its class.
+    const sep = (k >> 7) & 1; // KIND_WORD_SEPARATOR
+    spaceWords += <i32>afterSeparator & (sep ^ 1);
+    afterSeparator = sep != 0;
     const cls = k & KIND_CLASS_MASK;
-    if (cls == CLASS_PUNCT) {
-      sentenceEnd = c == 46 || c == 33 || c == 63 || ((c == 34 || c == 39 || c == 41) && sentenceEnd);
-      if (prevOut != CLASS_PUNCT) punctRuns++;
-    } else if (prevOut != CLASS_SPACE) spaceRuns++;
+    const isPunct = <i32>(cls == CLASS_PUNCT);
+    const ends = <i32>(c == 46) | <i32>(c == 33) | <i32>(c == 63);
+    const closes = <i32>(c == 34) | <i32>(c == 39) | <i32>(c == 41);
+    sentenceEnd = select<i32>(ends | (closes & <i32>sentenceEnd), <i32>sentenceEnd, isPunct != 0) != 0;
+    punctRuns += isPunct & <i32>(prevOut != CLASS_PUNCT);
+    spaceRuns += (isPunct ^ 1) & <i32>(prevOut != CLASS_SPACE);
     prevOut = cls;
     if (c == 10) {
       newlines++;
@@ -490,9 +555,14 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   vowels >>= 1;
   // Character classes from the per-kind counts.
-  const lowerKind = kindCountsAt + ((<usize>CLASS_LOWER) << 2);
+  // Every code unit was counted once: in a lowercase run (not counted in the loop), as an ASCII space outside words
+  // (asciiSpaces), or in the per-kind counts.
+  let counted = 0;
+  for (let j = 0; j < kindListSize; j++) counted += load<i32>(countsT + ((<usize>load<u8>(kindListAt + <usize>j)) << 2));
+  const lowerRun = len - asciiSpaces - counted;
+  const lowerKind = countsT + ((<usize>CLASS_LOWER) << 2);
   store<i32>(lowerKind, load<i32>(lowerKind) + lowerRun);
-  const spaceKind = kindCountsAt + ((<usize>kindOf(32)) << 2);
+  const spaceKind = countsT + ((<usize><i32>load<u8>(kindT + <usize>32)) << 2);
   store<i32>(spaceKind, load<i32>(spaceKind) + asciiSpaces);
   let letters = 0;
   let upper = 0;
@@ -500,9 +570,13 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   let punct = 0;
   let spaces = 0;
   let nonAscii = 0;
-  for (let kind = 0; kind < 256; kind++) {
-    const cnt = load<i32>(kindCountsAt + ((<usize>kind) << 2));
+  // Only kinds in the list were counted; each count is cleared for the next document as it is read.
+  for (let j = 0; j < kindListSize; j++) {
+    const kind = <i32>load<u8>(kindListAt + <usize>j);
+    const ka = countsT + ((<usize>kind) << 2);
+    const cnt = load<i32>(ka);
     if (cnt == 0) continue;
+    store<i32>(ka, 0);
     const cls = kind & KIND_CLASS_MASK;
     if (kind & KIND_NON_ASCII) nonAscii += cnt;
     if (cls & WORD_CLASSES) {
@@ -514,20 +588,22 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   }
   store<i32>(out + (C_LEN << 2), len);
   store<i32>(out + (C_WORDS << 2), words);
-  store<i32>(out + (C_WORD_CHARS << 2), wordChars);
+  store<i32>(out + (C_WORD_CHARS << 2), letters + digits); // every word character is a letter or a digit
   store<i32>(out + (C_LONGEST << 2), longest);
+  const used = words < maxW ? words : maxW;
   store<i32>(out + (C_USED << 2), used);
-  store<i32>(out + (C_DISTINCT << 2), distinct);
+  store<i32>(out + (C_DISTINCT << 2), pos - pos0 - (used > 0 ? used - 1 : 0)); // a bigram for each used word but the first
   store<i32>(out + (C_STOPS << 2), stops);
   store<i32>(out + (C_LINES << 2), lineCount);
   store<i32>(out + (C_REPEATED << 2), repeated);
   store<i32>(out + (C_CAPITALIZED << 2), capitalized);
-  store<i32>(out + (C_LENGTHS << 2), len1);
-  store<i32>(out + ((C_LENGTHS + 1) << 2), len2);
-  store<i32>(out + ((C_LENGTHS + 2) << 2), len3);
-  store<i32>(out + ((C_LENGTHS + 3) << 2), len4);
-  store<i32>(out + ((C_LENGTHS + 4) << 2), len5);
-  store<i32>(out + ((C_LENGTHS + 5) << 2), len6);
+  for (let b = 0; b < 6; b++) store<i32>(out + ((<usize>(C_LENGTHS + b)) << 2), 0);
+  for (let l = 0; l <= 12; l++) {
+    const ba = out + ((<usize>(C_LENGTHS + load<i32>(lenBinAt + ((<usize>l) << 2)))) << 2);
+    store<i32>(ba, load<i32>(ba) + load<i32>(lengthCountsAt + ((<usize>l) << 2)));
+  }
+  // Words shorter than 3 (a word has at least one code unit).
+  const shortWords = load<i32>(lengthCountsAt, 4) + load<i32>(lengthCountsAt, 8);
   store<i32>(out + (C_STOP_PAIRS << 2), stopPairs);
   store<i32>(out + (C_SENTENCE_STARTS << 2), sentenceStarts);
   store<i32>(out + (C_SPACE_WORDS << 2), spaceWords);
@@ -548,6 +624,8 @@ function scanText<R>(at: usize, len: i32, hashes: usize, hashCounts: usize, pos:
   store<i32>(out + (C_NEWLINES << 2), newlines);
   store<i32>(out + (C_TEXT_HASH_1 << 2), fmix32(e1 ^ words));
   store<i32>(out + (C_TEXT_HASH_2 << 2), fmix32(e2 ^ (words * TEXT_HASH_MUL)));
+  wordsOutAt = wordsOut;
+  store<u16>(end, saved);
   return pos;
 }
 

@@ -157,9 +157,7 @@ export class ScanKernel {
     const pairAt = place(PAIR_FLAGS.length);
     const stopAt = place(STOPWORD_SLOTS.length * 4);
     const lenBinAt = place(LENGTH_BIN.length * 4);
-    const typeKeysAt = place(typeCapacity * 4);
-    const typeValuesAt = place(typeCapacity * 4);
-    const typeStampsAt = place(typeCapacity * 4);
+    const typeSlotsAt = place(typeCapacity * 16);
     const lineKeysAt = place(LINE_SET_CAPACITY * 4);
     const lineStampsAt = place(LINE_SET_CAPACITY * 4);
     const kindCountsAt = place(256 * 4);
@@ -177,7 +175,7 @@ export class ScanKernel {
     new Int32Array(b.buffer, this.seedsAt, opts.seeds.length).set(opts.seeds);
     this.ex.setup(
       kindAt, lowerAt, LOWER_TABLE_SIZE, pairAt, stopAt, STOPWORD_SHIFT, lenBinAt,
-      typeKeysAt, typeValuesAt, typeStampsAt, typeCapacity,
+      typeSlotsAt, typeCapacity,
       lineKeysAt, lineStampsAt, LINE_SET_CAPACITY,
       kindCountsAt, opts.maxWords, LONG_WORD, rulesClassAt,
     );
@@ -215,6 +213,8 @@ export class ScanKernel {
       at = align(at + bytes);
       return p;
     };
+    // (The kernel puts a sentinel code unit after each text while it scans it, and the saved one back: after the last
+    // text, the first of the next region.)
     const textAt = region(chars * 2);
     const startsAt = region((n + 1) * 4);
     const offsetsAt = region((n + 1) * 4);
