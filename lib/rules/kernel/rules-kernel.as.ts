@@ -828,9 +828,10 @@ const NG_SEEN: i32 = 1 << 30;
 
 /**
  * ngrams.ts countNgrams over the scan's tokens. The reference keeps each n-gram's first position in its table to break
- * ties for the top n-gram; here a pass keeps only the highest count, and the walk that collects the next order's
- * candidates (positions in increasing order) takes the first position whose n-gram has that count: among the n-grams
- * with the highest count, the one that occurs first, as in the reference, so the same value.
+ * ties for the top n-gram; here the walk that collects the next order's candidates (positions in increasing order, each
+ * n-gram's final count) keeps the highest count and the first position that reached it (by select: a higher count is
+ * taken, an equal one is not): among the n-grams with the highest count, the one that occurs first, as in the
+ * reference, so the same value. The insertions keep no maximum (one value less live in their loop).
  */
 function countNgrams(): void {
   const words = sTokens;
@@ -868,17 +869,18 @@ function countNgrams(): void {
       for (let pos = 0; pos < nCand; pos++) {
         const h1 = geti(wordHashes, pos + 1);
         const c2 = geti(cum, pos + 2);
-        best = max(best, countKey(t, shift, mask, (h0 * FNV_PRIME ^ h1) ^ ((c2 - c0) * GOLD), slots, pos));
+        countKey(t, shift, mask, (h0 * FNV_PRIME ^ h1) ^ ((c2 - c0) * GOLD), slots, pos);
         h0 = h1;
         c0 = c1;
         c1 = c2;
       }
-      if (best > 1) bestPos = -1;
       for (let pos = 0; pos < nCand; pos++) {
         const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
         seti(next, nNext, pos);
         nNext += (1 - count) >>> 31; // kept when the count is 2 or more
-        if (bestPos < 0 && count == best) bestPos = pos;
+        const better = count > best;
+        bestPos = select<i32>(pos, bestPos, better);
+        best = select<i32>(count, best, better);
       }
     } else {
       const lastWord = order - 1;
@@ -887,15 +889,16 @@ function countNgrams(): void {
         const prefix = order == 3 ? bigramHash(wordHashes, pos) : geti(hashes, pos);
         const hash = prefix * FNV_PRIME ^ geti(wordHashes, pos + lastWord);
         seti(hashes, pos, hash);
-        best = max(best, countKey(t, shift, mask, ngramKey(cum, hash, pos, order), slots, pos));
+        countKey(t, shift, mask, ngramKey(cum, hash, pos, order), slots, pos);
       }
-      if (best > 1) bestPos = -1;
       for (let j = 0; j < nCand; j++) {
         const pos = geti(cand, j);
         const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
         seti(next, nNext, pos);
         nNext += (1 - count) >>> 31;
-        if (bestPos < 0 && count == best) bestPos = pos;
+        const better = count > best;
+        bestPos = select<i32>(pos, bestPos, better);
+        best = select<i32>(count, best, better);
       }
     }
     if (order <= 4) {
