@@ -20,7 +20,7 @@ const CC_ALPHA: i32 = 4;
 const CC_LINE_BREAK: i32 = 8;
 const CC_SENTENCE_END: i32 = 16;
 const CC_CLOSER: i32 = 32;
-const CC_PHRASE_START: i32 = 64; // not read here: phraseMayStart compares code units
+const CC_PHRASE_START: i32 = 64; // i, u, p, c: a token without one skips phraseMayStart's load
 const CC_J: i32 = 128;
 /** '.', '#', '…' or '{' (the kernel's u16 class table only, char-classes.ts KERNEL_CHAR_CLASS). */
 const CC_RARE: i32 = 256;
@@ -190,6 +190,14 @@ let n: i32 = 0;
 // @ts-ignore: decorator
 @inline function cls(c: i32): i32 {
   return <i32>load<u16>(classAt + ((<usize>c) << 1));
+}
+// @ts-ignore: decorator
+@inline function chAt(text: usize, i: i32): i32 {
+  return <i32>load<u16>(text + ((<usize>i) << 1));
+}
+// @ts-ignore: decorator
+@inline function clsAt(table: usize, c: i32): i32 {
+  return <i32>load<u16>(table + ((<usize>c) << 1));
 }
 // @ts-ignore: decorator
 @inline function geti(base: usize, i: i32): i32 {
@@ -363,18 +371,22 @@ const FOUND_LOREM = 1;
 const FOUND_POLICY = 2;
 
 /**
- * Whether the token at i starts like the last word of a phrase ("ips", "use", "pol", "coo", ASCII case-insensitive): a
- * filter before phrasesEndingAt. One load takes the token's first four code units; the fourth is masked off and the
+ * Whether the code units at p start like the last word of a phrase ("ips", "use", "pol", "coo", ASCII case-insensitive):
+ * a filter before phrasesEndingAt. One load takes the token's first four code units; the fourth is masked off and the
  * three compared with the four prefixes without branches (a filter on the first code unit's class, then on the next
  * two, cost a branch on about every fifth token that the processor could not predict). It may read up to three code
  * units past the text (its sentinel, then whatever follows in memory): a phrase that ends here lies within the text, so
- * that can only let a non-phrase through, which phrasesEndingAt then rejects.
+ * that can only let a non-phrase through, which phrasesEndingAt then rejects. scanTokens passes NO_PHRASE (zeros: no
+ * prefix) for a token without any of i, u, p, c (its record's classes lack CC_PHRASE_START), so the text of such a
+ * token is not read at all (a select, not a branch: which tokens hold one of the four letters is hard to predict).
  */
 // @ts-ignore: decorator
-@inline function phraseMayStart(i: i32): bool {
-  const x = (load<u64>(tp + ((<usize>i) << 1)) | 0x0020_0020_0020) & 0xffff_ffff_ffff;
+@inline function phraseMayStart(p: usize): bool {
+  const x = (load<u64>(p) | 0x0020_0020_0020) & 0xffff_ffff_ffff;
   return (<i32>(x == 0x0073_0070_0069) | <i32>(x == 0x0065_0073_0075) | <i32>(x == 0x006c_006f_0070) | <i32>(x == 0x006f_006f_0063)) != 0;
 }
+
+const NO_PHRASE = memory.data(8);
 
 function phrasesEndingAt(i: i32, c: i32): i32 {
   const l = c | 0x20;
@@ -466,7 +478,8 @@ function endSegment(start: i32, end: i32, firstToken: i32, tokens: i32): void {
   sGLines++;
   if (!doLines && !doParas) return;
   let h = FNV_OFFSET;
-  for (let t = firstToken; t < tokens; t++) h = (h ^ geti(wordHashesAt, t)) * FNV_PRIME;
+  const hashes = wordHashesAt;
+  for (let t = firstToken; t < tokens; t++) h = (h ^ geti(hashes, t)) * FNV_PRIME;
   if (doLines && spanAdd(lineSetAt, lineGen, combineHash(h, len), start, len)) {
     sGDupLines++;
     sGDupLineChars += len;
@@ -504,21 +517,30 @@ function nextGen(gen: i32, set: usize): i32 {
 }
 
 function countStopWords(tokens: i32, enough: i32): i32 {
+  const hashes = wordHashesAt;
+  const cum = cumAt;
+  const starts = wordStartsAt;
+  const slots = stopSlotsAt;
+  const shift = <u32>stopShift;
+  const mask = stopMask;
+  const stopHashes = stopHashesAt;
+  const offsets = stopOffsetsAt;
+  const chars = stopCharsAt;
   let seen = 0;
   let count = 0;
   for (let t = 0; t < tokens && count < enough; t++) {
-    const h = geti(wordHashesAt, t);
-    let s = <i32>(<u32>(h * GOLD) >>> (<u32>stopShift));
-    for (let e = geti(stopSlotsAt, s); e != 0; e = geti(stopSlotsAt, s)) {
-      if (geti(stopHashesAt, e - 1) == h && ((seen >>> (e - 1)) & 1) == 0) {
-        const from = geti(stopOffsetsAt, e - 1);
-        const wl = geti(stopOffsetsAt, e) - from;
-        if (wl == geti(cumAt, t + 1) - geti(cumAt, t) && equalsAt(geti(wordStartsAt, t), stopCharsAt + ((<usize>from) << 1), wl)) {
+    const h = geti(hashes, t);
+    let s = <i32>(<u32>(h * GOLD) >>> shift);
+    for (let e = geti(slots, s); e != 0; e = geti(slots, s)) {
+      if (geti(stopHashes, e - 1) == h && ((seen >>> (e - 1)) & 1) == 0) {
+        const from = geti(offsets, e - 1);
+        const wl = geti(offsets, e) - from;
+        if (wl == geti(cum, t + 1) - geti(cum, t) && equalsAt(geti(starts, t), chars + ((<usize>from) << 1), wl)) {
           seen |= 1 << (e - 1);
           count++;
         }
       }
-      s = (s + 1) & stopMask;
+      s = (s + 1) & mask;
     }
   }
   return count;
@@ -581,6 +603,7 @@ const FNV_PRIME_INVERSE: i32 = <i32>0x359c449b;
  * tokenize) and its code units (the whitespace between tokens is read only where a record says it holds a line break).
  */
 function scanTokens(recs: usize, count: i32): void {
+  const len0 = n;
   const mask = ruleMask;
   top2 = top3 = top4 = NaN;
   dup5 = dup6 = dup7 = dup8 = dup9 = dup10 = 0;
@@ -604,13 +627,13 @@ function scanTokens(recs: usize, count: i32): void {
   const jMask = doC4 && c4DropJs ? CC_J : 0;
 
   let first = 0;
-  let last = n;
+  let last = len0;
   if (count > 0) {
     first = load<i32>(recs);
     last = load<i32>(recs + ((<usize>(count - 1)) << 4), 4);
   } else {
-    first = n;
-    last = n;
+    first = len0;
+    last = len0;
   }
   stripStart = first;
   stripEnd = last;
@@ -647,7 +670,7 @@ function scanTokens(recs: usize, count: i32): void {
   let prevEnd = 0;
   for (let t = 0; t <= count; t++) {
     const r = recs + ((<usize>t) << 4);
-    let start = n;
+    let start = len0;
     let classes = CC_LINE_BREAK;
     if (t < count) {
       start = load<i32>(r);
@@ -663,7 +686,7 @@ function scanTokens(recs: usize, count: i32): void {
           segStart = i + 1;
           segToken = tokens;
         }
-        if (c != 10 || i == 0 || ch(i - 1) != 13) {
+        if (c != 10 || i == 0 || chAt(text, i - 1) != 13) {
           endLine(lineStart, i, lineTokens, lineMaxToken, boundaries, lastBoundary, js, policy);
           lineTokens = 0;
           lineMaxToken = 0;
@@ -679,10 +702,8 @@ function scanTokens(recs: usize, count: i32): void {
     const i = load<i32>(r, 4);
     const h = load<i32>(r, 8);
     prevEnd = i;
-    const c = ch(start);
-    const k = cls(c);
-    if (phrases && phraseMayStart(start)) {
-      const found = phrasesEndingAt(start, c);
+    if (phrases && phraseMayStart(select<usize>(text + ((<usize>start) << 1), NO_PHRASE, (classes & CC_PHRASE_START) != 0))) {
+      const found = phrasesEndingAt(start, chAt(text, start));
       if (found == FOUND_LOREM) lorem = 1;
       else if (found == FOUND_POLICY) policy = 1;
     }
@@ -705,7 +726,7 @@ function scanTokens(recs: usize, count: i32): void {
       }
       ellipses += dots / 3;
     }
-    if ((classes & CC_PUNCT) == 0 || ((k & CC_PUNCT) == 0 && (cls(ch(i - 1)) & CC_PUNCT) == 0)) {
+    if ((classes & CC_PUNCT) == 0 || ((clsAt(T, chAt(text, start)) & CC_PUNCT) == 0 && (clsAt(T, chAt(text, i - 1)) & CC_PUNCT) == 0)) {
       seti(hashesOut, tokens, h);
       seti(startsOut, tokens, start);
       seti(cumOut, tokens + 1, geti(cumOut, tokens) + len);
@@ -714,8 +735,9 @@ function scanTokens(recs: usize, count: i32): void {
       wordChars += len;
       if ((classes & CC_ALPHA) != 0) alpha++;
     } else {
-      if ((k & CC_PUNCT) == 0 && (cls(ch(i - 2)) & CC_PUNCT) == 0) {
-        const lastChar = ch(i - 1);
+      const k = clsAt(T, chAt(text, start));
+      if ((k & CC_PUNCT) == 0 && (clsAt(T, chAt(text, i - 2)) & CC_PUNCT) == 0) {
+        const lastChar = chAt(text, i - 1);
         const c0 = geti(cumOut, tokens);
         seti(hashesOut, tokens, (h * FNV_PRIME_INVERSE) ^ lastChar);
         seti(startsOut, tokens, start);
@@ -729,10 +751,10 @@ function scanTokens(recs: usize, count: i32): void {
         wordChars += len - 1;
         if ((classes & CC_ALPHA) != 0) alpha++;
       } else tokens = pushTokenWithPunct(start, i, h, classes, tokens);
-      if (doC4 && (classes & CC_SENTENCE_END) != 0 && i < n) {
+      if (doC4 && (classes & CC_SENTENCE_END) != 0 && i < len0) {
         let e = i - 1;
-        while (e > start && (cls(ch(e)) & CC_CLOSER) != 0 && (cls(ch(e)) & CC_SENTENCE_END) == 0) e--;
-        if ((cls(ch(e)) & CC_SENTENCE_END) != 0) {
+        while (e > start && (clsAt(T, chAt(text, e)) & CC_CLOSER) != 0 && (clsAt(T, chAt(text, e)) & CC_SENTENCE_END) == 0) e--;
+        if ((clsAt(T, chAt(text, e)) & CC_SENTENCE_END) != 0) {
           boundaries++;
           lastBoundary = i;
         }
@@ -742,15 +764,15 @@ function scanTokens(recs: usize, count: i32): void {
     lineTokens++;
     if (len > lineMaxToken) lineMaxToken = len;
   }
-  if (lineStart < n) endLine(lineStart, n, lineTokens, lineMaxToken, boundaries, lastBoundary, js, policy);
-  endSegment(segStart, n, segToken, tokens);
+  if (lineStart < len0) endLine(lineStart, len0, lineTokens, lineMaxToken, boundaries, lastBoundary, js, policy);
+  endSegment(segStart, len0, segToken, tokens);
   if (doParas) {
     endParagraph();
     if (first >= last) sParagraphs = 1;
   }
-  if (n == 0) sGLines = 1;
+  if (len0 == 0) sGLines = 1;
   else {
-    const edges = (ch(0) == 10 ? 1 : 0) + (ch(n - 1) == 10 ? 1 : 0);
+    const edges = (chAt(text, 0) == 10 ? 1 : 0) + (chAt(text, len0 - 1) == 10 ? 1 : 0);
     sGLines += edges;
     if (edges == 2) sGDupLines++;
   }
@@ -780,13 +802,14 @@ const NG_SEEN: i32 = 1 << 30;
 @inline function countKey(t: usize, shift: u32, mask: i32, key: i32, slots: usize, pos: i32): i32 {
   let s = <i32>(<u32>(key * GOLD) >>> shift);
   let r = t + ((<usize>s) << 3);
-  let count = load<i32>(r, 4);
-  while (count != 0 && load<i32>(r) != key) {
+  // One load of the entry; the loop's test has no branch on whether the slot is empty, only on a collision.
+  let e = load<u64>(r);
+  while (((<i32>(e != 0)) & <i32>(<i32>e != key)) != 0) {
     s = (s + 1) & mask;
     r = t + ((<usize>s) << 3);
-    count = load<i32>(r, 4);
+    e = load<u64>(r);
   }
-  count++;
+  const count = <i32>(e >>> 32) + 1;
   store<i32>(r, key);
   store<i32>(r, count, 4);
   seti(slots, pos, s);
@@ -794,20 +817,21 @@ const NG_SEEN: i32 = 1 << 30;
 }
 
 // @ts-ignore: decorator
-@inline function ngramKey(hash: i32, pos: i32, order: i32): i32 {
-  return hash ^ ((geti(cumAt, pos + order) - geti(cumAt, pos)) * GOLD);
+@inline function ngramKey(cum: usize, hash: i32, pos: i32, order: i32): i32 {
+  return hash ^ ((geti(cum, pos + order) - geti(cum, pos)) * GOLD);
 }
 
 // @ts-ignore: decorator
-@inline function bigramHash(pos: i32): i32 {
-  return geti(wordHashesAt, pos) * FNV_PRIME ^ geti(wordHashesAt, pos + 1);
+@inline function bigramHash(wordHashes: usize, pos: i32): i32 {
+  return geti(wordHashes, pos) * FNV_PRIME ^ geti(wordHashes, pos + 1);
 }
 
 /**
  * ngrams.ts countNgrams over the scan's tokens. The reference keeps each n-gram's first position in its table to break
- * ties for the top n-gram; here a pass keeps only the highest count, and the walk that collects the next order's
- * candidates (positions in increasing order) takes the first position whose n-gram has that count: among the n-grams
- * with the highest count, the one that occurs first, as in the reference, so the same value.
+ * ties for the top n-gram; here the walk that collects the next order's candidates (positions in increasing order, each
+ * n-gram's final count) keeps the highest count and the first position that reached it (by select: a higher count is
+ * taken, an equal one is not): among the n-grams with the highest count, the one that occurs first, as in the
+ * reference, so the same value. The insertions keep no maximum (one value less live in their loop).
  */
 function countNgrams(): void {
   const words = sTokens;
@@ -838,30 +862,43 @@ function countNgrams(): void {
     let bestPos = 0;
     if (order == 2) {
       // Every position; the 2-gram hashes are not kept (order 3 computes those of its few candidates again).
-      for (let pos = 0; pos < nCand; pos++) best = max(best, countKey(t, shift, mask, ngramKey(bigramHash(pos), pos, 2), slots, pos));
-      if (best > 1) bestPos = -1;
+      // The previous position's second word hash and cumulative length are this one's first: one load of each.
+      let h0 = geti(wordHashes, 0);
+      let c0 = geti(cum, 0);
+      let c1 = geti(cum, 1);
+      for (let pos = 0; pos < nCand; pos++) {
+        const h1 = geti(wordHashes, pos + 1);
+        const c2 = geti(cum, pos + 2);
+        countKey(t, shift, mask, (h0 * FNV_PRIME ^ h1) ^ ((c2 - c0) * GOLD), slots, pos);
+        h0 = h1;
+        c0 = c1;
+        c1 = c2;
+      }
       for (let pos = 0; pos < nCand; pos++) {
         const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
         seti(next, nNext, pos);
         nNext += (1 - count) >>> 31; // kept when the count is 2 or more
-        if (bestPos < 0 && count == best) bestPos = pos;
+        const better = count > best;
+        bestPos = select<i32>(pos, bestPos, better);
+        best = select<i32>(count, best, better);
       }
     } else {
       const lastWord = order - 1;
       for (let j = 0; j < nCand; j++) {
         const pos = geti(cand, j);
-        const prefix = order == 3 ? bigramHash(pos) : geti(hashes, pos);
+        const prefix = order == 3 ? bigramHash(wordHashes, pos) : geti(hashes, pos);
         const hash = prefix * FNV_PRIME ^ geti(wordHashes, pos + lastWord);
         seti(hashes, pos, hash);
-        best = max(best, countKey(t, shift, mask, ngramKey(hash, pos, order), slots, pos));
+        countKey(t, shift, mask, ngramKey(cum, hash, pos, order), slots, pos);
       }
-      if (best > 1) bestPos = -1;
       for (let j = 0; j < nCand; j++) {
         const pos = geti(cand, j);
         const count = load<i32>(t + ((<usize>geti(slots, pos)) << 3), 4);
         seti(next, nNext, pos);
         nNext += (1 - count) >>> 31;
-        if (bestPos < 0 && count == best) bestPos = pos;
+        const better = count > best;
+        bestPos = select<i32>(pos, bestPos, better);
+        best = select<i32>(count, best, better);
       }
     }
     if (order <= 4) {
