@@ -3,16 +3,16 @@ import { CLOUD_DEFAULTS, SPEC_DEFAULTS } from '../job/index.ts';
 import { DEFAULT_PRICES } from './prices.ts';
 
 /**
- * Throughput measured on the development machine by `npm run bench` (2 vCPUs shared with other jobs, Node 20;
- * scorer 2026-12-02, fourth session, see docs/performance.md), used when bench/results/throughput.json is absent: the
- * proxysel scorer per core in uncompressed JSONL bytes per CPU-second, and the bench corpus's gzip ratio and mean
- * record size. The same run measured the parse floor at 210.3 MB/s per core (this machine's rates move by up to 20%
- * between runs: 169.7 to 210.3 for the floor this session).
+ * Throughput measured on the development machine by `npm run bench` (2 vCPUs, Node 22, 2026-12-08, see
+ * docs/performance.md), used when bench/results/throughput.json is absent: the proxysel score stage per core (quality
+ * rules and exact dedup inputs included) in uncompressed JSONL bytes per CPU-second, and the bench corpus's gzip ratio
+ * and mean record size. The same run measured the parse floor at 166.7 MB/s per core (this machine's rates move by about
+ * a quarter between runs).
  */
 export const MEASURED_DEFAULTS = {
-  scorerBytesPerCoreSecond: 54.2e6,
+  scorerBytesPerCoreSecond: 40.1e6,
   compressionRatio: 2.38,
-  docBytes: 1829,
+  docBytes: 1807,
   /**
    * `npm run bench --quick`, 2026-12-01: the dedup stages over the bench corpus's band files, 72k records per CPU-second.
    * That corpus repeats its documents (about 70% are copies), so nearly every record is verified: a pessimistic rate.
