@@ -22,11 +22,18 @@ export const RULES_KERNEL_MODULE = join(ROOT, 'lib', 'rules', 'kernel', 'rules-k
 const MINHASH_KERNEL_SOURCE = join(ROOT, 'lib', 'dedup', 'kernel', 'minhash-kernel.as.ts');
 export const MINHASH_KERNEL_MODULE = join(ROOT, 'lib', 'dedup', 'kernel', 'minhash-kernel.wasm.ts');
 
-async function compileSource(path: string, name: string): Promise<Uint8Array> {
-  const source = await readFile(path, 'utf8');
+/**
+ * Compiles AssemblyScript source text with the kernels' options (also what the benchmarks of kernel variants compile
+ * their edited sources with: bench/lib/scan-variants.ts, bench/lib/rules-variants.ts).
+ */
+export async function compileKernelText(source: string, name: string): Promise<Uint8Array> {
   const out = await asc.compileString({ [`${name}.ts`]: source }, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'] });
   if (out.error || !out.binary) throw new Error(`${name}: ${out.error?.message ?? 'no binary'}\n${out.stderr.toString()}`);
   return out.binary;
+}
+
+async function compileSource(path: string, name: string): Promise<Uint8Array> {
+  return compileKernelText(await readFile(path, 'utf8'), name);
 }
 
 /** The scan kernel's WebAssembly bytes, compiled from the source (deterministic for one compiler version). */

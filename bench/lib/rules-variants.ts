@@ -9,7 +9,6 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import asc from 'assemblyscript/asc';
 import { BadRecordLog, readDocs } from '../../lib/corpus/index.ts';
 import type { WorkItem } from '../../lib/corpus/types.ts';
 import { createFeaturizer } from '../../lib/features/index.ts';
@@ -18,6 +17,7 @@ import { RulesKernel } from '../../lib/rules/kernel/rules-kernel.ts';
 import { readOptionsFor } from '../../lib/pipeline/read-options.ts';
 import { createStore } from '../../lib/store/index.ts';
 import { Wasm } from '../../lib/wasm.ts';
+import { compileKernelText } from '../../scripts/build-kernel.ts';
 
 const cpu = () => {
   const u = process.cpuUsage();
@@ -50,12 +50,7 @@ async function main(): Promise<void> {
   }
   const kernels: RulesKernel[] = [];
   for (const source of sources) {
-    const out = await asc.compileString(
-      { 'rules-kernel.ts': await readFile(source, 'utf8') },
-      { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'] },
-    );
-    if (out.error || !out.binary) throw new Error(`${source}: ${out.stderr.toString()}`);
-    kernels.push(new RulesKernel(new Wasm.Module(out.binary)));
+    kernels.push(new RulesKernel(new Wasm.Module(await compileKernelText(await readFile(source, 'utf8'), basename(source, '.as.ts')))));
   }
   const times: number[][] = sources.map(() => []);
   const bits: Uint32Array[][] = sources.map(() => []);

@@ -1,8 +1,8 @@
 /**
  * Ablations of the featurizer's scan kernel (lib/features/kernel/scan-kernel.as.ts), timed in one process: each
- * variant is the kernel's source with a few text patches (below, each checked to apply), compiled with the same asc
- * options as scripts/build-kernel.ts, instantiated with ScanKernel's memory setup and fed the same in-memory texts (the
- * score stage's batches: 1024 documents or 4 MiB), copied in as UTF-16 and scanned by `scanBatch`. Rounds interleave
+ * variant is the kernel's source with a few text patches (below, each checked to apply), compiled as
+ * scripts/build-kernel.ts compiles the kernel and run by the production ScanKernel (its tables, memory layout and
+ * `scan`) over the same in-memory texts (the score stage's batches: 1024 documents or 4 MiB). Rounds interleave
  * the variants (the order rotates every round); each variant's time is the CPU time of one pass over all batches
  * (the copy included, as in ScanKernel.scan). Prints per variant the median CPU seconds, ns per byte of JSONL and the
  * ratio to V0. The variants' bits differ from the kernel's by design (they bound what a redefined scan could save);
@@ -18,14 +18,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import asc from 'assemblyscript/asc';
-import { CHAR_KIND, LOWER, LOWER_TABLE_SIZE } from '../../lib/features/char-classes.ts';
-import { STOPWORD_SHIFT, STOPWORD_SLOTS } from '../../lib/features/stopwords.ts';
-import { ASCII_PAIR_FLAGS, LONG_WORD } from '../../lib/features/doc-stats.ts';
 import { DEFAULT_MAX_WORDS } from '../../lib/features/featurizer.ts';
 import { COUNTERS, ScanKernel } from '../../lib/features/kernel/scan-kernel.ts';
-import { KERNEL_CHAR_CLASS as RULES_CHAR_CLASS, MAX_KERNEL_CHARS } from '../../lib/rules/index.ts';
-import { Wasm, WASM_PAGE, type WasmMemory } from '../../lib/wasm.ts';
+import { Wasm } from '../../lib/wasm.ts';
+import { compileKernelText } from '../../scripts/build-kernel.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cpu = () => {
@@ -228,7 +224,7 @@ interface Variant {
   source: (src: string) => string;
   /** Scan with the rules' token records (scanBatch's i32 path), else without (f64 path). */
   tokens?: boolean;
-  /** Copy the texts in only, scan nothing. */
+  /** Copies the texts in only (scanBatch returns at once): not compared with the production kernel. */
   copyOnly?: boolean;
   /** Writes no hashes (its distinct-hash counter is not written). */
   noHashes?: boolean;
@@ -245,124 +241,12 @@ const VARIANTS: Variant[] = [
   { name: 'V3fnv', what: 'V3 with the kernel\'s per-code-unit lowercased FNV word hash', source: (s) => hashesOnly(s, 'fnv') },
   { name: 'V4', what: 'word boundaries only: the per-code-unit loop, words counted, no hashing, type set or bigrams', source: (s) => hashesOnly(s, 'none'), noHashes: true },
   { name: 'V5simd', what: 'word starts counted 8 code units at a time with SIMD compares (no table, no hashes; the last len % 8 code units skipped)', source: simdBoundaries, noHashes: true },
-  { name: 'copy', what: 'the UTF-16 copy of the texts into wasm memory only (part of every row above)', source: (s) => s, copyOnly: true },
+  { name: 'copy', what: 'the UTF-16 copy of the texts into wasm memory only (part of every row above)', source: (s) => patch(s, '  wordsOutAt = words;\n', '  return pos;\n  wordsOutAt = words;\n', 1), copyOnly: true },
 ];
 
-interface KernelExports {
-  memory: WasmMemory;
-  heapBase(): number;
-  setup(...args: number[]): void;
-  scanBatch(...args: number[]): number;
-}
-
-const align = (x: number): number => (x + 15) & ~15;
-const LENGTH_BIN = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5]);
-const LINE_SET_CAPACITY = 4096;
-const PAIR_FLAGS: Uint8Array = (() => {
-  const flags = ASCII_PAIR_FLAGS.slice();
-  for (let c = 97; c <= 122; c++) {
-    const k = RULES_CHAR_CLASS[c]!;
-    for (let p = 0; p < 128; p++) flags[(p << 7) | c] |= k;
-  }
-  return flags;
-})();
-
-/** One instance of a variant's module with ScanKernel's tables and sets (scan-kernel.ts's constructor and scan()). */
-class Instance {
-  private readonly ex: KernelExports;
-  private buf!: Buffer;
-  private readonly dynamicAt: number;
-  constructor(module: object, private readonly maxWords: number) {
-    this.ex = new Wasm.Instance(module, {}).exports as unknown as KernelExports;
-    let typeCapacity = 16;
-    while (typeCapacity < maxWords * 2) typeCapacity *= 2;
-    let at = align(this.ex.heapBase());
-    const place = (bytes: number): number => {
-      const p = at;
-      at = align(at + bytes);
-      return p;
-    };
-    const kindAt = place(CHAR_KIND.length);
-    const lowerAt = place(LOWER_TABLE_SIZE * 2);
-    const pairAt = place(PAIR_FLAGS.length);
-    const stopAt = place(STOPWORD_SLOTS.length * 4);
-    const lenBinAt = place(LENGTH_BIN.length * 4);
-    const typeSlotsAt = place(typeCapacity * 16);
-    const lineKeysAt = place(LINE_SET_CAPACITY * 4);
-    const lineStampsAt = place(LINE_SET_CAPACITY * 4);
-    const kindCountsAt = place(256 * 4);
-    const rulesClassAt = place(RULES_CHAR_CLASS.byteLength);
-    this.dynamicAt = at;
-    const b = this.ensure(at);
-    b.set(CHAR_KIND, kindAt);
-    new Uint16Array(b.buffer, lowerAt, LOWER_TABLE_SIZE).set(LOWER.subarray(0, LOWER_TABLE_SIZE));
-    b.set(PAIR_FLAGS, pairAt);
-    new Uint16Array(b.buffer, rulesClassAt, RULES_CHAR_CLASS.length).set(RULES_CHAR_CLASS);
-    new Int32Array(b.buffer, stopAt, STOPWORD_SLOTS.length).set(STOPWORD_SLOTS);
-    new Int32Array(b.buffer, lenBinAt, LENGTH_BIN.length).set(LENGTH_BIN);
-    this.ex.setup(kindAt, lowerAt, LOWER_TABLE_SIZE, pairAt, stopAt, STOPWORD_SHIFT, lenBinAt, typeSlotsAt, typeCapacity,
-      lineKeysAt, lineStampsAt, LINE_SET_CAPACITY, kindCountsAt, maxWords, LONG_WORD, rulesClassAt);
-  }
-
-  private ensure(end: number): Buffer {
-    const mem = this.ex.memory;
-    const have = mem.buffer.byteLength;
-    if (end > have) mem.grow(Math.ceil((end - have) / WASM_PAGE));
-    if (!this.buf || this.buf.buffer !== mem.buffer) this.buf = Buffer.from(mem.buffer);
-    return this.buf;
-  }
-
-  /** Copies the texts in and scans them; returns the hashes, counts and counters (views until the next call). */
-  scan(texts: readonly string[], tokens: boolean, copyOnly: boolean): { hashes: Int32Array; counts: Int32Array; counters: Int32Array } {
-    const n = texts.length;
-    let chars = 0;
-    let bound = 0;
-    let tokenBound = 0;
-    for (let i = 0; i < n; i++) {
-      const len = texts[i]!.length;
-      chars += len;
-      bound += 2 * Math.min(this.maxWords, len);
-      if (len <= MAX_KERNEL_CHARS) tokenBound += (len + 1) >> 1;
-    }
-    let at = this.dynamicAt;
-    const region = (bytes: number): number => {
-      const p = at;
-      at = align(at + bytes);
-      return p;
-    };
-    const textAt = region(chars * 2);
-    const startsAt = region((n + 1) * 4);
-    const offsetsAt = region((n + 1) * 4);
-    const countersAt = region(n * COUNTERS * 4);
-    const hashesAt = region(bound * 4);
-    const countsAt = region(bound * 4);
-    const tokensAt = tokens ? region(tokenBound * 16) : 0;
-    const tokenOffsetsAt = tokens ? region((n + 1) * 4) : 0;
-    const b = this.ensure(at + 64);
-    const starts = new Int32Array(b.buffer, startsAt, n + 1);
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      starts[i] = c;
-      const t = texts[i]!;
-      b.write(t, textAt + 2 * c, 'utf16le');
-      c += t.length;
-    }
-    starts[n] = c;
-    new Int32Array(b.buffer, offsetsAt, 1)[0] = 0;
-    if (tokens) new Int32Array(b.buffer, tokenOffsetsAt, 1)[0] = 0;
-    const used = copyOnly ? 0 : this.ex.scanBatch(n, textAt, startsAt, hashesAt, countsAt, offsetsAt, countersAt, 0, 0, tokensAt, tokenOffsetsAt, MAX_KERNEL_CHARS);
-    return {
-      hashes: new Int32Array(b.buffer, hashesAt, used),
-      counts: new Int32Array(b.buffer, countsAt, used),
-      counters: new Int32Array(b.buffer, countersAt, n * COUNTERS),
-    };
-  }
-}
-
-async function compile(source: string, name: string): Promise<object> {
-  const out = await asc.compileString({ [`${name}.ts`]: source }, { optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'] });
-  if (out.error || !out.binary) throw new Error(`${name}: ${out.error?.message ?? 'no binary'}\n${out.stderr.toString()}`);
-  return new Wasm.Module(out.binary);
+/** A variant's ScanKernel (its own build of the kernel, the production tables and memory layout). */
+async function kernelOf(source: string, name: string, maxWords: number): Promise<ScanKernel> {
+  return new ScanKernel({ maxWords, seeds: Int32Array.from([1]), buckets: 1 << 16, shift: 16, padId: 0 }, new Wasm.Module(await compileKernelText(source, name)));
 }
 
 /** Reads the shards' documents into the score stage's batches (1024 documents or 4 MiB of JSONL). */
@@ -396,8 +280,8 @@ async function main(): Promise<void> {
   const variants = names ? names.map((n) => VARIANTS.find((v) => v.name === n) ?? (() => { throw new Error(`unknown variant ${n}`); })()) : VARIANTS;
   const src = await readFile(join(ROOT, 'lib', 'features', 'kernel', 'scan-kernel.as.ts'), 'utf8');
   const maxWords = DEFAULT_MAX_WORDS;
-  const kernels = new Map<string, Instance>();
-  for (const v of variants) kernels.set(v.name, new Instance(await compile(v.source(src), `scan-${v.name}`), maxWords));
+  const kernels = new Map<string, ScanKernel>();
+  for (const v of variants) kernels.set(v.name, await kernelOf(v.source(src), `scan-${v.name}`, maxWords));
   const { batches, jsonl } = await readBatches(shards);
   console.log(`${batches.length} batches, ${(jsonl / 1e6).toFixed(1)} MB of JSONL, maxWords ${maxWords}`);
 
@@ -416,7 +300,7 @@ async function main(): Promise<void> {
     let words = 0;
     let distinct = 0;
     for (const b of batches) {
-      const x = kernels.get(v.name)!.scan(b, v.tokens === true, false);
+      const x = kernels.get(v.name)!.scan(b, { ruleTokens: v.tokens === true });
       digest(h, x);
       words += col(x.counters, 1);
       distinct += col(x.counters, 5);
@@ -433,7 +317,7 @@ async function main(): Promise<void> {
       const v = variants[(j + r) % variants.length]!;
       const k = kernels.get(v.name)!;
       const t0 = cpu();
-      for (const b of batches) sink += k.scan(b, v.tokens === true, v.copyOnly === true).hashes.length;
+      for (const b of batches) sink += k.scan(b, { ruleTokens: v.tokens === true }).hashes.length;
       times.get(v.name)!.push(cpu() - t0);
     }
   }

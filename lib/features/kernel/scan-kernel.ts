@@ -138,10 +138,12 @@ export class ScanKernel {
   /** The region pack() may use (reserved by the last scan) and the last scan's addresses. */
   private last = { n: 0, hashesAt: 0, countsAt: 0, offsetsAt: 0, packAt: 0, packEnd: 0 };
 
+  /** `module`: another compiled build of the kernel (for benchmarks of variants); the embedded one by default. */
   constructor(
     private readonly opts: { maxWords: number; seeds: Int32Array; buckets: number; shift: number; padId: number },
+    module: object = kernelModule(),
   ) {
-    const instance = new Wasm.Instance(kernelModule(), {});
+    const instance = new Wasm.Instance(module, {});
     this.ex = instance.exports as unknown as KernelExports;
     if (this.ex.COUNTERS.value !== COUNTERS) throw new Error(`scan kernel: ${this.ex.COUNTERS.value} counters, expected ${COUNTERS}`);
     let typeCapacity = 16;
